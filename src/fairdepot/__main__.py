@@ -1,0 +1,5 @@
+"""`python -m fairdepot` runs the command-line interface."""
+
+from fairdepot.cli import main
+
+main()

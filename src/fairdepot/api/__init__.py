@@ -1,0 +1,1 @@
+"""HTTP faces: one sub-package per public API, each only translating HTTP to service calls."""

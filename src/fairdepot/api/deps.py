@@ -1,0 +1,54 @@
+"""Typed dependencies shared by the faces: the runtime and the caller's identity."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from fairdepot.core.errors import AuthenticationRequired
+from fairdepot.core.policy import ANONYMOUS, Actor
+from fairdepot.services import accounts
+from fairdepot.services.runtime import Runtime
+from fairdepot.storage.db.models import UserRow
+
+
+def get_runtime(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+async def optional_user(request: Request, runtime: RuntimeDep) -> UserRow | None:
+    """The caller's account, None if no credentials; a bad or expired token is an error."""
+    token = bearer_token(request)
+    if token is None:
+        if request.headers.get("authorization"):
+            raise AuthenticationRequired("use 'Authorization: Bearer <token>'")
+        return None
+    return await run_in_threadpool(accounts.user_for_token, runtime, token)
+
+
+async def required_user(user: Annotated[UserRow | None, Depends(optional_user)]) -> UserRow:
+    if user is None:
+        raise AuthenticationRequired("Not authenticated")
+    return user
+
+
+def actor_of(runtime: Runtime, user: UserRow | None) -> Actor:
+    return accounts.actor_for(user, runtime.settings.admin_group) if user else ANONYMOUS
+
+
+OptionalUser = Annotated[UserRow | None, Depends(optional_user)]
+RequiredUser = Annotated[UserRow, Depends(required_user)]

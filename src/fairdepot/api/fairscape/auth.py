@@ -1,0 +1,25 @@
+"""POST /login: an OAuth2 password form in, a bearer token out."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form
+from starlette.concurrency import run_in_threadpool
+
+from fairdepot.api.deps import RuntimeDep
+from fairdepot.api.fairscape.errors import FairscapeRoute
+from fairdepot.services import accounts
+
+router = APIRouter(route_class=FairscapeRoute, tags=["auth"])
+
+
+@router.post("/login")
+async def login(
+    runtime: RuntimeDep,
+    username: Annotated[str, Form(description="username or e-mail")],
+    password: Annotated[str, Form()],
+) -> dict[str, Any]:
+    user = await run_in_threadpool(accounts.authenticate, runtime, username, password)
+    token = accounts.issue_login_token(runtime, user)
+    return {"access_token": token.token, "token_type": "bearer", "expires_in": token.expires_in}

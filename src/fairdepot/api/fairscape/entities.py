@@ -1,0 +1,189 @@
+"""Single-record routes: register datasets/software/computations/schemas, get, delete, publish,
+and download their bytes."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from fairdepot.api.deps import OptionalUser, RequiredUser, RuntimeDep, actor_of
+from fairdepot.api.fairscape.downloads import file_response
+from fairdepot.api.fairscape.errors import FairscapeRoute
+from fairdepot.api.fairscape.paths import ark_route, ark_text
+from fairdepot.api.fairscape.resolver import negotiated, remove
+from fairdepot.api.fairscape.views import resolver_wrapper
+from fairdepot.api.multipart_stream import stream_upload
+from fairdepot.core.errors import (
+    AuthenticationRequired,
+    InvalidInput,
+    PermissionDenied,
+    Problem,
+)
+from fairdepot.core.policy import Action
+from fairdepot.core.records import PublicationStatus
+from fairdepot.services import entities, records
+from fairdepot.services.crate_records import StoredFile
+
+router = APIRouter(route_class=FairscapeRoute, tags=["entities"])
+KINDS = {
+    "dataset": "Dataset",
+    "software": "Software",
+    "computation": "Computation",
+    "schema": "Schema",
+}
+
+
+@router.post("/dataset", status_code=201)
+async def create_dataset(request: Request, runtime: RuntimeDep, user: RequiredUser) -> JSONResponse:
+    """Multipart: `datasetMetadata` (JSON text) and an optional `uploadFile`."""
+    entity_id = str(uuid.uuid4())
+    prefix = entities.entity_key(entity_id)
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise InvalidInput(
+            "send multipart/form-data with fields 'datasetMetadata' and, optionally, 'uploadFile'"
+        )
+    upload = await stream_upload(
+        request,
+        runtime.blobs,
+        prefix + "content",
+        "uploadFile",
+        runtime.settings.max_upload_bytes,
+        file_required=False,
+    )
+    raw = upload.fields.get("datasetMetadata")
+    if not isinstance(raw, str):
+        raise InvalidInput(
+            "the multipart field 'datasetMetadata' is missing",
+            problems=[Problem("JSON text expected", "datasetMetadata")],
+        )
+    try:
+        metadata = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(
+            f"invalid JSON: {exc.msg}",
+            problems=[
+                Problem(f"line {exc.lineno} column {exc.colno}: {exc.msg}", "datasetMetadata")
+            ],
+        ) from exc
+    stored = None
+    if upload.file:
+        stored = StoredFile(
+            upload.filename or "content",
+            upload.file.key,
+            upload.file.size,
+            upload.file.sha256,
+            upload.file.md5,
+        )
+    try:
+        record = await run_in_threadpool(
+            entities.register_entity, runtime, user, metadata, "Dataset", stored
+        )
+    except Exception:
+        if upload.file:
+            await run_in_threadpool(runtime.blobs.delete, upload.file.key)
+        raise
+    return JSONResponse(resolver_wrapper(record, actor_of(runtime, user)), status_code=201)
+
+
+def _json_entity_route(kind: str) -> Any:
+    async def create(
+        runtime: RuntimeDep, user: RequiredUser, metadata: Annotated[Any, Body()]
+    ) -> JSONResponse:
+        record = await run_in_threadpool(entities.register_entity, runtime, user, metadata, kind)
+        return JSONResponse(resolver_wrapper(record, actor_of(runtime, user)), status_code=201)
+
+    return create
+
+
+for _path, _kind in (
+    ("software", "Software"),
+    ("computation", "Computation"),
+    ("schema", "Schema"),
+):
+    router.add_api_route(
+        f"/{_path}",
+        _json_entity_route(_kind),
+        methods=["POST"],
+        status_code=201,
+        summary=f"Register a {_kind}",
+    )
+
+
+def _typed_get(kind: str) -> Any:
+    async def get(
+        request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
+    ) -> Response:
+        actor = actor_of(runtime, user)
+        record = await run_in_threadpool(records.resolve, runtime, actor, ark_text(naan, postfix))
+        if record.kind != kind and not (kind == "Dataset" and record.kind == "File"):
+            raise InvalidInput(f"{record.ark} is a {record.kind}, not a {kind}")
+        return negotiated(record, resolver_wrapper(record, actor), request.headers.get("accept"))
+
+    return get
+
+
+for _path, _kind in KINDS.items():
+    ark_route(router, f"/{_path}", ["GET"])(_typed_get(_kind))
+    ark_route(router, f"/{_path}", ["DELETE"])(remove)
+
+
+def _download(inline: bool, owner_route: bool) -> Any:
+    async def download(
+        naan: str,
+        postfix: str,
+        runtime: RuntimeDep,
+        user: OptionalUser,
+        path: Annotated[str | None, Query()] = None,
+    ) -> Response:
+        actor = actor_of(runtime, user)
+        record = await run_in_threadpool(records.resolve, runtime, actor, ark_text(naan, postfix))
+        if not records.can(actor, Action.READ_FILES, record):
+            if actor.is_anonymous:
+                raise AuthenticationRequired(
+                    "identifier not published: log in as its owner or group to download"
+                )
+            raise PermissionDenied(f"you may not download the files of {record.ark}")
+        return file_response(
+            runtime,
+            record,
+            path,
+            inline=inline,
+            prefer_archive=not owner_route and record.kind == "ROCrate",
+        )
+
+    return download
+
+
+ark_route(router, "/dataset/download", ["GET"])(_download(False, True))
+ark_route(router, "/software/download", ["GET"])(_download(False, True))
+ark_route(router, "/download", ["GET"])(_download(False, False))
+ark_route(router, "/view", ["GET"])(_download(True, False))
+
+
+@router.put("/publish")
+async def publish(
+    runtime: RuntimeDep, user: RequiredUser, body: Annotated[Any, Body()]
+) -> dict[str, Any]:
+    """Takes `{"@id", "publicationStatus"}` (reference) or `{"@id", "published": true}` (docs)."""
+    if not isinstance(body, dict) or not isinstance(body.get("@id"), str):
+        raise InvalidInput('the body must be {"@id": <ark>, "publicationStatus": ...}')
+    status_text = body.get("publicationStatus")
+    if status_text is None and isinstance(body.get("published"), bool):
+        status_text = "PUBLISHED" if body["published"] else "DRAFT"
+    try:
+        status = PublicationStatus(str(status_text).upper())
+    except ValueError as exc:
+        allowed = ", ".join(s.value for s in PublicationStatus)
+        raise InvalidInput(
+            f"publicationStatus must be one of {allowed}",
+            problems=[Problem(f"got {status_text!r}", "publicationStatus")],
+        ) from exc
+    changed = await run_in_threadpool(
+        records.set_publication, runtime, actor_of(runtime, user), body["@id"], status
+    )
+    return {"@id": changed[0], "publicationStatus": status.value, "updated": changed}

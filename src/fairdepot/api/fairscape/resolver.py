@@ -1,0 +1,150 @@
+"""The universal resolver: GET, PUT and DELETE on `/ark:NAAN/postfix` for any record.
+
+GET negotiates the representation from `Accept` (q-values honoured, 406 when nothing fits,
+`Vary: Accept`): the FAIRSCAPE JSON wrapper, the JSON-LD itself, Turtle, RDF/XML or N-Triples.
+`?info` answers the ARK inflection with an ERC kernel record.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Header, Query, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.concurrency import run_in_threadpool
+
+from fairdepot.api.deps import OptionalUser, RequiredUser, RuntimeDep, actor_of
+from fairdepot.api.errors import problem_response
+from fairdepot.api.fairscape.errors import FairscapeRoute
+from fairdepot.api.fairscape.paths import ark_route, ark_text
+from fairdepot.api.fairscape.views import metadata_document, resolver_wrapper
+from fairdepot.core.errors import InvalidInput
+from fairdepot.core.metadata.rdf import serialize
+from fairdepot.core.negotiation import choose
+from fairdepot.core.records import Record
+from fairdepot.services import records
+
+router = APIRouter(route_class=FairscapeRoute, tags=["resolver"])
+
+JSON, JSONLD = "application/json", "application/ld+json"
+RDF_OFFERS = ["text/turtle", "application/rdf+xml", "application/n-triples"]
+OFFERS = [JSON, JSONLD, *RDF_OFFERS]
+
+
+def negotiated(
+    record: Record, wrapper: dict[str, Any], accept: str | None, offers: list[str] = OFFERS
+) -> Response:
+    chosen = choose(accept, offers)
+    headers = {"Vary": "Accept"}
+    if chosen is None:
+        return problem_response(
+            406,
+            "Not Acceptable",
+            f"cannot answer with {accept!r}",
+            message="not acceptable",
+            available=offers,
+            headers=headers,
+        )
+    headers["ETag"] = f'"r{record.revision}-{chosen.split("/")[-1]}"'
+    if chosen == JSON:
+        return JSONResponse(wrapper, headers=headers)
+    document = metadata_document(record)
+    if chosen == JSONLD:
+        return Response(json.dumps(document), media_type=JSONLD, headers=headers)
+    return Response(serialize(document, chosen), media_type=chosen, headers=headers)
+
+
+def info_record(record: Record, base_url: str) -> str:
+    """ERC kernel (who/what/when/where) plus the persistence commitment, as ANVL text."""
+    meta = record.metadata
+    author = meta.get("author") or record.owner_username or "(:unav)"
+    if isinstance(author, list):
+        author = "; ".join(a.get("name", str(a)) if isinstance(a, dict) else str(a) for a in author)
+    elif isinstance(author, dict):
+        author = author.get("name") or author.get("@id") or "(:unav)"
+    when = (
+        meta.get("datePublished")
+        or meta.get("dateCreated")
+        or (record.created_at.date().isoformat() if record.created_at else "(:unav)")
+    )
+    lines = [
+        "erc:",
+        f"who: {author}",
+        f"what: {record.name or '(:unav)'}",
+        f"when: {when}",
+        f"where: {base_url}/api/{record.ark}",
+        "erc-support:",
+        "who: fairdepot",
+        "what: Permanent: Stable Content; the identifier is never reassigned and a deleted "
+        "object leaves a tombstone",
+        f"when: {record.created_at.isoformat() if record.created_at else ''}",
+        f"where: {base_url}/api/{record.ark}",
+    ]
+    return "\n".join(_anvl(line) for line in lines) + "\n"
+
+
+def _anvl(line: str) -> str:
+    return re.sub(r"\s+", " ", line)
+
+
+@ark_route(router, "", ["GET"], summary="Resolve any identifier")
+async def resolve(
+    request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
+) -> Response:
+    actor = actor_of(runtime, user)
+    record = await run_in_threadpool(records.resolve, runtime, actor, ark_text(naan, postfix))
+    if "info" in request.query_params:
+        return PlainTextResponse(
+            info_record(record, runtime.settings.base_url),
+            headers={"Link": f'<{record.ark}>; rel="describes"'},
+        )
+    return negotiated(record, resolver_wrapper(record, actor), request.headers.get("accept"))
+
+
+@ark_route(router, "", ["PUT"], summary="Replace the metadata of an identifier you own")
+async def replace(
+    naan: str,
+    postfix: str,
+    runtime: RuntimeDep,
+    user: RequiredUser,
+    metadata: Annotated[Any, Body()],
+    if_match: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    actor = actor_of(runtime, user)
+    revision = _revision_from(if_match)
+    record = await run_in_threadpool(
+        records.replace_metadata, runtime, actor, ark_text(naan, postfix), metadata, revision
+    )
+    return JSONResponse(
+        resolver_wrapper(record, actor), headers={"ETag": f'"r{record.revision}-json"'}
+    )
+
+
+@ark_route(router, "", ["DELETE"], summary="Delete an identifier (dependency-checked)")
+async def remove(
+    naan: str,
+    postfix: str,
+    runtime: RuntimeDep,
+    user: RequiredUser,
+    force: Annotated[str | None, Query()] = None,
+) -> dict[str, Any]:
+    actor = actor_of(runtime, user)
+    outcome = await run_in_threadpool(
+        records.delete, runtime, actor, ark_text(naan, postfix), force=_truthy(force)
+    )
+    return {"@id": outcome.deleted[0], "deleted": outcome.deleted}
+
+
+def _truthy(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("true", "1", "yes")
+
+
+def _revision_from(if_match: str | None) -> int | None:
+    if not if_match or if_match.strip() == "*":
+        return None
+    found = re.search(r'"r(\d+)', if_match)
+    if not found:
+        raise InvalidInput(f"If-Match {if_match!r} is not an ETag this server issued")
+    return int(found.group(1))

@@ -1,0 +1,185 @@
+"""RO-Crate routes: asynchronous upload, job status, the crate as JSON-LD or Croissant."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from fairdepot.api.deps import OptionalUser, RequiredUser, RuntimeDep, actor_of
+from fairdepot.api.errors import problem_response
+from fairdepot.api.fairscape.downloads import file_response
+from fairdepot.api.fairscape.errors import FairscapeRoute
+from fairdepot.api.fairscape.paths import ark_route, ark_text
+from fairdepot.api.fairscape.views import crate_document, crate_summary, job_document
+from fairdepot.api.multipart_stream import stream_upload
+from fairdepot.core.errors import CatalogueError, InvalidInput, NotFound, PermissionDenied
+from fairdepot.core.metadata.croissant import CROISSANT_MEDIA_TYPE, crate_to_croissant
+from fairdepot.core.metadata.rdf import serialize
+from fairdepot.core.negotiation import choose
+from fairdepot.core.policy import Action
+from fairdepot.services import ingest, metadata_crates, records
+from fairdepot.storage.db import jobs
+from fairdepot.storage.db.models import UserRow
+
+router = APIRouter(route_class=FairscapeRoute, tags=["rocrate"])
+CRATE_OFFERS = [
+    "application/json",
+    "application/ld+json",
+    CROISSANT_MEDIA_TYPE,
+    "text/turtle",
+    "application/rdf+xml",
+]
+
+
+@router.post("/rocrate/upload-async", status_code=202)
+async def upload_async(request: Request, runtime: RuntimeDep, user: RequiredUser) -> JSONResponse:
+    """Stream the zip (multipart field `crate`) to storage and queue its ingest job."""
+    job_id = str(uuid.uuid4())
+    key = ingest.upload_key(job_id)
+    upload = await stream_upload(
+        request, runtime.blobs, key, "crate", runtime.settings.max_upload_bytes
+    )
+    assert upload.file is not None
+    try:
+        await run_in_threadpool(ingest.check_archive, runtime, key)
+    except CatalogueError:
+        await run_in_threadpool(runtime.blobs.delete, key)
+        raise
+    job = await run_in_threadpool(
+        ingest.submit_crate,
+        runtime,
+        user,
+        job_id,
+        upload.filename or "crate.zip",
+        upload.file.size,
+        upload.file.sha256,
+    )
+    return JSONResponse(job_document(job, user.email), status_code=202)
+
+
+@router.get("/rocrate/upload/status/{guid}")
+async def upload_status(guid: str, runtime: RuntimeDep, user: RequiredUser) -> dict[str, Any]:
+    def read() -> tuple[Any, str | None]:
+        with runtime.read_sessions() as session:
+            job = jobs.get(session, guid)
+            if job is None:
+                raise NotFound("upload request not found")
+            actor = actor_of(runtime, user)
+            group = (job.payload or {}).get("ownerGroup")
+            if job.owner_id != user.id and not actor.is_admin and group not in actor.groups:
+                raise PermissionDenied("user unauthorized to view upload status")
+            owner = session.get(UserRow, job.owner_id) if job.owner_id else None
+            return job, owner.email if owner else None
+
+    job, email = await run_in_threadpool(read)
+    return job_document(job, email)
+
+
+@router.post("/rocrate/metadata", status_code=201)
+async def metadata_only(
+    runtime: RuntimeDep, user: RequiredUser, crate: Annotated[Any, Body()]
+) -> dict[str, Any]:
+    """Register a crate that has no files (its data lives elsewhere), synchronously."""
+    root, minted = await run_in_threadpool(metadata_crates.register, runtime, user, crate)
+    return {"rocrate_guid": root, "minted_element_identifiers": minted}
+
+
+@router.get("/rocrate")
+async def list_crates(
+    runtime: RuntimeDep,
+    user: RequiredUser,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    actor = actor_of(runtime, user)
+    crates = await run_in_threadpool(
+        lambda: records.list_records(
+            runtime, actor, kind="ROCrate", owned_only=True, limit=limit, offset=offset
+        )
+    )
+    return {
+        "rocrates": [
+            {
+                "@id": c.ark,
+                "name": c.name,
+                "description": c.description,
+                "counts": c.extra.get("contentSummary"),
+            }
+            for c in crates
+        ]
+    }
+
+
+def _crate_and_members(runtime: Any, actor: Any, text: str) -> tuple[Any, list[Any]]:
+    crate = records.resolve(runtime, actor, text)
+    if crate.kind != "ROCrate":
+        raise InvalidInput(f"{crate.ark} is a {crate.kind}, not an RO-Crate")
+    return crate, records.members(runtime, actor, crate)
+
+
+@ark_route(router, "/rocrate/summary", ["GET"])
+async def summary(
+    naan: str,
+    postfix: str,
+    runtime: RuntimeDep,
+    user: OptionalUser,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    actor = actor_of(runtime, user)
+    crate, members = await run_in_threadpool(
+        _crate_and_members, runtime, actor, ark_text(naan, postfix)
+    )
+    return crate_summary(crate, members, limit, offset)
+
+
+@ark_route(router, "/rocrate/download", ["GET"])
+async def download_crate(
+    naan: str, postfix: str, runtime: RuntimeDep, user: RequiredUser
+) -> Response:
+    actor = actor_of(runtime, user)
+    crate = await run_in_threadpool(_readable_files, runtime, actor, ark_text(naan, postfix))
+    if not crate.archive_blob_key:
+        raise NotFound(f"{crate.ark} has no archive")
+    return file_response(runtime, crate, None, prefer_archive=True)
+
+
+def _readable_files(runtime: Any, actor: Any, text: str) -> Any:
+    record = records.resolve(runtime, actor, text)
+    if not records.can(actor, Action.READ_FILES, record):
+        raise PermissionDenied(f"you may not download the files of {record.ark}")
+    return record
+
+
+@ark_route(router, "/rocrate", ["GET"])
+async def get_crate(
+    request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
+) -> Response:
+    """The crate as RO-Crate JSON-LD, or Croissant / RDF when `Accept` asks for them."""
+    actor = actor_of(runtime, user)
+    crate, members = await run_in_threadpool(
+        _crate_and_members, runtime, actor, ark_text(naan, postfix)
+    )
+    document = crate_document(crate, members)
+    chosen = choose(request.headers.get("accept"), CRATE_OFFERS)
+    headers = {"Vary": "Accept"}
+    if chosen is None:
+        return problem_response(
+            406,
+            "Not Acceptable",
+            "no representation matches Accept",
+            available=CRATE_OFFERS,
+            headers=headers,
+        )
+    if chosen == CROISSANT_MEDIA_TYPE:
+        return JSONResponse(
+            crate_to_croissant(document), media_type=CROISSANT_MEDIA_TYPE, headers=headers
+        )
+    if chosen in ("text/turtle", "application/rdf+xml"):
+        body = await run_in_threadpool(serialize, document, chosen)
+        return Response(body, media_type=chosen, headers=headers)
+    return JSONResponse(document, media_type=chosen, headers=headers)

@@ -1,0 +1,48 @@
+"""GET /search/basic: full-text search over what the caller may read."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from fairdepot.api.deps import OptionalUser, RuntimeDep, actor_of
+from fairdepot.api.fairscape.errors import FairscapeRoute
+from fairdepot.core.errors import InvalidInput
+from fairdepot.services import records
+
+router = APIRouter(route_class=FairscapeRoute, tags=["search"])
+
+
+@router.get("/search/basic")
+async def basic_search(
+    runtime: RuntimeDep,
+    user: OptionalUser,
+    query: Annotated[str | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 10,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
+    if not query or not query.strip():
+        raise InvalidInput("the query parameter 'query' must not be empty")
+    started = time.perf_counter()
+    found, total = await run_in_threadpool(
+        records.search, runtime, actor_of(runtime, user), query, limit, offset
+    )
+    return {
+        "query": query,
+        "total_results": total,
+        "results": [
+            {
+                "@id": r.ark,
+                "@type": r.types if len(r.types) != 1 else r.types[0],
+                "name": r.name,
+                "description": r.description,
+                "keywords": r.keywords,
+                "score": 1.0,
+            }
+            for r in found
+        ],
+        "time_taken_ms": round((time.perf_counter() - started) * 1000, 3),
+    }

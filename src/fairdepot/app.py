@@ -1,0 +1,67 @@
+"""Assembly: settings -> runtime -> FastAPI app with every face mounted, plus the worker."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+
+from fairdepot import __version__
+from fairdepot.api import fairscape
+from fairdepot.config import Settings
+from fairdepot.services import accounts
+from fairdepot.services.runtime import build_runtime
+from fairdepot.worker.runner import Worker
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # SQLite (embedded) migrates itself; a shared PostgreSQL is migrated by the operator
+        # (`fairdepot db upgrade`) so that N API processes never race to migrate it.
+        runtime = build_runtime(
+            settings, migrate=settings.resolved_database_url.startswith("sqlite")
+        )
+        if settings.accounts_file:
+            loaded = accounts.load_accounts_file(runtime, settings.accounts_file)
+            log.info("loaded %d accounts from %s", len(loaded), settings.accounts_file)
+        app.state.runtime = runtime
+        worker = Worker(runtime) if run_worker else None
+        if worker:
+            worker.start_thread()
+        try:
+            yield
+        finally:
+            if worker:
+                worker.stop()
+            runtime.close()
+
+    app = FastAPI(
+        title="fairdepot",
+        version=__version__,
+        lifespan=lifespan,
+        description="FAIR research-data repository: FAIRSCAPE, SciCat and gCat APIs "
+        "over one catalogue, with ARKs for every record.",
+    )
+
+    @app.get("/healthz", tags=["operations"])
+    @app.get("/api/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "healthy"}
+
+    @app.get("/.well-known/ark", include_in_schema=False)
+    async def ark_discovery() -> PlainTextResponse:
+        # ARK resolver discovery: where this server's ARK resolution path starts.
+        return PlainTextResponse(f"{settings.base_url}/api/\n")
+
+    # The real FAIRSCAPE server answers both under /api and at the root; so do we.
+    app.include_router(fairscape.router, prefix="/api")
+    app.include_router(fairscape.router, include_in_schema=False)
+    return app

@@ -1,0 +1,83 @@
+"""All operator settings in one place: typed, defaulted, documented (docs/configuration.md).
+
+Every setting can be given as an environment variable with the `FAIRDEPOT_` prefix. With no
+settings at all, fairdepot runs embedded: SQLite and blobs under `./fairdepot-data`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+GIB = 1024**3
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FAIRDEPOT_", extra="ignore")
+
+    data_dir: Path = Field(
+        Path("fairdepot-data"), description="Folder for SQLite, blobs, secret key."
+    )
+    database_url: str = Field("", description="SQLAlchemy URL; empty means SQLite in DATA_DIR.")
+    storage_url: str = Field("", description="file:///path, a path, or s3://bucket[/prefix].")
+    naan: str = Field("99999", description="Name Assigning Authority Number of minted ARKs.")
+    ark_shoulder: str = Field("fd1", description="Primordinal shoulder of minted ARKs.")
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="Base URL clients reach; used in contentUrl links."
+    )
+    secret_key: str = Field("", description="Signs login tokens; generated into DATA_DIR if empty.")
+    accounts_file: Path | None = Field(None, description="functionalAccounts.json loaded at start.")
+    admin_group: str = Field("admin", description="Members of this group may do anything.")
+    token_ttl_seconds: int = Field(24 * 3600, description="Lifetime of login tokens.")
+
+    max_upload_bytes: int = Field(20 * GIB, description="Largest accepted upload (413 above).")
+    zip_max_entries: int = Field(10_000, description="Most members a crate zip may have.")
+    zip_max_total_bytes: int = Field(50 * GIB, description="Largest total uncompressed size.")
+    zip_max_member_bytes: int = Field(20 * GIB, description="Largest uncompressed member.")
+    zip_max_ratio: float = Field(200.0, description="Largest uncompressed/compressed ratio.")
+    zip_max_metadata_bytes: int = Field(64 * 1024**2, description="Largest ro-crate-metadata.json.")
+
+    worker_poll_seconds: float = Field(1.0, description="How often an idle worker looks for jobs.")
+    job_lease_seconds: int = Field(60, description="A claimed job returns to the queue after this.")
+    job_max_attempts: int = Field(3, description="Interrupted runs before a job fails for good.")
+
+    s3_endpoint_url: str | None = Field(None, description="Overrides AWS_ENDPOINT_URL.")
+    s3_region: str | None = Field(None, description="Overrides AWS_REGION.")
+    s3_access_key_id: str | None = Field(None, description="Overrides AWS_ACCESS_KEY_ID.")
+    s3_secret_access_key: str | None = Field(None, description="Overrides AWS_SECRET_ACCESS_KEY.")
+
+    @cached_property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir.resolve() / 'fairdepot.db'}"
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url.rstrip("/")
+
+    def signing_key(self) -> str:
+        """The configured secret, or one generated once and kept in the data folder.
+
+        Kept on disk (mode 0600) so that tokens survive restarts and every process sharing the
+        data folder signs with the same key.
+        """
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / "secret_key"
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:  # another process created it first: use theirs
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key

@@ -1,0 +1,101 @@
+"""One exception hierarchy for the whole catalogue.
+
+Services raise these; each API face maps them to its own status codes and error bodies once.
+`location` says where in the input the problem is (a JSON pointer, a zip member, a form field),
+so that every face can tell the user what is wrong *and where*.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Problem:
+    """One thing wrong with an input, and where it is."""
+
+    message: str
+    location: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"location": self.location, "message": self.message}
+
+
+class CatalogueError(Exception):
+    """Base of every error the core and the services raise on purpose."""
+
+    def __init__(self, message: str, *, problems: list[Problem] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems: list[Problem] = problems or []
+
+    def __str__(self) -> str:
+        if not self.problems:
+            return self.message
+        return "; ".join(str(p) for p in self.problems)
+
+
+class InvalidInput(CatalogueError):
+    """The request or the uploaded content is malformed or fails validation."""
+
+
+class TooLarge(InvalidInput):
+    """An upload or archive exceeds a configured limit."""
+
+
+class UnsupportedMediaType(InvalidInput):
+    """The request body is not of a type the endpoint accepts."""
+
+
+class AuthenticationRequired(CatalogueError):
+    """No credentials, or credentials that could not be verified."""
+
+
+class PermissionDenied(CatalogueError):
+    """The caller is known but may not do this."""
+
+
+class NotFound(CatalogueError):
+    """No such record, job or account (or the caller may not know that it exists)."""
+
+
+@dataclass
+class Tombstone:
+    """What remains of a deleted record: enough to say what it was and that it is gone."""
+
+    ark: str
+    kind: str
+    name: str | None
+    deleted_at: str
+    reason: str = "deleted by its owner"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Gone(CatalogueError):
+    """The identifier existed and was deleted; its tombstone is kept for ever."""
+
+    def __init__(self, tombstone: Tombstone) -> None:
+        super().__init__(f"{tombstone.ark} was deleted on {tombstone.deleted_at}")
+        self.tombstone = tombstone
+
+
+class Conflict(CatalogueError):
+    """The request clashes with the catalogue's current state (duplicate id, dependents...)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        problems: list[Problem] | None = None,
+        dependents: list[dict[str, str]] | None = None,
+    ) -> None:
+        super().__init__(message, problems=problems)
+        self.dependents = dependents or []
+
+
+class PreconditionFailed(CatalogueError):
+    """An If-Match / revision precondition does not hold: someone else updated the record."""

@@ -1,0 +1,1 @@
+"""JSON-LD metadata: bundled contexts, RDF serialisations."""

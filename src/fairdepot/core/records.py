@@ -1,0 +1,95 @@
+"""What a catalogued record is, independent of the face that created it.
+
+A record is one catalogued thing (an RO-Crate, a dataset, a software, a computation, a SciCat
+dataset, a gCat item...). Every record has an ARK; its canonical metadata is JSON-LD from which
+every other view (Turtle, Croissant, SciCat, CKAN) is derived, and the face-native document is
+kept losslessly beside it so that clients read back exactly what they wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Face(StrEnum):
+    """The API a record was created through; it decides the record's native document shape."""
+
+    FAIRSCAPE = "fairscape"
+    SCICAT = "scicat"
+    GCAT = "gcat"
+
+
+class PublicationStatus(StrEnum):
+    DRAFT = "DRAFT"
+    PUBLISHED = "PUBLISHED"
+    EMBARGOED = "EMBARGOED"
+    ARCHIVED = "ARCHIVED"
+
+
+class RecordState(StrEnum):
+    ACTIVE = "active"
+    DELETED = "deleted"
+
+
+@dataclass
+class Access:
+    """Who may see and change a record; read by core.policy, never interpreted elsewhere."""
+
+    owner_id: str | None
+    owner_group: str | None = None
+    access_groups: list[str] = field(default_factory=list)
+    metadata_public: bool = False
+    group_write: bool = False
+    publication: PublicationStatus = PublicationStatus.DRAFT
+
+
+@dataclass
+class RecordFile:
+    """One file of a record: where its bytes are and how to check them."""
+
+    path: str
+    size: int
+    sha256: str | None = None
+    md5: str | None = None
+    media_type: str | None = None
+    blob_key: str | None = None
+    external_url: str | None = None
+    client_checksum: str | None = None
+    client_checksum_alg: str | None = None
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed link from a record to another identifier (an ARK key or any IRI)."""
+
+    predicate: str
+    target: str
+
+
+@dataclass
+class Record:
+    ark: str
+    kind: str
+    face: Face
+    metadata: dict[str, Any]
+    access: Access
+    types: list[str] = field(default_factory=list)
+    name: str | None = None
+    description: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    native: dict[str, Any] | None = None
+    identifiers: dict[str, str] = field(default_factory=dict)
+    relations: list[Relation] = field(default_factory=list)
+    files: list[RecordFile] = field(default_factory=list)
+    extra: dict[str, Any] = field(default_factory=dict)
+    parent_ark: str | None = None
+    archive_blob_key: str | None = None
+    revision: int = 1
+    state: RecordState = RecordState.ACTIVE
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    owner_username: str | None = None
+    owner_email: str | None = None

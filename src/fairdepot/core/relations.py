@@ -1,0 +1,36 @@
+"""Typed links between records, read from their JSON-LD: what depends on what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fairdepot.core import ark as arks
+from fairdepot.core.crates.graph import id_refs
+from fairdepot.core.records import Relation
+
+_NOT_LINKS = {"@id", "@type", "@context", "@graph", "conformsTo"}
+
+MEMBERSHIP = frozenset({"isPartOf", "hasPart"})
+
+
+def target_key(identifier: str) -> str:
+    """ARKs compare by their normalised form; anything else by its exact text."""
+    try:
+        return arks.normalise(identifier) if "ark:" in identifier.lower() else identifier
+    except arks.InvalidArk:
+        return identifier
+
+
+def extract_relations(metadata: dict[str, Any]) -> list[Relation]:
+    """Every `{"@id": ...}` a record's metadata points to, with the property as predicate."""
+    own = metadata.get("@id")
+    own_key = target_key(own) if isinstance(own, str) else None
+    found: dict[tuple[str, str], Relation] = {}
+    for prop, value in metadata.items():
+        if prop in _NOT_LINKS:
+            continue
+        for ref in id_refs(value):
+            key = target_key(ref)
+            if key != own_key:
+                found.setdefault((prop, key), Relation(prop, key))
+    return list(found.values())

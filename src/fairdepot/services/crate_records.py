@@ -1,0 +1,165 @@
+"""From a crate plan plus stored files to the records that will be written (no I/O here)."""
+
+from __future__ import annotations
+
+import mimetypes
+from dataclasses import dataclass
+from typing import Any
+
+from fairdepot.core.crates.plan import CratePlan, EntityPlan
+from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
+from fairdepot.core.records import Access, Face, PublicationStatus, Record, RecordFile
+from fairdepot.core.relations import extract_relations
+
+# Per-kind download routes of the FAIRSCAPE face (the reference server's contentUrl shapes).
+_DOWNLOAD_ROUTE = {"Dataset": "dataset/download", "Software": "software/download"}
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    path: str
+    blob_key: str
+    size: int
+    sha256: str
+    md5: str
+
+
+def media_type_for(path: str) -> str:
+    return mimetypes.guess_type(path)[0] or "application/octet-stream"
+
+
+def crate_context(plan: CratePlan) -> Any:
+    """FAIRSCAPE crates get the canonical context (it defines prov:, evi:); others keep theirs."""
+    if _is_fairscape_context(plan.context):
+        return CANONICAL_CONTEXT
+    return plan.context
+
+
+def _is_fairscape_context(context: Any) -> bool:
+    return (
+        isinstance(context, dict)
+        and context.get("@vocab") in ("https://schema.org/", "http://schema.org/")
+        and "EVI" in context
+    )
+
+
+def download_url(base_url: str, kind: str, ark: str) -> str:
+    return f"{base_url}/api/{_DOWNLOAD_ROUTE.get(kind, 'download')}/{ark}"
+
+
+def describe_file(metadata: dict[str, Any], stored: StoredFile, url: str, fairscape: bool) -> None:
+    """Put what we measured on the way in into the entity's metadata (checksums, size, type)."""
+    media_type = metadata.get("encodingFormat") or media_type_for(stored.path)
+    if fairscape:
+        declared = metadata.get("format")
+        if not isinstance(declared, str) or "/" not in declared:
+            metadata["format"] = media_type_for(stored.path)
+        media_type = metadata.get("encodingFormat") or metadata["format"]
+    metadata["encodingFormat"] = media_type
+    metadata["contentUrl"] = url
+    metadata["contentSize"] = str(stored.size)
+    metadata["sha256"] = stored.sha256
+    metadata["md5"] = stored.md5
+
+
+def build_crate_records(
+    plan: CratePlan,
+    stored: dict[str, StoredFile],
+    *,
+    owner_id: str,
+    owner_group: str | None,
+    base_url: str,
+    fairscape: bool,
+    archive_key: str | None,
+    extra: dict[str, Any],
+) -> tuple[Record, list[Record]]:
+    context = crate_context(plan)
+    access = Access(
+        owner_id=owner_id,
+        owner_group=owner_group,
+        metadata_public=True,
+        publication=PublicationStatus.DRAFT,
+    )
+
+    def record(entity: EntityPlan, files: list[StoredFile], is_root: bool) -> Record:
+        metadata = dict(entity.metadata)
+        if entity.file_path is not None and entity.file_path in stored:
+            describe_file(
+                metadata,
+                stored[entity.file_path],
+                download_url(base_url, entity.kind, entity.ark),
+                fairscape,
+            )
+        metadata["@context"] = context
+        keywords = metadata.get("keywords")
+        if isinstance(keywords, str):
+            keywords = [k.strip() for k in keywords.split(",") if k.strip()]
+        return Record(
+            ark=entity.ark,
+            kind=entity.kind,
+            face=Face.FAIRSCAPE,
+            metadata=metadata,
+            access=Access(**access.__dict__),
+            types=entity.types,
+            name=_text(metadata.get("name")) or (entity.file_path or None),
+            description=_text(metadata.get("description")),
+            keywords=[k for k in keywords or [] if isinstance(k, str)],
+            relations=extract_relations(metadata),
+            files=[_record_file(f) for f in files],
+            archive_blob_key=archive_key if is_root else None,
+            extra={"originalId": entity.original_id} if entity.minted else {},
+        )
+
+    members = []
+    for entity in plan.members:
+        files = []
+        if entity.file_path is not None and entity.file_path in stored:
+            files = [stored[entity.file_path]]
+        elif entity.folder_path is not None:
+            files = [f for p, f in stored.items() if p.startswith(entity.folder_path)]
+        members.append(record(entity, files, False))
+    root = record(plan.root, list(stored.values()), True)
+    root.extra.update(extra)
+    root.extra["descriptor"] = plan.descriptor
+    root.extra["contextual"] = plan.contextual
+    root.extra["contentSummary"] = content_summary(members)
+    return root, members
+
+
+_SUMMARY_GROUPS = {
+    "Dataset": "datasets",
+    "Software": "software",
+    "Computation": "computations",
+    "Schema": "schemas",
+    "Sample": "samples",
+    "MLModel": "mlModels",
+    "ROCrate": "rocrates",
+}
+
+
+def summary_group(kind: str) -> str:
+    """The FAIRSCAPE summary bucket a record kind is counted in."""
+    return _SUMMARY_GROUPS.get(kind, "other")
+
+
+def content_summary(members: list[Record]) -> dict[str, int]:
+    counts = dict.fromkeys([*_SUMMARY_GROUPS.values(), "other"], 0)
+    for member in members:
+        counts[summary_group(member.kind)] += 1
+    counts["total"] = len(members)
+    return counts
+
+
+def _record_file(stored: StoredFile) -> RecordFile:
+    return RecordFile(
+        path=stored.path,
+        size=stored.size,
+        sha256=stored.sha256,
+        md5=stored.md5,
+        media_type=media_type_for(stored.path),
+        blob_key=stored.blob_key,
+    )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None

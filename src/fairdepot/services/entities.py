@@ -1,0 +1,107 @@
+"""Registering single records outside a crate (FAIRSCAPE POST /dataset, /software, ...)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from fairdepot.core import ark as arks
+from fairdepot.core.crates.graph import type_list
+from fairdepot.core.crates.plan import record_kind
+from fairdepot.core.errors import Conflict, InvalidInput, Problem
+from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
+from fairdepot.core.records import Access, Face, PublicationStatus, Record, RecordFile
+from fairdepot.core.relations import extract_relations
+from fairdepot.services.crate_records import StoredFile, describe_file, download_url, media_type_for
+from fairdepot.services.ingest import minter
+from fairdepot.services.runtime import Runtime
+from fairdepot.storage.db.models import UserRow
+
+
+def entity_key(entity_id: str) -> str:
+    return f"entities/{entity_id}/"
+
+
+def register_entity(
+    runtime: Runtime,
+    owner: UserRow,
+    metadata: Any,
+    expected_kind: str | None,
+    stored: StoredFile | None = None,
+) -> Record:
+    """Create one record; a valid ARK in `@id` is kept if free, anything else gets a new ARK."""
+    if not isinstance(metadata, dict):
+        raise InvalidInput("the metadata must be a JSON object")
+    types = type_list(metadata)
+    if not types:
+        raise InvalidInput("missing @type", problems=[Problem("@type is required", "@type")])
+    kind = record_kind(types)
+    if expected_kind and kind != expected_kind:
+        raise InvalidInput(
+            f"this endpoint registers {expected_kind} records, not {kind}",
+            problems=[Problem(f"expected a {expected_kind}", "@type")],
+        )
+    name = metadata.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidInput("missing name", problems=[Problem("name is required", "name")])
+    given = metadata.get("@id")
+    ark_text = _kept_ark(given) or minter(runtime)()
+    document = {**metadata, "@id": ark_text}
+    document.setdefault("@context", CANONICAL_CONTEXT)
+    files: list[RecordFile] = []
+    if stored is not None:
+        describe_file(
+            document,
+            stored,
+            download_url(runtime.settings.base_url, kind, ark_text),
+            fairscape=True,
+        )
+        files = [
+            RecordFile(
+                path=stored.path,
+                size=stored.size,
+                sha256=stored.sha256,
+                md5=stored.md5,
+                media_type=media_type_for(stored.path),
+                blob_key=stored.blob_key,
+            )
+        ]
+    keywords = document.get("keywords")
+    record = Record(
+        ark=ark_text,
+        kind=kind,
+        face=Face.FAIRSCAPE,
+        metadata=document,
+        access=Access(
+            owner_id=owner.id,
+            owner_group=(owner.groups or [None])[0],
+            metadata_public=True,
+            publication=PublicationStatus.DRAFT,
+        ),
+        types=types,
+        name=name,
+        description=document.get("description")
+        if isinstance(document.get("description"), str)
+        else None,
+        keywords=[k for k in keywords if isinstance(k, str)] if isinstance(keywords, list) else [],
+        relations=extract_relations(document),
+        files=files,
+    )
+    try:
+        with runtime.writing() as store:
+            if store.row_by_key(arks.normalise(ark_text)) is not None:
+                raise Conflict(f"identifier already exists: {ark_text}")
+            store.insert(record)
+    except IntegrityError as exc:
+        raise Conflict(f"identifier already exists: {ark_text}") from exc
+    return record
+
+
+def _kept_ark(value: Any) -> str | None:
+    if not isinstance(value, str) or "ark:" not in value.lower():
+        return None
+    try:
+        return str(arks.parse(value))
+    except arks.InvalidArk:
+        return None

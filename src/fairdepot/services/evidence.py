@@ -1,0 +1,171 @@
+"""Evidence graphs: the provenance that led to a record, gathered into one record of its own.
+
+Starting from a record, follow what generated it (`generatedBy`, `prov:wasGeneratedBy`, or a
+computation whose `generated` names it) and what those computations used (datasets, software,
+models), recursively. The result is stored as an `EvidenceGraph` record with its own ARK; it is
+built in a job, like ingest, because a deep provenance chain can be large.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+import sqlalchemy as sa
+
+from fairdepot.core import ark as arks
+from fairdepot.core.errors import CatalogueError, Conflict, InvalidInput, NotFound
+from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
+from fairdepot.core.policy import Action, Actor, allows
+from fairdepot.core.records import Access, Face, PublicationStatus, Record
+from fairdepot.core.relations import extract_relations, target_key
+from fairdepot.services import accounts
+from fairdepot.services.ingest import fail_job, minter
+from fairdepot.services.records import find_row, load
+from fairdepot.services.runtime import Runtime
+from fairdepot.storage.db import jobs
+from fairdepot.storage.db.models import JobRow, RecordRow, RelationRow, UserRow
+from fairdepot.storage.db.records import RecordStore
+
+EVIDENCE_GRAPH_BUILD = "evidence_graph"
+GRAPH_SCHEME = "evidence-graph-of"
+GENERATED_BY = ("generatedBy", "prov:wasGeneratedBy", "wasGeneratedBy")
+USED = ("usedDataset", "usedSoftware", "usedMLModel", "prov:used", "usedSample",
+        "usedInstrument", "usedContainer")
+MAX_NODES = 10_000
+_KEEP = ("@id", "@type", "name", "description", *GENERATED_BY, *USED, "generated")
+
+
+def submit_build(runtime: Runtime, user: UserRow, ark_text: str) -> JobRow:
+    actor = accounts.actor_for(user, runtime.settings.admin_group)
+    with runtime.reading() as store:
+        row = find_row(store, actor, ark_text, Action.READ_METADATA)
+    with runtime.write_sessions() as session:
+        job = jobs.submit(session, EVIDENCE_GRAPH_BUILD, user.id,
+                          {"ark": row.ark, "naan": arks.parse(row.ark).naan,
+                           "postfix": arks.parse(row.ark).name})
+        session.commit()
+    runtime.job_submitted.set()
+    return job
+
+
+def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
+    try:
+        with runtime.read_sessions() as session:
+            job = session.get(JobRow, claim.job_id)
+            user = session.get(UserRow, job.owner_id) if job and job.owner_id else None
+        if job is None or user is None:
+            raise InvalidInput("the job or its owner no longer exists")
+        actor = accounts.actor_for(user, runtime.settings.admin_group)
+        with runtime.writing() as store:
+            graph_ark = _build(store, actor, user, job.payload["ark"], runtime)
+            if not jobs.finish(store.session, claim, jobs.COMPLETE,
+                               result={"evidence_graph_id": graph_ark}, stage="built"):
+                raise Conflict("the build was taken over by another worker")
+    except CatalogueError as exc:
+        fail_job(runtime, claim, exc, stage="failed")
+    except Exception as exc:
+        fail_job(runtime, claim, InvalidInput(f"internal error while building: {exc!r}"),
+                 stage="failed")
+
+
+def _build(store: RecordStore, actor: Actor, user: UserRow, start: str, runtime: Runtime) -> str:
+    root = find_row(store, actor, start, Action.READ_METADATA)
+    nodes = collect(store, actor, root)
+    existing = store.row_by_identifier(GRAPH_SCHEME, root.ark_key)
+    graph_ark = existing.ark if existing is not None else minter(runtime)()
+    metadata = {
+        "@context": CANONICAL_CONTEXT, "@id": graph_ark, "@type": "evi:EvidenceGraph",
+        "name": f"Evidence graph of {root.name or root.ark}",
+        "description": f"Provenance of {root.ark}: what generated it and what that used.",
+        "owner": user.email, "outputs": [{"@id": root.ark}], "@graph": nodes,
+    }
+    record = Record(
+        ark=graph_ark, kind="EvidenceGraph", face=Face.FAIRSCAPE, metadata=metadata,
+        access=Access(owner_id=user.id, owner_group=(user.groups or [None])[0],
+                      metadata_public=True, publication=PublicationStatus.DRAFT),
+        types=["evi:EvidenceGraph"], name=metadata["name"], description=metadata["description"],
+        relations=extract_relations({"outputs": metadata["outputs"]}),
+    )
+    if existing is None:
+        row = store.insert(record)
+        store.add_identifier(row, GRAPH_SCHEME, root.ark_key)
+    else:
+        store.update(existing, record, actor_id=user.id)
+    if allows(actor, Action.UPDATE, load(store, root, with_files=False).access) and (
+        root.metadata_doc.get("hasEvidenceGraph") != {"@id": graph_ark}
+    ):
+        node = load(store, root)
+        node.metadata = {**root.metadata_doc, "hasEvidenceGraph": {"@id": graph_ark}}
+        node.relations = extract_relations(node.metadata)
+        parent = store.session.get(RecordRow, root.parent_pk) if root.parent_pk else None
+        store.update(root, node, actor_id=user.id, parent=parent)
+    return graph_ark
+
+
+def collect(store: RecordStore, actor: Actor, start: RecordRow) -> list[dict[str, Any]]:
+    """Breadth-first over provenance links; only records the actor may read are included."""
+    seen: dict[str, dict[str, Any]] = {}
+    queue: deque[RecordRow] = deque([start])
+    while queue and len(seen) < MAX_NODES:
+        row = queue.popleft()
+        if row.ark_key in seen:
+            continue
+        meta = row.metadata_doc
+        seen[row.ark_key] = {k: v for k, v in meta.items() if k in _KEEP} | {"@id": row.ark}
+        upstream = _refs(meta, GENERATED_BY) + _refs(meta, USED)
+        upstream += [r.ark_key for r in _generators_of(store, row)]
+        for neighbour in store.rows_by_keys([k for k in upstream if k not in seen]):
+            if neighbour.state == "active" and allows(
+                actor, Action.READ_METADATA, load(store, neighbour, with_files=False).access
+            ):
+                queue.append(neighbour)
+    return list(seen.values())
+
+
+def _refs(metadata: dict[str, Any], properties: tuple[str, ...]) -> list[str]:
+    keys = []
+    for prop in properties:
+        value = metadata.get(prop)
+        for item in value if isinstance(value, list) else [value]:
+            ref = item.get("@id") if isinstance(item, dict) else item
+            if isinstance(ref, str):
+                keys.append(target_key(ref))
+    return keys
+
+
+def _generators_of(store: RecordStore, row: RecordRow) -> list[RecordRow]:
+    return list(store.session.scalars(
+        sa.select(RecordRow).join(RelationRow, RelationRow.source_pk == RecordRow.pk)
+        .where(RelationRow.target_key == row.ark_key,
+               RelationRow.predicate.in_(["generated", "prov:generated"]))))
+
+
+def register_graph(runtime: Runtime, user: UserRow, body: Any) -> Record:
+    """POST /evidencegraph: store a client-made evidence graph under its ARK (or a new one)."""
+    if not isinstance(body, dict) or not isinstance(body.get("name"), str):
+        raise InvalidInput("the body needs at least a name (and usually @id and @graph)")
+    given = body.get("@id")
+    graph_ark = str(arks.parse(given)) if isinstance(given, str) and "ark:" in given else \
+        minter(runtime)()
+    metadata = {"@context": CANONICAL_CONTEXT, **body, "@id": graph_ark,
+                "@type": "evi:EvidenceGraph", "owner": user.email}
+    record = Record(
+        ark=graph_ark, kind="EvidenceGraph", face=Face.FAIRSCAPE, metadata=metadata,
+        access=Access(owner_id=user.id, owner_group=(user.groups or [None])[0],
+                      metadata_public=True, publication=PublicationStatus.PUBLISHED),
+        types=["evi:EvidenceGraph"], name=body["name"],
+        description=body.get("description") if isinstance(body.get("description"), str) else None,
+        relations=extract_relations(metadata),
+    )
+    with runtime.writing() as store:
+        if store.row_by_key(arks.normalise(graph_ark)) is not None:
+            raise Conflict(f"identifier already exists: {graph_ark}")
+        store.insert(record)
+    return record
+
+
+def require_graph(record: Record) -> Record:
+    if record.kind != "EvidenceGraph":
+        raise NotFound(f"{record.ark} is not an evidence graph")
+    return record

@@ -1,0 +1,51 @@
+"""Registering a crate that carries no files: its data lives elsewhere (URLs, other archives)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+
+from fairdepot.core.crates.graph import parse_document
+from fairdepot.core.crates.plan import plan_crate
+from fairdepot.core.crates.validation import validate_crate
+from fairdepot.core.errors import Conflict, InvalidInput, Problem
+from fairdepot.services.crate_records import build_crate_records
+from fairdepot.services.ingest import check_identifiers, minter, write_crate
+from fairdepot.services.runtime import Runtime
+from fairdepot.storage.db.models import UserRow
+from fairdepot.storage.db.records import StaleRevision
+
+
+def register(runtime: Runtime, owner: UserRow, document: Any) -> tuple[str, list[str]]:
+    crate = parse_document(document)
+    local = [
+        Problem(
+            f"contentUrl {e.get('contentUrl')!r} is a local file reference", crate.where(e["@id"])
+        )
+        for e in [crate.root, *crate.entities]
+        if isinstance(e.get("contentUrl"), str) and e["contentUrl"].lower().startswith("file:")
+    ]
+    if local:
+        raise InvalidInput(
+            "Metadata-only ROCrates cannot contain local file references (file://)", problems=local
+        )
+    validate_crate(crate)
+    plan = plan_crate(crate, set(), minter(runtime))
+    check_identifiers(runtime, plan, owner)
+    root, members = build_crate_records(
+        plan,
+        {},
+        owner_id=owner.id,
+        owner_group=(owner.groups or [None])[0],
+        base_url=runtime.settings.base_url,
+        fairscape=crate.is_fairscape,
+        archive_key=None,
+        extra={"metadataOnly": True},
+    )
+    try:
+        with runtime.writing() as store:
+            write_crate(store, root, members, owner)
+    except (IntegrityError, StaleRevision) as exc:
+        raise Conflict("an identifier of this crate is already taken") from exc
+    return root.ark, [root.ark, *(m.ark for m in members)]

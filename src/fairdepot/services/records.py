@@ -1,0 +1,274 @@
+"""Record use cases every face shares: resolve, replace metadata, delete, publish, search.
+
+Each function takes the acting user, asks core.policy, and raises core errors; faces only
+translate. Unreadable records are reported as NotFound so that a face never reveals whether
+someone else's private record exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fairdepot.core import ark as arks
+from fairdepot.core.errors import (
+    AuthenticationRequired,
+    Conflict,
+    Gone,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+    Tombstone,
+)
+from fairdepot.core.policy import Action, Actor, allows, read_scope
+from fairdepot.core.records import PublicationStatus, Record, RecordState
+from fairdepot.core.relations import MEMBERSHIP, extract_relations
+from fairdepot.services.runtime import Runtime
+from fairdepot.storage.db.models import RecordRow, as_utc
+from fairdepot.storage.db.records import (
+    RecordStore,
+    StaleRevision,
+    access_groups,
+    readable,
+    to_record,
+)
+
+
+def parse_ark(text: str) -> str:
+    try:
+        return arks.normalise(text)
+    except arks.InvalidArk as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
+def load(store: RecordStore, row: RecordRow, *, with_files: bool = True) -> Record:
+    parent = store.session.get(RecordRow, row.parent_pk) if row.parent_pk else None
+    record = to_record(
+        row,
+        store.files(row) if with_files else [],
+        store.owner_of(row),
+        parent.ark if parent else None,
+    )
+    record.access.access_groups = access_groups(store.session, row)
+    return record
+
+
+def find_row(store: RecordStore, actor: Actor, ark_text: str, action: Action) -> RecordRow:
+    """The record an ARK names, if the actor may do `action` on it (reads a tombstone as Gone)."""
+    row = store.row_by_key(parse_ark(ark_text))
+    if row is None:
+        raise NotFound("identifier not found")
+    if row.state == RecordState.DELETED.value:
+        stone = row.tombstone or {}
+        raise Gone(
+            Tombstone(
+                row.ark,
+                row.kind,
+                row.name,
+                _iso(row.deleted_at),
+                str(stone.get("reason", "deleted")),
+            )
+        )
+    record_access = to_record(row).access
+    record_access.access_groups = access_groups(store.session, row)
+    if not allows(actor, Action.READ_METADATA, record_access):
+        raise NotFound("identifier not found")
+    if action is not Action.READ_METADATA and not allows(actor, action, record_access):
+        if actor.is_anonymous:
+            raise AuthenticationRequired("log in to do this")
+        raise PermissionDenied(f"you may not {action.value.replace('_', ' ')} {row.ark}")
+    return row
+
+
+def _iso(value: Any) -> str:
+    value = as_utc(value)
+    return value.isoformat().replace("+00:00", "Z") if value else ""
+
+
+def resolve(runtime: Runtime, actor: Actor, ark_text: str) -> Record:
+    with runtime.reading() as store:
+        return load(store, find_row(store, actor, ark_text, Action.READ_METADATA))
+
+
+def can(actor: Actor, action: Action, record: Record) -> bool:
+    return allows(actor, action, record.access)
+
+
+def replace_metadata(
+    runtime: Runtime,
+    actor: Actor,
+    ark_text: str,
+    metadata: dict[str, Any],
+    expected_revision: int | None = None,
+) -> Record:
+    """PUT: a new revision with the given JSON-LD; identity and files stay as they were."""
+    if not isinstance(metadata, dict) or not metadata:
+        raise InvalidInput("the body must be a JSON object with the new metadata")
+    if "@type" not in metadata:
+        raise InvalidInput("@type is required in the metadata")
+    with runtime.writing() as store:
+        row = find_row(store, actor, ark_text, Action.UPDATE)
+        given = metadata.get("@id")
+        if given is not None and (not isinstance(given, str) or parse_ark(given) != row.ark_key):
+            raise InvalidInput(f"@id {given!r} does not match {row.ark}; identifiers cannot change")
+        if expected_revision is not None and expected_revision != row.revision:
+            raise PreconditionFailed(
+                f"{row.ark} is at revision {row.revision}, not {expected_revision}"
+            )
+        record = load(store, row)
+        new_metadata = {**metadata, "@id": row.ark}
+        new_metadata.setdefault("@context", row.metadata_doc.get("@context"))
+        _keep_server_facts(new_metadata, row.metadata_doc)
+        record.metadata = new_metadata
+        record.name = (
+            new_metadata.get("name") if isinstance(new_metadata.get("name"), str) else None
+        )
+        desc = new_metadata.get("description")
+        record.description = desc if isinstance(desc, str) else None
+        keywords = new_metadata.get("keywords")
+        record.keywords = (
+            [k for k in keywords if isinstance(k, str)] if isinstance(keywords, list) else []
+        )
+        types = new_metadata["@type"]
+        record.types = (
+            [types] if isinstance(types, str) else [t for t in types if isinstance(t, str)]
+        )
+        record.relations = extract_relations(new_metadata)
+        parent = store.session.get(RecordRow, row.parent_pk) if row.parent_pk else None
+        try:
+            store.update(row, record, actor_id=actor.user_id, parent=parent)
+        except StaleRevision as exc:
+            raise PreconditionFailed(f"{row.ark} was changed by someone else; reload it") from exc
+        return load(store, row)
+
+
+_SERVER_FACTS = ("contentUrl", "sha256", "md5", "contentSize")
+
+
+def _keep_server_facts(new: dict[str, Any], old: dict[str, Any]) -> None:
+    """Checksums, sizes and download links describe bytes we hold: a PUT cannot falsify them."""
+    for key in _SERVER_FACTS:
+        if key in old:
+            new[key] = old[key]
+
+
+@dataclass
+class Deletion:
+    deleted: list[str]
+
+
+def delete(runtime: Runtime, actor: Actor, ark_text: str, *, force: bool) -> Deletion:
+    """Delete a record (and, for a crate, its members), leaving tombstones.
+
+    Without `force`, refuse with the list of records that link to it (provenance, membership);
+    with `force`, delete anyway: a crate's members go with it, and a member is taken out of its
+    crate's hasPart. Files are removed after the transaction commits.
+    """
+    with runtime.writing() as store:
+        row = find_row(store, actor, ark_text, Action.DELETE)
+        # Without force, a crate's own members count as dependents (they are part of it).
+        doomed = [row, *store.members(row)] if force else [row]
+        doomed_pks = {r.pk for r in doomed}
+        dependents = store.dependents([r.ark_key for r in doomed], doomed_pks)
+        if dependents and not force:
+            raise Conflict(
+                f"{row.ark} has dependents; delete them first or use force=true",
+                dependents=[
+                    {"@id": dep.ark, "name": dep.name or "", "relation": predicate}
+                    for dep, predicate in dependents
+                ],
+            )
+        for member in doomed:
+            store.mark_deleted(
+                member,
+                {
+                    "ark": member.ark,
+                    "kind": member.kind,
+                    "name": member.name,
+                    "reason": "deleted by its owner",
+                },
+            )
+        for parent_row in {dep.pk: dep for dep, p in dependents if p in MEMBERSHIP}.values():
+            _drop_from_parts(store, parent_row, {r.ark_key for r in doomed}, actor)
+        return Deletion([r.ark for r in doomed])
+
+
+def _drop_from_parts(store: RecordStore, parent: RecordRow, gone: set[str], actor: Actor) -> None:
+    parts = parent.metadata_doc.get("hasPart")
+    if not isinstance(parts, list):
+        return
+    kept = [
+        p
+        for p in parts
+        if not (
+            isinstance(p, dict) and isinstance(p.get("@id"), str) and _safe_key(p["@id"]) in gone
+        )
+    ]
+    if len(kept) == len(parts):
+        return
+    record = load(store, parent)
+    record.metadata = {**parent.metadata_doc, "hasPart": kept}
+    record.relations = extract_relations(record.metadata)
+    grand = store.session.get(RecordRow, parent.parent_pk) if parent.parent_pk else None
+    store.update(parent, record, actor_id=actor.user_id, parent=grand)
+
+
+def _safe_key(identifier: str) -> str:
+    try:
+        return arks.normalise(identifier)
+    except arks.InvalidArk:
+        return identifier
+
+
+def set_publication(
+    runtime: Runtime, actor: Actor, ark_text: str, status: PublicationStatus
+) -> list[str]:
+    """Publish (or embargo, archive, draft) a record; a crate's members follow it."""
+    with runtime.writing() as store:
+        row = find_row(store, actor, ark_text, Action.PUBLISH)
+        changed = []
+        for target in [row, *store.members(row)]:
+            target.publication_status = status.value
+            target.revision += 1
+            changed.append(target.ark)
+        return changed
+
+
+def search(
+    runtime: Runtime, actor: Actor, text: str, limit: int, offset: int
+) -> tuple[list[Record], int]:
+    with runtime.reading() as store:
+        rows, total = store.search.search(
+            store.session, text, readable(read_scope(actor)), limit, offset
+        )
+        return [load(store, r, with_files=False) for r in rows], total
+
+
+def list_records(
+    runtime: Runtime,
+    actor: Actor,
+    *,
+    kind: str | None = None,
+    owned_only: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Record]:
+    with runtime.reading() as store:
+        where = readable(read_scope(actor))
+        if owned_only and not actor.is_admin:
+            where = where & (
+                (RecordRow.owner_id == actor.user_id)
+                | RecordRow.owner_group.in_(sorted(actor.groups))
+            )
+        rows = store.list_readable(where, kind=kind, limit=limit, offset=offset)
+        return [load(store, r, with_files=False) for r in rows]
+
+
+def members(runtime: Runtime, actor: Actor, crate: Record) -> list[Record]:
+    with runtime.reading() as store:
+        row = store.row_by_key(arks.normalise(crate.ark))
+        if row is None:
+            return []
+        loaded = [load(store, m) for m in store.members(row)]
+        return [m for m in loaded if allows(actor, Action.READ_METADATA, m.access)]

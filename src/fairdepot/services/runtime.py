@@ -1,0 +1,100 @@
+"""Assembly of the storage adapters a process needs, built once from Settings."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from fairdepot.config import Settings
+from fairdepot.storage.blobs.interface import BlobStore
+from fairdepot.storage.db.engine import create_engine, session_factories
+from fairdepot.storage.db.migrate import upgrade
+from fairdepot.storage.db.models import BlobDeletionRow, RecordFileRow, RecordRow
+from fairdepot.storage.db.records import RecordStore
+from fairdepot.storage.search import SearchIndex, search_index_for
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    engine: Engine
+    read_sessions: sessionmaker[Session]
+    write_sessions: sessionmaker[Session]
+    blobs: BlobStore
+    search: SearchIndex
+    job_submitted: threading.Event = field(default_factory=threading.Event)
+
+    @contextmanager
+    def reading(self) -> Iterator[RecordStore]:
+        with self.read_sessions() as session:
+            yield RecordStore(session, self.search)
+
+    @contextmanager
+    def writing(self) -> Iterator[RecordStore]:
+        """One transaction; blobs it orphaned are removed only after it commits."""
+        session = self.write_sessions()
+        try:
+            store = RecordStore(session, self.search)
+            yield store
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+        self.flush_blob_deletions()
+
+    def flush_blob_deletions(self) -> int:
+        """Delete queued blobs that no record references any more; safe to run anywhere, twice."""
+        removed = 0
+        with self.write_sessions() as session:
+            queued = session.scalars(sa.select(BlobDeletionRow).limit(1000)).all()
+            for item in queued:
+                referenced = session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(RecordFileRow)
+                    .where(RecordFileRow.blob_key == item.blob_key)
+                ) or session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(RecordRow)
+                    .where(RecordRow.archive_blob_key == item.blob_key)
+                )
+                if item.is_prefix:
+                    removed += self.blobs.delete_prefix(item.blob_key)
+                elif not referenced:
+                    self.blobs.delete(item.blob_key)
+                    removed += 1
+                session.delete(item)
+            session.commit()
+        return removed
+
+    def close(self) -> None:
+        self.blobs.close()
+        self.engine.dispose()
+
+
+def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
+    from fairdepot.storage.blobs.factory import S3Options, open_blob_store
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(settings.resolved_database_url)
+    if migrate:
+        upgrade(engine)
+    reads, writes = session_factories(engine)
+    blobs = open_blob_store(
+        settings.storage_url,
+        data_dir=settings.data_dir,
+        s3_options=S3Options(
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=settings.s3_secret_access_key,
+        ),
+    )
+    return Runtime(settings, engine, reads, writes, blobs, search_index_for(engine.dialect.name))

@@ -1,0 +1,85 @@
+"""Blobs as files under one folder: the embedded default."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from fairdepot.storage.blobs.interface import BlobInfo, BlobStore, BlobWriter
+
+
+def _safe_relative(key: str) -> PurePosixPath:
+    path = PurePosixPath(key)
+    if not key or path.is_absolute() or ".." in path.parts or "\\" in key:
+        raise ValueError(f"blob key {key!r} must be a relative path without '..'")
+    return path
+
+
+class _LocalWriter(BlobWriter):
+    def __init__(self, key: str, target: Path) -> None:
+        super().__init__(key)
+        self._target = target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".partial-", dir=target.parent)
+        self._tmp = Path(tmp)
+        self._file = os.fdopen(fd, "wb")
+
+    def _write(self, chunk: bytes) -> None:
+        self._file.write(chunk)
+
+    def commit(self) -> BlobInfo:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self._tmp, self._target)  # atomic: readers never see a half-written blob
+        return self.info()
+
+    def abort(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+        self._tmp.unlink(missing_ok=True)
+
+
+class LocalBlobStore(BlobStore):
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        return self.root.joinpath(*_safe_relative(key).parts)
+
+    def open_write(self, key: str) -> BlobWriter:
+        return _LocalWriter(key, self._path(key))
+
+    def open_read(self, key: str) -> BinaryIO:
+        return self._path(key).open("rb")
+
+    def size(self, key: str) -> int:
+        return self._path(key).stat().st_size
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        path = self._path(key)
+        path.unlink(missing_ok=True)
+        # prune empty parent folders so deleted records leave no litter behind
+        for parent in path.parents:
+            if parent == self.root or not parent.is_relative_to(self.root):
+                break
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+
+    def list_keys(self, prefix: str = "") -> Iterator[str]:
+        for dirpath, _dirs, files in os.walk(self.root):
+            for name in files:
+                if name.startswith(".partial-"):
+                    continue
+                key = Path(dirpath, name).relative_to(self.root).as_posix()
+                if key.startswith(prefix):
+                    yield key

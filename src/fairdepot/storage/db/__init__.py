@@ -1,0 +1,1 @@
+"""The metadata store: one SQLAlchemy model for SQLite and PostgreSQL."""

@@ -1,0 +1,159 @@
+"""A job queue in the metadata database: rows with a state machine and a lease.
+
+Workers claim a job by taking a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so many workers
+on many machines never take the same job; SQLite has a single writer, so a conditional UPDATE is
+enough). A worker that dies stops renewing its lease; when the lease expires the job is claimed
+again, and after `max_attempts` interrupted runs it fails for good with a clear error. Running
+jobs in the database keeps the embedded shape free of any broker and makes submitting a job part
+of the same transaction as the row that asked for it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from fairdepot.storage.db.models import JobRow, utcnow
+
+PENDING, PROCESSING, COMPLETE, FAILED = "PENDING", "PROCESSING", "COMPLETE", "FAILED"
+
+
+@dataclass(frozen=True)
+class Claim:
+    job_id: str
+    kind: str
+    attempt: int
+    worker: str
+
+
+def submit(
+    session: Session,
+    kind: str,
+    owner_id: str | None,
+    payload: dict[str, Any],
+    job_id: str | None = None,
+) -> JobRow:
+    row = JobRow(
+        id=job_id or str(uuid.uuid4()),
+        kind=kind,
+        state=PENDING,
+        owner_id=owner_id,
+        payload=payload,
+        attempts=0,
+        created_at=utcnow(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def claim_next(session: Session, worker: str, lease: timedelta, max_attempts: int) -> Claim | None:
+    """Take the oldest claimable job (pending, or interrupted with attempts left)."""
+    now = utcnow()
+    claimable = sa.or_(
+        JobRow.state == PENDING,
+        sa.and_(
+            JobRow.state == PROCESSING,
+            JobRow.lease_expires_at < now,
+            JobRow.attempts < max_attempts,
+        ),
+    )
+    query = sa.select(JobRow).where(claimable).order_by(JobRow.created_at).limit(1)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    row = session.scalar(query)
+    if row is None:
+        return None
+    result = session.execute(
+        sa.update(JobRow)
+        .where(JobRow.id == row.id, claimable)
+        .values(
+            state=PROCESSING,
+            lease_owner=worker,
+            lease_expires_at=now + lease,
+            attempts=JobRow.attempts + 1,
+            started_at=sa.func.coalesce(JobRow.started_at, now),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    session.refresh(row)
+    return Claim(row.id, row.kind, row.attempts, worker)
+
+
+def renew(session: Session, claim: Claim, lease: timedelta, stage: str | None = None) -> bool:
+    """Extend the lease; False if the job is no longer ours (it was reclaimed)."""
+    values: dict[str, Any] = {"lease_expires_at": utcnow() + lease}
+    if stage is not None:
+        values["stage"] = stage
+    result = session.execute(
+        sa.update(JobRow)
+        .where(
+            JobRow.id == claim.job_id,
+            JobRow.state == PROCESSING,
+            JobRow.lease_owner == claim.worker,
+            JobRow.attempts == claim.attempt,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def finish(
+    session: Session,
+    claim: Claim,
+    state: str,
+    *,
+    result: dict[str, Any] | None = None,
+    error: Any = None,
+    stage: str | None = None,
+) -> bool:
+    """Move our claimed job to COMPLETE or FAILED, inside the caller's transaction.
+
+    Conditional on still holding the claim, so a worker whose lease was taken over cannot
+    overwrite the outcome of the worker that took it.
+    """
+    outcome = session.execute(
+        sa.update(JobRow)
+        .where(
+            JobRow.id == claim.job_id,
+            JobRow.state == PROCESSING,
+            JobRow.lease_owner == claim.worker,
+            JobRow.attempts == claim.attempt,
+        )
+        .values(
+            state=state,
+            result=result,
+            error=error,
+            stage=stage,
+            finished_at=utcnow(),
+            lease_expires_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return outcome.rowcount == 1
+
+
+def get(session: Session, job_id: str) -> JobRow | None:
+    return session.get(JobRow, job_id)
+
+
+def exhausted(session: Session, max_attempts: int) -> list[JobRow]:
+    """Jobs whose lease expired after their last allowed attempt: to be failed cleanly."""
+    now = utcnow()
+    return list(
+        session.scalars(
+            sa.select(JobRow).where(
+                JobRow.state == PROCESSING,
+                JobRow.lease_expires_at < now,
+                JobRow.attempts >= max_attempts,
+            )
+        )
+    )

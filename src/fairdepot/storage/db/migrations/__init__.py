@@ -1,0 +1,1 @@
+"""Alembic migrations; `fairdepot db upgrade` applies them, embedded mode at start."""

@@ -1,0 +1,201 @@
+"""Tables of the catalogue. One model for SQLite and PostgreSQL; Alembic migrations follow it.
+
+JSON columns become JSONB on PostgreSQL. Records have an integer key for joins and the
+full-text index, and their ARK key (normalised, hyphen-free) as the identity users see.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
+BigIntPK = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything we store is UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class Base(DeclarativeBase):
+    metadata = sa.MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+        }
+    )
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)
+    full_name: Mapped[str | None] = mapped_column(sa.String(400))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(400))
+    groups: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    is_admin: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class ApiTokenRow(Base):
+    __tablename__ = "api_tokens"
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    user_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class RecordRow(Base):
+    __tablename__ = "records"
+
+    pk: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    ark: Mapped[str] = mapped_column(sa.String(512))
+    ark_key: Mapped[str] = mapped_column(sa.String(512), unique=True)
+    kind: Mapped[str] = mapped_column(sa.String(64), index=True)
+    face: Mapped[str] = mapped_column(sa.String(16), index=True)
+    types: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    name: Mapped[str | None] = mapped_column(sa.Text)
+    description: Mapped[str | None] = mapped_column(sa.Text)
+    keywords: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    metadata_doc: Mapped[dict[str, Any]] = mapped_column("metadata", JSONType)
+    native_doc: Mapped[dict[str, Any] | None] = mapped_column("native", JSONType)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    owner_id: Mapped[str | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    owner_group: Mapped[str | None] = mapped_column(sa.String(200), index=True)
+    metadata_public: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    group_write: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    publication_status: Mapped[str] = mapped_column(sa.String(16), default="DRAFT", index=True)
+    state: Mapped[str] = mapped_column(sa.String(16), default="active", index=True)
+    parent_pk: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("records.pk", ondelete="SET NULL"), index=True
+    )
+    archive_blob_key: Mapped[str | None] = mapped_column(sa.String(1024))
+    revision: Mapped[int] = mapped_column(sa.Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    tombstone: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+
+class RecordIdentifierRow(Base):
+    """Other identifiers that also find a record: SciCat pid, gCat name/id, a crate's own @id."""
+
+    __tablename__ = "record_identifiers"
+    __table_args__ = (sa.UniqueConstraint("scheme", "value"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    record_pk: Mapped[int] = mapped_column(
+        sa.ForeignKey("records.pk", ondelete="CASCADE"), index=True
+    )
+    scheme: Mapped[str] = mapped_column(sa.String(32))
+    value: Mapped[str] = mapped_column(sa.String(1024))
+
+
+class RecordAccessGroupRow(Base):
+    """One row per access group so that group filters are indexed joins on every database."""
+
+    __tablename__ = "record_access_groups"
+
+    record_pk: Mapped[int] = mapped_column(
+        sa.ForeignKey("records.pk", ondelete="CASCADE"), primary_key=True
+    )
+    group_name: Mapped[str] = mapped_column(sa.String(200), primary_key=True, index=True)
+
+
+class RecordRevisionRow(Base):
+    """Every earlier version of a record, kept when it is updated."""
+
+    __tablename__ = "record_revisions"
+
+    record_pk: Mapped[int] = mapped_column(
+        sa.ForeignKey("records.pk", ondelete="CASCADE"), primary_key=True
+    )
+    revision: Mapped[int] = mapped_column(sa.Integer, primary_key=True)
+    metadata_doc: Mapped[dict[str, Any]] = mapped_column("metadata", JSONType)
+    native_doc: Mapped[dict[str, Any] | None] = mapped_column("native", JSONType)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str | None] = mapped_column(sa.String(36))
+
+
+class RelationRow(Base):
+    """A typed link from a record to an identifier; target_key is a normalised ARK or an IRI."""
+
+    __tablename__ = "relations"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    source_pk: Mapped[int] = mapped_column(
+        sa.ForeignKey("records.pk", ondelete="CASCADE"), index=True
+    )
+    predicate: Mapped[str] = mapped_column(sa.String(128))
+    target_key: Mapped[str] = mapped_column(sa.String(1024), index=True)
+
+
+class RecordFileRow(Base):
+    __tablename__ = "record_files"
+    __table_args__ = (sa.UniqueConstraint("record_pk", "path"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    record_pk: Mapped[int] = mapped_column(
+        sa.ForeignKey("records.pk", ondelete="CASCADE"), index=True
+    )
+    path: Mapped[str] = mapped_column(sa.String(2048))
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str | None] = mapped_column(sa.String(64))
+    md5: Mapped[str | None] = mapped_column(sa.String(32))
+    media_type: Mapped[str | None] = mapped_column(sa.String(255))
+    blob_key: Mapped[str | None] = mapped_column(sa.String(1024), index=True)
+    external_url: Mapped[str | None] = mapped_column(sa.Text)
+    client_checksum: Mapped[str | None] = mapped_column(sa.String(512))
+    client_checksum_alg: Mapped[str | None] = mapped_column(sa.String(64))
+
+
+class JobRow(Base):
+    """Work that outlives a request: PENDING -> PROCESSING -> COMPLETE | FAILED."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (sa.Index("ix_jobs_state_created", "state", "created_at"),)
+
+    id: Mapped[str] = mapped_column(sa.String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    state: Mapped[str] = mapped_column(sa.String(16), default="PENDING")
+    stage: Mapped[str | None] = mapped_column(sa.String(200))
+    owner_id: Mapped[str | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    error: Mapped[Any | None] = mapped_column(JSONType)
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(sa.String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class BlobDeletionRow(Base):
+    """Outbox of blobs to remove once the transaction that orphaned them has committed."""
+
+    __tablename__ = "blob_deletions"
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    blob_key: Mapped[str] = mapped_column(sa.String(1024))
+    is_prefix: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,120 @@
+"""Full-text search behind one interface: FTS5 on SQLite, tsvector + GIN on PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from fairdepot.storage.db.models import RecordRow
+
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    name: str
+    description: str
+    keywords: str
+    body: str
+
+
+def query_terms(text: str) -> list[str]:
+    """Words of a user query; operators and punctuation are never passed to the engine."""
+    return _WORD_RE.findall(text.lower())[:32]
+
+
+class SearchIndex(ABC):
+    @abstractmethod
+    def put(self, session: Session, record_pk: int, document: SearchDocument) -> None: ...
+
+    @abstractmethod
+    def remove(self, session: Session, record_pk: int) -> None: ...
+
+    @abstractmethod
+    def search(
+        self, session: Session, text: str, where: sa.ColumnElement[bool], limit: int, offset: int
+    ) -> tuple[list[RecordRow], int]:
+        """Matching readable records, best first, and how many match in all."""
+
+
+class SqliteSearchIndex(SearchIndex):
+    def put(self, session: Session, record_pk: int, document: SearchDocument) -> None:
+        self.remove(session, record_pk)
+        session.execute(
+            sa.text(
+                "INSERT INTO record_fts(rowid, name, description, keywords, body) "
+                "VALUES (:pk, :name, :description, :keywords, :body)"
+            ),
+            {"pk": record_pk, **document.__dict__},
+        )
+
+    def remove(self, session: Session, record_pk: int) -> None:
+        session.execute(sa.text("DELETE FROM record_fts WHERE rowid = :pk"), {"pk": record_pk})
+
+    def search(self, session, text, where, limit, offset):  # type: ignore[no-untyped-def]
+        terms = query_terms(text)
+        if not terms:
+            return [], 0
+        match = " ".join(f'"{t}"*' for t in terms)
+        fts = sa.table("record_fts", sa.column("rowid"), sa.column("rank"))
+        matched = sa.select(fts.c.rowid, fts.c.rank).where(sa.text("record_fts MATCH :match"))
+        hits = matched.subquery()
+        base = sa.select(RecordRow).join(hits, hits.c.rowid == RecordRow.pk).where(where)
+        total = session.scalar(
+            sa.select(sa.func.count()).select_from(base.subquery()), {"match": match}
+        )
+        rows = session.scalars(
+            base.order_by(hits.c.rank, RecordRow.pk).limit(limit).offset(offset), {"match": match}
+        ).all()
+        return list(rows), int(total or 0)
+
+
+class PostgresSearchIndex(SearchIndex):
+    _VECTOR = (
+        "setweight(to_tsvector('simple', :name), 'A') || "
+        "setweight(to_tsvector('simple', :keywords), 'B') || "
+        "setweight(to_tsvector('english', :description), 'C') || "
+        "setweight(to_tsvector('english', :body), 'D')"
+    )
+
+    def put(self, session: Session, record_pk: int, document: SearchDocument) -> None:
+        session.execute(
+            sa.text(
+                f"INSERT INTO record_search(record_pk, document) VALUES (:pk, {self._VECTOR}) "  # noqa: S608 - constant SQL
+                "ON CONFLICT (record_pk) DO UPDATE SET document = EXCLUDED.document"
+            ),
+            {"pk": record_pk, **document.__dict__},
+        )
+
+    def remove(self, session: Session, record_pk: int) -> None:
+        session.execute(
+            sa.text("DELETE FROM record_search WHERE record_pk = :pk"), {"pk": record_pk}
+        )
+
+    def search(self, session, text, where, limit, offset):  # type: ignore[no-untyped-def]
+        terms = query_terms(text)
+        if not terms:
+            return [], 0
+        tsquery = " & ".join(f"{t}:*" for t in terms)
+        search = sa.table("record_search", sa.column("record_pk"), sa.column("document"))
+        query = sa.func.to_tsquery("simple", tsquery)
+        english = sa.func.to_tsquery("english", tsquery)
+        matches = search.c.document.op("@@")(query) | search.c.document.op("@@")(english)
+        base = (
+            sa.select(RecordRow, sa.func.ts_rank(search.c.document, query).label("rank"))
+            .join(search, search.c.record_pk == RecordRow.pk)
+            .where(matches, where)
+        )
+        total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+        rows = session.execute(
+            base.order_by(sa.desc("rank"), RecordRow.pk).limit(limit).offset(offset)
+        ).all()
+        return [row[0] for row in rows], int(total or 0)
+
+
+def search_index_for(dialect: str) -> SearchIndex:
+    return SqliteSearchIndex() if dialect == "sqlite" else PostgresSearchIndex()

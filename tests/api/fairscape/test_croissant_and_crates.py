@@ -1,0 +1,87 @@
+"""Crates as RO-Crate JSON-LD and as Croissant that mlcroissant accepts offline; summaries."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+
+
+def _offline_issues(document: dict, monkeypatch):
+    """mlcroissant's verdict on a document, with every socket connection refused."""
+    import mlcroissant as mlc
+
+    def refuse(*_args, **_kwargs):
+        raise OSError("network access attempted during an offline check")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(socket.socket, "connect", refuse)
+        patch.setattr(socket, "create_connection", refuse)
+        return mlc.Dataset(jsonld=document).metadata.ctx.issues
+
+
+@pytest.mark.parametrize("flavour", ["fairscape", "plain"])
+def test_croissant_validates_offline_without_checksum_warnings(
+    api, flavour, fresh_fairscape_zip, plain_zip, monkeypatch
+) -> None:
+    job = api.ingest(fresh_fairscape_zip if flavour == "fairscape" else plain_zip)
+    response = api.http.get(
+        f"/rocrate/{job['rocrateIdentifier']}",
+        headers={"Accept": "application/vnd.mlcommons-croissant+json"},
+    )
+    assert response.status_code == 200
+    document = response.json()
+    issues = _offline_issues(document, monkeypatch)
+    assert not issues.errors, issues.errors
+    assert not [w for w in issues.warnings if "md5" in str(w) or "sha256" in str(w)]
+    assert document["distribution"]
+    assert all(f["sha256"] for f in document["distribution"])
+
+
+def test_crate_document_lists_every_member_with_current_metadata(api, fresh_fairscape_zip) -> None:
+    job = api.ingest(fresh_fairscape_zip)
+    crate = job["rocrateIdentifier"]
+    document = api.http.get(f"/rocrate/{crate}").json()
+    graph = document["@graph"]
+    assert graph[0]["@id"] == "ro-crate-metadata.json"
+    assert graph[0]["about"] == {"@id": crate}
+    assert {e["@id"] for e in graph[1:]} >= set(job["identifiers"])
+    assert json.dumps(document)  # plain JSON
+
+
+def test_crate_rdf_is_available_too(api, fresh_fairscape_zip) -> None:
+    from rdflib import Graph
+
+    job = api.ingest(fresh_fairscape_zip)
+    turtle = api.http.get(f"/rocrate/{job['rocrateIdentifier']}", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200
+    assert len(Graph().parse(data=turtle.text, format="turtle")) > 20
+
+
+def test_summary_and_listing(api, fresh_fairscape_zip) -> None:
+    job = api.ingest(fresh_fairscape_zip)
+    crate = job["rocrateIdentifier"]
+    summary = api.http.get(f"/rocrate/summary/{crate}").json()
+    assert summary["counts"] == {
+        "datasets": 2,
+        "software": 1,
+        "computations": 1,
+        "schemas": 0,
+        "samples": 0,
+        "mlModels": 0,
+        "rocrates": 0,
+        "other": 0,
+        "total": 4,
+    }
+    listing = api.http.get("/rocrate", headers=api.auth("alice")).json()["rocrates"]
+    assert crate in {c["@id"] for c in listing}
+    assert crate not in {
+        c["@id"] for c in api.http.get("/rocrate", headers=api.auth("bob")).json()["rocrates"]
+    }
+
+
+def test_summary_of_something_that_is_not_a_crate_is_400(api, fresh_fairscape_zip) -> None:
+    job = api.ingest(fresh_fairscape_zip)
+    member = next(i for i in job["identifiers"] if "/software-" in i)
+    assert api.http.get(f"/rocrate/summary/{member}").status_code == 400

@@ -1,0 +1,64 @@
+"""Evidence graphs: built in a job from provenance links, read, listed, registered, deleted."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+
+def _built(api, node: str, username: str = "alice") -> dict:
+    started = api.http.post(f"/evidencegraph/build/{node}", headers=api.auth(username))
+    assert started.status_code == 202, started.text
+    body = started.json()
+    assert body["status_endpoint"] == f"/evidencegraph/build/status/{body['task_id']}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        status = api.http.get(body["status_endpoint"]).json()
+        if status["status"] in ("SUCCESS", "FAILURE"):
+            return status
+        time.sleep(0.1)
+    raise AssertionError("evidence graph build did not finish")
+
+
+def test_build_follows_provenance_back_to_the_inputs(api, fresh_fairscape_zip) -> None:
+    job = api.ingest(fresh_fairscape_zip)
+    ids = job["identifiers"]
+    output = next(i for i in ids if "/dataset-summary-statistics" in i)
+    status = _built(api, output)
+    assert status["status"] == "SUCCESS", status
+    assert status["task_type"] == "EvidenceGraphBuild"
+    graph_id = status["result"]["evidence_graph_id"]
+    graph = api.http.get(f"/evidencegraph/{graph_id}").json()["metadata"]
+    members = {node["@id"] for node in graph["@graph"]}
+    expected = {output, next(i for i in ids if "/computation-" in i),
+                next(i for i in ids if "/dataset-input-expression" in i),
+                next(i for i in ids if "/software-" in i)}
+    assert expected <= members
+    assert graph["outputs"] == [{"@id": output}]
+    node = api.http.get(f"/{output}").json()["metadata"]
+    assert node["hasEvidenceGraph"] == {"@id": graph_id}
+    listed = api.http.get("/evidencegraph").json()["evidencegraphs"]
+    assert graph_id in {g["@id"] for g in listed}
+    again = _built(api, output)
+    assert again["result"]["evidence_graph_id"] == graph_id  # rebuilt in place, same ARK
+
+
+def test_register_query_and_delete_a_graph(api) -> None:
+    ark = f"ark:59852/evidence-graph-{uuid.uuid4().hex[:8]}"
+    created = api.http.post("/evidencegraph", headers=api.auth("alice"),
+                            json={"@id": ark, "name": "hand-made", "description": "by a client"})
+    assert created.status_code == 201, created.text
+    assert api.http.post("/evidencegraph", headers=api.auth("alice"),
+                         json={"@id": ark, "name": "again"}).status_code == 409
+    assert api.http.get(f"/evidencegraph/query/{ark}").status_code == 401
+    assert api.http.get(f"/evidencegraph/query/{ark}", headers=api.auth("bob")).status_code == 200
+    assert api.http.delete(f"/evidencegraph/{ark}", headers=api.auth("bob")).status_code == 403
+    deleted = api.http.delete(f"/evidencegraph/{ark}", headers=api.auth("alice"))
+    assert deleted.json() == {"deleted": {"@id": ark}}
+
+
+def test_unknown_builds_and_graphs_are_404(api) -> None:
+    assert api.http.get("/evidencegraph/build/status/nope").status_code == 404
+    assert api.http.get("/evidencegraph/ark:99999/fd1nothere").status_code == 404
+    assert api.http.post("/evidencegraph/build/ark:99999/fd1nothere",
+                         headers=api.auth("alice")).status_code == 404

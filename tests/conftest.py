@@ -1,0 +1,99 @@
+"""Shared fixtures: a real fairdepot server on a free port, logged-in clients, real crates."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.support.crates import fairscape_crate, fresh_copy, plain_crate, zip_folder
+from tests.support.server import ServerProcess, embedded_env, free_port
+
+pytest_plugins = ["tests.support.fixtures_s3"]
+
+
+class Api:
+    """A thin httpx client for the FAIRSCAPE face, with login and job polling."""
+
+    def __init__(self, server: ServerProcess) -> None:
+        self.server = server
+        self.url = server.api_url
+        self.http = httpx.Client(base_url=server.api_url, timeout=60)
+        self._tokens: dict[str, str] = {}
+
+    def token(self, username: str) -> str:
+        if username not in self._tokens:
+            response = self.http.post(
+                "/login", data={"username": username, "password": f"{username}-pw"}
+            )
+            response.raise_for_status()
+            self._tokens[username] = response.json()["access_token"]
+        return self._tokens[username]
+
+    def auth(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(username)}"}
+
+    def upload(self, zip_path: Path, username: str = "alice") -> httpx.Response:
+        with zip_path.open("rb") as handle:
+            return self.http.post(
+                "/rocrate/upload-async",
+                headers=self.auth(username),
+                files={"crate": (zip_path.name, handle, "application/zip")},
+            )
+
+    def wait(self, guid: str, username: str = "alice", timeout: float = 120) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            job = self.http.get(f"/rocrate/upload/status/{guid}", headers=self.auth(username))
+            job.raise_for_status()
+            body: dict[str, Any] = job.json()
+            if body["completed"]:
+                return body
+            time.sleep(0.1)
+        raise AssertionError(f"job {guid} did not finish in {timeout}s")
+
+    def ingest(self, zip_path: Path, username: str = "alice") -> dict[str, Any]:
+        response = self.upload(zip_path, username)
+        assert response.status_code == 202, response.text
+        return self.wait(response.json()["guid"], username)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    root = tmp_path_factory.mktemp("server")
+    port = free_port()
+    process = ServerProcess(embedded_env(root / "data", port), port, root / "server.log")
+    process.start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def api(server: ServerProcess) -> Api:
+    return Api(server)
+
+
+@pytest.fixture(scope="session")
+def crates_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("crates")
+
+
+@pytest.fixture(scope="session")
+def fairscape_crate_dir(crates_dir: Path) -> Path:
+    return fairscape_crate(crates_dir / "fairscape")
+
+
+@pytest.fixture
+def fresh_fairscape_zip(fairscape_crate_dir: Path, tmp_path: Path) -> Path:
+    """A fairscape-cli crate nobody has uploaded yet (fresh ARKs), zipped at the root."""
+    crate = fresh_copy(fairscape_crate_dir, tmp_path / "example-crate")
+    return zip_folder(crate, tmp_path / "example-crate.zip")
+
+
+@pytest.fixture
+def plain_zip(tmp_path: Path) -> Path:
+    return zip_folder(plain_crate(tmp_path), tmp_path / "plain.zip", top_folder=True)

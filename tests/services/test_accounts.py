@@ -1,0 +1,122 @@
+"""Accounts: SciCat functionalAccounts.json loading, passwords, tokens, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from fairdepot.config import Settings
+from fairdepot.core.errors import AuthenticationRequired
+from fairdepot.services import accounts
+from fairdepot.services.runtime import build_runtime
+
+
+@pytest.fixture
+def runtime(tmp_path):
+    runtime = build_runtime(Settings(data_dir=tmp_path / "data"))
+    yield runtime
+    runtime.close()
+
+
+def _accounts_file(tmp_path):
+    path = tmp_path / "functionalAccounts.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "user": {
+                        "username": "ingestor",
+                        "email": "scicatingestor@your.site",
+                        "password": "aman",
+                    },
+                    "role": "ingestor",
+                    "global": False,
+                },
+                {
+                    "user": {"username": "admin", "email": "admin@your.site", "password": "am2jeT"},
+                    "role": "admin",
+                    "global": True,
+                    "groups": ["beamline"],
+                },
+            ]
+        )
+    )
+    return path
+
+
+def test_functional_accounts_load_idempotently_with_groups(runtime, tmp_path) -> None:
+    path = _accounts_file(tmp_path)
+    assert accounts.load_accounts_file(runtime, path) == ["ingestor", "admin"]
+    assert accounts.load_accounts_file(runtime, path) == ["ingestor", "admin"]
+    admin = accounts.authenticate(runtime, "admin", "am2jeT")
+    assert set(admin.groups) == {"admin", "beamline", "globalaccess"}
+    assert accounts.actor_for(admin, "admin").is_admin
+    assert accounts.authenticate(runtime, "scicatingestor@your.site", "aman").username == "ingestor"
+
+
+def test_passwords_are_hashed_with_argon2(runtime) -> None:
+    user = accounts.add_user(runtime, "dana", "dana@example.org", "s3cret", ["g"])
+    assert user.password_hash.startswith("$argon2")
+    assert "s3cret" not in user.password_hash
+    with pytest.raises(AuthenticationRequired):
+        accounts.authenticate(runtime, "dana", "wrong")
+
+
+def test_login_and_api_tokens_identify_the_user(runtime) -> None:
+    accounts.add_user(runtime, "erin", "erin@example.org", "pw", [])
+    user = accounts.authenticate(runtime, "erin", "pw")
+    login = accounts.issue_login_token(runtime, user)
+    assert accounts.user_for_token(runtime, login.token).id == user.id
+    api_token = accounts.create_api_token(runtime, "erin", "ci")
+    assert accounts.user_for_token(runtime, api_token).id == user.id
+    with pytest.raises(AuthenticationRequired):
+        accounts.user_for_token(runtime, api_token + "x")
+
+
+def test_cli_user_add_and_token(tmp_path) -> None:
+    env = {"FAIRDEPOT_DATA_DIR": str(tmp_path / "cli-data"), "PATH": "/usr/bin:/bin"}
+    cli = [sys.executable, "-m", "fairdepot", "user"]
+    added = subprocess.run(
+        [
+            *cli,
+            "add",
+            "frank",
+            "--email",
+            "frank@example.org",
+            "--password",
+            "pw",
+            "--group",
+            "g1",
+            "--group",
+            "g2",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+    token = subprocess.run(
+        [*cli, "token", "frank"], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert token.startswith("fdp_")
+    runtime = build_runtime(Settings(data_dir=tmp_path / "cli-data"))
+    try:
+        user = accounts.user_for_token(runtime, token)
+        assert user.username == "frank"
+        assert user.groups == ["g1", "g2"]
+    finally:
+        runtime.close()
+    duplicate = subprocess.run(
+        [*cli, "add", "frank", "--email", "f2@example.org", "--password", "pw"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert duplicate.returncode != 0
+    assert "already exists" in duplicate.stderr
+    assert "Traceback" not in duplicate.stderr
