@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from tests.support.crates import fairscape_crate, fresh_copy, plain_crate, zip_folder
-from tests.support.server import ServerProcess, embedded_env, free_port
+from tests.support.deployments import Deployment, backend_name, embedded, scaleout
+from tests.support.server import ServerProcess
 
 pytest_plugins = ["tests.support.fixtures_s3"]
 
@@ -19,10 +20,13 @@ pytest_plugins = ["tests.support.fixtures_s3"]
 class Api:
     """A thin httpx client for the FAIRSCAPE face, with login and job polling."""
 
-    def __init__(self, server: ServerProcess) -> None:
+    def __init__(self, server: Deployment | ServerProcess) -> None:
         self.server = server
         self.url = server.api_url
-        self.http = httpx.Client(base_url=server.api_url, timeout=60)
+        # a new connection per request, so a load balancer spreads requests over API processes
+        self.http = httpx.Client(
+            base_url=server.api_url, timeout=60, limits=httpx.Limits(max_keepalive_connections=0)
+        )
         self._tokens: dict[str, str] = {}
 
     def token(self, username: str) -> str:
@@ -63,17 +67,21 @@ class Api:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    root = tmp_path_factory.mktemp("server")
-    port = free_port()
-    process = ServerProcess(embedded_env(root / "data", port), port, root / "server.log")
-    process.start()
-    yield process
-    process.stop()
+def server(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Deployment]:
+    """The deployment under test: embedded, or scaled out (FAIRDEPOT_TEST_BACKEND=scaleout)."""
+    root = tmp_path_factory.mktemp("deployment")
+    if backend_name() == "scaleout":
+        deployment = scaleout(root, request.getfixturevalue("seaweedfs"))
+    else:
+        deployment = embedded(root)
+    yield deployment
+    deployment.stop()
 
 
 @pytest.fixture(scope="session")
-def api(server: ServerProcess) -> Api:
+def api(server: Deployment) -> Api:
     return Api(server)
 
 

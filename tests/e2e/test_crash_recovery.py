@@ -14,9 +14,11 @@ import time
 import zipfile
 
 import httpx
+import pytest
 
 from tests.conftest import Api
 from tests.support.blobs import blob_keys
+from tests.support.deployments import backend_name
 from tests.support.server import ServerProcess, embedded_env, free_port
 
 
@@ -52,6 +54,7 @@ def _big_crate(path, files: int = 400, size: int = 256 * 1024):
     return path
 
 
+@pytest.mark.skipif(backend_name() != "embedded", reason="embedded shape; see test_scaleout_crash")
 def test_a_killed_ingest_is_finished_exactly_once_after_restart(tmp_path) -> None:
     port = free_port()
     env = embedded_env(tmp_path / "data", port, {"FAIRDEPOT_JOB_LEASE_SECONDS": "3"})

@@ -183,7 +183,7 @@ def test_zipfile_reads_members_through_open_read(store: BlobStore, tmp_path: Pat
         )
         zf.writestr("data/big.bin", members["data/big.bin"], zipfile.ZIP_STORED)
     store.write("uploads/crate.zip", chunked(archive.read_bytes()))
-    with zipfile.ZipFile(store.open_read("uploads/crate.zip")) as zf:
+    with store.open_read("uploads/crate.zip") as stream, zipfile.ZipFile(stream) as zf:
         assert sorted(zf.namelist()) == sorted(members)
         assert zf.testzip() is None
         for name, content in members.items():

@@ -4,12 +4,15 @@ Why these choices:
 
 - Every port is set explicitly and picked from 20000-22767: weed opens a gRPC port at each
   HTTP port + 10000, so both stay below Linux's ephemeral range (32768+) and below 55535.
-- Logs go to our pipe (`-logtostderr`), config is read from the temp dir only (`-config_dir`),
-  telemetry is off and the Iceberg/Lance side ports are closed: nothing leaks out of the test.
+- Logs go to `weed.log` in the temp dir (`-logtostderr`; glog would otherwise write to /tmp),
+  config is read from the temp dir only (`-config_dir`), telemetry is off and the Iceberg/Lance
+  side ports are closed: nothing leaks out of the test.
 - `-volume.preStopSeconds=0` and a short SIGTERM grace before SIGKILL: the data is thrown away,
   and a graceful weed shutdown takes 15-25 s.
 - Readiness means a signed create-bucket/put/delete round trip works, not just an open port:
-  the S3 gateway answers seconds before the volume server has registered with the master.
+  the S3 gateway answers before the volume server has registered with the master. Startup takes
+  about 3.5 s, or about 8.5 s when the volume server's first heartbeat loses a race with the
+  master's leader election (weed then retries after 5 s; no flag of `weed server` shortens it).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from botocore.config import Config
 _PORT_LOW, _PORT_HIGH = 20000, 22767  # + 10000 for gRPC stays below 32768
 _GRPC_OFFSET = 10000
 _SERVICES = ("master", "volume", "filer", "s3")
+_WORKDIR_PREFIX = "fairdepot-weed-"
 
 
 def find_weed() -> str:
@@ -67,6 +71,42 @@ def pick_ports(count: int = len(_SERVICES)) -> list[int]:
     if len(chosen) < count:
         raise RuntimeError("no free loopback ports for SeaweedFS")
     return chosen
+
+
+def _grpc_sockets(ports: dict[str, int]) -> list[Path]:
+    """The unix sockets weed creates in the temp dir, named after each gRPC port."""
+    tmp = Path(tempfile.gettempdir())
+    return [
+        tmp / f"seaweedfs-{name}-grpc-{port + _GRPC_OFFSET}.sock" for name, port in ports.items()
+    ]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: an existence check, nothing is delivered
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_orphans() -> None:
+    """Remove files of earlier runs that were killed before their cleanup ran.
+
+    weed itself dies with its test process (PR_SET_PDEATHSIG), but its work dir and sockets stay.
+    Only dirs whose test process and weed are both gone are touched.
+    """
+    for owner_file in Path(tempfile.gettempdir()).glob(f"{_WORKDIR_PREFIX}*/owner.json"):
+        try:
+            owner = json.loads(owner_file.read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner["test_pid"]) or _alive(owner["weed_pid"]):
+            continue
+        for socket_path in _grpc_sockets(owner["ports"]):
+            socket_path.unlink(missing_ok=True)
+        shutil.rmtree(owner_file.parent, ignore_errors=True)
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
@@ -103,6 +143,7 @@ class SeaweedFS:
 
     def start(self, attempts: int = 3) -> SeaweedFS:
         """Start and wait until S3 writes work; retries with new ports if weed dies early."""
+        reap_orphans()
         for attempt in range(1, attempts + 1):
             try:
                 self._start_once()
@@ -114,7 +155,7 @@ class SeaweedFS:
         raise AssertionError("unreachable")
 
     def _start_once(self) -> None:
-        self.workdir = Path(tempfile.mkdtemp(prefix="fairdepot-weed-"))
+        self.workdir = Path(tempfile.mkdtemp(prefix=_WORKDIR_PREFIX))
         data_dir = self.workdir / "data"
         data_dir.mkdir()
         config_path = self.workdir / "s3.json"
@@ -136,6 +177,8 @@ class SeaweedFS:
             preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
         )
         log.close()
+        owner = {"test_pid": os.getpid(), "weed_pid": self._process.pid, "ports": self.ports}
+        (self.workdir / "owner.json").write_text(json.dumps(owner))
         try:
             self._wait_ready(started)
         except _EarlyExit:
@@ -226,10 +269,8 @@ class SeaweedFS:
                 process.wait(timeout=30)
         if process is not None:
             # weed puts its gRPC unix sockets in the temp dir, named after the gRPC port
-            tmp = Path(os.environ.get("TMPDIR") or "/tmp")
-            for port in self.ports.values():
-                for stale in tmp.glob(f"seaweedfs-*-{port + _GRPC_OFFSET}.sock"):
-                    stale.unlink(missing_ok=True)
+            for socket_path in _grpc_sockets(self.ports):
+                socket_path.unlink(missing_ok=True)
         if self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None

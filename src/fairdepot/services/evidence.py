@@ -30,8 +30,15 @@ from fairdepot.storage.db.records import RecordStore
 EVIDENCE_GRAPH_BUILD = "evidence_graph"
 GRAPH_SCHEME = "evidence-graph-of"
 GENERATED_BY = ("generatedBy", "prov:wasGeneratedBy", "wasGeneratedBy")
-USED = ("usedDataset", "usedSoftware", "usedMLModel", "prov:used", "usedSample",
-        "usedInstrument", "usedContainer")
+USED = (
+    "usedDataset",
+    "usedSoftware",
+    "usedMLModel",
+    "prov:used",
+    "usedSample",
+    "usedInstrument",
+    "usedContainer",
+)
 MAX_NODES = 10_000
 _KEEP = ("@id", "@type", "name", "description", *GENERATED_BY, *USED, "generated")
 
@@ -41,9 +48,12 @@ def submit_build(runtime: Runtime, user: UserRow, ark_text: str) -> JobRow:
     with runtime.reading() as store:
         row = find_row(store, actor, ark_text, Action.READ_METADATA)
     with runtime.write_sessions() as session:
-        job = jobs.submit(session, EVIDENCE_GRAPH_BUILD, user.id,
-                          {"ark": row.ark, "naan": arks.parse(row.ark).naan,
-                           "postfix": arks.parse(row.ark).name})
+        job = jobs.submit(
+            session,
+            EVIDENCE_GRAPH_BUILD,
+            user.id,
+            {"ark": row.ark, "naan": arks.parse(row.ark).naan, "postfix": arks.parse(row.ark).name},
+        )
         session.commit()
     runtime.job_submitted.set()
     return job
@@ -59,14 +69,20 @@ def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
         actor = accounts.actor_for(user, runtime.settings.admin_group)
         with runtime.writing() as store:
             graph_ark = _build(store, actor, user, job.payload["ark"], runtime)
-            if not jobs.finish(store.session, claim, jobs.COMPLETE,
-                               result={"evidence_graph_id": graph_ark}, stage="built"):
+            if not jobs.finish(
+                store.session,
+                claim,
+                jobs.COMPLETE,
+                result={"evidence_graph_id": graph_ark},
+                stage="built",
+            ):
                 raise Conflict("the build was taken over by another worker")
     except CatalogueError as exc:
         fail_job(runtime, claim, exc, stage="failed")
     except Exception as exc:
-        fail_job(runtime, claim, InvalidInput(f"internal error while building: {exc!r}"),
-                 stage="failed")
+        fail_job(
+            runtime, claim, InvalidInput(f"internal error while building: {exc!r}"), stage="failed"
+        )
 
 
 def _build(store: RecordStore, actor: Actor, user: UserRow, start: str, runtime: Runtime) -> str:
@@ -75,16 +91,29 @@ def _build(store: RecordStore, actor: Actor, user: UserRow, start: str, runtime:
     existing = store.row_by_identifier(GRAPH_SCHEME, root.ark_key)
     graph_ark = existing.ark if existing is not None else minter(runtime)()
     metadata = {
-        "@context": CANONICAL_CONTEXT, "@id": graph_ark, "@type": "evi:EvidenceGraph",
+        "@context": CANONICAL_CONTEXT,
+        "@id": graph_ark,
+        "@type": "evi:EvidenceGraph",
         "name": f"Evidence graph of {root.name or root.ark}",
         "description": f"Provenance of {root.ark}: what generated it and what that used.",
-        "owner": user.email, "outputs": [{"@id": root.ark}], "@graph": nodes,
+        "owner": user.email,
+        "outputs": [{"@id": root.ark}],
+        "@graph": nodes,
     }
     record = Record(
-        ark=graph_ark, kind="EvidenceGraph", face=Face.FAIRSCAPE, metadata=metadata,
-        access=Access(owner_id=user.id, owner_group=(user.groups or [None])[0],
-                      metadata_public=True, publication=PublicationStatus.DRAFT),
-        types=["evi:EvidenceGraph"], name=metadata["name"], description=metadata["description"],
+        ark=graph_ark,
+        kind="EvidenceGraph",
+        face=Face.FAIRSCAPE,
+        metadata=metadata,
+        access=Access(
+            owner_id=user.id,
+            owner_group=(user.groups or [None])[0],
+            metadata_public=True,
+            publication=PublicationStatus.DRAFT,
+        ),
+        types=["evi:EvidenceGraph"],
+        name=metadata["name"],
+        description=metadata["description"],
         relations=extract_relations({"outputs": metadata["outputs"]}),
     )
     if existing is None:
@@ -135,10 +164,16 @@ def _refs(metadata: dict[str, Any], properties: tuple[str, ...]) -> list[str]:
 
 
 def _generators_of(store: RecordStore, row: RecordRow) -> list[RecordRow]:
-    return list(store.session.scalars(
-        sa.select(RecordRow).join(RelationRow, RelationRow.source_pk == RecordRow.pk)
-        .where(RelationRow.target_key == row.ark_key,
-               RelationRow.predicate.in_(["generated", "prov:generated"]))))
+    return list(
+        store.session.scalars(
+            sa.select(RecordRow)
+            .join(RelationRow, RelationRow.source_pk == RecordRow.pk)
+            .where(
+                RelationRow.target_key == row.ark_key,
+                RelationRow.predicate.in_(["generated", "prov:generated"]),
+            )
+        )
+    )
 
 
 def register_graph(runtime: Runtime, user: UserRow, body: Any) -> Record:
@@ -146,15 +181,29 @@ def register_graph(runtime: Runtime, user: UserRow, body: Any) -> Record:
     if not isinstance(body, dict) or not isinstance(body.get("name"), str):
         raise InvalidInput("the body needs at least a name (and usually @id and @graph)")
     given = body.get("@id")
-    graph_ark = str(arks.parse(given)) if isinstance(given, str) and "ark:" in given else \
-        minter(runtime)()
-    metadata = {"@context": CANONICAL_CONTEXT, **body, "@id": graph_ark,
-                "@type": "evi:EvidenceGraph", "owner": user.email}
+    graph_ark = (
+        str(arks.parse(given)) if isinstance(given, str) and "ark:" in given else minter(runtime)()
+    )
+    metadata = {
+        "@context": CANONICAL_CONTEXT,
+        **body,
+        "@id": graph_ark,
+        "@type": "evi:EvidenceGraph",
+        "owner": user.email,
+    }
     record = Record(
-        ark=graph_ark, kind="EvidenceGraph", face=Face.FAIRSCAPE, metadata=metadata,
-        access=Access(owner_id=user.id, owner_group=(user.groups or [None])[0],
-                      metadata_public=True, publication=PublicationStatus.PUBLISHED),
-        types=["evi:EvidenceGraph"], name=body["name"],
+        ark=graph_ark,
+        kind="EvidenceGraph",
+        face=Face.FAIRSCAPE,
+        metadata=metadata,
+        access=Access(
+            owner_id=user.id,
+            owner_group=(user.groups or [None])[0],
+            metadata_public=True,
+            publication=PublicationStatus.PUBLISHED,
+        ),
+        types=["evi:EvidenceGraph"],
+        name=body["name"],
         description=body.get("description") if isinstance(body.get("description"), str) else None,
         relations=extract_relations(metadata),
     )

@@ -97,7 +97,9 @@ class _Context:
     last_renewal: float = 0.0
 
     def stage(self, stage: str | None = None, *, force: bool = False) -> None:
-        if not force and time.monotonic() - self.last_renewal < _RENEW_EVERY:
+        """Record progress and renew the lease (well before it can expire)."""
+        every = min(_RENEW_EVERY, self.runtime.settings.job_lease_seconds / 3)
+        if not force and time.monotonic() - self.last_renewal < every:
             return
         with self.runtime.write_sessions() as session:
             ok = jobs.renew(

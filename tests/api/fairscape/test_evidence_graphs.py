@@ -30,9 +30,12 @@ def test_build_follows_provenance_back_to_the_inputs(api, fresh_fairscape_zip) -
     graph_id = status["result"]["evidence_graph_id"]
     graph = api.http.get(f"/evidencegraph/{graph_id}").json()["metadata"]
     members = {node["@id"] for node in graph["@graph"]}
-    expected = {output, next(i for i in ids if "/computation-" in i),
-                next(i for i in ids if "/dataset-input-expression" in i),
-                next(i for i in ids if "/software-" in i)}
+    expected = {
+        output,
+        next(i for i in ids if "/computation-" in i),
+        next(i for i in ids if "/dataset-input-expression" in i),
+        next(i for i in ids if "/software-" in i),
+    }
     assert expected <= members
     assert graph["outputs"] == [{"@id": output}]
     node = api.http.get(f"/{output}").json()["metadata"]
@@ -45,11 +48,18 @@ def test_build_follows_provenance_back_to_the_inputs(api, fresh_fairscape_zip) -
 
 def test_register_query_and_delete_a_graph(api) -> None:
     ark = f"ark:59852/evidence-graph-{uuid.uuid4().hex[:8]}"
-    created = api.http.post("/evidencegraph", headers=api.auth("alice"),
-                            json={"@id": ark, "name": "hand-made", "description": "by a client"})
+    created = api.http.post(
+        "/evidencegraph",
+        headers=api.auth("alice"),
+        json={"@id": ark, "name": "hand-made", "description": "by a client"},
+    )
     assert created.status_code == 201, created.text
-    assert api.http.post("/evidencegraph", headers=api.auth("alice"),
-                         json={"@id": ark, "name": "again"}).status_code == 409
+    assert (
+        api.http.post(
+            "/evidencegraph", headers=api.auth("alice"), json={"@id": ark, "name": "again"}
+        ).status_code
+        == 409
+    )
     assert api.http.get(f"/evidencegraph/query/{ark}").status_code == 401
     assert api.http.get(f"/evidencegraph/query/{ark}", headers=api.auth("bob")).status_code == 200
     assert api.http.delete(f"/evidencegraph/{ark}", headers=api.auth("bob")).status_code == 403
@@ -60,5 +70,9 @@ def test_register_query_and_delete_a_graph(api) -> None:
 def test_unknown_builds_and_graphs_are_404(api) -> None:
     assert api.http.get("/evidencegraph/build/status/nope").status_code == 404
     assert api.http.get("/evidencegraph/ark:99999/fd1nothere").status_code == 404
-    assert api.http.post("/evidencegraph/build/ark:99999/fd1nothere",
-                         headers=api.auth("alice")).status_code == 404
+    assert (
+        api.http.post(
+            "/evidencegraph/build/ark:99999/fd1nothere", headers=api.auth("alice")
+        ).status_code
+        == 404
+    )

@@ -18,16 +18,25 @@ from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import UserRow
 
 router = APIRouter(route_class=FairscapeRoute, tags=["evidence graphs"])
-_STATUS = {"PENDING": "PENDING", "PROCESSING": "PROCESSING", "COMPLETE": "SUCCESS",
-           "FAILED": "FAILURE"}
+_STATUS = {
+    "PENDING": "PENDING",
+    "PROCESSING": "PROCESSING",
+    "COMPLETE": "SUCCESS",
+    "FAILED": "FAILURE",
+}
 
 
 @ark_route(router, "/evidencegraph/build", ["POST"], status_code=202)
 async def build(naan: str, postfix: str, runtime: RuntimeDep, user: RequiredUser) -> JSONResponse:
     job = await run_in_threadpool(evidence.submit_build, runtime, user, ark_text(naan, postfix))
-    return JSONResponse({"message": "EvidenceGraph build process initiated.", "task_id": job.id,
-                         "status_endpoint": f"/evidencegraph/build/status/{job.id}"},
-                        status_code=202)
+    return JSONResponse(
+        {
+            "message": "EvidenceGraph build process initiated.",
+            "task_id": job.id,
+            "status_endpoint": f"/evidencegraph/build/status/{job.id}",
+        },
+        status_code=202,
+    )
 
 
 @router.get("/evidencegraph/build/status/{task_id}")
@@ -42,27 +51,51 @@ async def build_status(task_id: str, runtime: RuntimeDep) -> dict[str, Any]:
 
     job, email = await run_in_threadpool(read)
     error = job.error.get("message") if isinstance(job.error, dict) else job.error
-    return {"guid": job.id, "task_type": "EvidenceGraphBuild", "owner_email": email,
-            "naan": job.payload.get("naan"), "postfix": job.payload.get("postfix"),
-            "status": _STATUS.get(job.state, job.state), "time_created": iso(job.created_at),
-            "time_started": iso(job.started_at), "time_finished": iso(job.finished_at),
-            "result": job.result, "error": error}
+    return {
+        "guid": job.id,
+        "task_type": "EvidenceGraphBuild",
+        "owner_email": email,
+        "naan": job.payload.get("naan"),
+        "postfix": job.payload.get("postfix"),
+        "status": _STATUS.get(job.state, job.state),
+        "time_created": iso(job.created_at),
+        "time_started": iso(job.started_at),
+        "time_finished": iso(job.finished_at),
+        "result": job.result,
+        "error": error,
+    }
 
 
 @router.get("/evidencegraph")
-async def list_graphs(runtime: RuntimeDep, user: OptionalUser,
-                      limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-                      offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+async def list_graphs(
+    runtime: RuntimeDep,
+    user: OptionalUser,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> dict[str, Any]:
     actor = actor_of(runtime, user)
-    graphs = await run_in_threadpool(lambda: records.list_records(
-        runtime, actor, kind="EvidenceGraph", limit=limit, offset=offset))
-    return {"evidencegraphs": [{"@id": g.ark, "name": g.name, "description": g.description,
-                                "outputs": g.metadata.get("outputs")} for g in graphs]}
+    graphs = await run_in_threadpool(
+        lambda: records.list_records(
+            runtime, actor, kind="EvidenceGraph", limit=limit, offset=offset
+        )
+    )
+    return {
+        "evidencegraphs": [
+            {
+                "@id": g.ark,
+                "name": g.name,
+                "description": g.description,
+                "outputs": g.metadata.get("outputs"),
+            }
+            for g in graphs
+        ]
+    }
 
 
 @router.post("/evidencegraph", status_code=201)
-async def register(runtime: RuntimeDep, user: RequiredUser,
-                   body: Annotated[Any, Body()]) -> JSONResponse:
+async def register(
+    runtime: RuntimeDep, user: RequiredUser, body: Annotated[Any, Body()]
+) -> JSONResponse:
     record = await run_in_threadpool(evidence.register_graph, runtime, user, body)
     return JSONResponse(resolver_wrapper(record, actor_of(runtime, user)), status_code=201)
 
@@ -74,20 +107,23 @@ async def _get(naan: str, postfix: str, runtime: Any, user: Any) -> dict[str, An
 
 
 @ark_route(router, "/evidencegraph/query", ["GET"])
-async def query_graph(naan: str, postfix: str, runtime: RuntimeDep,
-                      user: RequiredUser) -> dict[str, Any]:
+async def query_graph(
+    naan: str, postfix: str, runtime: RuntimeDep, user: RequiredUser
+) -> dict[str, Any]:
     return await _get(naan, postfix, runtime, user)
 
 
 @ark_route(router, "/evidencegraph", ["GET"])
-async def get_graph(naan: str, postfix: str, runtime: RuntimeDep,
-                    user: OptionalUser) -> dict[str, Any]:
+async def get_graph(
+    naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
+) -> dict[str, Any]:
     return await _get(naan, postfix, runtime, user)
 
 
 @ark_route(router, "/evidencegraph", ["DELETE"])
-async def delete_graph(naan: str, postfix: str, runtime: RuntimeDep,
-                       user: RequiredUser) -> dict[str, Any]:
+async def delete_graph(
+    naan: str, postfix: str, runtime: RuntimeDep, user: RequiredUser
+) -> dict[str, Any]:
     actor = actor_of(runtime, user)
     text = ark_text(naan, postfix)
     evidence.require_graph(await run_in_threadpool(records.resolve, runtime, actor, text))

@@ -80,10 +80,10 @@ class BlobStore(ABC):
         try:
             for chunk in chunks:
                 writer.write(chunk)
+            return writer.commit()
         except BaseException:
             writer.abort()
             raise
-        return writer.commit()
 
     @abstractmethod
     def open_read(self, key: str) -> BinaryIO:

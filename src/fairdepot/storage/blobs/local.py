@@ -13,7 +13,7 @@ from fairdepot.storage.blobs.interface import BlobInfo, BlobStore, BlobWriter
 
 def _safe_relative(key: str) -> PurePosixPath:
     path = PurePosixPath(key)
-    if not key or path.is_absolute() or ".." in path.parts or "\\" in key:
+    if not key or path.is_absolute() or ".." in path.parts or "\\" in key or path.name in ("", "."):
         raise ValueError(f"blob key {key!r} must be a relative path without '..'")
     return path
 

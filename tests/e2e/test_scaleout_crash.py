@@ -1,0 +1,111 @@
+"""Scale-out crash test: two workers ingest crates; workers are SIGKILLed in the middle of jobs.
+
+Every job must complete exactly once (no duplicate records), and the database and the bucket
+must agree: every blob a record references exists, and no blob is left that no record or live
+job references.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import Api
+from tests.e2e.test_crash_recovery import _big_crate
+from tests.support.blobs import blob_keys
+from tests.support.deployments import backend_name, scaleout
+
+pytestmark = pytest.mark.skipif(
+    backend_name() != "scaleout",
+    reason="needs the scale-out shape (FAIRDEPOT_TEST_BACKEND=scaleout)",
+)
+JOBS, FILES = 6, 120
+
+
+def _processing(engine) -> list[tuple[str, str, str]]:
+    with engine.connect() as connection:
+        return list(
+            connection.execute(
+                sa.text("SELECT id, lease_owner, stage FROM jobs WHERE state = 'PROCESSING'")
+            )
+        )
+
+
+def _kill_worker_mid_ingest(deployment, engine, killed: set[str]) -> str | None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for job_id, owner, stage in _processing(engine):
+            if stage == "storing files" and job_id not in killed and owner:
+                pid = int(owner.split(":")[1])
+                os.kill(pid, signal.SIGKILL)
+                return job_id
+        time.sleep(0.05)
+    return None
+
+
+def test_sigkilled_workers_lose_nothing_and_duplicate_nothing(tmp_path, seaweedfs) -> None:
+    deployment = scaleout(
+        tmp_path, seaweedfs, api_processes=1, workers=2, extra={"FAIRDEPOT_JOB_LEASE_SECONDS": "3"}
+    )
+    engine = sa.create_engine(deployment.env["FAIRDEPOT_DATABASE_URL"])
+    try:
+        api = Api(deployment)
+        guids = []
+        for index in range(JOBS):
+            upload = api.upload(_big_crate(tmp_path / f"crate-{index}.zip", files=FILES))
+            assert upload.status_code == 202, upload.text
+            guids.append(upload.json()["guid"])
+
+        killed: set[str] = set()
+        for _ in range(2):  # kill a worker mid-ingest, replace it, and do it again
+            victim = _kill_worker_mid_ingest(deployment, engine, killed)
+            assert victim, "no job was caught in the middle of storing files"
+            killed.add(victim)
+            deployment.start_worker()
+
+        jobs = [api.wait(guid, timeout=300) for guid in guids]
+        assert [j["status"] for j in jobs] == ["COMPLETE"] * JOBS, jobs
+        assert {j["guid"] for j in jobs if j["attempts"] > 1} >= killed
+
+        with engine.connect() as connection:
+            duplicates = connection.execute(
+                sa.text("SELECT count(*) - count(DISTINCT ark_key) FROM records")
+            ).scalar()
+            per_crate = connection.execute(
+                sa.text(
+                    "SELECT count(*) FROM records WHERE parent_pk IS NOT NULL AND state = 'active'"
+                )
+            ).scalar()
+            referenced = {
+                row[0]
+                for row in connection.execute(
+                    sa.text(
+                        "SELECT blob_key FROM record_files WHERE blob_key IS NOT NULL "
+                        "UNION SELECT archive_blob_key FROM records WHERE archive_blob_key IS NOT NULL"
+                    )
+                )
+            }
+        assert duplicates == 0
+        assert per_crate == JOBS * FILES
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            stored = set(blob_keys(deployment))
+            if stored == referenced:
+                break
+            time.sleep(1)
+        orphans, missing = stored - referenced, referenced - stored
+        print(
+            f"\ncrash test: jobs={JOBS} files/job={FILES} kills={len(killed)} "
+            f"duplicates={duplicates} orphans={len(orphans)} missing={len(missing)} "
+            f"attempts={[j['attempts'] for j in jobs]}"
+        )
+        assert not missing
+        assert not orphans
+    finally:
+        engine.dispose()
+        deployment.stop()

@@ -1,0 +1,63 @@
+"""A round-robin TCP load balancer for tests: one address in front of several API processes.
+
+Connection-level balancing, like a TCP-mode HAProxy: each new client connection goes to the next
+backend. (A real deployment puts nginx or HAProxy here; see docs/deployment.md.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+
+
+class RoundRobinBalancer:
+    def __init__(self, listen_port: int, backends: list[int]) -> None:
+        self.listen_port = listen_port
+        self.backends = backends
+        self._cycle = itertools.cycle(backends)
+        self._loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._server: asyncio.base_events.Server | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True, name="balancer")
+        self.connections = 0
+
+    def start(self) -> RoundRobinBalancer:
+        self._thread.start()
+        if not self._ready.wait(10):
+            raise RuntimeError("balancer did not start")
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._loop.call_soon_threadsafe(self._server.close)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        self._server = self._loop.run_until_complete(
+            asyncio.start_server(self._handle, "127.0.0.1", self.listen_port)
+        )
+        self._ready.set()
+        self._loop.run_forever()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.connections += 1
+        try:
+            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", next(self._cycle))
+        except OSError:
+            writer.close()
+            return
+        await asyncio.gather(
+            _pipe(reader, up_writer), _pipe(up_reader, writer), return_exceptions=True
+        )
+
+
+async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    try:
+        while chunk := await reader.read(256 * 1024):
+            writer.write(chunk)
+            await writer.drain()
+    finally:
+        writer.close()
