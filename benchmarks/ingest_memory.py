@@ -104,7 +104,7 @@ def main() -> None:
             pid = server.process.pid
             api = Api(server)
             small = make_crate(root / "small.zip", 4 * 1024 * 1024, 4)
-            base_peak, base_time, _ = measure(api, pid, small)
+            base_peak, _elapsed, _job = measure(api, pid, small)
             big = make_crate(root / "big.zip", args.size_mib * 1024 * 1024, args.files)
             size = big.stat().st_size
             peak, elapsed, job = measure(api, pid, big)

@@ -17,6 +17,26 @@ from tests.support.server import ServerProcess
 pytest_plugins = ["tests.support.fixtures_s3"]
 
 
+DEPLOYMENT_INDEPENDENT = ("tests/core/", "tests/services/")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The scale-out pass re-runs what talks to a deployment; pure unit tests ran once already."""
+    if backend_name() != "scaleout":
+        return
+    keep, drop = [], []
+    for item in items:
+        path = item.path.relative_to(config.rootpath).as_posix()
+        (drop if path.startswith(DEPLOYMENT_INDEPENDENT) else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"fairdepot deployment under test: {backend_name()}"
+
+
 class Api:
     """A thin httpx client for the FAIRSCAPE face, with login and job polling."""
 

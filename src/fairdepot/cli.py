@@ -22,6 +22,10 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 user_app = typer.Typer(help="Accounts and API tokens.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+blobs_app = typer.Typer(
+    help="Copy every blob to or from a local folder (backup, restore, moves).", no_args_is_help=True
+)
+app.add_typer(blobs_app, name="blobs")
 console = Console(stderr=True)
 
 
@@ -147,6 +151,31 @@ def user_load(path: Path) -> None:
     with _runtime() as runtime:
         names = accounts.load_accounts_file(runtime, path)
     console.print(f"loaded {len(names)} accounts")
+
+
+@blobs_app.command("export")
+def blobs_export(folder: Path) -> None:
+    """Copy every blob of the configured store into FOLDER (keys become relative paths)."""
+    from fairdepot.storage.blobs.local import LocalBlobStore
+    from fairdepot.storage.blobs.transfer import copy_all
+
+    with _runtime() as runtime:
+        count = copy_all(runtime.blobs, LocalBlobStore(folder))
+    console.print(f"exported {count} blobs to {folder}")
+
+
+@blobs_app.command("import")
+def blobs_import(folder: Path) -> None:
+    """Copy every file under FOLDER into the configured store (the inverse of export)."""
+    from fairdepot.storage.blobs.local import LocalBlobStore
+    from fairdepot.storage.blobs.transfer import copy_all
+
+    if not folder.is_dir():
+        console.print(f"[red]error:[/red] {folder} is not a folder")
+        raise typer.Exit(1)
+    with _runtime() as runtime:
+        count = copy_all(LocalBlobStore(folder), runtime.blobs)
+    console.print(f"imported {count} blobs from {folder}")
 
 
 def main() -> None:

@@ -85,7 +85,8 @@ def test_sigkilled_workers_lose_nothing_and_duplicate_nothing(tmp_path, seaweedf
                 for row in connection.execute(
                     sa.text(
                         "SELECT blob_key FROM record_files WHERE blob_key IS NOT NULL "
-                        "UNION SELECT archive_blob_key FROM records WHERE archive_blob_key IS NOT NULL"
+                        "UNION SELECT archive_blob_key FROM records "
+                        "WHERE archive_blob_key IS NOT NULL"
                     )
                 )
             }

@@ -1,42 +1,65 @@
-"""Alembic migrations build exactly the schema the models describe."""
+"""Alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from fairdepot.storage.db.engine import create_engine
-from fairdepot.storage.db.migrate import upgrade
+from fairdepot.storage.db.migrate import include_object_for, upgrade
 from fairdepot.storage.db.models import Base
+from tests.support.deployments import backend_name, create_database, drop_database
 
 
-def _diff(engine) -> list:
-    with engine.connect() as connection:
+@pytest.fixture
+def empty_engine(tmp_path) -> Iterator[sa.engine.Engine]:
+    """An empty database of the backend under test."""
+    if backend_name() == "scaleout":
+        name = f"fairdepot_migrate_{uuid.uuid4().hex[:10]}"
+        engine = create_engine(create_database(name))
+        yield engine
+        engine.dispose()
+        drop_database(name)
+    else:
+        engine = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+        yield engine
+        engine.dispose()
+
+
+def test_upgrade_from_empty_to_head_matches_the_models(empty_engine) -> None:
+    upgrade(empty_engine)
+    with empty_engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "include_object": _include}
+            connection,
+            opts={
+                "compare_type": True,
+                "include_object": include_object_for(empty_engine.dialect.name),
+            },
         )
-        return compare_metadata(context, Base.metadata)
+        assert compare_metadata(context, Base.metadata) == []
 
 
-def _include(obj, name, type_, reflected, compare_to) -> bool:
-    return not (type_ == "table" and (name.startswith("record_fts") or name == "record_search"))
+def test_upgrade_twice_is_harmless_and_creates_the_search_index(empty_engine) -> None:
+    upgrade(empty_engine)
+    upgrade(empty_engine)
+    tables = set(sa.inspect(empty_engine).get_table_names())
+    search_table = "record_fts" if empty_engine.dialect.name == "sqlite" else "record_search"
+    assert {"records", "jobs", "relations", "alembic_version", search_table} <= tables
 
 
-def test_upgrade_from_empty_to_head_matches_the_models(tmp_path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
-    upgrade(engine)
-    assert _diff(engine) == []
-
-
-def test_upgrade_twice_is_harmless(tmp_path) -> None:
-    engine = create_engine(f"sqlite:///{tmp_path / 'twice.db'}")
-    upgrade(engine)
-    upgrade(engine)
-    with engine.connect() as connection:
-        tables = {
-            row[0]
-            for row in connection.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type='table'"
-            )
-        }
-    assert {"records", "jobs", "record_fts", "alembic_version"} <= tables
+def test_json_columns_are_jsonb_with_gin_indexes_on_postgresql(empty_engine) -> None:
+    upgrade(empty_engine)
+    inspector = sa.inspect(empty_engine)
+    columns = {c["name"]: c["type"] for c in inspector.get_columns("records")}
+    indexes = {i["name"] for i in inspector.get_indexes("records")}
+    if empty_engine.dialect.name == "postgresql":
+        assert type(columns["metadata"]).__name__ == "JSONB"
+        assert {"ix_records_native_gin", "ix_records_metadata_gin"} <= indexes
+    else:
+        assert type(columns["metadata"]).__name__ == "JSON"
+    assert "ix_records_face_kind_state" in indexes

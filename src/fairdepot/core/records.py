@@ -93,3 +93,35 @@ class Record:
     updated_at: datetime | None = None
     owner_username: str | None = None
     owner_email: str | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The few fields every listing, search index and face needs, read from JSON-LD metadata."""
+
+    name: str | None
+    description: str | None
+    keywords: list[str]
+    types: list[str]
+
+
+def summarise(metadata: dict[str, Any]) -> Summary:
+    """Read name, description, keywords and @type, tolerating the shapes crates use.
+
+    Keywords may be a list or one comma-separated string (RO-Crate allows both).
+    """
+    name, description = metadata.get("name"), metadata.get("description")
+    keywords = metadata.get("keywords")
+    if isinstance(keywords, str):
+        keywords = [k.strip() for k in keywords.split(",") if k.strip()]
+    types = metadata.get("@type", [])
+    return Summary(
+        name=name if isinstance(name, str) and name.strip() else None,
+        description=description if isinstance(description, str) else None,
+        keywords=[k for k in keywords if isinstance(k, str)] if isinstance(keywords, list) else [],
+        types=[types]
+        if isinstance(types, str)
+        else [t for t in types if isinstance(t, str)]
+        if isinstance(types, list)
+        else [],
+    )

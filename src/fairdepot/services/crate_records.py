@@ -8,7 +8,14 @@ from typing import Any
 
 from fairdepot.core.crates.plan import CratePlan, EntityPlan
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
-from fairdepot.core.records import Access, Face, PublicationStatus, Record, RecordFile
+from fairdepot.core.records import (
+    Access,
+    Face,
+    PublicationStatus,
+    Record,
+    RecordFile,
+    summarise,
+)
 from fairdepot.core.relations import extract_relations
 
 # Per-kind download routes of the FAIRSCAPE face (the reference server's contentUrl shapes).
@@ -91,9 +98,7 @@ def build_crate_records(
                 fairscape,
             )
         metadata["@context"] = context
-        keywords = metadata.get("keywords")
-        if isinstance(keywords, str):
-            keywords = [k.strip() for k in keywords.split(",") if k.strip()]
+        summary = summarise(metadata)
         return Record(
             ark=entity.ark,
             kind=entity.kind,
@@ -101,9 +106,9 @@ def build_crate_records(
             metadata=metadata,
             access=Access(**access.__dict__),
             types=entity.types,
-            name=_text(metadata.get("name")) or (entity.file_path or None),
-            description=_text(metadata.get("description")),
-            keywords=[k for k in keywords or [] if isinstance(k, str)],
+            name=summary.name or entity.file_path,
+            description=summary.description,
+            keywords=summary.keywords,
             relations=extract_relations(metadata),
             files=[_record_file(f) for f in files],
             archive_blob_key=archive_key if is_root else None,
@@ -159,7 +164,3 @@ def _record_file(stored: StoredFile) -> RecordFile:
         media_type=media_type_for(stored.path),
         blob_key=stored.blob_key,
     )
-
-
-def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None

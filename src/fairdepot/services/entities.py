@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from fairdepot.core import ark as arks
 from fairdepot.core.crates.graph import type_list
 from fairdepot.core.crates.plan import record_kind
 from fairdepot.core.errors import Conflict, InvalidInput, Problem
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
-from fairdepot.core.records import Access, Face, PublicationStatus, Record, RecordFile
+from fairdepot.core.records import (
+    Access,
+    Face,
+    PublicationStatus,
+    Record,
+    RecordFile,
+    summarise,
+)
 from fairdepot.core.relations import extract_relations
 from fairdepot.services.crate_records import StoredFile, describe_file, download_url, media_type_for
 from fairdepot.services.ingest import minter
@@ -67,7 +72,7 @@ def register_entity(
                 blob_key=stored.blob_key,
             )
         ]
-    keywords = document.get("keywords")
+    summary = summarise(document)
     record = Record(
         ark=ark_text,
         kind=kind,
@@ -81,20 +86,15 @@ def register_entity(
         ),
         types=types,
         name=name,
-        description=document.get("description")
-        if isinstance(document.get("description"), str)
-        else None,
-        keywords=[k for k in keywords if isinstance(k, str)] if isinstance(keywords, list) else [],
+        description=summary.description,
+        keywords=summary.keywords,
         relations=extract_relations(document),
         files=files,
     )
-    try:
-        with runtime.writing() as store:
-            if store.row_by_key(arks.normalise(ark_text)) is not None:
-                raise Conflict(f"identifier already exists: {ark_text}")
-            store.insert(record)
-    except IntegrityError as exc:
-        raise Conflict(f"identifier already exists: {ark_text}") from exc
+    with runtime.writing() as store:
+        if store.row_by_key(arks.normalise(ark_text)) is not None:
+            raise Conflict(f"identifier already exists: {ark_text}")
+        store.insert(record)
     return record
 
 

@@ -19,7 +19,6 @@ from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from fairdepot.core import ark as arks
 from fairdepot.core.crate_archive import ArchiveLimits, CrateArchive
@@ -32,7 +31,7 @@ from fairdepot.services.crate_records import StoredFile, build_crate_records
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import JobRow, UserRow
-from fairdepot.storage.db.records import RecordStore, StaleRevision
+from fairdepot.storage.db.records import RecordStore
 
 log = logging.getLogger(__name__)
 CRATE_INGEST = "crate_ingest"
@@ -211,29 +210,25 @@ def _store_files(
 def _persist(
     runtime: Runtime, claim: jobs.Claim, root: Record, members: list[Record], owner: UserRow
 ) -> None:
-    try:
-        with runtime.writing() as store:
-            write_crate(store, root, members, owner)
-            result = {
-                "rocrateIdentifier": root.ark,
-                "identifiersMinted": len(members) + 1,
-                "identifiers": [root.ark, *(m.ark for m in members)],
-            }
-            if not jobs.finish(
-                store.session,
-                claim,
-                jobs.COMPLETE,
-                result=result,
-                stage="completed all tasks successfully",
-            ):
-                raise LostClaim(claim.job_id)
-            # other attempts of this job (interrupted workers) left blobs nobody references
-            for other in range(1, claim.attempt):
-                store.delete_blob_later(attempt_prefix(claim.job_id, other), prefix=True)
-    except (IntegrityError, StaleRevision) as exc:
-        raise Conflict(
-            "an identifier of this crate was taken while it was being ingested; upload it again"
-        ) from exc
+    # A clash with a concurrent writer surfaces as Conflict / PreconditionFailed (writing()).
+    with runtime.writing() as store:
+        write_crate(store, root, members, owner)
+        result = {
+            "rocrateIdentifier": root.ark,
+            "identifiersMinted": len(members) + 1,
+            "identifiers": [root.ark, *(m.ark for m in members)],
+        }
+        if not jobs.finish(
+            store.session,
+            claim,
+            jobs.COMPLETE,
+            result=result,
+            stage="completed all tasks successfully",
+        ):
+            raise LostClaim(claim.job_id)
+        # other attempts of this job (interrupted workers) left blobs nobody references
+        for other in range(1, claim.attempt):
+            store.delete_blob_later(attempt_prefix(claim.job_id, other), prefix=True)
 
 
 def write_crate(store: RecordStore, root: Record, members: list[Record], owner: UserRow) -> None:

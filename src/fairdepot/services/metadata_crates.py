@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
-
 from fairdepot.core.crates.graph import parse_document
 from fairdepot.core.crates.plan import plan_crate
 from fairdepot.core.crates.validation import validate_crate
-from fairdepot.core.errors import Conflict, InvalidInput, Problem
+from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.services.crate_records import build_crate_records
 from fairdepot.services.ingest import check_identifiers, minter, write_crate
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db.models import UserRow
-from fairdepot.storage.db.records import StaleRevision
 
 
 def register(runtime: Runtime, owner: UserRow, document: Any) -> tuple[str, list[str]]:
@@ -43,9 +40,6 @@ def register(runtime: Runtime, owner: UserRow, document: Any) -> tuple[str, list
         archive_key=None,
         extra={"metadataOnly": True},
     )
-    try:
-        with runtime.writing() as store:
-            write_crate(store, root, members, owner)
-    except (IntegrityError, StaleRevision) as exc:
-        raise Conflict("an identifier of this crate is already taken") from exc
+    with runtime.writing() as store:
+        write_crate(store, root, members, owner)
     return root.ark, [root.ark, *(m.ark for m in members)]

@@ -19,16 +19,16 @@ from fairdepot.core.errors import (
     NotFound,
     PermissionDenied,
     PreconditionFailed,
+    Problem,
     Tombstone,
 )
 from fairdepot.core.policy import Action, Actor, allows, read_scope
-from fairdepot.core.records import PublicationStatus, Record, RecordState
+from fairdepot.core.records import PublicationStatus, Record, RecordState, summarise
 from fairdepot.core.relations import MEMBERSHIP, extract_relations
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db.models import RecordRow, as_utc
 from fairdepot.storage.db.records import (
     RecordStore,
-    StaleRevision,
     access_groups,
     readable,
     to_record,
@@ -99,48 +99,75 @@ def replace_metadata(
     runtime: Runtime,
     actor: Actor,
     ark_text: str,
-    metadata: dict[str, Any],
+    metadata: Any,
     expected_revision: int | None = None,
 ) -> Record:
-    """PUT: a new revision with the given JSON-LD; identity and files stay as they were."""
+    """PUT: the body becomes the record's metadata, as a new revision.
+
+    What the server manages is kept whatever the body says: the identifier, the @context and
+    @type when the body has none (the FAIRSCAPE docs' own PUT examples send neither), the
+    membership in its crate, and the checksums, size and link of bytes we hold.
+    """
     if not isinstance(metadata, dict) or not metadata:
         raise InvalidInput("the body must be a JSON object with the new metadata")
-    if "@type" not in metadata:
-        raise InvalidInput("@type is required in the metadata")
+    _check_shapes(metadata)
     with runtime.writing() as store:
         row = find_row(store, actor, ark_text, Action.UPDATE)
         given = metadata.get("@id")
-        if given is not None and (not isinstance(given, str) or parse_ark(given) != row.ark_key):
+        if given is not None and (not isinstance(given, str) or _safe_key(given) != row.ark_key):
             raise InvalidInput(f"@id {given!r} does not match {row.ark}; identifiers cannot change")
         if expected_revision is not None and expected_revision != row.revision:
             raise PreconditionFailed(
                 f"{row.ark} is at revision {row.revision}, not {expected_revision}"
             )
-        record = load(store, row)
-        new_metadata = {**metadata, "@id": row.ark}
-        new_metadata.setdefault("@context", row.metadata_doc.get("@context"))
-        _keep_server_facts(new_metadata, row.metadata_doc)
-        record.metadata = new_metadata
-        record.name = (
-            new_metadata.get("name") if isinstance(new_metadata.get("name"), str) else None
-        )
-        desc = new_metadata.get("description")
-        record.description = desc if isinstance(desc, str) else None
-        keywords = new_metadata.get("keywords")
-        record.keywords = (
-            [k for k in keywords if isinstance(k, str)] if isinstance(keywords, list) else []
-        )
-        types = new_metadata["@type"]
-        record.types = (
-            [types] if isinstance(types, str) else [t for t in types if isinstance(t, str)]
-        )
-        record.relations = extract_relations(new_metadata)
+        old = row.metadata_doc
+        new = {**metadata, "@id": row.ark}
+        for managed in ("@context", "@type"):
+            if managed not in new and managed in old:
+                new[managed] = old[managed]
+        _keep_server_facts(new, old)
         parent = store.session.get(RecordRow, row.parent_pk) if row.parent_pk else None
-        try:
-            store.update(row, record, actor_id=actor.user_id, parent=parent)
-        except StaleRevision as exc:
-            raise PreconditionFailed(f"{row.ark} was changed by someone else; reload it") from exc
+        if parent is not None:
+            _keep_membership(new, parent)
+        record = load(store, row)
+        record.metadata = new
+        summary = summarise(new)
+        record.name, record.description = summary.name, summary.description
+        record.keywords, record.types = summary.keywords, summary.types
+        record.relations = extract_relations(new)
+        store.update(row, record, actor_id=actor.user_id, parent=parent)
         return load(store, row)
+
+
+def _check_shapes(metadata: dict[str, Any]) -> None:
+    """The few properties every face reads must have the shape it expects."""
+    problems = []
+    types = metadata.get("@type")
+    if "@type" in metadata and not (
+        (isinstance(types, str) and types)
+        or (isinstance(types, list) and types and all(isinstance(t, str) for t in types))
+    ):
+        problems.append(Problem("must be a type name or a list of them", "@type"))
+    for key in ("name", "description"):
+        if key in metadata and not isinstance(metadata[key], str):
+            problems.append(Problem("must be text", key))
+    keywords = metadata.get("keywords")
+    if (
+        keywords is not None
+        and not isinstance(keywords, str)
+        and not (isinstance(keywords, list) and all(isinstance(k, str) for k in keywords))
+    ):
+        problems.append(Problem("must be text or a list of texts", "keywords"))
+    if problems:
+        raise InvalidInput("the metadata is malformed", problems=problems)
+
+
+def _keep_membership(new: dict[str, Any], parent: RecordRow) -> None:
+    refs = new.get("isPartOf")
+    refs = refs if isinstance(refs, list) else ([refs] if refs else [])
+    if not any(isinstance(r, dict) and r.get("@id") == parent.ark for r in refs):
+        refs = [*refs, {"@id": parent.ark, "name": parent.name}]
+    new["isPartOf"] = refs
 
 
 _SERVER_FACTS = ("contentUrl", "sha256", "md5", "contentSize")

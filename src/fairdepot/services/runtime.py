@@ -9,14 +9,17 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from fairdepot.config import Settings
+from fairdepot.core.errors import Conflict, PreconditionFailed
 from fairdepot.storage.blobs.interface import BlobStore
 from fairdepot.storage.db.engine import create_engine, session_factories
 from fairdepot.storage.db.migrate import upgrade
 from fairdepot.storage.db.models import BlobDeletionRow, RecordFileRow, RecordRow
-from fairdepot.storage.db.records import RecordStore
+from fairdepot.storage.db.records import RecordStore, StaleRevision
 from fairdepot.storage.search import SearchIndex, search_index_for
 
 
@@ -43,6 +46,14 @@ class Runtime:
             store = RecordStore(session, self.search)
             yield store
             session.commit()
+        except (StaleDataError, StaleRevision) as exc:
+            session.rollback()
+            raise PreconditionFailed(
+                "the record was changed by someone else meanwhile; reload it and try again"
+            ) from exc
+        except IntegrityError as exc:
+            session.rollback()
+            raise Conflict("a concurrent change conflicts with this one; try again") from exc
         except BaseException:
             session.rollback()
             raise

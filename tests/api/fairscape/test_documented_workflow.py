@@ -125,7 +125,6 @@ def test_identifier_resolution_snippets(api, fresh_fairscape_zip) -> None:
 
     updated_metadata = {
         "@id": dataset,
-        "@type": metadata["metadata"]["@type"],
         "name": "AP-MS Embeddings (Updated)",
         "description": "Updated description with additional details.",
         "keywords": ["proteomics", "b2ai", "cm4ai"],

@@ -54,8 +54,10 @@ def test_put_validates_its_body(api, fresh_fairscape_zip) -> None:
     _job, arks = _ingest(api, fresh_fairscape_zip)
     target = f"/{arks['software']}"
     auth = api.auth("alice")
-    assert api.http.put(target, json={"name": "no type"}, headers=auth).status_code == 400
+    assert api.http.put(target, json={"@type": 7, "name": "x"}, headers=auth).status_code == 400
+    assert api.http.put(target, json={"name": ["not text"]}, headers=auth).status_code == 400
     assert api.http.put(target, json=["not", "an", "object"], headers=auth).status_code == 400
+    assert api.http.put(target, json={}, headers=auth).status_code == 400
     other = {"@id": arks["input"], "@type": "Dataset", "name": "x"}
     response = api.http.put(target, json=other, headers=auth)
     assert response.status_code == 400

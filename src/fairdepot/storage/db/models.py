@@ -7,7 +7,7 @@ full-text index, and their ARK key (normalised, hyphen-free) as the identity use
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -66,6 +66,23 @@ class ApiTokenRow(Base):
 
 class RecordRow(Base):
     __tablename__ = "records"
+    __table_args__ = (
+        # Containment queries over face-native documents (SciCat `where` filters, gCat extras)
+        # and canonical metadata; GIN needs PostgreSQL, SQLite scans its smaller catalogues.
+        sa.Index(
+            "ix_records_native_gin",
+            "native",
+            postgresql_using="gin",
+            postgresql_ops={"native": "jsonb_path_ops"},
+        ).ddl_if(dialect="postgresql"),
+        sa.Index(
+            "ix_records_metadata_gin",
+            "metadata",
+            postgresql_using="gin",
+            postgresql_ops={"metadata": "jsonb_path_ops"},
+        ).ddl_if(dialect="postgresql"),
+        sa.Index("ix_records_face_kind_state", "face", "kind", "state"),
+    )
 
     pk: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     ark: Mapped[str] = mapped_column(sa.String(512))
@@ -94,6 +111,13 @@ class RecordRow(Base):
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     tombstone: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+
+    # Every ORM flush of a record is conditional on the revision it read (optimistic locking);
+    # the services set the next revision themselves.
+    __mapper_args__: ClassVar[dict[str, Any]] = {
+        "version_id_col": revision,
+        "version_id_generator": False,
+    }
 
 
 class RecordIdentifierRow(Base):

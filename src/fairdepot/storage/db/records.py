@@ -157,14 +157,12 @@ class RecordStore:
         The UPDATE is conditional on the revision read, so two concurrent writers cannot both
         succeed: the loser gets a StaleRevision and nothing of its change is written.
         """
-        self.session.add(
-            RecordRevisionRow(
-                record_pk=row.pk,
-                revision=row.revision,
-                metadata_doc=row.metadata_doc,
-                native_doc=row.native_doc,
-                created_by=actor_id,
-            )
+        previous = RecordRevisionRow(
+            record_pk=row.pk,
+            revision=row.revision,
+            metadata_doc=row.metadata_doc,
+            native_doc=row.native_doc,
+            created_by=actor_id,
         )
         values = RecordRow(ark=row.ark, ark_key=row.ark_key)
         self._fill(values, record, parent if parent is not None or not keep_parent else None)
@@ -184,6 +182,9 @@ class RecordStore:
         )
         if result.rowcount != 1:
             raise StaleRevision(row.ark)
+        # Only the writer that won the conditional UPDATE (it holds the row lock) keeps the
+        # version it replaced; a loser never gets here, so revision numbers cannot collide.
+        self.session.add(previous)
         self.session.refresh(row)
         self._replace_children(row, record)
         return row
