@@ -14,8 +14,9 @@ from tests.support.crates import fresh_copy, zip_folder
 from tests.support.deployments import backend_name, scaleout
 from tests.support.server import FAIRDEPOT
 
-pytestmark = pytest.mark.skipif(backend_name() != "scaleout",
-                                reason="PostgreSQL + S3 backup (FAIRDEPOT_TEST_BACKEND=scaleout)")
+pytestmark = pytest.mark.skipif(
+    backend_name() != "scaleout", reason="PostgreSQL + S3 backup (FAIRDEPOT_TEST_BACKEND=scaleout)"
+)
 
 
 def _libpq(sqlalchemy_url: str) -> str:
@@ -40,8 +41,9 @@ def test_dump_and_bucket_restore_into_an_empty_deployment(
     original = scaleout(tmp_path / "a", seaweedfs, api_processes=1, workers=1)
     try:
         api = Api(original)
-        crate = api.ingest(zip_folder(fresh_copy(fairscape_crate_dir, tmp_path / "c"),
-                                      tmp_path / "c.zip"))
+        crate = api.ingest(
+            zip_folder(fresh_copy(fairscape_crate_dir, tmp_path / "c"), tmp_path / "c.zip")
+        )
         plain = api.ingest(plain_zip)
         arks = [*crate["identifiers"], *plain["identifiers"]]
         doomed = next(a for a in plain["identifiers"] if a != plain["rocrateIdentifier"])
@@ -50,10 +52,22 @@ def test_dump_and_bucket_restore_into_an_empty_deployment(
         assert before[doomed][0] == 410
 
         dump = tmp_path / "fairdepot.dump"
-        subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--file={dump}",
-                        _libpq(original.env["FAIRDEPOT_DATABASE_URL"])], check=True)
-        subprocess.run([*FAIRDEPOT, "blobs", "export", str(tmp_path / "bucket")],
-                       env=original.env, check=True, capture_output=True)
+        subprocess.run(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                f"--file={dump}",
+                _libpq(original.env["FAIRDEPOT_DATABASE_URL"]),
+            ],
+            check=True,
+        )
+        subprocess.run(
+            [*FAIRDEPOT, "blobs", "export", str(tmp_path / "bucket")],
+            env=original.env,
+            check=True,
+            capture_output=True,
+        )
     finally:
         original.stop()  # drops the database and deletes the bucket
 
@@ -65,10 +79,22 @@ def test_dump_and_bucket_restore_into_an_empty_deployment(
         with engine.begin() as connection:
             connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
         engine.dispose()
-        subprocess.run(["pg_restore", "--no-owner", "--exit-on-error",
-                        f"--dbname={_libpq(env['FAIRDEPOT_DATABASE_URL'])}", str(dump)], check=True)
-        subprocess.run([*FAIRDEPOT, "blobs", "import", str(tmp_path / "bucket")], env=env,
-                       check=True, capture_output=True)
+        subprocess.run(
+            [
+                "pg_restore",
+                "--no-owner",
+                "--exit-on-error",
+                f"--dbname={_libpq(env['FAIRDEPOT_DATABASE_URL'])}",
+                str(dump),
+            ],
+            check=True,
+        )
+        subprocess.run(
+            [*FAIRDEPOT, "blobs", "import", str(tmp_path / "bucket")],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         subprocess.run([*FAIRDEPOT, "db", "upgrade"], env=env, check=True, capture_output=True)
         after = _snapshot(Api(restored), arks)
         assert after == before

@@ -20,6 +20,7 @@ from tests.conftest import Api
 from tests.support.blobs import blob_keys
 from tests.support.deployments import backend_name
 from tests.support.server import ServerProcess, embedded_env, free_port
+from tests.support.zips import ROOT, crate_metadata
 
 
 def _big_crate(path, files: int = 400, size: int = 256 * 1024):
@@ -27,26 +28,14 @@ def _big_crate(path, files: int = 400, size: int = 256 * 1024):
         {"@id": f"data/part-{i:04d}.bin", "@type": "File", "name": f"part {i}"}
         for i in range(files)
     ]
-    metadata = {
-        "@context": "https://w3id.org/ro/crate/1.1/context",
-        "@graph": [
-            {
-                "@id": "ro-crate-metadata.json",
-                "@type": "CreativeWork",
-                "conformsTo": {"@id": "https://w3id.org/ro/crate/1.1"},
-                "about": {"@id": "./"},
-            },
-            {
-                "@id": "./",
-                "@type": "Dataset",
-                "name": "Crash test crate",
-                "description": "many files so that ingest takes a while",
-                "datePublished": "2025-01-01",
-                "hasPart": [{"@id": e["@id"]} for e in entities],
-            },
-            *entities,
-        ],
-    }
+    metadata = crate_metadata(
+        *entities,
+        root={
+            **ROOT,
+            "name": "Crash test crate",
+            "description": "many files: ingest takes a while",
+        },
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
         archive.writestr("ro-crate-metadata.json", json.dumps(metadata))
         for i, entity in enumerate(entities):

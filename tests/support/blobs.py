@@ -1,33 +1,20 @@
-"""Looking into a running server's blob store from a test, whichever backend it uses."""
+"""Looking into a running deployment's blob store from a test, whichever backend it uses."""
 
 from __future__ import annotations
 
-from tests.support.server import ServerProcess
+import os
+from unittest import mock
 
 
-def blob_keys(server: ServerProcess) -> list[str]:
+def blob_keys(server) -> list[str]:
+    """Every key in the store the deployment's settings (its environment) name."""
     from fairdepot.config import Settings
-    from fairdepot.storage.blobs.factory import S3Options, open_blob_store
+    from fairdepot.services.runtime import blob_store_for
 
-    env = server.env
-    settings = Settings(
-        data_dir=env["FAIRDEPOT_DATA_DIR"],
-        storage_url=env.get("FAIRDEPOT_STORAGE_URL", ""),
-        s3_endpoint_url=env.get("FAIRDEPOT_S3_ENDPOINT_URL"),
-        s3_access_key_id=env.get("FAIRDEPOT_S3_ACCESS_KEY_ID"),
-        s3_secret_access_key=env.get("FAIRDEPOT_S3_SECRET_ACCESS_KEY"),
-        s3_region=env.get("FAIRDEPOT_S3_REGION"),
-    )
-    store = open_blob_store(
-        settings.storage_url,
-        data_dir=settings.data_dir,
-        s3_options=S3Options(
-            endpoint_url=settings.s3_endpoint_url,
-            region=settings.s3_region,
-            access_key_id=settings.s3_access_key_id,
-            secret_access_key=settings.s3_secret_access_key,
-        ),
-    )
+    with mock.patch.dict(
+        os.environ, {k: v for k, v in server.env.items() if k.startswith(("FAIRDEPOT_", "AWS_"))}
+    ):
+        store = blob_store_for(Settings())
     try:
         return list(store.list_keys(""))
     finally:

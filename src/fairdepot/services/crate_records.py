@@ -31,6 +31,23 @@ class StoredFile:
     md5: str
 
 
+def fairscape_access(
+    owner_id: str,
+    owner_group: str | None,
+    publication: PublicationStatus = PublicationStatus.DRAFT,
+) -> Access:
+    """What the FAIRSCAPE face gives a new record: metadata public at once (as on the
+    reference server), files for the owner and the owner's group until published."""
+    return Access(
+        owner_id=owner_id, owner_group=owner_group, metadata_public=True, publication=publication
+    )
+
+
+def first_group(groups: list[str] | None) -> str | None:
+    """The reference server's owner group: the user's first group."""
+    return groups[0] if groups else None
+
+
 def media_type_for(path: str) -> str:
     return mimetypes.guess_type(path)[0] or "application/octet-stream"
 
@@ -81,12 +98,6 @@ def build_crate_records(
     extra: dict[str, Any],
 ) -> tuple[Record, list[Record]]:
     context = crate_context(plan)
-    access = Access(
-        owner_id=owner_id,
-        owner_group=owner_group,
-        metadata_public=True,
-        publication=PublicationStatus.DRAFT,
-    )
 
     def record(entity: EntityPlan, files: list[StoredFile], is_root: bool) -> Record:
         metadata = dict(entity.metadata)
@@ -104,7 +115,7 @@ def build_crate_records(
             kind=entity.kind,
             face=Face.FAIRSCAPE,
             metadata=metadata,
-            access=Access(**access.__dict__),
+            access=fairscape_access(owner_id, owner_group),
             types=entity.types,
             name=summary.name or entity.file_path,
             description=summary.description,

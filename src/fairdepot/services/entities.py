@@ -10,15 +10,20 @@ from fairdepot.core.crates.plan import record_kind
 from fairdepot.core.errors import Conflict, InvalidInput, Problem
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.records import (
-    Access,
     Face,
-    PublicationStatus,
     Record,
     RecordFile,
     summarise,
 )
 from fairdepot.core.relations import extract_relations
-from fairdepot.services.crate_records import StoredFile, describe_file, download_url, media_type_for
+from fairdepot.services.crate_records import (
+    StoredFile,
+    describe_file,
+    download_url,
+    fairscape_access,
+    first_group,
+    media_type_for,
+)
 from fairdepot.services.ingest import minter
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db.models import UserRow
@@ -78,12 +83,7 @@ def register_entity(
         kind=kind,
         face=Face.FAIRSCAPE,
         metadata=document,
-        access=Access(
-            owner_id=owner.id,
-            owner_group=(owner.groups or [None])[0],
-            metadata_public=True,
-            publication=PublicationStatus.DRAFT,
-        ),
+        access=fairscape_access(owner.id, first_group(owner.groups)),
         types=types,
         name=name,
         description=summary.description,

@@ -17,9 +17,10 @@ from fairdepot.core import ark as arks
 from fairdepot.core.errors import CatalogueError, Conflict, InvalidInput, NotFound
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import Action, Actor, allows
-from fairdepot.core.records import Access, Face, PublicationStatus, Record
+from fairdepot.core.records import Face, PublicationStatus, Record, summarise
 from fairdepot.core.relations import extract_relations, target_key
 from fairdepot.services import accounts
+from fairdepot.services.crate_records import fairscape_access, first_group
 from fairdepot.services.ingest import fail_job, minter
 from fairdepot.services.records import find_row, load
 from fairdepot.services.runtime import Runtime
@@ -100,22 +101,7 @@ def _build(store: RecordStore, actor: Actor, user: UserRow, start: str, runtime:
         "outputs": [{"@id": root.ark}],
         "@graph": nodes,
     }
-    record = Record(
-        ark=graph_ark,
-        kind="EvidenceGraph",
-        face=Face.FAIRSCAPE,
-        metadata=metadata,
-        access=Access(
-            owner_id=user.id,
-            owner_group=(user.groups or [None])[0],
-            metadata_public=True,
-            publication=PublicationStatus.DRAFT,
-        ),
-        types=["evi:EvidenceGraph"],
-        name=metadata["name"],
-        description=metadata["description"],
-        relations=extract_relations({"outputs": metadata["outputs"]}),
-    )
+    record = _graph_record(graph_ark, metadata, user, PublicationStatus.DRAFT)
     if existing is None:
         row = store.insert(record)
         store.add_identifier(row, GRAPH_SCHEME, root.ark_key)
@@ -191,27 +177,29 @@ def register_graph(runtime: Runtime, user: UserRow, body: Any) -> Record:
         "@type": "evi:EvidenceGraph",
         "owner": user.email,
     }
-    record = Record(
-        ark=graph_ark,
-        kind="EvidenceGraph",
-        face=Face.FAIRSCAPE,
-        metadata=metadata,
-        access=Access(
-            owner_id=user.id,
-            owner_group=(user.groups or [None])[0],
-            metadata_public=True,
-            publication=PublicationStatus.PUBLISHED,
-        ),
-        types=["evi:EvidenceGraph"],
-        name=body["name"],
-        description=body.get("description") if isinstance(body.get("description"), str) else None,
-        relations=extract_relations(metadata),
-    )
+    record = _graph_record(graph_ark, metadata, user, PublicationStatus.PUBLISHED)
     with runtime.writing() as store:
         if store.row_by_key(arks.normalise(graph_ark)) is not None:
             raise Conflict(f"identifier already exists: {graph_ark}")
         store.insert(record)
     return record
+
+
+def _graph_record(
+    graph_ark: str, metadata: dict[str, Any], user: UserRow, publication: PublicationStatus
+) -> Record:
+    summary = summarise(metadata)
+    return Record(
+        ark=graph_ark,
+        kind="EvidenceGraph",
+        face=Face.FAIRSCAPE,
+        metadata=metadata,
+        access=fairscape_access(user.id, first_group(user.groups), publication),
+        types=["evi:EvidenceGraph"],
+        name=summary.name,
+        description=summary.description,
+        relations=extract_relations(metadata),
+    )
 
 
 def require_graph(record: Record) -> Record:

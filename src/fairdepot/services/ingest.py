@@ -27,7 +27,7 @@ from fairdepot.core.crates.plan import CratePlan, plan_crate
 from fairdepot.core.crates.validation import validate_crate
 from fairdepot.core.errors import CatalogueError, Conflict, InvalidInput, Problem
 from fairdepot.core.records import Record, RecordState
-from fairdepot.services.crate_records import StoredFile, build_crate_records
+from fairdepot.services.crate_records import StoredFile, build_crate_records, first_group
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import JobRow, UserRow
@@ -76,7 +76,7 @@ def submit_crate(
                 "filename": filename,
                 "size": size,
                 "sha256": sha256,
-                "ownerGroup": (owner.groups or [None])[0],
+                "ownerGroup": first_group(owner.groups),
             },
             job_id=job_id,
         )

@@ -8,7 +8,7 @@ from fairdepot.core.crates.graph import parse_document
 from fairdepot.core.crates.plan import plan_crate
 from fairdepot.core.crates.validation import validate_crate
 from fairdepot.core.errors import InvalidInput, Problem
-from fairdepot.services.crate_records import build_crate_records
+from fairdepot.services.crate_records import build_crate_records, first_group
 from fairdepot.services.ingest import check_identifiers, minter, write_crate
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db.models import UserRow
@@ -34,7 +34,7 @@ def register(runtime: Runtime, owner: UserRow, document: Any) -> tuple[str, list
         plan,
         {},
         owner_id=owner.id,
-        owner_group=(owner.groups or [None])[0],
+        owner_group=first_group(owner.groups),
         base_url=runtime.settings.base_url,
         fairscape=crate.is_fairscape,
         archive_key=None,

@@ -91,14 +91,20 @@ class Runtime:
 
 
 def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
-    from fairdepot.storage.blobs.factory import S3Options, open_blob_store
-
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = create_engine(settings.resolved_database_url)
     if migrate:
         upgrade(engine)
     reads, writes = session_factories(engine)
-    blobs = open_blob_store(
+    blobs = blob_store_for(settings)
+    return Runtime(settings, engine, reads, writes, blobs, search_index_for(engine.dialect.name))
+
+
+def blob_store_for(settings: Settings) -> BlobStore:
+    """The blob store the settings name (a local folder by default, or S3)."""
+    from fairdepot.storage.blobs.factory import S3Options, open_blob_store
+
+    return open_blob_store(
         settings.storage_url,
         data_dir=settings.data_dir,
         s3_options=S3Options(
@@ -108,4 +114,3 @@ def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
             secret_access_key=settings.s3_secret_access_key,
         ),
     )
-    return Runtime(settings, engine, reads, writes, blobs, search_index_for(engine.dialect.name))

@@ -94,16 +94,21 @@ def renew(session: Session, claim: Claim, lease: timedelta, stage: str | None = 
         values["stage"] = stage
     result = session.execute(
         sa.update(JobRow)
-        .where(
-            JobRow.id == claim.job_id,
-            JobRow.state == PROCESSING,
-            JobRow.lease_owner == claim.worker,
-            JobRow.attempts == claim.attempt,
-        )
+        .where(_still_ours(claim))
         .values(**values)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def _still_ours(claim: Claim) -> sa.ColumnElement[bool]:
+    """The job is still in the run this claim started (not reclaimed by another worker)."""
+    return sa.and_(
+        JobRow.id == claim.job_id,
+        JobRow.state == PROCESSING,
+        JobRow.lease_owner == claim.worker,
+        JobRow.attempts == claim.attempt,
+    )
 
 
 def finish(
@@ -122,12 +127,7 @@ def finish(
     """
     outcome = session.execute(
         sa.update(JobRow)
-        .where(
-            JobRow.id == claim.job_id,
-            JobRow.state == PROCESSING,
-            JobRow.lease_owner == claim.worker,
-            JobRow.attempts == claim.attempt,
-        )
+        .where(_still_ours(claim))
         .values(
             state=state,
             result=result,
