@@ -1,8 +1,9 @@
-"""Server memory while ingesting a large crate, as a ratio to the same server's idle memory.
+"""Server memory while ingesting a large crate, as a ratio to the same server's baseline.
 
 Starts a real embedded server, ingests a small crate twice (the second, on a warmed-up server,
-is the baseline), then a large one (default 2 GiB in 64 files), sampling the server's resident memory throughout.
-Streaming upload and ingest should keep the peak close to the baseline whatever the size.
+is the baseline), then a large one (default 2 GiB in 64 files), sampling the server's resident
+memory throughout. Streaming upload and ingest should keep the peak close to the baseline,
+whatever the size.
 
     .venv/bin/python benchmarks/ingest_memory.py [--size-mib 2048] [--files 64]
 """

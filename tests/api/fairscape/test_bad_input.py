@@ -113,6 +113,17 @@ def test_a_graph_without_its_root_fails_the_job(api, tmp_path) -> None:
     assert "root" in job["error"]
 
 
+def test_an_unknown_remote_context_is_refused_not_fetched(api, tmp_path) -> None:
+    metadata = crate_metadata()
+    metadata["@context"] = [
+        "https://w3id.org/ro/crate/1.1/context",
+        "http://169.254.169.254/latest/meta-data/",
+    ]
+    job = _failed(api, crate_zip(tmp_path / "ssrf.zip", metadata))
+    assert "169.254.169.254" in job["error"]
+    assert "never fetched" in job["error"]
+
+
 def test_a_file_referenced_but_missing_fails_the_job(api, tmp_path) -> None:
     metadata = crate_metadata({"@id": "data/missing.csv", "@type": "File", "name": "Missing"})
     job = _failed(api, crate_zip(tmp_path / "missing.zip", metadata))

@@ -16,11 +16,15 @@ from fairscape_models.rocrate import ROCrateV1_2
 
 from fairdepot.core.crates.graph import CrateGraph, JsonObject, short_type, type_list
 from fairdepot.core.errors import InvalidInput, Problem
+from fairdepot.core.metadata.contexts import inline_contexts
 
 DATA_ENTITY_TYPES = {"File", "Dataset", "MediaObject", "SoftwareSourceCode"}
 
 
 def validate_crate(crate: CrateGraph) -> None:
+    # Every context must be one we bundle: we never fetch one, and without it the metadata
+    # could not be turned into RDF later. UnknownContext names the URL and where it is.
+    inline_contexts({"@context": crate.context})
     problems = _fairscape_problems(crate) if crate.is_fairscape else _plain_problems(crate)
     if problems:
         kind = "FAIRSCAPE (ROCrateV1_2)" if crate.is_fairscape else "RO-Crate 1.1"
