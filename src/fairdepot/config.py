@@ -6,12 +6,14 @@ settings at all, fairdepot runs embedded: SQLite and blobs under `./fairdepot-da
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 GIB = 1024**3
@@ -19,6 +21,7 @@ GIB = 1024**3
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FAIRDEPOT_", extra="ignore")
+    _generated_key: str | None = PrivateAttr(default=None)
 
     data_dir: Path = Field(
         Path("fairdepot-data"), description="Folder for SQLite, blobs, secret key."
@@ -65,19 +68,29 @@ class Settings(BaseSettings):
         """The configured secret, or one generated once and kept in the data folder.
 
         Kept on disk (mode 0600) so that tokens survive restarts and every process sharing the
-        data folder signs with the same key.
+        data folder signs with the same key. It is written to a temporary file and linked into
+        place, so a process starting at the same moment reads the whole key or none.
         """
         if self.secret_key:
             return self.secret_key
-        path = self.data_dir / "secret_key"
-        if path.exists():
-            return path.read_text().strip()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_urlsafe(48)
+        if self._generated_key is None:
+            self._generated_key = _stored_key(self.data_dir / "secret_key")
+        return self._generated_key
+
+
+def _stored_key(path: Path) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret-")
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process created it first: use theirs
-            return path.read_text().strip()
-        with os.fdopen(fd, "w") as handle:
-            handle.write(key)
-        return key
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            os.chmod(tmp, 0o600)
+            with contextlib.suppress(FileExistsError):  # another process was first: use theirs
+                os.link(tmp, path)
+        finally:
+            os.unlink(tmp)
+    key = path.read_text().strip()
+    if not key:
+        raise RuntimeError(f"{path} is empty; delete it or set FAIRDEPOT_SECRET_KEY")
+    return key

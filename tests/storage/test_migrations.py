@@ -2,33 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from fairdepot.storage.db.engine import create_engine
 from fairdepot.storage.db.migrate import include_object_for, upgrade
 from fairdepot.storage.db.models import Base
-from tests.support.deployments import backend_name, create_database, drop_database
-
-
-@pytest.fixture
-def empty_engine(tmp_path) -> Iterator[sa.engine.Engine]:
-    """An empty database of the backend under test."""
-    if backend_name() == "scaleout":
-        name = f"fairdepot_migrate_{uuid.uuid4().hex[:10]}"
-        engine = create_engine(create_database(name))
-        yield engine
-        engine.dispose()
-        drop_database(name)
-    else:
-        engine = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
-        yield engine
-        engine.dispose()
 
 
 def test_upgrade_from_empty_to_head_matches_the_models(empty_engine) -> None:

@@ -79,14 +79,6 @@ def parse(text: str) -> Ark:
     return Ark(naan=naan, name=name)
 
 
-def is_ark(text: str) -> bool:
-    try:
-        parse(text)
-    except InvalidArk:
-        return False
-    return text.strip().lower().startswith(("ark:", "http://", "https://"))
-
-
 def normalise(text: str) -> str:
     """Return the comparison form of an ARK (spec §Normalization, steps 1-8)."""
     ark = parse(text)
@@ -126,7 +118,8 @@ def mint(naan: str, shoulder: str, blade_length: int = _BLADE_LENGTH) -> Ark:
     """A new opaque ARK: `shoulder + random betanumeric blade + NCDA check character`.
 
     The blade is random, not sequential, so minting needs no shared counter across processes;
-    with 29**10 (about 4e14) blades, the database's unique key makes a clash a retry, not a bug.
+    with 29**10 (about 4e14) blades a clash is vanishingly rare, and the database's unique key
+    turns one into a clean Conflict rather than a duplicate.
     """
     naan = naan.lower()
     if not _NAAN_RE.match(naan):

@@ -13,6 +13,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from fairdepot.core.errors import InvalidInput, Problem
+from fairdepot.core.metadata.contexts import inline_contexts
+
 
 class Face(StrEnum):
     """The API a record was created through; it decides the record's native document shape."""
@@ -125,3 +128,32 @@ def summarise(metadata: dict[str, Any]) -> Summary:
         if isinstance(types, list)
         else [],
     )
+
+
+def check_metadata(metadata: dict[str, Any]) -> None:
+    """Refuse metadata whose common properties have the wrong shape, or whose context we lack.
+
+    Only what every face relies on is checked: @type, name, description, keywords, and that
+    any @context is one we bundle (we never fetch one, so RDF could not be produced later).
+    """
+    problems = []
+    types = metadata.get("@type")
+    if "@type" in metadata and not (
+        (isinstance(types, str) and types)
+        or (isinstance(types, list) and types and all(isinstance(t, str) for t in types))
+    ):
+        problems.append(Problem("must be a type name or a list of them", "@type"))
+    for key in ("name", "description"):
+        if key in metadata and not isinstance(metadata[key], str):
+            problems.append(Problem("must be text", key))
+    keywords = metadata.get("keywords")
+    if (
+        keywords is not None
+        and not isinstance(keywords, str)
+        and not (isinstance(keywords, list) and all(isinstance(k, str) for k in keywords))
+    ):
+        problems.append(Problem("must be text or a list of texts", "keywords"))
+    if problems:
+        raise InvalidInput("the metadata is malformed", problems=problems)
+    if "@context" in metadata:
+        inline_contexts({"@context": metadata["@context"]})

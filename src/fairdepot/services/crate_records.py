@@ -121,7 +121,7 @@ def build_crate_records(
             description=summary.description,
             keywords=summary.keywords,
             relations=extract_relations(metadata),
-            files=[_record_file(f) for f in files],
+            files=[record_file(f) for f in files],
             archive_blob_key=archive_key if is_root else None,
             extra={"originalId": entity.original_id} if entity.minted else {},
         )
@@ -166,7 +166,8 @@ def content_summary(members: list[Record]) -> dict[str, int]:
     return counts
 
 
-def _record_file(stored: StoredFile) -> RecordFile:
+def record_file(stored: StoredFile) -> RecordFile:
+    """The catalogue's description of a file we stored."""
     return RecordFile(
         path=stored.path,
         size=stored.size,

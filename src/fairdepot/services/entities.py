@@ -13,6 +13,7 @@ from fairdepot.core.records import (
     Face,
     Record,
     RecordFile,
+    check_metadata,
     summarise,
 )
 from fairdepot.core.relations import extract_relations
@@ -22,7 +23,7 @@ from fairdepot.services.crate_records import (
     download_url,
     fairscape_access,
     first_group,
-    media_type_for,
+    record_file,
 )
 from fairdepot.services.ingest import minter
 from fairdepot.services.runtime import Runtime
@@ -43,6 +44,7 @@ def register_entity(
     """Create one record; a valid ARK in `@id` is kept if free, anything else gets a new ARK."""
     if not isinstance(metadata, dict):
         raise InvalidInput("the metadata must be a JSON object")
+    check_metadata(metadata)
     types = type_list(metadata)
     if not types:
         raise InvalidInput("missing @type", problems=[Problem("@type is required", "@type")])
@@ -67,16 +69,7 @@ def register_entity(
             download_url(runtime.settings.base_url, kind, ark_text),
             fairscape=True,
         )
-        files = [
-            RecordFile(
-                path=stored.path,
-                size=stored.size,
-                sha256=stored.sha256,
-                md5=stored.md5,
-                media_type=media_type_for(stored.path),
-                blob_key=stored.blob_key,
-            )
-        ]
+        files = [record_file(stored)]
     summary = summarise(document)
     record = Record(
         ark=ark_text,

@@ -16,13 +16,14 @@ import sqlalchemy as sa
 from fairdepot.core import ark as arks
 from fairdepot.core.errors import CatalogueError, Conflict, InvalidInput, NotFound
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
-from fairdepot.core.policy import Action, Actor, allows
-from fairdepot.core.records import Face, PublicationStatus, Record, summarise
+from fairdepot.core.policy import ANONYMOUS, Action, Actor, allows
+from fairdepot.core.records import Face, PublicationStatus, Record, RecordState, summarise
 from fairdepot.core.relations import extract_relations, target_key
 from fairdepot.services import accounts
 from fairdepot.services.crate_records import fairscape_access, first_group
-from fairdepot.services.ingest import fail_job, minter
-from fairdepot.services.records import find_row, load
+from fairdepot.services.ingest import minter
+from fairdepot.services.jobs import Lease, LostClaim, fail_job
+from fairdepot.services.records import find_row, load, parse_ark_display
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import JobRow, RecordRow, RelationRow, UserRow
@@ -68,8 +69,9 @@ def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
         if job is None or user is None:
             raise InvalidInput("the job or its owner no longer exists")
         actor = accounts.actor_for(user, runtime.settings.admin_group)
-        with runtime.writing() as store:
+        with Lease(runtime, claim) as lease, runtime.writing() as store:
             graph_ark = _build(store, actor, user, job.payload["ark"], runtime)
+            lease.check()
             if not jobs.finish(
                 store.session,
                 claim,
@@ -77,7 +79,9 @@ def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
                 result={"evidence_graph_id": graph_ark},
                 stage="built",
             ):
-                raise Conflict("the build was taken over by another worker")
+                raise LostClaim(claim.job_id)
+    except LostClaim:
+        return  # the worker that took the build over finishes it
     except CatalogueError as exc:
         fail_job(runtime, claim, exc, stage="failed")
     except Exception as exc:
@@ -87,9 +91,14 @@ def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
 
 
 def _build(store: RecordStore, actor: Actor, user: UserRow, start: str, runtime: Runtime) -> str:
+    """Build (or rebuild in place) this user's evidence graph of one record."""
     root = find_row(store, actor, start, Action.READ_METADATA)
-    nodes = collect(store, actor, root)
-    existing = store.row_by_identifier(GRAPH_SCHEME, root.ark_key)
+    nodes, all_public = collect(store, actor, root)
+    key = f"{root.ark_key} {user.id}"  # one graph per record and builder: never someone else's
+    existing = store.row_by_identifier(GRAPH_SCHEME, key)
+    if existing is not None and existing.state != RecordState.ACTIVE.value:
+        store.remove_identifier(GRAPH_SCHEME, key)  # its ARK stays a tombstone; mint anew
+        existing = None
     graph_ark = existing.ark if existing is not None else minter(runtime)()
     metadata = {
         "@context": CANONICAL_CONTEXT,
@@ -97,14 +106,15 @@ def _build(store: RecordStore, actor: Actor, user: UserRow, start: str, runtime:
         "@type": "evi:EvidenceGraph",
         "name": f"Evidence graph of {root.name or root.ark}",
         "description": f"Provenance of {root.ark}: what generated it and what that used.",
-        "owner": user.email,
         "outputs": [{"@id": root.ark}],
         "@graph": nodes,
     }
     record = _graph_record(graph_ark, metadata, user, PublicationStatus.DRAFT)
+    # The graph repeats its nodes' metadata: it is public only if all of them are.
+    record.access.metadata_public = all_public
     if existing is None:
         row = store.insert(record)
-        store.add_identifier(row, GRAPH_SCHEME, root.ark_key)
+        store.add_identifier(row, GRAPH_SCHEME, key)
     else:
         store.update(existing, record, actor_id=user.id)
     if allows(actor, Action.UPDATE, load(store, root, with_files=False).access) and (
@@ -118,9 +128,15 @@ def _build(store: RecordStore, actor: Actor, user: UserRow, start: str, runtime:
     return graph_ark
 
 
-def collect(store: RecordStore, actor: Actor, start: RecordRow) -> list[dict[str, Any]]:
-    """Breadth-first over provenance links; only records the actor may read are included."""
+def collect(
+    store: RecordStore, actor: Actor, start: RecordRow
+) -> tuple[list[dict[str, Any]], bool]:
+    """Breadth-first over provenance links, only through records the actor may read.
+
+    Returns the nodes and whether every one of them is readable by anyone.
+    """
     seen: dict[str, dict[str, Any]] = {}
+    all_public = True
     queue: deque[RecordRow] = deque([start])
     while queue and len(seen) < MAX_NODES:
         row = queue.popleft()
@@ -128,14 +144,17 @@ def collect(store: RecordStore, actor: Actor, start: RecordRow) -> list[dict[str
             continue
         meta = row.metadata_doc
         seen[row.ark_key] = {k: v for k, v in meta.items() if k in _KEEP} | {"@id": row.ark}
+        all_public &= allows(
+            ANONYMOUS, Action.READ_METADATA, load(store, row, with_files=False).access
+        )
         upstream = _refs(meta, GENERATED_BY) + _refs(meta, USED)
         upstream += [r.ark_key for r in _generators_of(store, row)]
         for neighbour in store.rows_by_keys([k for k in upstream if k not in seen]):
-            if neighbour.state == "active" and allows(
+            if neighbour.state == RecordState.ACTIVE.value and allows(
                 actor, Action.READ_METADATA, load(store, neighbour, with_files=False).access
             ):
                 queue.append(neighbour)
-    return list(seen.values())
+    return list(seen.values()), all_public
 
 
 def _refs(metadata: dict[str, Any], properties: tuple[str, ...]) -> list[str]:
@@ -167,15 +186,13 @@ def register_graph(runtime: Runtime, user: UserRow, body: Any) -> Record:
     if not isinstance(body, dict) or not isinstance(body.get("name"), str):
         raise InvalidInput("the body needs at least a name (and usually @id and @graph)")
     given = body.get("@id")
-    graph_ark = (
-        str(arks.parse(given)) if isinstance(given, str) and "ark:" in given else minter(runtime)()
-    )
+    kept = isinstance(given, str) and "ark:" in given.lower()
+    graph_ark = parse_ark_display(given) if kept else minter(runtime)()
     metadata = {
         "@context": CANONICAL_CONTEXT,
         **body,
         "@id": graph_ark,
         "@type": "evi:EvidenceGraph",
-        "owner": user.email,
     }
     record = _graph_record(graph_ark, metadata, user, PublicationStatus.PUBLISHED)
     with runtime.writing() as store:

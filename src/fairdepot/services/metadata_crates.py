@@ -8,6 +8,7 @@ from fairdepot.core.crates.graph import parse_document
 from fairdepot.core.crates.plan import plan_crate
 from fairdepot.core.crates.validation import validate_crate
 from fairdepot.core.errors import InvalidInput, Problem
+from fairdepot.services.accounts import actor_for
 from fairdepot.services.crate_records import build_crate_records, first_group
 from fairdepot.services.ingest import check_identifiers, minter, write_crate
 from fairdepot.services.runtime import Runtime
@@ -29,7 +30,8 @@ def register(runtime: Runtime, owner: UserRow, document: Any) -> tuple[str, list
         )
     validate_crate(crate)
     plan = plan_crate(crate, set(), minter(runtime))
-    check_identifiers(runtime, plan, owner)
+    actor = actor_for(owner, runtime.settings.admin_group)
+    check_identifiers(runtime, plan, actor)
     root, members = build_crate_records(
         plan,
         {},
@@ -41,5 +43,5 @@ def register(runtime: Runtime, owner: UserRow, document: Any) -> tuple[str, list
         extra={"metadataOnly": True},
     )
     with runtime.writing() as store:
-        write_crate(store, root, members, owner)
+        write_crate(store, root, members, actor)
     return root.ark, [root.ark, *(m.ark for m in members)]

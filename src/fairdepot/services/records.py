@@ -19,25 +19,41 @@ from fairdepot.core.errors import (
     NotFound,
     PermissionDenied,
     PreconditionFailed,
-    Problem,
     Tombstone,
 )
 from fairdepot.core.policy import Action, Actor, allows, read_scope
-from fairdepot.core.records import PublicationStatus, Record, RecordState, summarise
+from fairdepot.core.records import (
+    Access,
+    PublicationStatus,
+    Record,
+    RecordState,
+    check_metadata,
+    summarise,
+)
 from fairdepot.core.relations import MEMBERSHIP, extract_relations
 from fairdepot.services.runtime import Runtime
-from fairdepot.storage.db.models import RecordRow, as_utc
+from fairdepot.storage.db.models import RecordRow, isoformat_z
 from fairdepot.storage.db.records import (
     RecordStore,
     access_groups,
+    owned_by,
     readable,
     to_record,
+    tombstone,
 )
 
 
 def parse_ark(text: str) -> str:
     try:
         return arks.normalise(text)
+    except arks.InvalidArk as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
+def parse_ark_display(text: str) -> str:
+    """An ARK in its display form, or InvalidInput saying why it is not one."""
+    try:
+        return str(arks.parse(text))
     except arks.InvalidArk as exc:
         raise InvalidInput(str(exc)) from exc
 
@@ -54,10 +70,23 @@ def load(store: RecordStore, row: RecordRow, *, with_files: bool = True) -> Reco
     return record
 
 
+def _access(store: RecordStore, row: RecordRow) -> Access:
+    access = to_record(row).access
+    access.access_groups = access_groups(store.session, row)
+    return access
+
+
 def find_row(store: RecordStore, actor: Actor, ark_text: str, action: Action) -> RecordRow:
-    """The record an ARK names, if the actor may do `action` on it (reads a tombstone as Gone)."""
+    """The record an ARK names, if the actor may do `action` on it (reads a tombstone as Gone).
+
+    A record the actor may not read is "not found", deleted or not, so that neither its
+    existence nor its name leaks.
+    """
     row = store.row_by_key(parse_ark(ark_text))
     if row is None:
+        raise NotFound("identifier not found")
+    access = _access(store, row)
+    if not allows(actor, Action.READ_METADATA, access):
         raise NotFound("identifier not found")
     if row.state == RecordState.DELETED.value:
         stone = row.tombstone or {}
@@ -66,29 +95,26 @@ def find_row(store: RecordStore, actor: Actor, ark_text: str, action: Action) ->
                 row.ark,
                 row.kind,
                 row.name,
-                _iso(row.deleted_at),
+                isoformat_z(row.deleted_at) or "",
                 str(stone.get("reason", "deleted")),
             )
         )
-    record_access = to_record(row).access
-    record_access.access_groups = access_groups(store.session, row)
-    if not allows(actor, Action.READ_METADATA, record_access):
-        raise NotFound("identifier not found")
-    if action is not Action.READ_METADATA and not allows(actor, action, record_access):
+    if action is not Action.READ_METADATA and not allows(actor, action, access):
         if actor.is_anonymous:
             raise AuthenticationRequired("log in to do this")
         raise PermissionDenied(f"you may not {action.value.replace('_', ' ')} {row.ark}")
     return row
 
 
-def _iso(value: Any) -> str:
-    value = as_utc(value)
-    return value.isoformat().replace("+00:00", "Z") if value else ""
-
-
 def resolve(runtime: Runtime, actor: Actor, ark_text: str) -> Record:
     with runtime.reading() as store:
         return load(store, find_row(store, actor, ark_text, Action.READ_METADATA))
+
+
+def resolve_files(runtime: Runtime, actor: Actor, ark_text: str) -> Record:
+    """A record whose files the actor may download (401 anonymous, 403 others)."""
+    with runtime.reading() as store:
+        return load(store, find_row(store, actor, ark_text, Action.READ_FILES))
 
 
 def can(actor: Actor, action: Action, record: Record) -> bool:
@@ -110,7 +136,7 @@ def replace_metadata(
     """
     if not isinstance(metadata, dict) or not metadata:
         raise InvalidInput("the body must be a JSON object with the new metadata")
-    _check_shapes(metadata)
+    check_metadata(metadata)
     with runtime.writing() as store:
         row = find_row(store, actor, ark_text, Action.UPDATE)
         given = metadata.get("@id")
@@ -137,29 +163,6 @@ def replace_metadata(
         record.relations = extract_relations(new)
         store.update(row, record, actor_id=actor.user_id, parent=parent)
         return load(store, row)
-
-
-def _check_shapes(metadata: dict[str, Any]) -> None:
-    """The few properties every face reads must have the shape it expects."""
-    problems = []
-    types = metadata.get("@type")
-    if "@type" in metadata and not (
-        (isinstance(types, str) and types)
-        or (isinstance(types, list) and types and all(isinstance(t, str) for t in types))
-    ):
-        problems.append(Problem("must be a type name or a list of them", "@type"))
-    for key in ("name", "description"):
-        if key in metadata and not isinstance(metadata[key], str):
-            problems.append(Problem("must be text", key))
-    keywords = metadata.get("keywords")
-    if (
-        keywords is not None
-        and not isinstance(keywords, str)
-        and not (isinstance(keywords, list) and all(isinstance(k, str) for k in keywords))
-    ):
-        problems.append(Problem("must be text or a list of texts", "keywords"))
-    if problems:
-        raise InvalidInput("the metadata is malformed", problems=problems)
 
 
 def _keep_membership(new: dict[str, Any], parent: RecordRow) -> None:
@@ -199,25 +202,27 @@ def delete(runtime: Runtime, actor: Actor, ark_text: str, *, force: bool) -> Del
         doomed_pks = {r.pk for r in doomed}
         dependents = store.dependents([r.ark_key for r in doomed], doomed_pks)
         if dependents and not force:
+            # Dependents the caller may not read are counted, not named.
+            visible = [
+                (dep, predicate)
+                for dep, predicate in dependents
+                if allows(actor, Action.READ_METADATA, _access(store, dep))
+            ]
+            hidden = len(dependents) - len(visible)
             raise Conflict(
-                f"{row.ark} has dependents; delete them first or use force=true",
+                f"{row.ark} has dependents; delete them first or use force=true"
+                + (f" ({hidden} of them you cannot see)" if hidden else ""),
                 dependents=[
                     {"@id": dep.ark, "name": dep.name or "", "relation": predicate}
-                    for dep, predicate in dependents
+                    for dep, predicate in visible
                 ],
             )
         for member in doomed:
-            store.mark_deleted(
-                member,
-                {
-                    "ark": member.ark,
-                    "kind": member.kind,
-                    "name": member.name,
-                    "reason": "deleted by its owner",
-                },
-            )
+            store.mark_deleted(member, tombstone(member, "deleted by its owner"))
         for parent_row in {dep.pk: dep for dep, p in dependents if p in MEMBERSHIP}.values():
-            _drop_from_parts(store, parent_row, {r.ark_key for r in doomed}, actor)
+            # Only crates the caller may change lose the entry; others keep a link to a tombstone.
+            if allows(actor, Action.UPDATE, _access(store, parent_row)):
+                _drop_from_parts(store, parent_row, {r.ark_key for r in doomed}, actor)
         return Deletion([r.ark for r in doomed])
 
 
@@ -256,6 +261,8 @@ def set_publication(
         row = find_row(store, actor, ark_text, Action.PUBLISH)
         changed = []
         for target in [row, *store.members(row)]:
+            if not allows(actor, Action.PUBLISH, _access(store, target)):
+                continue  # a member someone else owns keeps its own status
             target.publication_status = status.value
             target.revision += 1
             changed.append(target.ark)
@@ -277,17 +284,14 @@ def list_records(
     actor: Actor,
     *,
     kind: str | None = None,
-    owned_only: bool = False,
+    own_or_group_only: bool = False,
     limit: int = 100,
     offset: int = 0,
 ) -> list[Record]:
     with runtime.reading() as store:
         where = readable(read_scope(actor))
-        if owned_only and not actor.is_admin:
-            where = where & (
-                (RecordRow.owner_id == actor.user_id)
-                | RecordRow.owner_group.in_(sorted(actor.groups))
-            )
+        if own_or_group_only and not actor.is_admin:
+            where = where & owned_by(actor.user_id, actor.groups)
         rows = store.list_readable(where, kind=kind, limit=limit, offset=offset)
         return [load(store, r, with_files=False) for r in rows]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from fairdepot.storage.db.migrate import upgrade
 from fairdepot.storage.db.models import BlobDeletionRow, RecordFileRow, RecordRow
 from fairdepot.storage.db.records import RecordStore, StaleRevision
 from fairdepot.storage.search import SearchIndex, search_index_for
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -59,7 +62,10 @@ class Runtime:
             raise
         finally:
             session.close()
-        self.flush_blob_deletions()
+        try:  # best effort: what fails here is retried by the workers' housekeeping
+            self.flush_blob_deletions()
+        except Exception:
+            log.exception("deleting orphaned blobs failed; housekeeping will retry")
 
     def flush_blob_deletions(self) -> int:
         """Delete queued blobs that no record references any more; safe to run anywhere, twice."""
@@ -67,6 +73,10 @@ class Runtime:
         with self.write_sessions() as session:
             queued = session.scalars(sa.select(BlobDeletionRow).limit(1000)).all()
             for item in queued:
+                if item.is_prefix:  # an attempt's or a failed job's folder: nobody refers to it
+                    removed += self.blobs.delete_prefix(item.blob_key)
+                    session.delete(item)
+                    continue
                 referenced = session.scalar(
                     sa.select(sa.func.count())
                     .select_from(RecordFileRow)
@@ -76,9 +86,7 @@ class Runtime:
                     .select_from(RecordRow)
                     .where(RecordRow.archive_blob_key == item.blob_key)
                 )
-                if item.is_prefix:
-                    removed += self.blobs.delete_prefix(item.blob_key)
-                elif not referenced:
+                if not referenced:
                     self.blobs.delete(item.blob_key)
                     removed += 1
                 session.delete(item)

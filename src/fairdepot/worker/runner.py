@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from fairdepot.services import evidence, ingest
+from fairdepot.services.jobs import fail_exhausted_jobs
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db import jobs
 
@@ -88,7 +89,7 @@ class Worker:
             return
         self._last_housekeeping = now
         try:
-            ingest.fail_exhausted_jobs(self.runtime)
+            fail_exhausted_jobs(self.runtime, {ingest.CRATE_INGEST: ingest.crate_orphans})
             self.runtime.flush_blob_deletions()
         except Exception:
             log.exception("worker %s: housekeeping failed", self.name)

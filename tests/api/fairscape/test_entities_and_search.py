@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import uuid
 
+from tests.support.blobs import blob_keys
+
 
 def test_register_software_and_read_it_back_by_type(api) -> None:
     body = {
@@ -53,6 +55,32 @@ def test_register_a_dataset_with_its_file(api) -> None:
     assert stored["encodingFormat"] == "text/csv"
     download = api.http.get(f"/dataset/download/{ark}", headers=api.auth("alice"))
     assert download.content == b"a,b\n1,2\n"
+
+
+def test_a_dataset_with_bad_metadata_leaves_no_file_behind(api, server) -> None:
+    before = set(blob_keys(server))
+    response = api.http.post(
+        "/dataset",
+        headers=api.auth("alice"),
+        files={
+            "datasetMetadata": (None, "{not json"),
+            "uploadFile": ("table.csv", b"a,b\n", "text/csv"),
+        },
+    )
+    assert response.status_code == 400
+    assert "datasetMetadata" in json.dumps(response.json()["errors"])
+    assert set(blob_keys(server)) <= before
+
+
+def test_register_and_put_refuse_contexts_we_do_not_bundle(api) -> None:
+    body = {
+        "@context": "https://example.org/private-context.jsonld",
+        "@type": "https://w3id.org/EVI#Software",
+        "name": "x",
+    }
+    response = api.http.post("/software", json=body, headers=api.auth("alice"))
+    assert response.status_code == 400
+    assert "never fetched" in response.json()["detail"]
 
 
 def test_register_rejects_bad_bodies(api) -> None:

@@ -13,7 +13,7 @@ def _built(api, node: str, username: str = "alice") -> dict:
     assert body["status_endpoint"] == f"/evidencegraph/build/status/{body['task_id']}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        status = api.http.get(body["status_endpoint"]).json()
+        status = api.http.get(body["status_endpoint"], headers=api.auth(username)).json()
         if status["status"] in ("SUCCESS", "FAILURE"):
             return status
         time.sleep(0.1)
@@ -46,6 +46,30 @@ def test_build_follows_provenance_back_to_the_inputs(api, fresh_fairscape_zip) -
     assert again["result"]["evidence_graph_id"] == graph_id  # rebuilt in place, same ARK
 
 
+def test_graphs_belong_to_their_builder_and_publish_no_email(api, fresh_fairscape_zip) -> None:
+    job = api.ingest(fresh_fairscape_zip)
+    output = next(i for i in job["identifiers"] if "/dataset-summary-statistics" in i)
+    started = api.http.post(f"/evidencegraph/build/{output}", headers=api.auth("alice")).json()
+    endpoint = started["status_endpoint"]
+    assert api.http.get(endpoint).status_code == 401
+    assert api.http.get(endpoint, headers=api.auth("bob")).status_code == 403
+    alices = _built(api, output)["result"]["evidence_graph_id"]
+    bobs = _built(api, output, "bob")["result"]["evidence_graph_id"]
+    assert bobs != alices  # rebuilding never takes someone else's graph
+    graph = api.http.get(f"/evidencegraph/{alices}").json()
+    assert "alice@example.org" not in str(graph)
+    assert "permissions" not in graph
+    assert (
+        api.http.get(f"/evidencegraph/{bobs}", headers=api.auth("bob")).json()["permissions"][
+            "owner"
+        ]
+        == "bob@example.org"
+    )
+    api.http.delete(f"/evidencegraph/{alices}", headers=api.auth("alice"))
+    rebuilt = _built(api, output)["result"]["evidence_graph_id"]
+    assert rebuilt not in (alices, bobs)  # a deleted graph's ARK stays a tombstone
+
+
 def test_register_query_and_delete_a_graph(api) -> None:
     ark = f"ark:59852/evidence-graph-{uuid.uuid4().hex[:8]}"
     created = api.http.post(
@@ -68,7 +92,16 @@ def test_register_query_and_delete_a_graph(api) -> None:
 
 
 def test_unknown_builds_and_graphs_are_404(api) -> None:
-    assert api.http.get("/evidencegraph/build/status/nope").status_code == 404
+    assert (
+        api.http.get("/evidencegraph/build/status/nope", headers=api.auth("alice")).status_code
+        == 404
+    )
+    assert (
+        api.http.post(
+            "/evidencegraph", headers=api.auth("alice"), json={"@id": "ark:12a/bad", "name": "x"}
+        ).status_code
+        == 400
+    )
     assert api.http.get("/evidencegraph/ark:99999/fd1nothere").status_code == 404
     assert (
         api.http.post(

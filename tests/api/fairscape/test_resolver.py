@@ -71,6 +71,7 @@ def test_content_negotiation_honours_q_values(api, dataset, accept, media_type) 
 def test_nothing_acceptable_is_406_with_the_alternatives(api, dataset) -> None:
     response = api.http.get(f"/{dataset}", headers={"Accept": "image/png, text/turtle;q=0"})
     assert response.status_code == 406
+    assert response.headers["vary"] == "Accept"
     assert "text/turtle" in response.json()["available"]
 
 

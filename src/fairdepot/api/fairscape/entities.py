@@ -19,12 +19,9 @@ from fairdepot.api.fairscape.resolver import negotiated, remove
 from fairdepot.api.fairscape.views import resolver_wrapper
 from fairdepot.api.multipart_stream import stream_upload
 from fairdepot.core.errors import (
-    AuthenticationRequired,
     InvalidInput,
-    PermissionDenied,
     Problem,
 )
-from fairdepot.core.policy import Action
 from fairdepot.core.records import PublicationStatus
 from fairdepot.services import entities, records
 from fairdepot.services.crate_records import StoredFile
@@ -55,14 +52,35 @@ async def create_dataset(request: Request, runtime: RuntimeDep, user: RequiredUs
         runtime.settings.max_upload_bytes,
         file_required=False,
     )
-    raw = upload.fields.get("datasetMetadata")
+    try:  # until the record exists, the streamed file is ours to remove
+        metadata = _dataset_metadata(upload.fields.get("datasetMetadata"))
+        stored = None
+        if upload.file:
+            stored = StoredFile(
+                upload.filename or "content",
+                upload.file.key,
+                upload.file.size,
+                upload.file.sha256,
+                upload.file.md5,
+            )
+        record = await run_in_threadpool(
+            entities.register_entity, runtime, user, metadata, "Dataset", stored
+        )
+    except BaseException:
+        if upload.file:
+            await run_in_threadpool(runtime.blobs.delete, upload.file.key)
+        raise
+    return JSONResponse(resolver_wrapper(record, actor_of(runtime, user)), status_code=201)
+
+
+def _dataset_metadata(raw: str | None) -> Any:
     if not isinstance(raw, str):
         raise InvalidInput(
             "the multipart field 'datasetMetadata' is missing",
             problems=[Problem("JSON text expected", "datasetMetadata")],
         )
     try:
-        metadata = json.loads(raw)
+        return json.loads(raw)
     except json.JSONDecodeError as exc:
         raise InvalidInput(
             f"invalid JSON: {exc.msg}",
@@ -70,24 +88,6 @@ async def create_dataset(request: Request, runtime: RuntimeDep, user: RequiredUs
                 Problem(f"line {exc.lineno} column {exc.colno}: {exc.msg}", "datasetMetadata")
             ],
         ) from exc
-    stored = None
-    if upload.file:
-        stored = StoredFile(
-            upload.filename or "content",
-            upload.file.key,
-            upload.file.size,
-            upload.file.sha256,
-            upload.file.md5,
-        )
-    try:
-        record = await run_in_threadpool(
-            entities.register_entity, runtime, user, metadata, "Dataset", stored
-        )
-    except Exception:
-        if upload.file:
-            await run_in_threadpool(runtime.blobs.delete, upload.file.key)
-        raise
-    return JSONResponse(resolver_wrapper(record, actor_of(runtime, user)), status_code=201)
 
 
 def _json_entity_route(kind: str) -> Any:
@@ -122,7 +122,9 @@ def _typed_get(kind: str) -> Any:
         record = await run_in_threadpool(records.resolve, runtime, actor, ark_text(naan, postfix))
         if record.kind != kind and not (kind == "Dataset" and record.kind == "File"):
             raise InvalidInput(f"{record.ark} is a {record.kind}, not a {kind}")
-        return negotiated(record, resolver_wrapper(record, actor), request.headers.get("accept"))
+        return await negotiated(
+            record, resolver_wrapper(record, actor), request.headers.get("accept")
+        )
 
     return get
 
@@ -141,19 +143,14 @@ def _download(inline: bool, owner_route: bool) -> Any:
         path: Annotated[str | None, Query()] = None,
     ) -> Response:
         actor = actor_of(runtime, user)
-        record = await run_in_threadpool(records.resolve, runtime, actor, ark_text(naan, postfix))
-        if not records.can(actor, Action.READ_FILES, record):
-            if actor.is_anonymous:
-                raise AuthenticationRequired(
-                    "identifier not published: log in as its owner or group to download"
-                )
-            raise PermissionDenied(f"you may not download the files of {record.ark}")
-        return file_response(
-            runtime,
-            record,
-            path,
-            inline=inline,
-            prefer_archive=not owner_route and record.kind == "ROCrate",
+        record = await run_in_threadpool(
+            records.resolve_files, runtime, actor, ark_text(naan, postfix)
+        )
+        prefer_archive = not owner_route and record.kind == "ROCrate"
+        return await run_in_threadpool(
+            lambda: file_response(
+                runtime, record, path, inline=inline, prefer_archive=prefer_archive
+            )
         )
 
     return download

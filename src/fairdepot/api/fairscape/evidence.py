@@ -12,10 +12,8 @@ from fairdepot.api.deps import OptionalUser, RequiredUser, RuntimeDep, actor_of
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.api.fairscape.paths import ark_route, ark_text
 from fairdepot.api.fairscape.views import iso, resolver_wrapper
-from fairdepot.core.errors import NotFound
 from fairdepot.services import evidence, records
-from fairdepot.storage.db import jobs
-from fairdepot.storage.db.models import UserRow
+from fairdepot.services.jobs import job_status
 
 router = APIRouter(route_class=FairscapeRoute, tags=["evidence graphs"])
 _STATUS = {
@@ -40,16 +38,11 @@ async def build(naan: str, postfix: str, runtime: RuntimeDep, user: RequiredUser
 
 
 @router.get("/evidencegraph/build/status/{task_id}")
-async def build_status(task_id: str, runtime: RuntimeDep) -> dict[str, Any]:
-    def read() -> tuple[Any, str | None]:
-        with runtime.read_sessions() as session:
-            job = jobs.get(session, task_id)
-            if job is None or job.kind != evidence.EVIDENCE_GRAPH_BUILD:
-                raise NotFound("evidence graph build not found")
-            owner = session.get(UserRow, job.owner_id) if job.owner_id else None
-            return job, owner.email if owner else None
-
-    job, email = await run_in_threadpool(read)
+async def build_status(task_id: str, runtime: RuntimeDep, user: RequiredUser) -> dict[str, Any]:
+    view = await run_in_threadpool(
+        job_status, runtime, actor_of(runtime, user), task_id, evidence.EVIDENCE_GRAPH_BUILD
+    )
+    job, email = view.job, view.owner_email
     error = job.error.get("message") if isinstance(job.error, dict) else job.error
     return {
         "guid": job.id,

@@ -21,7 +21,7 @@ from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.api.fairscape.paths import ark_route, ark_text
 from fairdepot.api.fairscape.views import metadata_document, resolver_wrapper
 from fairdepot.core.errors import InvalidInput
-from fairdepot.core.metadata.rdf import serialize
+from fairdepot.core.metadata.rdf import NotRepresentable, serialize
 from fairdepot.core.negotiation import choose
 from fairdepot.core.records import Record
 from fairdepot.services import records
@@ -33,7 +33,7 @@ RDF_OFFERS = ["text/turtle", "application/rdf+xml", "application/n-triples"]
 OFFERS = [JSON, JSONLD, *RDF_OFFERS]
 
 
-def negotiated(
+async def negotiated(
     record: Record, wrapper: dict[str, Any], accept: str | None, offers: list[str] = OFFERS
 ) -> Response:
     chosen = choose(accept, offers)
@@ -53,7 +53,18 @@ def negotiated(
     document = metadata_document(record)
     if chosen == JSONLD:
         return Response(json.dumps(document), media_type=JSONLD, headers=headers)
-    return Response(serialize(document, chosen), media_type=chosen, headers=headers)
+    try:
+        body = await run_in_threadpool(serialize, document, chosen)
+    except NotRepresentable as exc:  # e.g. a predicate RDF/XML cannot spell: offer the others
+        return problem_response(
+            406,
+            "Not Acceptable",
+            str(exc),
+            message=str(exc),
+            available=[o for o in offers if o != chosen],
+            headers=headers,
+        )
+    return Response(body, media_type=chosen, headers=headers)
 
 
 def info_record(record: Record, base_url: str) -> str:
@@ -100,7 +111,7 @@ async def resolve(
             info_record(record, runtime.settings.base_url),
             headers={"Link": f'<{record.ark}>; rel="describes"'},
         )
-    return negotiated(record, resolver_wrapper(record, actor), request.headers.get("accept"))
+    return await negotiated(record, resolver_wrapper(record, actor), request.headers.get("accept"))
 
 
 @ark_route(router, "", ["PUT"], summary="Replace the metadata of an identifier you own")

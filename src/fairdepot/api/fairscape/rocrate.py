@@ -16,14 +16,12 @@ from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.api.fairscape.paths import ark_route, ark_text
 from fairdepot.api.fairscape.views import crate_document, crate_summary, job_document
 from fairdepot.api.multipart_stream import stream_upload
-from fairdepot.core.errors import CatalogueError, InvalidInput, NotFound, PermissionDenied
+from fairdepot.core.errors import InvalidInput, NotFound
 from fairdepot.core.metadata.croissant import CROISSANT_MEDIA_TYPE, crate_to_croissant
 from fairdepot.core.metadata.rdf import serialize
 from fairdepot.core.negotiation import choose
-from fairdepot.core.policy import Action
 from fairdepot.services import ingest, metadata_crates, records
-from fairdepot.storage.db import jobs
-from fairdepot.storage.db.models import UserRow
+from fairdepot.services.jobs import job_status
 
 router = APIRouter(route_class=FairscapeRoute, tags=["rocrate"])
 CRATE_OFFERS = [
@@ -46,37 +44,27 @@ async def upload_async(request: Request, runtime: RuntimeDep, user: RequiredUser
     assert upload.file is not None
     try:
         await run_in_threadpool(ingest.check_archive, runtime, key)
-    except CatalogueError:
-        await run_in_threadpool(runtime.blobs.delete, key)
+        job = await run_in_threadpool(
+            ingest.submit_crate,
+            runtime,
+            user,
+            job_id,
+            upload.filename or "crate.zip",
+            upload.file.size,
+            upload.file.sha256,
+        )
+    except BaseException:
+        await run_in_threadpool(runtime.blobs.delete, key)  # no job refers to it yet
         raise
-    job = await run_in_threadpool(
-        ingest.submit_crate,
-        runtime,
-        user,
-        job_id,
-        upload.filename or "crate.zip",
-        upload.file.size,
-        upload.file.sha256,
-    )
     return JSONResponse(job_document(job, user.email), status_code=202)
 
 
 @router.get("/rocrate/upload/status/{guid}")
 async def upload_status(guid: str, runtime: RuntimeDep, user: RequiredUser) -> dict[str, Any]:
-    def read() -> tuple[Any, str | None]:
-        with runtime.read_sessions() as session:
-            job = jobs.get(session, guid)
-            if job is None:
-                raise NotFound("upload request not found")
-            actor = actor_of(runtime, user)
-            group = (job.payload or {}).get("ownerGroup")
-            if job.owner_id != user.id and not actor.is_admin and group not in actor.groups:
-                raise PermissionDenied("user unauthorized to view upload status")
-            owner = session.get(UserRow, job.owner_id) if job.owner_id else None
-            return job, owner.email if owner else None
-
-    job, email = await run_in_threadpool(read)
-    return job_document(job, email)
+    view = await run_in_threadpool(
+        job_status, runtime, actor_of(runtime, user), guid, ingest.CRATE_INGEST
+    )
+    return job_document(view.job, view.owner_email)
 
 
 @router.post("/rocrate/metadata", status_code=201)
@@ -98,7 +86,7 @@ async def list_crates(
     actor = actor_of(runtime, user)
     crates = await run_in_threadpool(
         lambda: records.list_records(
-            runtime, actor, kind="ROCrate", owned_only=True, limit=limit, offset=offset
+            runtime, actor, kind="ROCrate", own_or_group_only=True, limit=limit, offset=offset
         )
     )
     return {
@@ -139,20 +127,13 @@ async def summary(
 
 @ark_route(router, "/rocrate/download", ["GET"])
 async def download_crate(
-    naan: str, postfix: str, runtime: RuntimeDep, user: RequiredUser
+    naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
 ) -> Response:
     actor = actor_of(runtime, user)
-    crate = await run_in_threadpool(_readable_files, runtime, actor, ark_text(naan, postfix))
+    crate = await run_in_threadpool(records.resolve_files, runtime, actor, ark_text(naan, postfix))
     if not crate.archive_blob_key:
         raise NotFound(f"{crate.ark} has no archive")
-    return file_response(runtime, crate, None, prefer_archive=True)
-
-
-def _readable_files(runtime: Any, actor: Any, text: str) -> Any:
-    record = records.resolve(runtime, actor, text)
-    if not records.can(actor, Action.READ_FILES, record):
-        raise PermissionDenied(f"you may not download the files of {record.ark}")
-    return record
+    return await run_in_threadpool(lambda: file_response(runtime, crate, None, prefer_archive=True))
 
 
 @ark_route(router, "/rocrate", ["GET"])
@@ -176,9 +157,8 @@ async def get_crate(
             headers=headers,
         )
     if chosen == CROISSANT_MEDIA_TYPE:
-        return JSONResponse(
-            crate_to_croissant(document), media_type=CROISSANT_MEDIA_TYPE, headers=headers
-        )
+        croissant = await run_in_threadpool(crate_to_croissant, document)
+        return JSONResponse(croissant, media_type=CROISSANT_MEDIA_TYPE, headers=headers)
     if chosen in ("text/turtle", "application/rdf+xml"):
         body = await run_in_threadpool(serialize, document, chosen)
         return Response(body, media_type=chosen, headers=headers)

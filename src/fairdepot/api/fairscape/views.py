@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.records import Record
 from fairdepot.services.crate_records import summary_group
-from fairdepot.storage.db.models import JobRow, as_utc
+from fairdepot.storage.db.models import JobRow, isoformat_z
 
-_STATUS = {
-    "PENDING": "PENDING",
-    "PROCESSING": "PROCESSING",
-    "COMPLETE": "COMPLETE",
-    "FAILED": "FAILED",
-}
-
-
-def iso(value: datetime | None) -> str | None:
-    value = as_utc(value)
-    return value.isoformat().replace("+00:00", "Z") if value else None
+iso = isoformat_z
 
 
 def metadata_document(record: Record) -> dict[str, Any]:
@@ -86,7 +75,7 @@ def job_document(job: JobRow, owner_email: str | None) -> dict[str, Any]:
     return {
         "guid": job.id,
         "transactionFolder": job.id,
-        "status": _STATUS.get(job.state, job.state),
+        "status": job.state,
         "stage": job.stage,
         "completed": job.state in ("COMPLETE", "FAILED"),
         "success": job.state == "COMPLETE",

@@ -65,9 +65,6 @@ class BlobWriter(ABC):
             self.abort()
 
 
-ChecksumWriter = BlobWriter
-
-
 class BlobStore(ABC):
     """Keys are `/`-separated relative paths chosen by the services (never by users)."""
 

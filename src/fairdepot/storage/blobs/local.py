@@ -10,20 +10,23 @@ from typing import BinaryIO
 
 from fairdepot.storage.blobs.interface import BlobInfo, BlobStore, BlobWriter
 
+TMP = ".tmp"  # half-written blobs live here, apart from the keys, until they are complete
+
 
 def _safe_relative(key: str) -> PurePosixPath:
     path = PurePosixPath(key)
     if not key or path.is_absolute() or ".." in path.parts or "\\" in key or path.name in ("", "."):
         raise ValueError(f"blob key {key!r} must be a relative path without '..'")
+    if path.parts[0] == TMP:
+        raise ValueError(f"blob key {key!r} may not start with {TMP}/ (reserved)")
     return path
 
 
 class _LocalWriter(BlobWriter):
-    def __init__(self, key: str, target: Path) -> None:
+    def __init__(self, key: str, target: Path, tmp_dir: Path) -> None:
         super().__init__(key)
         self._target = target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".partial-", dir=target.parent)
+        fd, tmp = tempfile.mkstemp(prefix="partial-", dir=tmp_dir)
         self._tmp = Path(tmp)
         self._file = os.fdopen(fd, "wb")
 
@@ -34,7 +37,15 @@ class _LocalWriter(BlobWriter):
         self._file.flush()
         os.fsync(self._file.fileno())
         self._file.close()
-        os.replace(self._tmp, self._target)  # atomic: readers never see a half-written blob
+        for attempt in range(3):
+            # a concurrent delete may prune the (empty) folder between mkdir and replace
+            self._target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(self._tmp, self._target)  # atomic: never half-written to readers
+                break
+            except FileNotFoundError:
+                if attempt == 2:
+                    raise
         return self.info()
 
     def abort(self) -> None:
@@ -46,13 +57,14 @@ class _LocalWriter(BlobWriter):
 class LocalBlobStore(BlobStore):
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.tmp_dir = root / TMP
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
 
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*_safe_relative(key).parts)
 
     def open_write(self, key: str) -> BlobWriter:
-        return _LocalWriter(key, self._path(key))
+        return _LocalWriter(key, self._path(key), self.tmp_dir)
 
     def open_read(self, key: str) -> BinaryIO:
         return self._path(key).open("rb")
@@ -76,10 +88,10 @@ class LocalBlobStore(BlobStore):
                 break
 
     def list_keys(self, prefix: str = "") -> Iterator[str]:
-        for dirpath, _dirs, files in os.walk(self.root):
+        for dirpath, dirs, files in os.walk(self.root):
+            if Path(dirpath) == self.root and TMP in dirs:
+                dirs.remove(TMP)
             for name in files:
-                if name.startswith(".partial-"):
-                    continue
                 key = Path(dirpath, name).relative_to(self.root).as_posix()
                 if key.startswith(prefix):
                     yield key

@@ -16,7 +16,6 @@ from fairdepot.core.records import (
     Record,
     RecordFile,
     RecordState,
-    Relation,
 )
 from fairdepot.storage.db.models import (
     BlobDeletionRow,
@@ -166,6 +165,8 @@ class RecordStore:
         )
         values = RecordRow(ark=row.ark, ark_key=row.ark_key)
         self._fill(values, record, parent if parent is not None or not keep_parent else None)
+        if row.archive_blob_key and row.archive_blob_key != values.archive_blob_key:
+            self.delete_blob_later(row.archive_blob_key)  # a re-upload replaced the original zip
         changes = {
             c.key: getattr(values, c.key)
             for c in sa.inspect(RecordRow).column_attrs
@@ -209,6 +210,13 @@ class RecordStore:
     def delete_blob_later(self, blob_key: str, *, prefix: bool = False) -> None:
         """Queue a blob for removal once this transaction commits (outbox pattern)."""
         self.session.add(BlobDeletionRow(blob_key=blob_key, is_prefix=prefix))
+
+    def remove_identifier(self, scheme: str, value: str) -> None:
+        self.session.execute(
+            sa.delete(RecordIdentifierRow).where(
+                RecordIdentifierRow.scheme == scheme, RecordIdentifierRow.value == value
+            )
+        )
 
     def add_identifier(self, row: RecordRow, scheme: str, value: str) -> None:
         self.session.add(RecordIdentifierRow(record_pk=row.pk, scheme=scheme, value=value))
@@ -265,6 +273,16 @@ class RecordStore:
             self.delete_blob_later(blob)
         self.search.put(self.session, row.pk, search_document(record))
         self.session.flush()
+
+
+def owned_by(user_id: str | None, groups: frozenset[str]) -> sa.ColumnElement[bool]:
+    """Records the user owns or the user's groups own (FAIRSCAPE's crate listing)."""
+    return sa.or_(RecordRow.owner_id == user_id, RecordRow.owner_group.in_(sorted(groups)))
+
+
+def tombstone(row: RecordRow, reason: str) -> dict[str, object]:
+    """What a deleted record keeps: enough to say what it was and why it went."""
+    return {"ark": row.ark, "kind": row.kind, "name": row.name, "reason": reason}
 
 
 class StaleRevision(Exception):
@@ -347,14 +365,3 @@ def access_groups(session: Session, row: RecordRow) -> list[str]:
             )
         )
     )
-
-
-def relations_of(session: Session, row: RecordRow) -> list[Relation]:
-    return [
-        Relation(p, t)
-        for p, t in session.execute(
-            sa.select(RelationRow.predicate, RelationRow.target_key).where(
-                RelationRow.source_pk == row.pk
-            )
-        )
-    ]

@@ -1,0 +1,129 @@
+"""Running and reporting jobs: leases kept alive while a job runs, failures that always end.
+
+A job's lease is renewed by a heartbeat thread, not by the job's progress, so a long step with
+no progress to report (validating a huge crate, one big commit) never loses its lease; a worker
+that dies stops the heartbeat, and the lease runs out.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from fairdepot.core.errors import CatalogueError, InvalidInput, NotFound, PermissionDenied
+from fairdepot.core.policy import Action, Actor, allows
+from fairdepot.core.records import Access
+from fairdepot.services.runtime import Runtime
+from fairdepot.storage.db import jobs
+from fairdepot.storage.db.models import JobRow, UserRow
+
+log = logging.getLogger(__name__)
+Orphans = Callable[[JobRow], list[tuple[str, bool]]]
+
+
+class LostClaim(Exception):
+    """Another worker took this job over; stop without side effects of our own."""
+
+
+class Lease:
+    """Keeps a claimed job's lease alive while the `with` block runs."""
+
+    def __init__(self, runtime: Runtime, claim: jobs.Claim) -> None:
+        self.runtime = runtime
+        self.claim = claim
+        self.lost = False
+        self._stop = threading.Event()
+        self._seconds = runtime.settings.job_lease_seconds
+        self._thread = threading.Thread(target=self._beat, daemon=True, name="job-lease")
+
+    def __enter__(self) -> Lease:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join(10)
+
+    def stage(self, stage: str) -> None:
+        """Record what the job is doing now (and renew); LostClaim if it is no longer ours."""
+        self._renew(stage)
+        self.check()
+
+    def check(self) -> None:
+        if self.lost:
+            raise LostClaim(self.claim.job_id)
+
+    def _renew(self, stage: str | None = None) -> None:
+        with self.runtime.write_sessions() as session:
+            ours = jobs.renew(session, self.claim, timedelta(seconds=self._seconds), stage)
+            session.commit()
+        if not ours:
+            self.lost = True
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self._seconds / 3):
+            try:
+                self._renew()
+            except Exception:  # a database hiccup: try again at the next beat
+                log.exception("could not renew the lease of job %s", self.claim.job_id)
+            if self.lost:
+                return
+
+
+def fail_job(
+    runtime: Runtime,
+    claim: jobs.Claim,
+    error: CatalogueError,
+    stage: str,
+    orphans: Iterable[tuple[str, bool]] = (),
+) -> None:
+    """End the job as FAILED and queue the blobs it leaves (key, is_prefix) for deletion."""
+    detail = {"message": error.message, "problems": [p.as_dict() for p in error.problems]}
+    with runtime.writing() as store:
+        if not jobs.finish(store.session, claim, jobs.FAILED, error=detail, stage=stage):
+            return
+        for key, is_prefix in orphans:
+            store.delete_blob_later(key, prefix=is_prefix)
+
+
+def fail_exhausted_jobs(runtime: Runtime, orphans_by_kind: dict[str, Orphans]) -> int:
+    """Jobs interrupted on every allowed attempt end as FAILED with a clear reason."""
+    with runtime.read_sessions() as session:
+        stuck = jobs.exhausted(session, runtime.settings.job_max_attempts)
+    for job in stuck:
+        claim = jobs.Claim(job.id, job.kind, job.attempts, job.lease_owner or "")
+        orphans = orphans_by_kind.get(job.kind)
+        fail_job(
+            runtime,
+            claim,
+            InvalidInput(
+                f"the job was interrupted {job.attempts} times (worker crashes); giving up"
+            ),
+            stage="interrupted",
+            orphans=orphans(job) if orphans else (),
+        )
+    return len(stuck)
+
+
+@dataclass(frozen=True)
+class JobView:
+    job: JobRow
+    owner_email: str | None
+
+
+def job_status(runtime: Runtime, actor: Actor, job_id: str, kind: str) -> JobView:
+    """A job of `kind`, for its owner, members of its owner group, and administrators."""
+    with runtime.read_sessions() as session:
+        job = jobs.get(session, job_id)
+        if job is None or job.kind != kind:
+            raise NotFound(
+                "upload request not found" if kind == "crate_ingest" else "job not found"
+            )
+        access = Access(owner_id=job.owner_id, owner_group=(job.payload or {}).get("ownerGroup"))
+        if not allows(actor, Action.READ_FILES, access):
+            raise PermissionDenied("user unauthorized to view this job's status")
+        owner = session.get(UserRow, job.owner_id) if job.owner_id else None
+        return JobView(job, owner.email if owner else None)
