@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from fairdepot.core.crate_archive import METADATA_NAMES
 from fairdepot.core.errors import InvalidInput, Problem
 
 METADATA_FILE = "ro-crate-metadata.json"
-DESCRIPTOR_IDS = ("ro-crate-metadata.json", "ro-crate-metadata.jsonld")
+# The descriptor entity is named after the metadata file (RO-Crate 1.1 and the legacy 1.0 name).
+DESCRIPTOR_IDS = METADATA_NAMES
 EVI = "https://w3id.org/EVI#"
 
 JsonObject = dict[str, Any]

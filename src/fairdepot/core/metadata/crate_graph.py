@@ -14,11 +14,11 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from fairdepot.core.crates.graph import DESCRIPTOR_IDS
 from fairdepot.core.errors import InvalidInput, Problem
 
 JsonObject = dict[str, Any]
 
-DESCRIPTOR_IDS = ("ro-crate-metadata.json", "ro-crate-metadata.jsonld")
 _EVI_PREFIXES = ("https://w3id.org/EVI#", "http://w3id.org/EVI#", "EVI:", "evi:")
 _UNSAFE_ID_CHARS = re.compile(r"[^A-Za-z0-9_~-]")
 
