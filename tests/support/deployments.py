@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tests.support.balancer import RoundRobinBalancer
-from tests.support.server import FAIRDEPOT, ServerProcess, embedded_env, free_port
+from tests.support.server import FAIRDEPOT, OnLoopback, ServerProcess, embedded_env, free_port
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "FAIRDEPOT_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -32,7 +32,7 @@ def backend_name() -> str:
 
 
 @dataclass
-class Deployment:
+class Deployment(OnLoopback):
     """What a test talks to: one base URL, plus the environment to look behind it."""
 
     env: dict[str, str]
@@ -42,22 +42,6 @@ class Deployment:
     workers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     balancer: RoundRobinBalancer | None = None
     cleanups: list = field(default_factory=list)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def api_url(self) -> str:
-        return f"{self.base_url}/api"
-
-    @property
-    def data_dir(self) -> Path:
-        return Path(self.env["FAIRDEPOT_DATA_DIR"])
-
-    @property
-    def scaled_out(self) -> bool:
-        return bool(self.workers)
 
     def start_worker(self) -> subprocess.Popen[bytes]:
         log = (self.root / f"worker-{len(self.workers)}.log").open("ab")

@@ -48,15 +48,11 @@ ACCOUNTS = [
 ]
 
 
-@dataclass
-class ServerProcess:
-    """One `fairdepot serve` process with its own environment."""
+class OnLoopback:
+    """Addresses of something listening on 127.0.0.1:`port` with settings in `env`."""
 
     env: dict[str, str]
     port: int
-    log_path: Path
-    args: list[str] = field(default_factory=list)
-    process: subprocess.Popen[bytes] | None = None
 
     @property
     def data_dir(self) -> Path:
@@ -69,6 +65,17 @@ class ServerProcess:
     @property
     def api_url(self) -> str:
         return f"{self.base_url}/api"
+
+
+@dataclass
+class ServerProcess(OnLoopback):
+    """One `fairdepot serve` process with its own environment."""
+
+    env: dict[str, str]
+    port: int
+    log_path: Path
+    args: list[str] = field(default_factory=list)
+    process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> ServerProcess:
         log = self.log_path.open("ab")
