@@ -14,7 +14,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from fairdepot.core import ark as arks
-from fairdepot.core.errors import CatalogueError, Conflict, InvalidInput, NotFound
+from fairdepot.core.errors import (
+    CatalogueError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PreconditionFailed,
+)
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import ANONYMOUS, Action, Actor, allows
 from fairdepot.core.records import Face, PublicationStatus, Record, RecordState, summarise
@@ -69,17 +75,16 @@ def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
         if job is None or user is None:
             raise InvalidInput("the job or its owner no longer exists")
         actor = accounts.actor_for(user, runtime.settings.admin_group)
-        with Lease(runtime, claim) as lease, runtime.writing() as store:
-            graph_ark = _build(store, actor, user, job.payload["ark"], runtime)
-            lease.check()
-            if not jobs.finish(
-                store.session,
-                claim,
-                jobs.COMPLETE,
-                result={"evidence_graph_id": graph_ark},
-                stage="built",
-            ):
-                raise LostClaim(claim.job_id)
+        with Lease(runtime, claim) as lease:
+            for attempt in (1, 2):
+                # Two builds of the same graph at once: the loser of the race sees the winner's
+                # graph on its second try and rebuilds it in place.
+                try:
+                    _build_and_finish(runtime, claim, lease, actor, user, job.payload["ark"])
+                    break
+                except (Conflict, PreconditionFailed):
+                    if attempt == 2:
+                        raise
     except LostClaim:
         return  # the worker that took the build over finishes it
     except CatalogueError as exc:
@@ -88,6 +93,22 @@ def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
         fail_job(
             runtime, claim, InvalidInput(f"internal error while building: {exc!r}"), stage="failed"
         )
+
+
+def _build_and_finish(
+    runtime: Runtime, claim: jobs.Claim, lease: Lease, actor: Actor, user: UserRow, start: str
+) -> None:
+    with runtime.writing() as store:
+        graph_ark = _build(store, actor, user, start, runtime)
+        lease.check()
+        if not jobs.finish(
+            store.session,
+            claim,
+            jobs.COMPLETE,
+            result={"evidence_graph_id": graph_ark},
+            stage="built",
+        ):
+            raise LostClaim(claim.job_id)
 
 
 def _build(store: RecordStore, actor: Actor, user: UserRow, start: str, runtime: Runtime) -> str:

@@ -70,6 +70,30 @@ def test_graphs_belong_to_their_builder_and_publish_no_email(api, fresh_fairscap
     assert rebuilt not in (alices, bobs)  # a deleted graph's ARK stays a tombstone
 
 
+def test_simultaneous_builds_of_one_graph_both_succeed_with_one_ark(
+    api, fresh_fairscape_zip
+) -> None:
+    job = api.ingest(fresh_fairscape_zip)
+    output = next(i for i in job["identifiers"] if "/dataset-summary-statistics" in i)
+    endpoints = [
+        api.http.post(f"/evidencegraph/build/{output}", headers=api.auth("alice")).json()[
+            "status_endpoint"
+        ]
+        for _ in range(4)
+    ]
+    results = []
+    for endpoint in endpoints:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            status = api.http.get(endpoint, headers=api.auth("alice")).json()
+            if status["status"] in ("SUCCESS", "FAILURE"):
+                break
+            time.sleep(0.1)
+        results.append(status)
+    assert [r["status"] for r in results] == ["SUCCESS"] * 4, results
+    assert len({r["result"]["evidence_graph_id"] for r in results}) == 1
+
+
 def test_register_query_and_delete_a_graph(api) -> None:
     ark = f"ark:59852/evidence-graph-{uuid.uuid4().hex[:8]}"
     created = api.http.post(
