@@ -62,6 +62,8 @@ class Runtime:
             raise
         finally:
             session.close()
+        if not store.queued_deletions:
+            return  # most writes orphan nothing: no second transaction for them
         try:  # best effort: what fails here is retried by the workers' housekeeping
             self.flush_blob_deletions()
         except Exception:

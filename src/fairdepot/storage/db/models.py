@@ -70,23 +70,22 @@ class ApiTokenRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
+def _jsonb_gin(column: str) -> sa.Index:
+    """A GIN index for JSONB containment queries; created on PostgreSQL only."""
+    return sa.Index(
+        f"ix_records_{column}_gin",
+        column,
+        postgresql_using="gin",
+        postgresql_ops={column: "jsonb_path_ops"},
+    ).ddl_if(dialect="postgresql")
+
+
 class RecordRow(Base):
     __tablename__ = "records"
     __table_args__ = (
         # Containment queries over face-native documents (SciCat `where` filters, gCat extras)
         # and canonical metadata; GIN needs PostgreSQL, SQLite scans its smaller catalogues.
-        sa.Index(
-            "ix_records_native_gin",
-            "native",
-            postgresql_using="gin",
-            postgresql_ops={"native": "jsonb_path_ops"},
-        ).ddl_if(dialect="postgresql"),
-        sa.Index(
-            "ix_records_metadata_gin",
-            "metadata",
-            postgresql_using="gin",
-            postgresql_ops={"metadata": "jsonb_path_ops"},
-        ).ddl_if(dialect="postgresql"),
+        *(_jsonb_gin(column) for column in ("native", "metadata")),
         sa.Index("ix_records_face_kind_state", "face", "kind", "state"),
     )
 

@@ -62,6 +62,7 @@ class RecordStore:
     def __init__(self, session: Session, search: SearchIndex) -> None:
         self.session = session
         self.search = search
+        self.queued_deletions = 0  # blobs this transaction orphaned
 
     # -- reading ------------------------------------------------------------------------------
     def row_by_key(self, ark_key: str) -> RecordRow | None:
@@ -210,6 +211,7 @@ class RecordStore:
     def delete_blob_later(self, blob_key: str, *, prefix: bool = False) -> None:
         """Queue a blob for removal once this transaction commits (outbox pattern)."""
         self.session.add(BlobDeletionRow(blob_key=blob_key, is_prefix=prefix))
+        self.queued_deletions += 1
 
     def remove_identifier(self, scheme: str, value: str) -> None:
         self.session.execute(
