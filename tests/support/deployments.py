@@ -137,12 +137,15 @@ def scaleout(
     deployment.cleanups.append(lambda: delete_bucket(seaweedfs, bucket))
     try:
         subprocess.run([*FAIRDEPOT, "db", "upgrade"], env=env, check=True, capture_output=True)
-        backends = []
-        for index in range(api_processes):
-            api_port = free_port()
-            server = ServerProcess(env, api_port, root / f"api-{index}.log", ["--no-worker"])
-            deployment.servers.append(server.start())
-            backends.append(api_port)
+        # All API processes start at the same moment, as an orchestrator starts replicas: what
+        # they do at start-up must be safe concurrently (tests/e2e/test_concurrent_startup.py).
+        deployment.servers.extend(
+            ServerProcess(env, free_port(), root / f"api-{index}.log", ["--no-worker"]).launch()
+            for index in range(api_processes)
+        )
+        for server in deployment.servers:
+            server.wait_until_healthy()
+        backends = [server.port for server in deployment.servers]
         for _ in range(workers):
             deployment.start_worker()
         deployment.balancer = RoundRobinBalancer(port, backends).start()

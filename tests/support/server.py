@@ -78,6 +78,10 @@ class ServerProcess(OnLoopback):
     process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> ServerProcess:
+        return self.launch().wait_until_healthy(timeout)
+
+    def launch(self) -> ServerProcess:
+        """Start the process without waiting, so that several can start at the same moment."""
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
@@ -96,6 +100,10 @@ class ServerProcess(OnLoopback):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        return self
+
+    def wait_until_healthy(self, timeout: float = 60) -> ServerProcess:
+        assert self.process is not None, "launch() first"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -24,6 +24,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from fairdepot.core.errors import AuthenticationRequired, Conflict, InvalidInput, Problem
 from fairdepot.core.policy import Actor
 from fairdepot.services.runtime import Runtime
+from fairdepot.storage.db.locks import ACCOUNTS_LOCK, lock_for_transaction
 from fairdepot.storage.db.models import ApiTokenRow, UserRow, utcnow
 
 API_TOKEN_PREFIX = "fdp_"  # noqa: S105 - a marker, not a secret
@@ -57,7 +58,20 @@ def add_user(
     """Create an account; with `update`, an existing one (same username) is brought in line."""
     if not username.strip() or not email.strip():
         raise InvalidInput("username and email are required")
+    # argon2 costs ~100 ms on purpose: done before the locked transaction, so that processes
+    # loading one accounts file together do not queue behind each other's hashing.
+    new_hash = None
+    if password is not None:
+        with runtime.read_sessions() as session:
+            stored = session.scalar(
+                sa.select(UserRow.password_hash).where(UserRow.username == username)
+            )
+        if not _password_matches(stored, password):
+            new_hash = _hasher.hash(password)
     with runtime.write_sessions() as session:
+        # N processes loading one accounts file at start-up: the check and the insert below
+        # must be one step for each of them (see storage/db/locks.py).
+        lock_for_transaction(session, ACCOUNTS_LOCK)
         user = session.scalar(sa.select(UserRow).where(UserRow.username == username))
         if user is not None and not update:
             raise Conflict(f"user {username!r} already exists")
@@ -73,8 +87,8 @@ def add_user(
         user.groups = list(dict.fromkeys(groups))
         user.is_admin = admin
         user.full_name = full_name or user.full_name
-        if password is not None and not _password_matches(user.password_hash, password):
-            user.password_hash = _hasher.hash(password)
+        if new_hash is not None:
+            user.password_hash = new_hash
         session.commit()
         return user
 

@@ -9,6 +9,9 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
+from fairdepot.storage.db.engine import WRITE_OPTION
+from fairdepot.storage.db.locks import MIGRATIONS_LOCK, lock_for_transaction
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The full-text index is not a model table (FTS5 / tsvector), so autogenerate must not drop it.
 SEARCH_TABLES = frozenset(
@@ -53,8 +56,17 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate in one transaction under a lock, so N processes may call this at the same moment.
+
+    The first to take the lock migrates; the others wait, then find the schema at `revision`
+    and do nothing (PostgreSQL: an advisory lock; SQLite: `BEGIN IMMEDIATE`, see locks.py).
+    Alembic runs inside the transaction begun here rather than its own per migration.
+    """
     config = alembic_config(engine)
     with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        connection.begin()
+        lock_for_transaction(connection, MIGRATIONS_LOCK)
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
         connection.commit()

@@ -1,0 +1,32 @@
+"""Cross-process locks held by the database itself, for work N processes may do at the same moment.
+
+Start-up work (migrations in embedded mode, the accounts file) and `fairdepot db upgrade` are
+check-then-write sequences: "is the schema there? create it", "is this user there? insert it".
+Run by several processes at once they collide (a unique violation, "database is locked"). Rather
+than turn each of them into an upsert, the whole sequence runs under one lock taken inside its
+transaction, so the check and the write are one step for every process, and whatever is added
+to start-up later is covered the same way.
+
+- PostgreSQL: a transaction-scoped advisory lock (`pg_advisory_xact_lock`). It is released at
+  commit or rollback, and by the server if the process dies, so it can never be left behind.
+- SQLite: a write transaction begun with `BEGIN IMMEDIATE` (our write sessions) already holds the
+  database's single writer lock from its first statement, which is the same guarantee.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+# Arbitrary, fixed 64-bit keys ("fdp" + a number): advisory locks are per database, so they
+# only need to differ from each other and from keys another application might use there.
+MIGRATIONS_LOCK = 0x6664_7000_0001
+ACCOUNTS_LOCK = 0x6664_7000_0002
+
+
+def lock_for_transaction(target: Connection | Session, key: int) -> None:
+    """Wait for, then hold until the transaction ends, the lock named `key` (PostgreSQL)."""
+    bind = target.get_bind() if isinstance(target, Session) else target
+    if bind.dialect.name == "postgresql":
+        target.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
