@@ -37,6 +37,20 @@ class Settings(BaseSettings):
     accounts_file: Path | None = Field(None, description="functionalAccounts.json loaded at start.")
     admin_group: str = Field("admin", description="Members of this group may do anything.")
     token_ttl_seconds: int = Field(24 * 3600, description="Lifetime of login tokens.")
+    login_max_failures_per_account: int = Field(
+        10, ge=0, description="Failed logins of one login name per window before 429; 0: off."
+    )
+    login_account_window_seconds: int = Field(
+        900, ge=1, description="Window of the per-account failed-login limit."
+    )
+    login_max_failures_per_address: int = Field(
+        100, ge=0, description="Failed logins from one client address per window; 0: off."
+    )
+    login_address_window_seconds: int = Field(
+        900, ge=1, description="Window of the per-address failed-login limit."
+    )
+    redis_url: str = Field("", description="redis://host:port/db for shared login counters.")
+    redis_key_prefix: str = Field("fairdepot:", description="Prefix of every key in Redis.")
 
     max_upload_bytes: int = Field(20 * GIB, description="Largest accepted upload (413 above).")
     zip_max_entries: int = Field(10_000, description="Most members a crate zip may have.")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import statistics
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -120,3 +122,21 @@ def test_cli_user_add_and_token(tmp_path) -> None:
     assert duplicate.returncode != 0
     assert "already exists" in duplicate.stderr
     assert "Traceback" not in duplicate.stderr
+
+
+def test_unknown_accounts_take_as_long_to_refuse_as_wrong_passwords(runtime) -> None:
+    """No account enumeration by timing: an unknown name costs a password check too."""
+    accounts.add_user(runtime, "gina", "gina@example.org", "right", [])
+
+    def seconds_to_refuse(login: str) -> float:
+        started = time.perf_counter()
+        with pytest.raises(AuthenticationRequired):
+            accounts.authenticate(runtime, login, "wrong")
+        return time.perf_counter() - started
+
+    known, unknown = [], []
+    for attempt in range(7):  # interleaved, so that load on the machine affects both alike
+        known.append(seconds_to_refuse("gina"))
+        unknown.append(seconds_to_refuse(f"nobody-{attempt}"))
+    ratio = statistics.median(unknown) / statistics.median(known)
+    assert 0.5 < ratio < 2, (known, unknown)

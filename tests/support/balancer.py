@@ -1,7 +1,8 @@
 """A round-robin TCP load balancer for tests: one address in front of several API processes.
 
 Connection-level balancing, like a TCP-mode HAProxy: each new client connection goes to the next
-backend. (A real deployment puts nginx or HAProxy here; see docs/deployment.md.)
+backend, from the client's own (loopback) address, so the backends see who the client is.
+(A real deployment puts nginx or HAProxy here; see docs/deployment.md.)
 """
 
 from __future__ import annotations
@@ -54,8 +55,13 @@ class RoundRobinBalancer:
 
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self.connections += 1
+        # Connect from the client's own loopback address (127.0.0.0/8 is all ours), so that
+        # the API processes see each client's address, as behind a proxy sending X-Forwarded-For.
+        client_host = writer.get_extra_info("peername")[0]
         try:
-            up_reader, up_writer = await asyncio.open_connection("127.0.0.1", next(self._cycle))
+            up_reader, up_writer = await asyncio.open_connection(
+                "127.0.0.1", next(self._cycle), local_addr=(client_host, 0)
+            )
         except OSError:
             writer.close()
             return

@@ -27,6 +27,7 @@ from fairdepot.core.errors import (
     PermissionDenied,
     PreconditionFailed,
     TooLarge,
+    TooManyAttempts,
     UnsupportedMediaType,
 )
 
@@ -43,11 +44,21 @@ STATUS = [
     (Gone, 410),
     (Conflict, 409),
     (PreconditionFailed, 412),
+    (TooManyAttempts, 429),
 ]
 
 
 def status_for(error: CatalogueError) -> int:
     return next((code for kind, code in STATUS if isinstance(error, kind)), 400)
+
+
+def headers_for(error: CatalogueError) -> dict[str, str] | None:
+    """Headers an error's status needs, the same on every face."""
+    if isinstance(error, AuthenticationRequired):
+        return {"WWW-Authenticate": "Bearer"}
+    if isinstance(error, TooManyAttempts):
+        return {"Retry-After": str(error.retry_after_seconds)}
+    return None
 
 
 def problem_response(

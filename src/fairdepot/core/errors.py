@@ -55,6 +55,14 @@ class AuthenticationRequired(CatalogueError):
     """No credentials, or credentials that could not be verified."""
 
 
+class TooManyAttempts(CatalogueError):
+    """Refused without looking at the credentials: too many failed attempts; retry later."""
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
 class PermissionDenied(CatalogueError):
     """The caller is known but may not do this."""
 

@@ -7,6 +7,7 @@ database dump does not leak usable credentials and a token can be revoked by del
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import secrets
@@ -132,14 +133,26 @@ def load_accounts_file(runtime: Runtime, path: Path) -> list[str]:
     return loaded
 
 
-def authenticate(runtime: Runtime, login: str, password: str) -> UserRow:
-    """Username or email plus password; the same error whichever part is wrong."""
+def authenticate(
+    runtime: Runtime, login: str, password: str, *, client_address: str | None = None
+) -> UserRow:
+    """Username or email plus password; the one check behind every login route of every face.
+
+    Failed logins are throttled per login name and per `client_address` (the face passes the
+    peer address; None for callers without one): TooManyAttempts, checked before anything is
+    looked up. The same error, after the same work, whichever part is wrong: an unknown name is
+    checked against a dummy hash, so that timing does not tell which accounts exist.
+    """
+    attempt = runtime.login_throttle.admit(login, client_address)
     with runtime.read_sessions() as session:
         user = session.scalar(
             sa.select(UserRow).where(sa.or_(UserRow.username == login, UserRow.email == login))
         )
-    if user is None or not _password_matches(user.password_hash, password):
+    stored = user.password_hash if user is not None else None
+    matches = _password_matches(stored or _dummy_hash(), password)
+    if user is None or not stored or not matches:
         raise AuthenticationRequired("unrecognized username password combination")
+    runtime.login_throttle.succeeded(attempt)
     return user
 
 
@@ -209,6 +222,12 @@ def user_for_token(runtime: Runtime, token: str) -> UserRow:
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash of nothing anyone knows, with today's parameters: the cost of a real check."""
+    return _hasher.hash(secrets.token_urlsafe(32))
 
 
 def _password_matches(password_hash: str | None, password: str) -> bool:

@@ -16,11 +16,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from fairdepot.config import Settings
 from fairdepot.core.errors import Conflict, PreconditionFailed
+from fairdepot.services.login_throttle import LoginThrottle
 from fairdepot.storage.blobs.interface import BlobStore
 from fairdepot.storage.db.engine import create_engine, session_factories
 from fairdepot.storage.db.migrate import upgrade
 from fairdepot.storage.db.models import BlobDeletionRow, RecordFileRow, RecordRow
 from fairdepot.storage.db.records import RecordStore, StaleRevision
+from fairdepot.storage.login_attempts import open_attempt_counters
 from fairdepot.storage.search import SearchIndex, search_index_for
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ class Runtime:
     write_sessions: sessionmaker[Session]
     blobs: BlobStore
     search: SearchIndex
+    login_throttle: LoginThrottle
     job_submitted: threading.Event = field(default_factory=threading.Event)
 
     @contextmanager
@@ -96,6 +99,7 @@ class Runtime:
         return removed
 
     def close(self) -> None:
+        self.login_throttle.counters.close()
         self.blobs.close()
         self.engine.dispose()
 
@@ -107,7 +111,18 @@ def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
         upgrade(engine)
     reads, writes = session_factories(engine)
     blobs = blob_store_for(settings)
-    return Runtime(settings, engine, reads, writes, blobs, search_index_for(engine.dialect.name))
+    counters = open_attempt_counters(
+        writes, redis_url=settings.redis_url, key_prefix=settings.redis_key_prefix
+    )
+    return Runtime(
+        settings,
+        engine,
+        reads,
+        writes,
+        blobs,
+        search_index_for(engine.dialect.name),
+        login_throttle=LoginThrottle.from_settings(counters, settings),
+    )
 
 
 def blob_store_for(settings: Settings) -> BlobStore:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form
 from starlette.concurrency import run_in_threadpool
 
-from fairdepot.api.deps import RuntimeDep
+from fairdepot.api.deps import ClientAddress, RuntimeDep
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.services import accounts
 
@@ -17,9 +17,12 @@ router = APIRouter(route_class=FairscapeRoute, tags=["auth"])
 @router.post("/login")
 async def login(
     runtime: RuntimeDep,
+    client: ClientAddress,
     username: Annotated[str, Form(description="username or e-mail")],
     password: Annotated[str, Form()],
 ) -> dict[str, Any]:
-    user = await run_in_threadpool(accounts.authenticate, runtime, username, password)
+    user = await run_in_threadpool(
+        lambda: accounts.authenticate(runtime, username, password, client_address=client)
+    )
     token = accounts.issue_login_token(runtime, user)
     return {"access_token": token.token, "token_type": "bearer", "expires_in": token.expires_in}

@@ -11,8 +11,14 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from fairdepot.api.errors import face_route, problem_response, status_for, validation_problems
-from fairdepot.core.errors import AuthenticationRequired, CatalogueError, Conflict, Gone
+from fairdepot.api.errors import (
+    face_route,
+    headers_for,
+    problem_response,
+    status_for,
+    validation_problems,
+)
+from fairdepot.core.errors import CatalogueError, Conflict, Gone
 
 _TITLES = {
     400: "Bad Request",
@@ -27,6 +33,7 @@ _TITLES = {
     413: "Content Too Large",
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
+    429: "Too Many Requests",
     500: "Internal Server Error",
 }
 
@@ -35,9 +42,7 @@ def fairscape_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, CatalogueError):
         status = status_for(exc)
         extra: dict[str, object] = {"message": str(exc)}
-        headers = (
-            {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationRequired) else None
-        )
+        headers = headers_for(exc)
         if isinstance(exc, Conflict) and exc.dependents:
             extra["dependents"] = exc.dependents
         if isinstance(exc, Gone):

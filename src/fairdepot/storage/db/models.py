@@ -228,3 +228,17 @@ class BlobDeletionRow(Base):
     blob_key: Mapped[str] = mapped_column(sa.String(1024))
     is_prefix: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class LoginAttemptRow(Base):
+    """A counter of failed logins (per account or per client address) and when its window ends.
+
+    Used when no Redis is configured (storage/login_attempts/sql.py). Keys never hold what the
+    user typed as a login name (it may be a mistyped password): those are hashed.
+    """
+
+    __tablename__ = "login_attempts"
+
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    attempts: Mapped[int] = mapped_column(sa.Integer)
+    window_ends_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), index=True)
