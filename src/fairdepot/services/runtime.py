@@ -122,5 +122,9 @@ def blob_store_for(settings: Settings) -> BlobStore:
             region=settings.s3_region,
             access_key_id=settings.s3_access_key_id,
             secret_access_key=settings.s3_secret_access_key,
+            connect_timeout=settings.s3_connect_timeout_seconds,
+            read_timeout=settings.s3_read_timeout_seconds,
+            max_attempts=settings.s3_max_attempts,
+            unavailable_seconds=settings.unavailable_retry_after_seconds,
         ),
     )
