@@ -12,7 +12,13 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
 from fairdepot.api.errors import face_route, problem_response, status_for, validation_problems
-from fairdepot.core.errors import AuthenticationRequired, CatalogueError, Conflict, Gone
+from fairdepot.core.errors import (
+    AuthenticationRequired,
+    CatalogueError,
+    Conflict,
+    DependencyUnavailable,
+    Gone,
+)
 
 _TITLES = {
     400: "Bad Request",
@@ -28,7 +34,9 @@ _TITLES = {
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }
+DEFAULT_RETRY_AFTER = 5
 
 
 def fairscape_error(request: Request, exc: Exception) -> Response:
@@ -38,6 +46,9 @@ def fairscape_error(request: Request, exc: Exception) -> Response:
         headers = (
             {"WWW-Authenticate": "Bearer"} if isinstance(exc, AuthenticationRequired) else None
         )
+        if isinstance(exc, DependencyUnavailable):
+            headers = {"Retry-After": str(retry_after(request))}
+            extra["message"] = exc.message  # the cause (hosts, keys) is for the log only
         if isinstance(exc, Conflict) and exc.dependents:
             extra["dependents"] = exc.dependents
         if isinstance(exc, Gone):
@@ -73,6 +84,14 @@ def fairscape_error(request: Request, exc: Exception) -> Response:
     return problem_response(
         500, _TITLES[500], "internal error; it has been logged", message="internal error"
     )
+
+
+def retry_after(request: Request) -> int:
+    """Seconds a client should wait before trying again after a 503 (a setting)."""
+    runtime = getattr(request.app.state, "runtime", None)
+    if runtime is None:
+        return DEFAULT_RETRY_AFTER
+    return int(runtime.settings.unavailable_retry_after_seconds)
 
 
 FairscapeRoute = face_route(fairscape_error)
