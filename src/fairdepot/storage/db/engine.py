@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from fairdepot.core.errors import DependencyUnavailable
 
 DATABASE = "database"
+CONNECT_TIMEOUT = 10  # seconds, PostgreSQL
 # SQLSTATEs (PostgreSQL) of a statement that may succeed when tried again: connection
 # exceptions (class 08), serialization failure, deadlock, admin/crash shutdown, "cannot connect
 # now" (starting up), too many connections, lock not available.
@@ -34,8 +35,13 @@ def create_engine(url: str) -> Engine:
         event.listen(engine, "begin", _begin_immediate)
     else:
         # pre-ping: a connection the server dropped while it sat in the pool (restart,
-        # pg_terminate_backend) is replaced at checkout instead of failing the next request
-        engine = sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        # pg_terminate_backend) is replaced at checkout instead of failing the next request;
+        # a connect timeout, so that a server that does not answer cannot hold a request
+        # (or /readyz) for the minutes TCP takes to give up (the URL's own value wins)
+        connect = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
+        engine = sa.create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args=connect
+        )
     event.listen(engine, "handle_error", _translate_unavailable)
     return engine
 
