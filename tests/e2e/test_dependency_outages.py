@@ -150,7 +150,10 @@ def test_a_store_outage_delays_jobs_answers_503_quickly_and_recovers(
     _stop_workers(deployment)  # so that the jobs below are still queued when the store stops
     queued = [_crate(tmp_path / f"queued-{i}.zip", f"queued-{i}") for i in range(3)]
     guids = [api.upload(path).json()["guid"] for path, _ in queued]
-    outage_store.freeze() if how == "frozen" else outage_store.kill()
+    if how == "frozen":
+        outage_store.freeze()
+    else:
+        outage_store.kill()
     try:
         deployment.start_worker()
         timings: list[tuple[str, float]] = []
@@ -180,7 +183,10 @@ def test_a_store_outage_delays_jobs_answers_503_quickly_and_recovers(
         states = {r.state for r in _job_rows(engine, guids).values()}
         assert not states & {"FAILED", "COMPLETE"}, states
     finally:
-        outage_store.thaw() if how == "frozen" else outage_store.restart()
+        if how == "frozen":
+            outage_store.thaw()
+        else:
+            outage_store.restart()
 
     slowest = max(took for _, took in timings)
     later = [took for _, took in timings[1:]]
