@@ -6,13 +6,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
-from fastapi.responses import PlainTextResponse
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse
+from starlette.concurrency import run_in_threadpool
 
 from fairdepot import __version__
 from fairdepot.api import fairscape
 from fairdepot.config import Settings
-from fairdepot.services import accounts
+from fairdepot.services import accounts, readiness
 from fairdepot.services.runtime import build_runtime
 from fairdepot.worker.runner import Worker
 
@@ -55,6 +56,14 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
     @app.get("/api/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
         return {"status": "healthy"}
+
+    @app.get("/readyz", tags=["operations"])
+    @app.get("/api/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        """200 when the database and the blob store answer, 503 naming what is down."""
+        result = await run_in_threadpool(readiness.check, request.app.state.runtime)
+        body = {"status": "ready" if result.ready else "unavailable", "checks": result.checks}
+        return JSONResponse(body, status_code=200 if result.ready else 503)
 
     @app.get("/.well-known/ark", include_in_schema=False)
     async def ark_discovery() -> PlainTextResponse:

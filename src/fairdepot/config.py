@@ -62,11 +62,27 @@ class Settings(BaseSettings):
     worker_poll_seconds: float = Field(1.0, description="How often an idle worker looks for jobs.")
     job_lease_seconds: int = Field(60, description="A claimed job returns to the queue after this.")
     job_max_attempts: int = Field(3, description="Interrupted runs before a job fails for good.")
+    job_max_retries: int = Field(
+        12, description="Retries of a job after a dependency outage before it fails for good."
+    )
+    job_retry_base_seconds: float = Field(
+        2.0, description="First retry delay; doubles with each retry (with jitter)."
+    )
+    job_retry_max_seconds: float = Field(300.0, description="Longest delay between retries.")
 
     s3_endpoint_url: str | None = Field(None, description="Overrides AWS_ENDPOINT_URL.")
     s3_region: str | None = Field(None, description="Overrides AWS_REGION.")
     s3_access_key_id: str | None = Field(None, description="Overrides AWS_ACCESS_KEY_ID.")
     s3_secret_access_key: str | None = Field(None, description="Overrides AWS_SECRET_ACCESS_KEY.")
+    s3_connect_timeout_seconds: float = Field(5.0, description="S3 connect timeout per try.")
+    s3_read_timeout_seconds: float = Field(20.0, description="S3 read timeout per try.")
+    s3_max_attempts: int = Field(3, description="S3 tries per call, the first included.")
+    unavailable_retry_after_seconds: int = Field(
+        5, description="Retry-After of a 503; how long a failed blob store is not asked again."
+    )
+    readiness_timeout_seconds: float = Field(
+        2.0, description="How long /readyz waits for the database and the blob store."
+    )
 
     @cached_property
     def resolved_database_url(self) -> str:

@@ -9,7 +9,7 @@ import pytest
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.engine import session_factories
 from fairdepot.storage.db.migrate import upgrade
-from fairdepot.storage.db.models import JobRow
+from fairdepot.storage.db.models import JobRow, utcnow
 
 LEASE = timedelta(seconds=60)
 
@@ -63,3 +63,26 @@ def test_a_job_out_of_attempts_is_not_claimed_but_reported(sessions) -> None:
     assert _claim(sessions, "another", max_attempts=2) is None
     with sessions() as session:
         assert [j.attempts for j in jobs.exhausted(session, 2)] == [2]
+
+
+def test_a_job_given_back_after_an_outage_waits_and_its_retries_are_not_crashes(sessions) -> None:
+    _submit(sessions)
+    first = _claim(sessions, "w1", max_attempts=2)
+    with sessions() as session:
+        assert jobs.retry_later(session, first, timedelta(seconds=60), "waiting to retry")
+        session.commit()
+        row = session.get(JobRow, first.job_id)
+        assert (row.state, row.retries, row.lease_owner) == (jobs.PENDING, 1, None)
+        assert not jobs.retry_later(session, first, timedelta(0), "again")  # no longer ours
+    assert _claim(sessions, "w2", max_attempts=2) is None  # not before its time
+    with sessions() as session:
+        session.get(JobRow, first.job_id).not_before = None
+        session.commit()
+    second = _claim(sessions, "w2", max_attempts=2)
+    assert (second.job_id, second.attempt) == (first.job_id, 2)
+    with sessions() as session:  # the second run crashes: 2 runs, 1 of them a retry
+        session.get(JobRow, first.job_id).lease_expires_at = utcnow() - timedelta(seconds=1)
+        session.commit()
+        assert jobs.exhausted(session, 2) == []  # 1 crash of the 2 allowed
+    third = _claim(sessions, "w3", max_attempts=2)
+    assert (third.job_id, third.attempt) == (first.job_id, 3)

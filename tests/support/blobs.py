@@ -19,3 +19,18 @@ def blob_keys(server) -> list[str]:
         return list(store.list_keys(""))
     finally:
         store.close()
+
+
+def delete_blob(server, key: str) -> None:
+    """Remove one blob behind the deployment's back (to test what a missing blob does)."""
+    from fairdepot.config import Settings
+    from fairdepot.services.runtime import blob_store_for
+
+    with mock.patch.dict(
+        os.environ, {k: v for k, v in server.env.items() if k.startswith(("FAIRDEPOT_", "AWS_"))}
+    ):
+        store = blob_store_for(Settings())
+    try:
+        store.delete(key)
+    finally:
+        store.close()

@@ -275,6 +275,50 @@ class SeaweedFS:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
 
+    # -- outages (for tests of what the catalogue does when its store fails) ----------------
+
+    @property
+    def pid(self) -> int:
+        assert self._process is not None, "SeaweedFS is not running"
+        return self._process.pid
+
+    def freeze(self) -> None:
+        """SIGSTOP every weed process: connections are accepted by the kernel, never answered."""
+        os.killpg(self.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        os.killpg(self.pid, signal.SIGCONT)
+
+    def kill(self) -> None:
+        """SIGKILL weed but keep its data and ports, for `restart`."""
+        process = self._process
+        assert process is not None
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+    def restart(self) -> None:
+        """Start weed again on the same ports and data folder (after `kill`)."""
+        assert self.workdir is not None
+        assert self._process is not None
+        for socket_path in _grpc_sockets(self.ports):
+            socket_path.unlink(missing_ok=True)
+        log = (self.workdir / "weed.log").open("ab")
+        started = time.monotonic()
+        self._process = subprocess.Popen(
+            self.command(),
+            cwd=self.workdir,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+        )
+        log.close()
+        owner = {"test_pid": os.getpid(), "weed_pid": self._process.pid, "ports": self.ports}
+        (self.workdir / "owner.json").write_text(json.dumps(owner))
+        self._wait_ready(started)
+
     def __enter__(self) -> SeaweedFS:
         return self.start()
 

@@ -21,11 +21,13 @@ from fairdepot.core.errors import (
     AuthenticationRequired,
     CatalogueError,
     Conflict,
+    DependencyUnavailable,
     Gone,
     InvalidInput,
     NotFound,
     PermissionDenied,
     PreconditionFailed,
+    StoredBytesMissing,
     TooLarge,
     TooManyAttempts,
     UnsupportedMediaType,
@@ -45,7 +47,10 @@ STATUS = [
     (Conflict, 409),
     (PreconditionFailed, 412),
     (TooManyAttempts, 429),
+    (DependencyUnavailable, 503),
+    (StoredBytesMissing, 500),
 ]
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def status_for(error: CatalogueError) -> int:
@@ -100,7 +105,20 @@ def face_route(mapper: ErrorMapper) -> type[APIRoute]:
 
             async def guarded(request: Request) -> Response:
                 try:
-                    return await handler(request)
+                    try:
+                        return await handler(request)
+                    except DependencyUnavailable as exc:
+                        # a read that lost its database connection is tried once more (the
+                        # pool pre-pings, so it gets a fresh one); anything else answers 503
+                        if exc.dependency != "database" or request.method not in SAFE_METHODS:
+                            raise
+                        log.warning(
+                            "retrying %s %s once: %s", request.method, request.url.path, exc
+                        )
+                        return await handler(request)
+                except DependencyUnavailable as exc:
+                    log.warning("%s %s: %s", request.method, request.url.path, exc)
+                    return mapper(request, exc)
                 except (CatalogueError, RequestValidationError, HTTPException) as exc:
                     return mapper(request, exc)
                 except Exception as exc:

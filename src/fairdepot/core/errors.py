@@ -107,3 +107,30 @@ class Conflict(CatalogueError):
 
 class PreconditionFailed(CatalogueError):
     """An If-Match / revision precondition does not hold: someone else updated the record."""
+
+
+class DependencyUnavailable(CatalogueError):
+    """The database or the blob store did not answer (refused, reset, timed out, shut down).
+
+    Nothing is wrong with the request: the same call may succeed later. Jobs are retried with
+    backoff instead of failing, faces answer 503 with Retry-After. Only storage adapters raise
+    it, translating their drivers' exceptions, so no other layer needs to know those drivers.
+    `dependency` names what failed ("database" or "blob store"); `cause` says how, for logs
+    only (it may name hosts and keys, which users need not see).
+    """
+
+    def __init__(self, dependency: str, cause: str) -> None:
+        super().__init__(f"the {dependency} is unavailable; try again later")
+        self.dependency = dependency
+        self.cause = cause
+
+    def __str__(self) -> str:
+        return f"the {self.dependency} is unavailable: {self.cause}"
+
+
+class StoredBytesMissing(CatalogueError):
+    """A record lists a file whose bytes are not in the blob store: our fault, not the user's.
+
+    Permanent (retrying will not bring the bytes back), so faces answer 500 with a body that
+    names the record and the file; the blob key is only logged.
+    """

@@ -17,6 +17,7 @@ from fairdepot.core import ark as arks
 from fairdepot.core.errors import (
     CatalogueError,
     Conflict,
+    DependencyUnavailable,
     InvalidInput,
     NotFound,
     PreconditionFailed,
@@ -28,7 +29,7 @@ from fairdepot.core.relations import extract_relations, target_key
 from fairdepot.services import accounts
 from fairdepot.services.crate_records import fairscape_access, first_group
 from fairdepot.services.ingest import minter
-from fairdepot.services.jobs import Lease, LostClaim, fail_job
+from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.records import find_row, load, parse_ark_display
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db import jobs
@@ -87,6 +88,8 @@ def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
                         raise
     except LostClaim:
         return  # the worker that took the build over finishes it
+    except DependencyUnavailable as exc:
+        retry_after_outage(runtime, claim, exc)
     except CatalogueError as exc:
         fail_job(runtime, claim, exc, stage="failed")
     except Exception as exc:

@@ -19,12 +19,18 @@ from fairdepot.core.crate_archive import ArchiveLimits, CrateArchive
 from fairdepot.core.crates.graph import parse_metadata
 from fairdepot.core.crates.plan import CratePlan, plan_crate
 from fairdepot.core.crates.validation import validate_crate
-from fairdepot.core.errors import CatalogueError, Conflict, InvalidInput, Problem
+from fairdepot.core.errors import (
+    CatalogueError,
+    Conflict,
+    DependencyUnavailable,
+    InvalidInput,
+    Problem,
+)
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.records import Record, RecordState
 from fairdepot.services.accounts import actor_for
 from fairdepot.services.crate_records import StoredFile, build_crate_records, first_group
-from fairdepot.services.jobs import Lease, LostClaim, fail_job
+from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import JobRow, RecordRow, UserRow
@@ -107,9 +113,13 @@ def run_crate_ingest(runtime: Runtime, claim: jobs.Claim) -> None:
         )
         with runtime.writing() as store:  # whatever this attempt wrote is nobody's
             store.delete_blob_later(prefix, prefix=True)
+    except DependencyUnavailable as exc:  # not the crate's fault: try again later
+        retry_after_outage(
+            runtime, claim, exc, attempt_blobs=[(prefix, True)], orphans=crate_orphans(job)
+        )
     except CatalogueError as exc:
         fail_job(runtime, claim, exc, stage="failed", orphans=crate_orphans(job))
-    except Exception as exc:  # a bug or an outage: the job must still end, and say so
+    except Exception as exc:  # a bug: the job must still end, and say so
         log.exception("crate ingest %s failed unexpectedly", claim.job_id)
         fail_job(
             runtime,

@@ -3,17 +3,28 @@
 A job's lease is renewed by a heartbeat thread, not by the job's progress, so a long step with
 no progress to report (validating a huge crate, one big commit) never loses its lease; a worker
 that dies stops the heartbeat, and the lease runs out.
+
+A run that fails because the database or the blob store is unavailable is not the input's
+fault: `retry_after_outage` gives the job back to the queue with an exponential, jittered
+delay, keeping its upload, up to `JOB_MAX_RETRIES` times; only then does it fail.
 """
 
 from __future__ import annotations
 
 import logging
+import random
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from fairdepot.core.errors import CatalogueError, InvalidInput, NotFound, PermissionDenied
+from fairdepot.core.errors import (
+    CatalogueError,
+    DependencyUnavailable,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.records import Access
 from fairdepot.services.runtime import Runtime
@@ -67,7 +78,9 @@ class Lease:
         while not self._stop.wait(self._seconds / 3):
             try:
                 self._renew()
-            except Exception:  # a database hiccup: try again at the next beat
+            except DependencyUnavailable as exc:  # an outage: try again at the next beat
+                log.warning("could not renew the lease of job %s: %s", self.claim.job_id, exc)
+            except Exception:
                 log.exception("could not renew the lease of job %s", self.claim.job_id)
             if self.lost:
                 return
@@ -89,6 +102,62 @@ def fail_job(
             store.delete_blob_later(key, prefix=is_prefix)
 
 
+def retry_delay(runtime: Runtime, retries_so_far: int) -> float:
+    """Exponential backoff with jitter: half the delay is fixed, half is random.
+
+    The jitter spreads the jobs an outage stopped together, so they do not all hit the
+    dependency again at the same instant when it comes back.
+    """
+    settings = runtime.settings
+    ceiling = min(
+        settings.job_retry_max_seconds, settings.job_retry_base_seconds * 2**retries_so_far
+    )
+    return ceiling / 2 + random.uniform(0, ceiling / 2)  # noqa: S311 - jitter, not a secret
+
+
+def retry_after_outage(
+    runtime: Runtime,
+    claim: jobs.Claim,
+    error: DependencyUnavailable,
+    *,
+    attempt_blobs: Iterable[tuple[str, bool]] = (),
+    orphans: Iterable[tuple[str, bool]] = (),
+) -> None:
+    """Queue the job again later (its upload kept), or fail it once retries are used up.
+
+    `attempt_blobs` are what this run wrote (deleted either way); `orphans` are what a failed
+    job leaves (deleted only if it fails). If even this bookkeeping finds the database down,
+    the job's lease runs out and it is claimed again as an interrupted attempt.
+    """
+    limit = runtime.settings.job_max_retries
+    try:
+        with runtime.read_sessions() as session:
+            job = jobs.get(session, claim.job_id)
+            retries = job.retries if job is not None else 0
+        if retries >= limit:
+            log.warning("job %s: giving up after %d retries: %s", claim.job_id, retries, error)
+            gave_up = CatalogueError(
+                f"the {error.dependency} was still unavailable after {retries} retries; "
+                "gave up (the upload was discarded)"
+            )
+            fail_job(runtime, claim, gave_up, stage="failed", orphans=[*attempt_blobs, *orphans])
+            return
+        delay = retry_delay(runtime, retries)
+        stage = (
+            f"waiting {delay:.0f} s to retry ({retries + 1} of {limit}): "
+            f"the {error.dependency} is unavailable"
+        )
+        with runtime.writing() as store:
+            if jobs.retry_later(store.session, claim, timedelta(seconds=delay), stage):
+                for key, is_prefix in attempt_blobs:
+                    store.delete_blob_later(key, prefix=is_prefix)
+        log.warning("job %s: %s (%s)", claim.job_id, stage, error.cause)
+    except DependencyUnavailable as again:
+        log.warning(
+            "job %s: could not schedule a retry (%s); its lease will run out", claim.job_id, again
+        )
+
+
 def fail_exhausted_jobs(runtime: Runtime, orphans_by_kind: dict[str, Orphans]) -> int:
     """Jobs interrupted on every allowed attempt end as FAILED with a clear reason."""
     with runtime.read_sessions() as session:
@@ -100,7 +169,8 @@ def fail_exhausted_jobs(runtime: Runtime, orphans_by_kind: dict[str, Orphans]) -
             runtime,
             claim,
             InvalidInput(
-                f"the job was interrupted {job.attempts} times (worker crashes); giving up"
+                f"the job was interrupted {job.attempts - job.retries} times (worker crashes); "
+                "giving up"
             ),
             stage="interrupted",
             orphans=orphans(job) if orphans else (),

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from fairdepot.config import Settings
-from fairdepot.core.errors import Conflict, PreconditionFailed
+from fairdepot.core.errors import Conflict, DependencyUnavailable, PreconditionFailed
 from fairdepot.services.login_throttle import LoginThrottle
 from fairdepot.storage.blobs.interface import BlobStore
 from fairdepot.storage.db.engine import create_engine, session_factories
@@ -69,8 +69,25 @@ class Runtime:
             return  # most writes orphan nothing: no second transaction for them
         try:  # best effort: what fails here is retried by the workers' housekeeping
             self.flush_blob_deletions()
+        except DependencyUnavailable as exc:
+            log.warning("deleting orphaned blobs postponed (housekeeping will retry): %s", exc)
         except Exception:
             log.exception("deleting orphaned blobs failed; housekeeping will retry")
+
+    def discard_blob(self, key: str) -> None:
+        """Delete a blob no record refers to; if the store is down, queue it in the outbox.
+
+        For uploads refused or failed before anything refers to them: during an outage the
+        delete would fail too, and the blob would stay for ever.
+        """
+        try:
+            self.blobs.delete(key)
+        except DependencyUnavailable:
+            try:
+                with self.writing() as store:
+                    store.delete_blob_later(key)
+            except DependencyUnavailable as exc:
+                log.warning("could not delete or queue blob %s: %s", key, exc)
 
     def flush_blob_deletions(self) -> int:
         """Delete queued blobs that no record references any more; safe to run anywhere, twice."""
@@ -137,5 +154,9 @@ def blob_store_for(settings: Settings) -> BlobStore:
             region=settings.s3_region,
             access_key_id=settings.s3_access_key_id,
             secret_access_key=settings.s3_secret_access_key,
+            connect_timeout=settings.s3_connect_timeout_seconds,
+            read_timeout=settings.s3_read_timeout_seconds,
+            max_attempts=settings.s3_max_attempts,
+            unavailable_seconds=settings.unavailable_retry_after_seconds,
         ),
     )

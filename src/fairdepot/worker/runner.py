@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
+from fairdepot.core.errors import DependencyUnavailable
 from fairdepot.services import evidence, ingest
 from fairdepot.services.jobs import fail_exhausted_jobs
 from fairdepot.services.runtime import Runtime
@@ -69,7 +70,9 @@ class Worker:
             try:
                 if self.run_once():
                     continue
-            except Exception:  # the loop must survive a database hiccup
+            except DependencyUnavailable as exc:  # an outage: no traceback, try again later
+                log.warning("worker %s: %s", self.name, exc)
+            except Exception:  # the loop must survive anything
                 log.exception("worker %s: error while looking for jobs", self.name)
             self.runtime.job_submitted.wait(poll)
             self.runtime.job_submitted.clear()
@@ -91,5 +94,7 @@ class Worker:
         try:
             fail_exhausted_jobs(self.runtime, {ingest.CRATE_INGEST: ingest.crate_orphans})
             self.runtime.flush_blob_deletions()
+        except DependencyUnavailable as exc:
+            log.warning("worker %s: housekeeping postponed: %s", self.name, exc)
         except Exception:
             log.exception("worker %s: housekeeping failed", self.name)

@@ -19,6 +19,7 @@ from fairdepot.api.fairscape.resolver import negotiated, remove
 from fairdepot.api.fairscape.views import resolver_wrapper
 from fairdepot.api.multipart_stream import stream_upload
 from fairdepot.core.errors import (
+    DependencyUnavailable,
     InvalidInput,
     Problem,
 )
@@ -44,14 +45,18 @@ async def create_dataset(request: Request, runtime: RuntimeDep, user: RequiredUs
         raise InvalidInput(
             "send multipart/form-data with fields 'datasetMetadata' and, optionally, 'uploadFile'"
         )
-    upload = await stream_upload(
-        request,
-        runtime.blobs,
-        prefix + "content",
-        "uploadFile",
-        runtime.settings.max_upload_bytes,
-        file_required=False,
-    )
+    try:
+        upload = await stream_upload(
+            request,
+            runtime.blobs,
+            prefix + "content",
+            "uploadFile",
+            runtime.settings.max_upload_bytes,
+            file_required=False,
+        )
+    except DependencyUnavailable:  # a write the store timed out on may still land
+        await run_in_threadpool(runtime.discard_blob, prefix + "content")
+        raise
     try:  # until the record exists, the streamed file is ours to remove
         metadata = _dataset_metadata(upload.fields.get("datasetMetadata"))
         stored = None
@@ -68,7 +73,7 @@ async def create_dataset(request: Request, runtime: RuntimeDep, user: RequiredUs
         )
     except BaseException:
         if upload.file:
-            await run_in_threadpool(runtime.blobs.delete, upload.file.key)
+            await run_in_threadpool(runtime.discard_blob, upload.file.key)
         raise
     return JSONResponse(resolver_wrapper(record, actor_of(runtime, user)), status_code=201)
 

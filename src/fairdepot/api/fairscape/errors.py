@@ -18,7 +18,7 @@ from fairdepot.api.errors import (
     status_for,
     validation_problems,
 )
-from fairdepot.core.errors import CatalogueError, Conflict, Gone
+from fairdepot.core.errors import CatalogueError, Conflict, DependencyUnavailable, Gone
 
 _TITLES = {
     400: "Bad Request",
@@ -35,7 +35,9 @@ _TITLES = {
     422: "Unprocessable Content",
     429: "Too Many Requests",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }
+DEFAULT_RETRY_AFTER = 5
 
 
 def fairscape_error(request: Request, exc: Exception) -> Response:
@@ -43,6 +45,9 @@ def fairscape_error(request: Request, exc: Exception) -> Response:
         status = status_for(exc)
         extra: dict[str, object] = {"message": str(exc)}
         headers = headers_for(exc)
+        if isinstance(exc, DependencyUnavailable):
+            headers = {"Retry-After": str(retry_after(request))}
+            extra["message"] = exc.message  # the cause (hosts, keys) is for the log only
         if isinstance(exc, Conflict) and exc.dependents:
             extra["dependents"] = exc.dependents
         if isinstance(exc, Gone):
@@ -78,6 +83,14 @@ def fairscape_error(request: Request, exc: Exception) -> Response:
     return problem_response(
         500, _TITLES[500], "internal error; it has been logged", message="internal error"
     )
+
+
+def retry_after(request: Request) -> int:
+    """Seconds a client should wait before trying again after a 503 (a setting)."""
+    runtime = getattr(request.app.state, "runtime", None)
+    if runtime is None:
+        return DEFAULT_RETRY_AFTER
+    return int(runtime.settings.unavailable_retry_after_seconds)
 
 
 FairscapeRoute = face_route(fairscape_error)

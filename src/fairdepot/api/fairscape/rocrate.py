@@ -38,11 +38,11 @@ async def upload_async(request: Request, runtime: RuntimeDep, user: RequiredUser
     """Stream the zip (multipart field `crate`) to storage and queue its ingest job."""
     job_id = str(uuid.uuid4())
     key = ingest.upload_key(job_id)
-    upload = await stream_upload(
-        request, runtime.blobs, key, "crate", runtime.settings.max_upload_bytes
-    )
-    assert upload.file is not None
-    try:
+    try:  # a write the store timed out on may still land: the blob is discarded either way
+        upload = await stream_upload(
+            request, runtime.blobs, key, "crate", runtime.settings.max_upload_bytes
+        )
+        assert upload.file is not None
         await run_in_threadpool(ingest.check_archive, runtime, key)
         job = await run_in_threadpool(
             ingest.submit_crate,
@@ -54,7 +54,7 @@ async def upload_async(request: Request, runtime: RuntimeDep, user: RequiredUser
             upload.file.sha256,
         )
     except BaseException:
-        await run_in_threadpool(runtime.blobs.delete, key)  # no job refers to it yet
+        await run_in_threadpool(runtime.discard_blob, key)  # no job refers to it yet
         raise
     return JSONResponse(job_document(job, user.email), status_code=202)
 

@@ -92,6 +92,7 @@ def job_document(job: JobRow, owner_email: str | None) -> dict[str, Any]:
         "timeStarted": iso(job.started_at or job.created_at),
         "timeFinished": iso(job.finished_at),
         "attempts": job.attempts,
+        "retries": job.retries,
     }
 
 

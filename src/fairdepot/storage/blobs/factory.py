@@ -30,6 +30,10 @@ class S3Options:
     region: str | None = None
     access_key_id: str | None = None
     secret_access_key: str | None = None
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    max_attempts: int = 3
+    unavailable_seconds: float = 5.0
 
 
 def open_blob_store(
@@ -68,6 +72,10 @@ def open_blob_store(
             region=options.region,
             access_key_id=options.access_key_id,
             secret_access_key=options.secret_access_key,
+            connect_timeout=options.connect_timeout,
+            read_timeout=options.read_timeout,
+            max_attempts=options.max_attempts,
+            unavailable_seconds=options.unavailable_seconds,
         )
     # only the scheme is echoed: an http(s) URL pasted here could carry credentials
     raise ValueError(f"unsupported storage URL scheme {parts.scheme!r}; {_FORMS}")

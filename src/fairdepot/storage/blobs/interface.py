@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 CHUNK_SIZE = 1024 * 1024
+BLOB_STORE = "blob store"  # what DependencyUnavailable names when a store fails
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,14 @@ class BlobStore(ABC):
         for key in keys:
             self.delete(key)
         return len(keys)
+
+    @abstractmethod
+    def check_available(self, timeout: float) -> None:
+        """Readiness: return if the store answers within about `timeout` seconds.
+
+        DependencyUnavailable otherwise (and on every other call while a store is unavailable:
+        adapters translate their drivers' transport errors into it).
+        """
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections; the default has nothing to release."""

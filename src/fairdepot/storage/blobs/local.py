@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from fairdepot.storage.blobs.interface import BlobInfo, BlobStore, BlobWriter
+from fairdepot.core.errors import DependencyUnavailable
+from fairdepot.storage.blobs.interface import BLOB_STORE, BlobInfo, BlobStore, BlobWriter
 
 TMP = ".tmp"  # half-written blobs live here, apart from the keys, until they are complete
 
@@ -86,6 +87,11 @@ class LocalBlobStore(BlobStore):
                 parent.rmdir()
             except OSError:
                 break
+
+    def check_available(self, timeout: float) -> None:
+        """The folder is there and writable (a lost mount or a read-only disk is not ready)."""
+        if not (self.tmp_dir.is_dir() and os.access(self.tmp_dir, os.W_OK)):
+            raise DependencyUnavailable(BLOB_STORE, f"{self.root} is missing or not writable")
 
     def list_keys(self, prefix: str = "") -> Iterator[str]:
         for dirpath, dirs, files in os.walk(self.root):

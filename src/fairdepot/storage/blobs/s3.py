@@ -4,11 +4,17 @@ Writes stream through a buffer of one part: small blobs go up with one PUT, larg
 multipart upload, so memory stays at about `part_size` whatever the blob size. Reads are HTTP
 Range GETs behind a seekable file object, because zip intake seeks to the central directory at
 the end of an archive and must not download the archive to find it.
+
+A store that does not answer must not hold requests and jobs for minutes (boto's defaults are
+60 s timeouts and 5 attempts): timeouts and attempts are bounded settings, and every call goes
+through `availability.GuardedClient`, which turns transport errors into DependencyUnavailable
+and fails fast for a while after one.
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,14 +24,27 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from fairdepot.storage.blobs.interface import CHUNK_SIZE, BlobInfo, BlobStore, BlobWriter
+from fairdepot.core.errors import DependencyUnavailable
+from fairdepot.storage.blobs.availability import Availability, GuardedClient, is_transient
+from fairdepot.storage.blobs.interface import (
+    BLOB_STORE,
+    CHUNK_SIZE,
+    BlobInfo,
+    BlobStore,
+    BlobWriter,
+)
 from fairdepot.storage.blobs.local import _safe_relative
 
+log = logging.getLogger(__name__)
 MIB = 1024 * 1024
 MIN_PART_SIZE = 5 * MIB  # S3 (and SeaweedFS) reject smaller non-last parts with EntityTooSmall
 MAX_PARTS = 10_000  # S3's limit on parts per multipart upload
 DEFAULT_PART_SIZE = 8 * MIB
 DEFAULT_READ_BUFFER = 1 * MIB
+DEFAULT_CONNECT_TIMEOUT = 5.0
+DEFAULT_READ_TIMEOUT = 20.0
+DEFAULT_MAX_ATTEMPTS = 3
+DEFAULT_UNAVAILABLE_SECONDS = 5.0
 _DELETE_BATCH = 1000  # S3's limit on keys per DeleteObjects call
 _ENDPOINT_VARS = ("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")  # what botocore itself reads
 
@@ -197,12 +216,13 @@ class _S3RangeReader(io.RawIOBase):
         body = self._get(self._pos, self._pos + wanted - 1)
         filled = 0
         try:
-            while filled < wanted:
-                data = body.read(wanted - filled)
-                if not data:
-                    break
-                target[filled : filled + len(data)] = data
-                filled += len(data)
+            with self._store.availability.call():
+                while filled < wanted:
+                    data = body.read(wanted - filled)
+                    if not data:
+                        break
+                    target[filled : filled + len(data)] = data
+                    filled += len(data)
         finally:
             body.close()
         if filled < wanted:
@@ -217,7 +237,8 @@ class _S3RangeReader(io.RawIOBase):
             return b""
         body = self._get(self._pos, None)
         try:
-            data = b"".join(body.iter_chunks(CHUNK_SIZE))
+            with self._store.availability.call():
+                data = b"".join(body.iter_chunks(CHUNK_SIZE))
         finally:
             body.close()
         self._pos += len(data)
@@ -244,6 +265,10 @@ class S3BlobStore(BlobStore):
         part_size: int = DEFAULT_PART_SIZE,
         read_buffer_size: int = DEFAULT_READ_BUFFER,
         create_bucket: bool = True,
+        connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        unavailable_seconds: float = DEFAULT_UNAVAILABLE_SECONDS,
     ) -> None:
         if not bucket:
             raise ValueError("S3 bucket name must not be empty")
@@ -255,13 +280,16 @@ class S3BlobStore(BlobStore):
         self.read_buffer_size = read_buffer_size
         has_endpoint = any((endpoint_url, *(os.environ.get(v) for v in _ENDPOINT_VARS)))
         config = Config(
-            retries={"max_attempts": 5, "mode": "standard"},
+            retries={"max_attempts": max_attempts, "mode": "standard"},
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
             # custom endpoints (SeaweedFS, MinIO, ...) rarely have wildcard DNS for bucket hosts
             s3={"addressing_style": "path"} if has_endpoint else None,
         )
         # a session of our own: the default session is shared global state and not thread-safe
         session = boto3.session.Session()
-        self.client = session.client(
+        self.availability = Availability(unavailable_seconds)
+        raw_client = session.client(
             "s3",
             endpoint_url=endpoint_url,
             region_name=region,
@@ -269,8 +297,25 @@ class S3BlobStore(BlobStore):
             aws_secret_access_key=secret_access_key,
             config=config,
         )
+        self.client = GuardedClient(raw_client, self.availability)
+        self._session = session
+        self._client_options: dict[str, Any] = {
+            "endpoint_url": endpoint_url,
+            "region_name": region,
+            "aws_access_key_id": access_key_id,
+            "aws_secret_access_key": secret_access_key,
+        }
+        self._config = config
+        self._probe_clients: dict[float, Any] = {}
+        self._bucket_unchecked = False
         if create_bucket:
-            self._ensure_bucket()
+            try:
+                self._ensure_bucket()
+            except DependencyUnavailable as error:
+                # a process started during an outage must still start (and answer 503): the
+                # bucket is checked again before the first write
+                log.warning("S3 bucket %s not checked at start: %s", bucket, error)
+                self._bucket_unchecked = True
 
     def _ensure_bucket(self) -> None:
         try:
@@ -298,6 +343,9 @@ class S3BlobStore(BlobStore):
         return self.prefix + path.as_posix()
 
     def open_write(self, key: str) -> BlobWriter:
+        if self._bucket_unchecked:
+            self._ensure_bucket()
+            self._bucket_unchecked = False
         return _S3Writer(self, key, self._object_key(key))
 
     def _head(self, object_key: str) -> dict[str, Any]:
@@ -317,8 +365,15 @@ class S3BlobStore(BlobStore):
         with _missing_as_file_not_found(f"s3://{self.bucket}/{object_key}"):
             response = self.client.get_object(Bucket=self.bucket, Key=object_key)
         body = response["Body"]
+        chunks = body.iter_chunks(chunk_size)
         try:
-            yield from body.iter_chunks(chunk_size)
+            while True:
+                # one guarded step per chunk: a guard must not stay open across a yield
+                with self.availability.call():
+                    chunk = next(chunks, None)
+                if chunk is None:
+                    return
+                yield chunk
         finally:
             body.close()
 
@@ -338,7 +393,12 @@ class S3BlobStore(BlobStore):
 
     def list_keys(self, prefix: str = "") -> Iterator[str]:
         paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
+        pages = iter(paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix))
+        while True:
+            with self.availability.call():
+                page = next(pages, None)
+            if page is None:
+                return
             for item in page.get("Contents", []):
                 yield item["Key"][len(self.prefix) :]
 
@@ -364,5 +424,28 @@ class S3BlobStore(BlobStore):
                 raise OSError(f"could not delete {len(errors)} blob(s), e.g. {errors[0]!r}")
             removed += len(keys)
 
+    def check_available(self, timeout: float) -> None:
+        """One HEAD of the bucket, one attempt, `timeout` seconds at most per step."""
+        probe = self._probe_clients.get(timeout)
+        if probe is None:  # readiness is polled often: one client per timeout, made once
+            quick = Config(
+                retries={"max_attempts": 1, "mode": "standard"},
+                connect_timeout=timeout,
+                read_timeout=timeout,
+            )
+            probe = self._session.client(
+                "s3", config=self._config.merge(quick), **self._client_options
+            )
+            self._probe_clients[timeout] = probe
+        try:
+            probe.head_bucket(Bucket=self.bucket)
+        except Exception as error:
+            if is_transient(error):
+                self.availability.mark_failed(error)
+            raise DependencyUnavailable(BLOB_STORE, f"{type(error).__name__}: {error}") from error
+        self.availability.mark_available()
+
     def close(self) -> None:
         self.client.close()
+        for probe in self._probe_clients.values():
+            probe.close()

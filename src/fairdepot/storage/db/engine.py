@@ -1,4 +1,9 @@
-"""Engine and session factory for SQLite (embedded) and PostgreSQL (scale-out)."""
+"""Engine and session factory for SQLite (embedded) and PostgreSQL (scale-out).
+
+Errors that say the database is unavailable rather than that the statement is wrong are raised
+as `DependencyUnavailable` (see `_translate_unavailable`), so services and faces can retry or
+answer 503 without knowing SQLAlchemy or psycopg.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,18 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.orm import Session, sessionmaker
+
+from fairdepot.core.errors import DependencyUnavailable
+
+DATABASE = "database"
+CONNECT_TIMEOUT = 10  # seconds, PostgreSQL
+# SQLSTATEs (PostgreSQL) of a statement that may succeed when tried again: connection
+# exceptions (class 08), serialization failure, deadlock, admin/crash shutdown, "cannot connect
+# now" (starting up), too many connections, lock not available.
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "57P01", "57P02", "57P03", "53300", "55P03"})
+TRANSIENT_SQLSTATE_CLASSES = ("08",)
 
 
 def create_engine(url: str) -> Engine:
@@ -18,8 +33,43 @@ def create_engine(url: str) -> Engine:
         engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_immediate)
-        return engine
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    else:
+        # pre-ping: a connection the server dropped while it sat in the pool (restart,
+        # pg_terminate_backend) is replaced at checkout instead of failing the next request;
+        # a connect timeout, so that a server that does not answer cannot hold a request
+        # (or /readyz) for the minutes TCP takes to give up (the URL's own value wins)
+        connect = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
+        engine = sa.create_engine(
+            url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args=connect
+        )
+    event.listen(engine, "handle_error", _translate_unavailable)
+    return engine
+
+
+def is_transient(context: ExceptionContext) -> bool:
+    """The database, not the statement, failed: a later try may succeed."""
+    error = context.original_exception
+    if context.is_disconnect:
+        return True
+    if context.dialect.name == "sqlite":
+        text = str(error).lower()  # SQLite's only transient failure: another writer holds it
+        return "database is locked" in text or "database is busy" in text
+    dbapi = context.dialect.loaded_dbapi
+    sqlstate = getattr(error, "sqlstate", None)
+    if sqlstate is None:
+        # psycopg: no SQLSTATE means no answer from a server (refused, reset, closed, timeout)
+        return isinstance(error, (dbapi.OperationalError, dbapi.InterfaceError))
+    return sqlstate in TRANSIENT_SQLSTATES or sqlstate.startswith(TRANSIENT_SQLSTATE_CLASSES)
+
+
+def _translate_unavailable(context: ExceptionContext) -> BaseException | None:
+    if context.is_pre_ping:
+        return None  # the pool handles a failed ping itself: it opens a new connection
+    if not is_transient(context):
+        return None
+    error = context.original_exception
+    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return DependencyUnavailable(DATABASE, f"{type(error).__name__}: {message}"[:300])
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

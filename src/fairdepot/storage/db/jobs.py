@@ -3,7 +3,9 @@
 Workers claim a job by taking a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so many workers
 on many machines never take the same job; SQLite has a single writer, so a conditional UPDATE is
 enough). A worker that dies stops renewing its lease; when the lease expires the job is claimed
-again, and after `max_attempts` interrupted runs it fails for good with a clear error. Running
+again, and after `max_attempts` interrupted runs it fails for good with a clear error. A run
+that found the database or the blob store unavailable puts the job back as PENDING with a
+`not_before` time (backoff) and counts it in `retries`, not as an interrupted attempt. Running
 jobs in the database keeps the embedded shape free of any broker and makes submitting a job part
 of the same transaction as the row that asked for it.
 """
@@ -56,11 +58,14 @@ def claim_next(session: Session, worker: str, lease: timedelta, max_attempts: in
     """Take the oldest claimable job (pending, or interrupted with attempts left)."""
     now = utcnow()
     claimable = sa.or_(
-        JobRow.state == PENDING,
+        sa.and_(
+            JobRow.state == PENDING,
+            sa.or_(JobRow.not_before.is_(None), JobRow.not_before <= now),
+        ),
         sa.and_(
             JobRow.state == PROCESSING,
             JobRow.lease_expires_at < now,
-            JobRow.attempts < max_attempts,
+            _interrupted_runs() < max_attempts,
         ),
     )
     query = sa.select(JobRow).where(claimable).order_by(JobRow.created_at).limit(1)
@@ -99,6 +104,32 @@ def renew(session: Session, claim: Claim, lease: timedelta, stage: str | None = 
         .execution_options(synchronize_session=False)
     )
     return result.rowcount == 1
+
+
+def _interrupted_runs() -> sa.ColumnElement[int]:
+    """Runs that ended without an outcome (crashes), not retries after an outage."""
+    return JobRow.attempts - JobRow.retries
+
+
+def retry_later(session: Session, claim: Claim, delay: timedelta, stage: str) -> bool:
+    """Give our claimed job back to the queue, not to be claimed again for `delay`.
+
+    Conditional on still holding the claim, like `finish`; False if the job is not ours.
+    """
+    outcome = session.execute(
+        sa.update(JobRow)
+        .where(_still_ours(claim))
+        .values(
+            state=PENDING,
+            stage=stage[:200],
+            retries=JobRow.retries + 1,
+            not_before=utcnow() + delay,
+            lease_owner=None,
+            lease_expires_at=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return outcome.rowcount == 1
 
 
 def _still_ours(claim: Claim) -> sa.ColumnElement[bool]:
@@ -153,7 +184,7 @@ def exhausted(session: Session, max_attempts: int) -> list[JobRow]:
             sa.select(JobRow).where(
                 JobRow.state == PROCESSING,
                 JobRow.lease_expires_at < now,
-                JobRow.attempts >= max_attempts,
+                _interrupted_runs() >= max_attempts,
             )
         )
     )

@@ -212,6 +212,10 @@ class JobRow(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     error: Mapped[Any | None] = mapped_column(JSONType)
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0)
+    # runs that ended because a dependency was unavailable (not crashes): counted apart from
+    # interrupted attempts, and the job is not claimed again before `not_before`
+    retries: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0")
+    not_before: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     lease_owner: Mapped[str | None] = mapped_column(sa.String(200))
     lease_expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,108 @@
+"""Storage adapters say "unavailable" in one way, quickly, whatever their driver says.
+
+Real sockets, no mocks: a port nobody listens on (connection refused), a socket that accepts
+connections and never answers (what a frozen server looks like to a client), and a PostgreSQL
+connection terminated by the server.
+"""
+
+from __future__ import annotations
+
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+
+from fairdepot.core.errors import DependencyUnavailable
+from fairdepot.storage.blobs.s3 import S3BlobStore
+from fairdepot.storage.db.engine import create_engine
+from tests.support.deployments import backend_name, create_database, drop_database
+from tests.support.server import free_port
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A listening socket that never accepts: the kernel completes handshakes, nobody answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield listener.getsockname()[1]
+
+
+def _store(port: int, **options: float) -> S3BlobStore:
+    return S3BlobStore(
+        "bucket",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        region="us-east-1",
+        access_key_id="k",
+        secret_access_key="s",
+        create_bucket=False,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def _timed_failure(call) -> tuple[DependencyUnavailable, float]:
+    started = time.monotonic()
+    with pytest.raises(DependencyUnavailable) as caught:
+        call()
+    return caught.value, time.monotonic() - started
+
+
+def test_a_refused_store_is_unavailable_and_then_fails_fast() -> None:
+    store = _store(free_port(), connect_timeout=0.5, read_timeout=0.5, max_attempts=1)
+    try:
+        first, _ = _timed_failure(lambda: store.exists("a"))
+        assert first.dependency == "blob store"
+        assert "EndpointConnectionError" in first.cause
+        again, took = _timed_failure(lambda: list(store.iter_read("a")))
+        assert took < 0.1  # not asked again during the cool-down
+        assert "not asked again" in again.cause
+    finally:
+        store.close()
+
+
+def test_a_silent_store_times_out_within_the_configured_bounds(silent_port: int) -> None:
+    store = _store(silent_port, connect_timeout=0.5, read_timeout=0.5, max_attempts=2)
+    try:
+        error, took = _timed_failure(lambda: store.open_write("a").commit())
+        assert "ReadTimeoutError" in error.cause
+        assert took < 0.5 * 2 + 1.5  # read timeout x attempts, plus botocore's retry delay
+        readiness, took = _timed_failure(lambda: store.check_available(0.3))
+        assert took < 1.0
+        assert readiness.dependency == "blob store"
+    finally:
+        store.close()
+
+
+def test_a_refused_database_is_unavailable() -> None:
+    if backend_name() != "scaleout":
+        pytest.skip("PostgreSQL connection errors: scale-out pass")
+    engine = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/nothing")
+    try:
+        error, _ = _timed_failure(engine.connect)
+        assert error.dependency == "database"
+    finally:
+        engine.dispose()
+
+
+def test_a_terminated_database_connection_is_unavailable_and_the_pool_recovers() -> None:
+    if backend_name() != "scaleout":
+        pytest.skip("pg_terminate_backend: scale-out pass")
+    name = f"fairdepot_cut_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(create_database(name))
+    try:
+        with engine.connect() as connection:
+            pid = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+            with engine.connect() as killer:
+                killer.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+            error, _ = _timed_failure(lambda: connection.execute(sa.text("SELECT 1")))
+            assert "AdminShutdown" in error.cause
+        with engine.connect() as connection:  # pre-ping: a fresh connection, no error
+            assert connection.execute(sa.text("SELECT 2")).scalar() == 2
+        with engine.connect() as connection, pytest.raises(sa.exc.ProgrammingError):
+            connection.execute(sa.text("SELECT * FROM no_such_table"))  # a bug stays a bug
+    finally:
+        engine.dispose()
+        drop_database(name)
