@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from typer.core import TyperArgument, TyperCommand, TyperGroup
 
 from fairdepot import __version__
@@ -89,13 +90,19 @@ def root(
 @contextmanager
 def _reported_errors() -> Iterator[None]:
     """Operator mistakes (a duplicate user, a bad file) are one clear line, not a traceback."""
+    from sqlalchemy.exc import OperationalError
+
     from fairdepot.core.errors import CatalogueError
     from fairdepot.storage.db.dumps import DumpError
 
     try:
         yield
     except (CatalogueError, DumpError, ValueError) as exc:
-        console.print(f"[red]error:[/red] {exc}", markup=True)
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
+        raise typer.Exit(1) from exc
+    except OperationalError as exc:  # the database went away or refuses us
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        console.print(f"[red]error:[/red] the database failed: {escape(reason)}")
         raise typer.Exit(1) from exc
 
 

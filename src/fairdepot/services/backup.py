@@ -154,9 +154,10 @@ def restore_backup(
     note = progress or (lambda _message: None)
     manifest = read_manifest(folder)
     if not manifest.get("complete"):
+        damaged = [*manifest.get("missing_blobs", []), *manifest.get("mismatched_blobs", [])]
         raise BackupError(
-            f"the backup in {folder} is incomplete (missing or damaged blobs: "
-            f"{', '.join((manifest.get('missing_blobs') or manifest.get('mismatched_blobs'))[:5])})"
+            f"the backup in {folder} is incomplete; it lacks or holds damaged copies of "
+            f"{len(damaged)} blobs, e.g. {', '.join(damaged[:3])}"
         )
     database = manifest["database"]
     dump = folder / database["file"]
