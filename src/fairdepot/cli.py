@@ -298,6 +298,11 @@ def backup(
     from fairdepot.services.backup import take_backup
 
     with _catalogue(behind_ok=True) as runtime:
+        if runtime.settings.blob_deletion_grace_seconds == 0:
+            console.print(
+                "[bold yellow]warning:[/bold yellow] FAIRDEPOT_BLOB_DELETION_GRACE_SECONDS is 0: "
+                "a deletion during this backup can remove blobs it still has to copy"
+            )
         result = take_backup(runtime, folder, progress=lambda text: console.print(text))
     if not print_backup(console, folder, result):
         raise typer.Exit(1)
