@@ -335,7 +335,9 @@ def restore(
 def check(
     sample: Annotated[
         int | None,
-        typer.Option(min=1, help="Read only this many files, chosen at random (default: all)."),
+        typer.Option(
+            min=1, metavar="N", help="Read only this many files, chosen at random (default: all)."
+        ),
     ] = None,
     orphans: Annotated[
         bool, typer.Option("--orphans/--no-orphans", help="List blobs that nothing refers to.")
@@ -344,6 +346,7 @@ def check(
         int,
         typer.Option(
             min=0,
+            metavar="SECONDS",
             help="Seconds: younger unreferenced blobs may be uploads in flight, not orphans.",
         ),
     ] = 86_400,
