@@ -72,10 +72,22 @@ up() {
 JSON
   cluster_env
   echo "SeaweedFS (S3 on 127.0.0.1:$S3_PORT)"
-  start weed "$VENV/bin/weed" -logtostderr server -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-    -dir="$CLUSTER_DIR/weed" -master.port="$MASTER_PORT" -master.volumeSizeLimitMB=1024 \
-    -volume.port="$VOLUME_PORT" -filer -filer.port="$FILER_PORT" \
-    -s3 -s3.port="$S3_PORT" -s3.config="$CLUSTER_DIR/s3.json"
+  # Four processes rather than `weed server`: each stops at once on SIGTERM except the filer
+  # (see docs/deployment.md), and none leaves gRPC sockets in /tmp. No telemetry, no Iceberg
+  # or Lance side ports, unix sockets inside $CLUSTER_DIR.
+  local weed="$VENV/bin/weed" run="$CLUSTER_DIR/weed/run"
+  mkdir -p "$CLUSTER_DIR/weed/master" "$CLUSTER_DIR/weed/volume" "$CLUSTER_DIR/weed/filer" "$run"
+  start weed-master "$weed" -logtostderr master -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+    -port="$MASTER_PORT" -mdir="$CLUSTER_DIR/weed/master" -volumeSizeLimitMB=1024 -telemetry=false
+  start weed-volume "$weed" -logtostderr volume -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+    -port="$VOLUME_PORT" -dir="$CLUSTER_DIR/weed/volume" -master="127.0.0.1:$MASTER_PORT" \
+    -preStopSeconds=0
+  start weed-filer "$weed" -logtostderr filer -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+    -port="$FILER_PORT" -master="127.0.0.1:$MASTER_PORT" \
+    -defaultStoreDir="$CLUSTER_DIR/weed/filer" -localSocket="$run/filer.sock"
+  start weed-s3 "$weed" -logtostderr s3 -ip.bind=127.0.0.1 -port="$S3_PORT" \
+    -filer="127.0.0.1:$FILER_PORT" -config="$CLUSTER_DIR/s3.json" -localSocket="$run/s3.sock" \
+    -port.iceberg=0 -port.lance=0
   "$VENV/bin/python" - <<'PY'
 import os, time, boto3, botocore
 client = boto3.client("s3")
@@ -85,7 +97,7 @@ for _ in range(300):
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError):
         time.sleep(0.2)
 else:
-    raise SystemExit("SeaweedFS S3 did not come up; see cluster-data/logs/weed.log")
+    raise SystemExit("SeaweedFS S3 did not come up; see cluster-data/logs/weed-s3.log and weed-filer.log")
 PY
   echo "PostgreSQL database ${PG_URL##*/}"
   "$VENV/bin/python" - "$PG_URL" <<'PY'
@@ -110,19 +122,23 @@ PY
   echo "up. Put a load balancer in front of: $API_PORTS (docs/deployment.md)"
 }
 
+stop_one() {  # stop_one NAME SECONDS: SIGTERM its process group, SIGKILL after SECONDS
+  local pidfile="$PIDS/$1.pid" pid
+  [ -e "$pidfile" ] || return 0
+  pid="$(cat "$pidfile")"
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  for _ in $(seq 1 $(( $2 * 10 ))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$pid" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
 down() {
-  for pidfile in "$PIDS"/*.pid; do
-    [ -e "$pidfile" ] || continue
-    pid="$(cat "$pidfile")"
-    kill -TERM -- "-$pid" 2>/dev/null || true
+  # clients of the store first, then the store from the top: S3 gateway, filer, volume, master.
+  # The filer alone takes 15 s (its gRPC graceful stop; no flag shortens it): give it 20.
+  for pidfile in "$PIDS"/api-*.pid "$PIDS"/worker-*.pid; do
+    [ -e "$pidfile" ] && stop_one "$(basename "$pidfile" .pid)" 20
   done
-  sleep 1
-  for pidfile in "$PIDS"/*.pid; do
-    [ -e "$pidfile" ] || continue
-    pid="$(cat "$pidfile")"
-    kill -KILL -- "-$pid" 2>/dev/null || true
-    rm -f "$pidfile"
-  done
+  stop_one weed-s3 10; stop_one weed-filer 20; stop_one weed-volume 10; stop_one weed-master 10
   echo "down"
 }
 

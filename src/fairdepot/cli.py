@@ -1,4 +1,9 @@
-"""The `fairdepot` command: serve, worker, db upgrade, user management."""
+"""The `fairdepot` command: serve, worker, db upgrade, users, blobs, backup, restore, check.
+
+Every command says on stderr which catalogue it works on. Only `serve` (embedded) and
+`db upgrade` create or migrate a catalogue; the others open an existing one at this release's
+schema, or are told `--init` to create a new, empty one (`services.catalogue_location`).
+"""
 
 from __future__ import annotations
 
@@ -6,39 +11,120 @@ import logging
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+from typer.core import TyperArgument, TyperCommand, TyperGroup
 
+from fairdepot import __version__
 from fairdepot.config import Settings
 
 if TYPE_CHECKING:
     from fairdepot.services.runtime import Runtime
 
-app = typer.Typer(help="fairdepot: a FAIR research-data repository.", no_args_is_help=True)
-db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
-user_app = typer.Typer(help="Accounts and API tokens.", no_args_is_help=True)
+
+def _plain_metavars(params: list[Any]) -> list[Any]:
+    """Help shows `--port PORT` and bare flags, not typer's `<int>` / `<bool>` type labels."""
+    for param in params:
+        if isinstance(param, TyperArgument):
+            param.metavar = param.metavar or (param.name or "").upper()
+            param.display_type_rich = _no_type_label  # type: ignore[method-assign]
+        elif param.metavar is None:
+            param.metavar = "" if getattr(param, "is_flag", False) else (param.name or "").upper()
+    return params
+
+
+def _no_type_label(ctx: Any) -> None:
+    return None
+
+
+class _Command(TyperCommand):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_metavars(super().get_params(ctx))
+
+
+class _Group(TyperGroup):
+    def get_params(self, ctx: Any) -> list[Any]:
+        return _plain_metavars(super().get_params(ctx))
+
+
+def _typer(help_text: str) -> typer.Typer:
+    return typer.Typer(help=help_text, no_args_is_help=True, cls=_Group, add_completion=False)
+
+
+app = _typer("fairdepot: a FAIR research-data repository.")
+db_app = _typer("Database maintenance.")
+user_app = _typer("Accounts and API tokens.")
+blobs_app = _typer("Copy every blob to or from a local folder (moves between stores).")
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
-blobs_app = typer.Typer(
-    help="Copy every blob to or from a local folder (backup, restore, moves).", no_args_is_help=True
-)
 app.add_typer(blobs_app, name="blobs")
-console = Console(stderr=True)
+console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+INIT_HELP = "Create a new, empty catalogue if none is there (otherwise this refuses)."
+LOG_LEVEL_HELP = "Logging level (debug, info, warning, error)."
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"fairdepot {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_show_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """fairdepot: a FAIR research-data repository."""
 
 
 @contextmanager
 def _reported_errors() -> Iterator[None]:
     """Operator mistakes (a duplicate user, a bad file) are one clear line, not a traceback."""
+    from sqlalchemy.exc import OperationalError
+
     from fairdepot.core.errors import CatalogueError
+    from fairdepot.storage.db.dumps import DumpError
 
     try:
         yield
-    except CatalogueError as exc:
-        console.print(f"[red]error:[/red] {exc}")
+    except (CatalogueError, DumpError, ValueError) as exc:
+        console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from exc
+    except OperationalError as exc:  # the database went away or refuses us
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        console.print(f"[red]error:[/red] the database failed: {escape(reason)}")
+        raise typer.Exit(1) from exc
+
+
+def _announce(settings: Settings) -> None:
+    """Which catalogue this command works on (so a wrong folder is seen at once)."""
+    from fairdepot.services.catalogue_location import locate
+
+    console.print(locate(settings).describe(), markup=False)
+
+
+@contextmanager
+def _catalogue(*, init: bool = False, behind_ok: bool = False) -> Iterator[Runtime]:
+    from fairdepot.services.catalogue_location import open_catalogue
+
+    settings = Settings()
+    _announce(settings)
+    with _reported_errors():
+        runtime = open_catalogue(settings, init=init, behind_ok=behind_ok)
+        try:
+            yield runtime
+        finally:
+            runtime.close()
 
 
 def _logging(level: str) -> None:
@@ -47,14 +133,14 @@ def _logging(level: str) -> None:
     )
 
 
-@app.command()
+@app.command(cls=_Command)
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     worker: Annotated[
         bool, typer.Option("--worker/--no-worker", help="Run the ingest worker in this process.")
     ] = True,
-    log_level: Annotated[str, typer.Option(help="Logging level.")] = "info",
+    log_level: Annotated[str, typer.Option(help=LOG_LEVEL_HELP)] = "info",
 ) -> None:
     """Run the API server (embedded: SQLite + local files + in-process worker by default)."""
     import uvicorn
@@ -63,6 +149,7 @@ def serve(
 
     _logging(log_level)
     settings = Settings()
+    _announce(settings)
     if "FAIRDEPOT_PUBLIC_URL" not in os.environ:
         settings.public_url = f"http://{host}:{port}"
     uvicorn.run(
@@ -74,98 +161,122 @@ def serve(
     )
 
 
-@app.command("worker")
-def run_worker(log_level: Annotated[str, typer.Option(help="Logging level.")] = "info") -> None:
+@app.command("worker", cls=_Command)
+def run_worker(log_level: Annotated[str, typer.Option(help=LOG_LEVEL_HELP)] = "info") -> None:
     """Run an ingest worker only (scale-out: as many as you like, on any machine)."""
-    from fairdepot.services.runtime import build_runtime
     from fairdepot.worker.runner import Worker
 
     _logging(log_level)
-    runtime = build_runtime(Settings(), migrate=False)
-    worker = Worker(runtime)
-    console.print(f"worker {worker.name} started")
-    try:
-        worker.run_forever()
-    except KeyboardInterrupt:
-        worker.stop()
-    finally:
-        runtime.close()
+    with _catalogue() as runtime:
+        worker = Worker(runtime)
+        console.print(f"worker {worker.name} started")
+        try:
+            worker.run_forever()
+        except KeyboardInterrupt:
+            worker.stop()
 
 
-@db_app.command("upgrade")
-def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
-    """Apply database migrations (embedded mode does this itself at start)."""
+@db_app.command("upgrade", cls=_Command)
+def db_upgrade(
+    revision: Annotated[
+        str, typer.Argument(help="Alembic revision to migrate to (default: the newest).")
+    ] = "head",
+    init: Annotated[bool, typer.Option(help="With SQLite: create the database file.")] = False,
+) -> None:
+    """Apply database migrations; creates the schema in a new, empty PostgreSQL database."""
+    from fairdepot.services.catalogue_location import (
+        CatalogueUnavailable,
+        SchemaState,
+        locate,
+        missing_hint,
+        schema_state,
+    )
     from fairdepot.storage.db.engine import create_engine
     from fairdepot.storage.db.migrate import upgrade
 
     settings = Settings()
-    engine = create_engine(settings.resolved_database_url)
-    upgrade(engine, revision)
-    console.print(f"database at {engine.url.render_as_string(hide_password=True)} is at {revision}")
+    _announce(settings)
+    location = locate(settings)
+    with _reported_errors():
+        state, _ = schema_state(settings)
+        if state is SchemaState.MISSING and location.embedded_database and not init:
+            raise CatalogueUnavailable(missing_hint(location))
+        engine = create_engine(settings.resolved_database_url)
+        try:
+            upgrade(engine, revision)
+        finally:
+            engine.dispose()
+    console.print(f"database {location.database_url} is at {revision}", markup=False)
 
 
-@contextmanager
-def _runtime() -> Iterator[Runtime]:
-    from fairdepot.services.runtime import build_runtime
-
-    runtime = build_runtime(Settings())
-    try:
-        with _reported_errors():
-            yield runtime
-    finally:
-        runtime.close()
-
-
-@user_app.command("add")
+@user_app.command("add", cls=_Command)
 def user_add(
-    username: str,
+    username: Annotated[str, typer.Argument(help="Login name of the new account.")],
     email: Annotated[str, typer.Option(help="E-mail address (also accepted at login).")],
-    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    password: Annotated[
+        str,
+        typer.Option(
+            prompt=True,
+            hide_input=True,
+            confirmation_prompt=True,
+            help="Password; asked for when not given.",
+        ),
+    ],
     group: Annotated[list[str] | None, typer.Option(help="A group; repeat for more.")] = None,
     admin: Annotated[bool, typer.Option(help="May do anything.")] = False,
+    init: Annotated[bool, typer.Option(help=INIT_HELP)] = False,
 ) -> None:
     """Create an account."""
     from fairdepot.services import accounts
 
-    with _runtime() as runtime:
+    with _catalogue(init=init) as runtime:
         accounts.add_user(runtime, username, email, password, list(group or []), admin=admin)
     console.print(f"user {username} added")
 
 
-@user_app.command("token")
+@user_app.command("token", cls=_Command)
 def user_token(
-    username: str, label: Annotated[str | None, typer.Option(help="What the token is for.")] = None
+    username: Annotated[str, typer.Argument(help="Account the token acts for.")],
+    label: Annotated[str | None, typer.Option(help="What the token is for.")] = None,
 ) -> None:
     """Print a new long-lived API token, usable wherever a bearer token is."""
     from fairdepot.services import accounts
 
-    with _runtime() as runtime:
+    with _catalogue() as runtime:
         typer.echo(accounts.create_api_token(runtime, username, label))
 
 
-@user_app.command("load")
-def user_load(path: Path) -> None:
+@user_app.command("load", cls=_Command)
+def user_load(
+    path: Annotated[Path, typer.Argument(help="A SciCat functionalAccounts.json file.")],
+    init: Annotated[bool, typer.Option(help=INIT_HELP)] = False,
+) -> None:
     """Load accounts from a SciCat functionalAccounts.json file (idempotent)."""
     from fairdepot.services import accounts
 
-    with _runtime() as runtime:
+    with _catalogue(init=init) as runtime:
         names = accounts.load_accounts_file(runtime, path)
     console.print(f"loaded {len(names)} accounts")
 
 
-@blobs_app.command("export")
-def blobs_export(folder: Path) -> None:
+@blobs_app.command("export", cls=_Command)
+def blobs_export(
+    folder: Annotated[Path, typer.Argument(help="Folder to copy the blobs into.")],
+) -> None:
     """Copy every blob of the configured store into FOLDER (keys become relative paths)."""
     from fairdepot.storage.blobs.local import LocalBlobStore
     from fairdepot.storage.blobs.transfer import copy_all
 
-    with _runtime() as runtime:
+    with _catalogue() as runtime:
         count = copy_all(runtime.blobs, LocalBlobStore(folder))
     console.print(f"exported {count} blobs to {folder}")
 
 
-@blobs_app.command("import")
-def blobs_import(folder: Path) -> None:
+@blobs_app.command("import", cls=_Command)
+def blobs_import(
+    folder: Annotated[Path, typer.Argument(help="Folder made by `fairdepot blobs export`.")],
+    init: Annotated[bool, typer.Option(help=INIT_HELP)] = False,
+) -> None:
     """Copy every file under FOLDER into the configured store (the inverse of export)."""
     from fairdepot.storage.blobs.local import LocalBlobStore
     from fairdepot.storage.blobs.transfer import copy_all
@@ -173,9 +284,96 @@ def blobs_import(folder: Path) -> None:
     if not folder.is_dir():
         console.print(f"[red]error:[/red] {folder} is not a folder")
         raise typer.Exit(1)
-    with _runtime() as runtime:
+    with _catalogue(init=init) as runtime:
         count = copy_all(LocalBlobStore(folder), runtime.blobs)
     console.print(f"imported {count} blobs from {folder}")
+
+
+@app.command("backup", cls=_Command)
+def backup(
+    folder: Annotated[Path, typer.Argument(help="New or empty folder to write the backup to.")],
+) -> None:
+    """Back up the database and the blobs it needs, consistently, while the server runs."""
+    from fairdepot.cli_reports import print_backup
+    from fairdepot.services.backup import take_backup
+
+    with _catalogue(behind_ok=True) as runtime:
+        if runtime.settings.blob_deletion_grace_seconds == 0:
+            console.print(
+                "[bold yellow]warning:[/bold yellow] FAIRDEPOT_BLOB_DELETION_GRACE_SECONDS is 0: "
+                "a deletion during this backup can remove blobs it still has to copy"
+            )
+        result = take_backup(runtime, folder, progress=lambda text: console.print(text))
+    if not print_backup(console, folder, result):
+        raise typer.Exit(1)
+
+
+@app.command("restore", cls=_Command)
+def restore(
+    folder: Annotated[Path, typer.Argument(help="Folder written by `fairdepot backup`.")],
+) -> None:
+    """Restore a backup into an empty database and blob store, then check the result."""
+    from fairdepot.cli_reports import print_check, print_restore
+    from fairdepot.services.backup import restore_backup
+    from fairdepot.services.runtime import build_runtime
+
+    settings = Settings()
+    _announce(settings)
+    with _reported_errors():
+        result = restore_backup(settings, folder, progress=lambda text: console.print(text))
+    print_restore(console, result)
+    runtime = build_runtime(settings, migrate=False)
+    try:
+        report = _run_check(runtime, sample=None, orphans=True, min_age=timedelta(0))
+    finally:
+        runtime.close()
+    if not print_check(console, report):
+        raise typer.Exit(1)
+
+
+@app.command("check", cls=_Command)
+def check(
+    sample: Annotated[
+        int | None,
+        typer.Option(
+            min=1, metavar="N", help="Read only this many files, chosen at random (default: all)."
+        ),
+    ] = None,
+    orphans: Annotated[
+        bool, typer.Option("--orphans/--no-orphans", help="List blobs that nothing refers to.")
+    ] = True,
+    orphan_min_age: Annotated[
+        int,
+        typer.Option(
+            min=0,
+            metavar="SECONDS",
+            help="Seconds: younger unreferenced blobs may be uploads in flight, not orphans.",
+        ),
+    ] = 86_400,
+) -> None:
+    """Verify every record's files (size and sha256) in the blob store; list orphan blobs."""
+    from fairdepot.cli_reports import print_check
+
+    with _catalogue() as runtime:
+        report = _run_check(
+            runtime, sample=sample, orphans=orphans, min_age=timedelta(seconds=orphan_min_age)
+        )
+    if not print_check(console, report):
+        raise typer.Exit(1)
+
+
+def _run_check(runtime: Runtime, *, sample: int | None, orphans: bool, min_age: timedelta) -> Any:
+    from fairdepot.services.fixity import check_catalogue
+
+    with runtime.engine.connect() as connection:
+        return check_catalogue(
+            connection,
+            runtime.blobs,
+            sample=sample,
+            orphans=orphans,
+            orphan_min_age=min_age,
+            progress=lambda text: console.print(text),
+        )
 
 
 def main() -> None:

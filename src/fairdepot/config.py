@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     )
     secret_key: str = Field("", description="Signs login tokens; generated into DATA_DIR if empty.")
     accounts_file: Path | None = Field(None, description="functionalAccounts.json loaded at start.")
+    blob_deletion_grace_seconds: int = Field(
+        86_400,
+        ge=0,
+        description="A blob no record needs any more is deleted only this long after; "
+        "keep it longer than a backup takes (`fairdepot backup`).",
+    )
     admin_group: str = Field("admin", description="Members of this group may do anything.")
     token_ttl_seconds: int = Field(24 * 3600, description="Lifetime of login tokens.")
     login_max_failures_per_account: int = Field(

@@ -94,6 +94,7 @@ def test_cli_user_add_and_token(tmp_path) -> None:
             "g1",
             "--group",
             "g2",
+            "--init",  # a new catalogue in cli-data (without it the command refuses)
         ],
         env=env,
         capture_output=True,

@@ -137,6 +137,8 @@ def embedded_env(data_dir: Path, port: int, extra: dict[str, str] | None = None)
             "FAIRDEPOT_ACCOUNTS_FILE": str(accounts),
             "FAIRDEPOT_PUBLIC_URL": f"http://127.0.0.1:{port}",
             "FAIRDEPOT_WORKER_POLL_SECONDS": "0.2",
+            # tests check that deletions remove blobs at once; backup tests set a real grace
+            "FAIRDEPOT_BLOB_DELETION_GRACE_SECONDS": "0",
         }
     )
     env.update(extra or {})

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -20,7 +21,7 @@ from fairdepot.services.login_throttle import LoginThrottle
 from fairdepot.storage.blobs.interface import BlobStore
 from fairdepot.storage.db.engine import create_engine, session_factories
 from fairdepot.storage.db.migrate import upgrade
-from fairdepot.storage.db.models import BlobDeletionRow, RecordFileRow, RecordRow
+from fairdepot.storage.db.models import BlobDeletionRow, RecordFileRow, RecordRow, utcnow
 from fairdepot.storage.db.records import RecordStore, StaleRevision
 from fairdepot.storage.login_attempts import open_attempt_counters
 from fairdepot.storage.search import SearchIndex, search_index_for
@@ -90,28 +91,32 @@ class Runtime:
                 log.warning("could not delete or queue blob %s: %s", key, exc)
 
     def flush_blob_deletions(self) -> int:
-        """Delete queued blobs that no record references any more; safe to run anywhere, twice."""
+        """Delete queued blobs that no record references any more; safe to run anywhere, twice.
+
+        A queued blob is deleted only once `blob_deletion_grace_seconds` have passed since the
+        *last* transaction that queued it: every transaction that drops a reference queues the
+        blob, so a blob referenced by a database snapshot outlives that snapshot by the grace
+        period, and a backup that copies blobs within the grace finds every one it needs.
+        """
+        cutoff = utcnow() - timedelta(seconds=self.settings.blob_deletion_grace_seconds)
         removed = 0
         with self.write_sessions() as session:
-            queued = session.scalars(sa.select(BlobDeletionRow).limit(1000)).all()
-            for item in queued:
+            due = session.scalars(
+                sa.select(BlobDeletionRow)
+                .where(BlobDeletionRow.created_at <= cutoff)
+                .order_by(BlobDeletionRow.id)
+                .limit(1000)
+            ).all()
+            still_in_grace = _queued_since(session, cutoff, {item.blob_key for item in due})
+            for item in due:
+                session.delete(item)
+                if item.blob_key in still_in_grace:
+                    continue  # a later queueing of the same blob restarts its grace period
                 if item.is_prefix:  # an attempt's or a failed job's folder: nobody refers to it
                     removed += self.blobs.delete_prefix(item.blob_key)
-                    session.delete(item)
-                    continue
-                referenced = session.scalar(
-                    sa.select(sa.func.count())
-                    .select_from(RecordFileRow)
-                    .where(RecordFileRow.blob_key == item.blob_key)
-                ) or session.scalar(
-                    sa.select(sa.func.count())
-                    .select_from(RecordRow)
-                    .where(RecordRow.archive_blob_key == item.blob_key)
-                )
-                if not referenced:
+                elif not _referenced(session, item.blob_key):
                     self.blobs.delete(item.blob_key)
                     removed += 1
-                session.delete(item)
             session.commit()
         return removed
 
@@ -122,7 +127,12 @@ class Runtime:
 
 
 def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    """The adapters for `settings`; `migrate` brings the schema to head first.
+
+    Nothing is created here beyond what the adapters need (no data folder for a PostgreSQL +
+    S3 deployment); commands that must not create a catalogue check first
+    (`services.catalogue_location`).
+    """
     engine = create_engine(settings.resolved_database_url)
     if migrate:
         upgrade(engine)
@@ -139,6 +149,34 @@ def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
         blobs,
         search_index_for(engine.dialect.name),
         login_throttle=LoginThrottle.from_settings(counters, settings),
+    )
+
+
+def _queued_since(session: Session, cutoff: datetime, keys: set[str]) -> set[str]:
+    """Which of `keys` were queued again after `cutoff` (their grace period is not over)."""
+    if not keys:
+        return set()
+    return set(
+        session.scalars(
+            sa.select(BlobDeletionRow.blob_key).where(
+                BlobDeletionRow.created_at > cutoff, BlobDeletionRow.blob_key.in_(keys)
+            )
+        )
+    )
+
+
+def _referenced(session: Session, blob_key: str) -> bool:
+    return bool(
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(RecordFileRow)
+            .where(RecordFileRow.blob_key == blob_key)
+        )
+        or session.scalar(
+            sa.select(sa.func.count())
+            .select_from(RecordRow)
+            .where(RecordRow.archive_blob_key == blob_key)
+        )
     )
 
 

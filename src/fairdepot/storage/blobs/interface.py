@@ -11,6 +11,7 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import BinaryIO
 
 CHUNK_SIZE = 1024 * 1024
@@ -25,6 +26,15 @@ class BlobInfo:
     size: int
     sha256: str
     md5: str
+
+
+@dataclass(frozen=True)
+class BlobEntry:
+    """One blob as a listing shows it; `modified` (UTC) tells in-flight uploads from orphans."""
+
+    key: str
+    size: int
+    modified: datetime | None
 
 
 class BlobWriter(ABC):
@@ -106,6 +116,11 @@ class BlobStore(ABC):
     @abstractmethod
     def list_keys(self, prefix: str = "") -> Iterator[str]:
         """Every key that starts with `prefix`, in no particular order."""
+
+    def list_blobs(self, prefix: str = "") -> Iterator[BlobEntry]:
+        """Every blob under `prefix` with its size (adapters override this with one listing)."""
+        for key in self.list_keys(prefix):
+            yield BlobEntry(key, self.size(key), None)
 
     def delete_prefix(self, prefix: str) -> int:
         """Remove every blob under `prefix`; returns how many were removed."""

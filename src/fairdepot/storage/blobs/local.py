@@ -5,11 +5,18 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from fairdepot.core.errors import DependencyUnavailable
-from fairdepot.storage.blobs.interface import BLOB_STORE, BlobInfo, BlobStore, BlobWriter
+from fairdepot.storage.blobs.interface import (
+    BLOB_STORE,
+    BlobEntry,
+    BlobInfo,
+    BlobStore,
+    BlobWriter,
+)
 
 TMP = ".tmp"  # half-written blobs live here, apart from the keys, until they are complete
 
@@ -94,10 +101,23 @@ class LocalBlobStore(BlobStore):
             raise DependencyUnavailable(BLOB_STORE, f"{self.root} is missing or not writable")
 
     def list_keys(self, prefix: str = "") -> Iterator[str]:
+        for path in self._files(prefix):
+            yield path.relative_to(self.root).as_posix()
+
+    def list_blobs(self, prefix: str = "") -> Iterator[BlobEntry]:
+        for path in self._files(prefix):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:  # deleted while we listed
+                continue
+            modified = datetime.fromtimestamp(stat.st_mtime, UTC)
+            yield BlobEntry(path.relative_to(self.root).as_posix(), stat.st_size, modified)
+
+    def _files(self, prefix: str) -> Iterator[Path]:
         for dirpath, dirs, files in os.walk(self.root):
             if Path(dirpath) == self.root and TMP in dirs:
                 dirs.remove(TMP)
             for name in files:
-                key = Path(dirpath, name).relative_to(self.root).as_posix()
-                if key.startswith(prefix):
-                    yield key
+                path = Path(dirpath, name)
+                if path.relative_to(self.root).as_posix().startswith(prefix):
+                    yield path

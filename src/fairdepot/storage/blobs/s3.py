@@ -29,6 +29,7 @@ from fairdepot.storage.blobs.availability import Availability, GuardedClient, is
 from fairdepot.storage.blobs.interface import (
     BLOB_STORE,
     CHUNK_SIZE,
+    BlobEntry,
     BlobInfo,
     BlobStore,
     BlobWriter,
@@ -401,6 +402,14 @@ class S3BlobStore(BlobStore):
                 return
             for item in page.get("Contents", []):
                 yield item["Key"][len(self.prefix) :]
+
+    def list_blobs(self, prefix: str = "") -> Iterator[BlobEntry]:
+        """Sizes and times come with the listing: no HEAD per object."""
+        paginator = self.client.get_paginator("list_objects_v2")
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
+            for item in page.get("Contents", []):
+                key = item["Key"][len(self.prefix) :]
+                yield BlobEntry(key, int(item["Size"]), item.get("LastModified"))
 
     def delete_prefix(self, prefix: str) -> int:
         """Batch deletes of up to 1000 keys; restarts the listing after each batch.

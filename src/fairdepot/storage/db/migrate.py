@@ -70,3 +70,41 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
         connection.commit()
+
+
+def head_revision() -> str:
+    """The schema revision this release expects."""
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError("no migrations found")
+    return head
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    scripts = ScriptDirectory.from_config(alembic_config())
+    return {script.revision for script in scripts.walk_revisions()}
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; None when it has no fairdepot schema yet."""
+    from alembic.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def user_tables(engine: Engine) -> list[str]:
+    """Tables of any kind in the database: an empty restore target has none."""
+    import sqlalchemy as sa
+
+    inspector = sa.inspect(engine)
+    return [
+        f"{schema}.{table}" if schema else table
+        for schema in inspector.get_schema_names()
+        if schema not in {"information_schema", "pg_catalog", "pg_toast"}
+        for table in inspector.get_table_names(schema=schema)
+    ]
