@@ -35,14 +35,14 @@ async def optional_user(request: Request, runtime: RuntimeDep) -> UserRow | None
     token = bearer_token(request)
     if token is None:
         if request.headers.get("authorization"):
-            raise AuthenticationRequired("use 'Authorization: Bearer <token>'")
+            raise AuthenticationRequired("send the token as 'Authorization: Bearer <token>'")
         return None
     return await run_in_threadpool(accounts.user_for_token, runtime, token)
 
 
 async def required_user(user: Annotated[UserRow | None, Depends(optional_user)]) -> UserRow:
     if user is None:
-        raise AuthenticationRequired("Not authenticated")
+        raise AuthenticationRequired()
     return user
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -73,6 +74,14 @@ def problem_response(
     )
 
 
+def status_title(status: int) -> str:
+    """The reason phrase of a status code (RFC 9110), as the problem's `title`."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
 def validation_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
         {"location": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
@@ -99,3 +108,29 @@ def face_route(mapper: ErrorMapper) -> type[APIRoute]:
             return guarded
 
     return FaceRoute
+
+
+def _router_problem(request: Request, exc: Exception) -> Response:
+    """The router's own answers (no such route, wrong method) and anything a route class did not
+    catch, in the one error shape, saying what was asked for and what exists instead."""
+    if isinstance(exc, RequestValidationError):
+        problems = validation_problems(exc)
+        detail = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
+        return problem_response(422, status_title(422), detail, errors=problems)
+    assert isinstance(exc, HTTPException)
+    status, headers = exc.status_code, dict(exc.headers or {})
+    target = f"{request.method} {request.url.path}"
+    if status == 404:
+        detail = f"nothing here: {target} is not a route of this server (see /docs)"
+    elif status == 405:
+        allowed = headers.get("Allow") or headers.get("allow") or ""
+        detail = f"{target} is not allowed; this path answers {allowed}"
+    else:
+        detail = str(exc.detail)
+    return problem_response(status, status_title(status), detail, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make the router's 404/405 and FastAPI's own errors problem+json like every other."""
+    app.add_exception_handler(HTTPException, _router_problem)
+    app.add_exception_handler(RequestValidationError, _router_problem)
