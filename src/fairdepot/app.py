@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse
 
 from fairdepot import __version__
 from fairdepot.api import fairscape
-from fairdepot.api.errors import install_error_handlers
+from fairdepot.api.errors import declare_problems, install_error_handlers
 from fairdepot.api.home import FaceLink, home_router
 from fairdepot.config import Settings
 from fairdepot.services import accounts
@@ -73,6 +73,8 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
         return PlainTextResponse(f"{settings.base_url}/api/\n")
 
     install_error_handlers(app)
+    generated_openapi = app.openapi
+    app.openapi = lambda: declare_problems(generated_openapi())  # type: ignore[method-assign]
     app.include_router(home_router(FACES, settings.base_url))
     # The real FAIRSCAPE server answers both under /api and at the root; so do we.
     app.include_router(fairscape.router, prefix="/api")

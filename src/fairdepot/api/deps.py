@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot.core.errors import AuthenticationRequired
@@ -40,7 +41,18 @@ async def optional_user(request: Request, runtime: RuntimeDep) -> UserRow | None
     return await run_in_threadpool(accounts.user_for_token, runtime, token)
 
 
-async def required_user(user: Annotated[UserRow | None, Depends(optional_user)]) -> UserRow:
+BEARER = HTTPBearer(
+    auto_error=False,
+    description="A login token (POST /api/login) or an API token (`fairdepot user token`).",
+)
+"""Declares the bearer scheme in the OpenAPI for routes that need an account; the header itself
+is read by `optional_user`, so that both kinds of token and our own 401 body apply."""
+
+
+async def required_user(
+    user: Annotated[UserRow | None, Depends(optional_user)],
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
+) -> UserRow:
     if user is None:
         raise AuthenticationRequired()
     return user

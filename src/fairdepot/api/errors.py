@@ -134,3 +134,89 @@ def install_error_handlers(app: FastAPI) -> None:
     """Make the router's 404/405 and FastAPI's own errors problem+json like every other."""
     app.add_exception_handler(HTTPException, _router_problem)
     app.add_exception_handler(RequestValidationError, _router_problem)
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "location": {"type": ["string", "null"]},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+    "additionalProperties": True,
+}
+"""RFC 9457 problem details as every face of ours sends them (a face may add keys)."""
+
+
+def multipart_body(fields: dict[str, dict[str, Any]], required: list[str]) -> dict[str, Any]:
+    """`openapi_extra` declaring a multipart body for a route that streams it itself."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": fields, "required": required}
+                }
+            },
+        }
+    }
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries declaring problem+json answers for these status codes."""
+    return {
+        status: {
+            "description": status_title(status),
+            "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
+        }
+        for status in statuses
+    }
+
+
+def declare_problems(document: dict[str, Any]) -> dict[str, Any]:
+    """Declare in the OpenAPI the error answers each operation really gives, read from its shape.
+
+    Every operation checks its input (400, and FastAPI's own 422, which we send as a problem
+    too); one that needs an account (it declares `security`) answers 401/403; one naming a
+    record in its path answers 404, or 410 for a tombstone; a write may clash with the
+    catalogue's state (409), and a PUT carries `If-Match` (412). Done once on the document, so
+    new routes and faces are described (and tested by schemathesis) without anyone listing
+    their errors. Idempotent: a status an operation declares itself is kept.
+    """
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            statuses = [400, 422]
+            if operation.get("security"):
+                statuses += [401, 403]
+            if "{" in path:
+                statuses += [404, 410]
+            if method != "get":
+                statuses.append(409)
+            if method == "put":
+                statuses.append(412)
+            responses = operation.setdefault("responses", {})
+            if _is_fastapi_default(responses.get("422")):
+                del responses["422"]
+            for status, declared in problem_responses(*statuses).items():
+                responses.setdefault(str(status), declared)
+    return document
+
+
+def _is_fastapi_default(response: dict[str, Any] | None) -> bool:
+    """FastAPI's own 422 entry, which describes a body we never send (we send a problem)."""
+    if not response:
+        return False
+    content = response.get("content", {})
+    return "application/json" in content and "application/problem+json" not in content

@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.deps import OptionalUser, RequiredUser, RuntimeDep, actor_of
-from fairdepot.api.errors import problem_response
+from fairdepot.api.errors import multipart_body, problem_response, problem_responses
 from fairdepot.api.fairscape.downloads import file_response
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.api.fairscape.paths import ark_route, ark_text
@@ -33,7 +33,15 @@ CRATE_OFFERS = [
 ]
 
 
-@router.post("/rocrate/upload-async", status_code=202)
+@router.post(
+    "/rocrate/upload-async",
+    status_code=202,
+    responses=problem_responses(413, 415),
+    openapi_extra=multipart_body(
+        {"crate": {"type": "string", "format": "binary", "description": "the RO-Crate zip"}},
+        ["crate"],
+    ),
+)
 async def upload_async(request: Request, runtime: RuntimeDep, user: RequiredUser) -> JSONResponse:
     """Stream the zip (multipart field `crate`) to storage and queue its ingest job."""
     job_id = str(uuid.uuid4())
