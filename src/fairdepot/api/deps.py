@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
@@ -61,6 +61,12 @@ async def required_user(
 def actor_of(runtime: Runtime, user: UserRow | None) -> Actor:
     return accounts.actor_for(user, runtime.settings.admin_group) if user else ANONYMOUS
 
+
+MAX_OFFSET = 1_000_000_000
+"""Deeper pages are refused (422) before a database sees a number it cannot hold."""
+Offset = Annotated[
+    int, Query(ge=0, le=MAX_OFFSET, description="How many results to skip (paging).")
+]
 
 OptionalUser = Annotated[UserRow | None, Depends(optional_user)]
 RequiredUser = Annotated[UserRow, Depends(required_user)]
