@@ -12,12 +12,23 @@ from starlette.concurrency import run_in_threadpool
 
 from fairdepot import __version__
 from fairdepot.api import fairscape
+from fairdepot.api.errors import declare_problems, install_error_handlers
+from fairdepot.api.home import FaceLink, home_router
 from fairdepot.config import Settings
 from fairdepot.services import accounts, readiness
 from fairdepot.services.runtime import build_runtime
 from fairdepot.worker.runner import Worker
 
 log = logging.getLogger(__name__)
+
+FACES = [
+    FaceLink(
+        "FAIRSCAPE",
+        "/api",
+        "log in, upload RO-Crates, resolve ARKs (fairscape-cli works against it)",
+    ),
+]
+"""The public APIs mounted below; `GET /` lists them (SciCat and gCat join here)."""
 
 
 def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> FastAPI:
@@ -70,6 +81,10 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
         # ARK resolver discovery: where this server's ARK resolution path starts.
         return PlainTextResponse(f"{settings.base_url}/api/\n")
 
+    install_error_handlers(app)
+    generated_openapi = app.openapi
+    app.openapi = lambda: declare_problems(generated_openapi())  # type: ignore[method-assign]
+    app.include_router(home_router(FACES, settings.base_url))
     # The real FAIRSCAPE server answers both under /api and at the root; so do we.
     app.include_router(fairscape.router, prefix="/api")
     app.include_router(fairscape.router, include_in_schema=False)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Query, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot.core.errors import AuthenticationRequired
@@ -44,20 +45,37 @@ async def optional_user(request: Request, runtime: RuntimeDep) -> UserRow | None
     token = bearer_token(request)
     if token is None:
         if request.headers.get("authorization"):
-            raise AuthenticationRequired("use 'Authorization: Bearer <token>'")
+            raise AuthenticationRequired("send the token as 'Authorization: Bearer <token>'")
         return None
     return await run_in_threadpool(accounts.user_for_token, runtime, token)
 
 
-async def required_user(user: Annotated[UserRow | None, Depends(optional_user)]) -> UserRow:
+BEARER = HTTPBearer(
+    auto_error=False,
+    description="A login token (POST /api/login) or an API token (`fairdepot user token`).",
+)
+"""Declares the bearer scheme in the OpenAPI for routes that need an account; the header itself
+is read by `optional_user`, so that both kinds of token and our own 401 body apply."""
+
+
+async def required_user(
+    user: Annotated[UserRow | None, Depends(optional_user)],
+    _declared: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
+) -> UserRow:
     if user is None:
-        raise AuthenticationRequired("Not authenticated")
+        raise AuthenticationRequired()
     return user
 
 
 def actor_of(runtime: Runtime, user: UserRow | None) -> Actor:
     return accounts.actor_for(user, runtime.settings.admin_group) if user else ANONYMOUS
 
+
+MAX_OFFSET = 1_000_000_000
+"""Deeper pages are refused (422) before a database sees a number it cannot hold."""
+Offset = Annotated[
+    int, Query(ge=0, le=MAX_OFFSET, description="How many results to skip (paging).")
+]
 
 OptionalUser = Annotated[UserRow | None, Depends(optional_user)]
 RequiredUser = Annotated[UserRow, Depends(required_user)]

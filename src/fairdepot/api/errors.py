@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
@@ -89,6 +90,14 @@ def problem_response(
     )
 
 
+def status_title(status: int) -> str:
+    """The reason phrase of a status code (RFC 9110), as the problem's `title`."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
 def validation_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
         {"location": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
@@ -128,3 +137,116 @@ def face_route(mapper: ErrorMapper) -> type[APIRoute]:
             return guarded
 
     return FaceRoute
+
+
+def _router_problem(request: Request, exc: Exception) -> Response:
+    """The router's own answers (no such route, wrong method) and anything a route class did not
+    catch, in the one error shape, saying what was asked for and what exists instead."""
+    if isinstance(exc, RequestValidationError):
+        problems = validation_problems(exc)
+        detail = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
+        return problem_response(422, status_title(422), detail, errors=problems)
+    assert isinstance(exc, HTTPException)
+    status, headers = exc.status_code, dict(exc.headers or {})
+    target = f"{request.method} {request.url.path}"
+    if status == 404:
+        detail = f"nothing here: {target} is not a route of this server (see /docs)"
+    elif status == 405:
+        allowed = headers.get("Allow") or headers.get("allow") or ""
+        detail = f"{target} is not allowed; this path answers {allowed}"
+    else:
+        detail = str(exc.detail)
+    return problem_response(status, status_title(status), detail, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make the router's 404/405 and FastAPI's own errors problem+json like every other."""
+    app.add_exception_handler(HTTPException, _router_problem)
+    app.add_exception_handler(RequestValidationError, _router_problem)
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "location": {"type": ["string", "null"]},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+    "additionalProperties": True,
+}
+"""RFC 9457 problem details as every face of ours sends them (a face may add keys)."""
+
+
+def multipart_body(fields: dict[str, dict[str, Any]], required: list[str]) -> dict[str, Any]:
+    """`openapi_extra` declaring a multipart body for a route that streams it itself."""
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {"type": "object", "properties": fields, "required": required}
+                }
+            },
+        }
+    }
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` entries declaring problem+json answers for these status codes."""
+    return {
+        status: {
+            "description": status_title(status),
+            "content": {"application/problem+json": {"schema": PROBLEM_SCHEMA}},
+        }
+        for status in statuses
+    }
+
+
+def declare_problems(document: dict[str, Any]) -> dict[str, Any]:
+    """Declare in the OpenAPI the error answers each operation really gives, read from its shape.
+
+    Every operation checks its input (400, and FastAPI's own 422, which we send as a problem
+    too); one that needs an account (it declares `security`) answers 401/403; one naming a
+    record in its path answers 404, or 410 for a tombstone; a write may clash with the
+    catalogue's state (409), and a PUT carries `If-Match` (412). Any operation may meet an
+    unavailable database or blob store (503 with Retry-After). Done once on the document, so
+    new routes and faces are described (and tested by schemathesis) without anyone listing
+    their errors. Idempotent: a status an operation declares itself is kept.
+    """
+    for path, operations in document.get("paths", {}).items():
+        for method, operation in operations.items():
+            statuses = [400, 422, 503]
+            if operation.get("security"):
+                statuses += [401, 403]
+            if "{" in path:
+                statuses += [404, 410]
+            if method != "get":
+                statuses.append(409)
+            if method == "put":
+                statuses.append(412)
+            responses = operation.setdefault("responses", {})
+            if _is_fastapi_default(responses.get("422")):
+                del responses["422"]
+            for status, declared in problem_responses(*statuses).items():
+                responses.setdefault(str(status), declared)
+    return document
+
+
+def _is_fastapi_default(response: dict[str, Any] | None) -> bool:
+    """FastAPI's own 422 entry, which describes a body we never send (we send a problem)."""
+    if not response:
+        return False
+    content = response.get("content", {})
+    return "application/json" in content and "application/problem+json" not in content

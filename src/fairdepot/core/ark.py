@@ -26,6 +26,11 @@ _PERCENT_RE = re.compile(r"%([0-9a-fA-F]{2})")
 # Look-alike hyphens people paste from word processors (U+2010..U+2015) are ignored too.
 _HYPHENS = str.maketrans("", "", "-\u2010\u2011\u2012\u2013\u2014\u2015")
 _BLADE_LENGTH = 10
+_NAAN_RULE = (
+    "may hold only digits and the consonants bcdfghjkmnpqrstvwxz (no vowels, no 'l'), "
+    "e.g. 99999 in ark:99999/fd1x"
+)
+_NAME_CHARACTERS = "letters, digits and = ~ * + @ _ $ % . / -"
 
 
 class InvalidArk(ValueError):
@@ -57,7 +62,7 @@ def parse(text: str) -> Ark:
     candidate = "".join(text.split())  # copy-pasted ARKs often carry line breaks
     start = candidate.lower().find("ark:")
     if start < 0:
-        raise InvalidArk(f"{text!r} is not an ARK: it has no 'ark:' label")
+        raise InvalidArk(f"{text!r} is not an ARK: an ARK starts with 'ark:' (ark:NAAN/name)")
     candidate = candidate[start:]
     candidate = candidate.split("?", 1)[0].split("#", 1)[0]
     match = _LABEL_RE.match(candidate)
@@ -66,16 +71,22 @@ def parse(text: str) -> Ark:
     naan, sep, name = rest.partition("/")
     naan = naan.lower()
     if not sep or not naan:
-        raise InvalidArk(f"{text!r} is not an ARK: expected ark:NAAN/name")
+        raise InvalidArk(
+            f"{text!r} is not an ARK: expected ark:NAAN/name, a number, a slash and a name"
+        )
     if not _NAAN_RE.match(naan):
-        raise InvalidArk(f"{text!r} is not an ARK: NAAN {naan!r} must be betanumeric")
+        raise InvalidArk(f"{text!r} is not an ARK: the NAAN {naan!r} {_NAAN_RULE}")
     name = name.strip("/.")
     if not name:
         raise InvalidArk(f"{text!r} is not an ARK: the name after the NAAN is empty")
     if not _ALLOWED_NAME_RE.match(name):
-        raise InvalidArk(f"{text!r} is not an ARK: the name has characters outside the ARK set")
+        odd = sorted({ch for ch in name if not _ALLOWED_NAME_RE.match(ch)})
+        raise InvalidArk(
+            f"{text!r} is not an ARK: the name may hold only {_NAME_CHARACTERS}, "
+            f"not {' '.join(repr(ch) for ch in odd)}"
+        )
     if not name.translate(_HYPHENS):
-        raise InvalidArk(f"{text!r} is not an ARK: the name is only hyphens")
+        raise InvalidArk(f"{text!r} is not an ARK: the name is only hyphens, which ARKs ignore")
     return Ark(naan=naan, name=name)
 
 
@@ -109,7 +120,8 @@ def validate_shoulder(shoulder: str) -> str:
     """A primordinal shoulder: betanumeric letters ending with their first digit (`fk4`, `x6`)."""
     if not re.fullmatch(r"[bcdfghjkmnpqrstvwxz]*[0-9]", shoulder):
         raise InvalidArk(
-            f"shoulder {shoulder!r} must be betanumeric consonants ending at one digit, e.g. 'fd1'"
+            f"the shoulder {shoulder!r} must be consonants other than 'l' (no vowels) followed "
+            "by one digit, e.g. 'fd1'"
         )
     return shoulder
 
@@ -123,7 +135,7 @@ def mint(naan: str, shoulder: str, blade_length: int = _BLADE_LENGTH) -> Ark:
     """
     naan = naan.lower()
     if not _NAAN_RE.match(naan):
-        raise InvalidArk(f"NAAN {naan!r} must be betanumeric")
+        raise InvalidArk(f"the NAAN {naan!r} {_NAAN_RULE}")
     validate_shoulder(shoulder)
     blade = "".join(secrets.choice(BETANUMERIC) for _ in range(blade_length))
     zone = f"{naan}/{shoulder}{blade}"

@@ -51,8 +51,15 @@ class UnsupportedMediaType(InvalidInput):
     """The request body is not of a type the endpoint accepts."""
 
 
+LOGIN_REQUIRED = "log in to do this: send a token from the login route as 'Authorization: Bearer'"
+"""The one wording of "you are anonymous and this needs an account", on every route and face."""
+
+
 class AuthenticationRequired(CatalogueError):
     """No credentials, or credentials that could not be verified."""
+
+    def __init__(self, message: str = LOGIN_REQUIRED, *, problems: list[Problem] | None = None):
+        super().__init__(message, problems=problems)
 
 
 class TooManyAttempts(CatalogueError):

@@ -101,7 +101,7 @@ def find_row(store: RecordStore, actor: Actor, ark_text: str, action: Action) ->
         )
     if action is not Action.READ_METADATA and not allows(actor, action, access):
         if actor.is_anonymous:
-            raise AuthenticationRequired("log in to do this")
+            raise AuthenticationRequired()
         raise PermissionDenied(f"you may not {action.value.replace('_', ' ')} {row.ark}")
     return row
 

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Form
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.deps import ClientAddress, RuntimeDep
+from fairdepot.api.errors import problem_responses
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.services import accounts
 
 router = APIRouter(route_class=FairscapeRoute, tags=["auth"])
 
 
-@router.post("/login")
+@router.post("/login", responses=problem_responses(401, 429))
 async def login(
     runtime: RuntimeDep,
     client: ClientAddress,

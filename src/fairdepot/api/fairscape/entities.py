@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.deps import OptionalUser, RequiredUser, RuntimeDep, actor_of
+from fairdepot.api.errors import multipart_body, problem_responses
 from fairdepot.api.fairscape.downloads import file_response
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.api.fairscape.paths import ark_route, ark_text
@@ -36,7 +37,18 @@ KINDS = {
 }
 
 
-@router.post("/dataset", status_code=201)
+@router.post(
+    "/dataset",
+    status_code=201,
+    responses=problem_responses(413, 415),
+    openapi_extra=multipart_body(
+        {
+            "datasetMetadata": {"type": "string", "description": "the dataset's JSON-LD"},
+            "uploadFile": {"type": "string", "format": "binary"},
+        },
+        ["datasetMetadata"],
+    ),
+)
 async def create_dataset(request: Request, runtime: RuntimeDep, user: RequiredUser) -> JSONResponse:
     """Multipart: `datasetMetadata` (JSON text) and an optional `uploadFile`."""
     entity_id = str(uuid.uuid4())

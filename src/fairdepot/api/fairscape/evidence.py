@@ -8,7 +8,7 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from fairdepot.api.deps import OptionalUser, RequiredUser, RuntimeDep, actor_of
+from fairdepot.api.deps import Offset, OptionalUser, RequiredUser, RuntimeDep, actor_of
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.api.fairscape.paths import ark_route, ark_text
 from fairdepot.api.fairscape.views import iso, resolver_wrapper
@@ -64,7 +64,7 @@ async def list_graphs(
     runtime: RuntimeDep,
     user: OptionalUser,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     actor = actor_of(runtime, user)
     graphs = await run_in_threadpool(

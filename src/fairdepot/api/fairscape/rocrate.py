@@ -9,8 +9,8 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from fairdepot.api.deps import OptionalUser, RequiredUser, RuntimeDep, actor_of
-from fairdepot.api.errors import problem_response
+from fairdepot.api.deps import Offset, OptionalUser, RequiredUser, RuntimeDep, actor_of
+from fairdepot.api.errors import multipart_body, problem_response, problem_responses
 from fairdepot.api.fairscape.downloads import file_response
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.api.fairscape.paths import ark_route, ark_text
@@ -33,7 +33,15 @@ CRATE_OFFERS = [
 ]
 
 
-@router.post("/rocrate/upload-async", status_code=202)
+@router.post(
+    "/rocrate/upload-async",
+    status_code=202,
+    responses=problem_responses(413, 415),
+    openapi_extra=multipart_body(
+        {"crate": {"type": "string", "format": "binary", "description": "the RO-Crate zip"}},
+        ["crate"],
+    ),
+)
 async def upload_async(request: Request, runtime: RuntimeDep, user: RequiredUser) -> JSONResponse:
     """Stream the zip (multipart field `crate`) to storage and queue its ingest job."""
     job_id = str(uuid.uuid4())
@@ -81,7 +89,7 @@ async def list_crates(
     runtime: RuntimeDep,
     user: RequiredUser,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     actor = actor_of(runtime, user)
     crates = await run_in_threadpool(
@@ -116,7 +124,7 @@ async def summary(
     runtime: RuntimeDep,
     user: OptionalUser,
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     actor = actor_of(runtime, user)
     crate, members = await run_in_threadpool(

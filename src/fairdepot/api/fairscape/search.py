@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from fairdepot.api.deps import OptionalUser, RuntimeDep, actor_of
+from fairdepot.api.deps import Offset, OptionalUser, RuntimeDep, actor_of
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.core.errors import InvalidInput
 from fairdepot.services import records
@@ -22,7 +22,7 @@ async def basic_search(
     user: OptionalUser,
     query: Annotated[str | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     if not query or not query.strip():
         raise InvalidInput("the query parameter 'query' must not be empty")
