@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from fairdepot.config import Settings
 from fairdepot.core.errors import Conflict, PreconditionFailed
+from fairdepot.core.json_input import JsonLimits
 from fairdepot.storage.blobs.interface import BlobStore
 from fairdepot.storage.db.engine import create_engine, session_factories
 from fairdepot.storage.db.migrate import upgrade
@@ -98,6 +99,11 @@ class Runtime:
     def close(self) -> None:
         self.blobs.close()
         self.engine.dispose()
+
+
+def json_limits(settings: Settings) -> JsonLimits:
+    """What JSON every face and the crate reader accept (core.json_input), from the settings."""
+    return JsonLimits(settings.json_max_depth, settings.json_max_number_length)
 
 
 def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:

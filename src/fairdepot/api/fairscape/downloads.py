@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import mimetypes
-from urllib.parse import quote
 
 from fastapi.responses import StreamingResponse
 
+from fairdepot.api.content_disposition import content_disposition
 from fairdepot.core.errors import InvalidInput, NotFound
 from fairdepot.core.records import Record, RecordFile
 from fairdepot.services.runtime import Runtime
@@ -71,11 +71,8 @@ def _stream(
     sha256: str | None,
     inline: bool,
 ) -> StreamingResponse:
-    disposition = "inline" if inline else "attachment"
-    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "")
     headers = {
-        "Content-Disposition": f'{disposition}; filename="{ascii_name}"; '
-        f"filename*=UTF-8''{quote(filename)}",
+        "Content-Disposition": content_disposition(filename, inline=inline),
         "Content-Length": str(size),
     }
     if sha256:

@@ -53,7 +53,7 @@ async def negotiated(
         return JSONResponse(wrapper, headers=headers)
     document = metadata_document(record)
     if chosen == JSONLD:
-        return Response(json.dumps(document), media_type=JSONLD, headers=headers)
+        return Response(json.dumps(document, allow_nan=False), media_type=JSONLD, headers=headers)
     try:
         body = await run_in_threadpool(serialize, document, chosen)
     except NotRepresentable as exc:  # e.g. a predicate RDF/XML cannot spell: offer the others
