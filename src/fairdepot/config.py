@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     zip_max_ratio: float = Field(200.0, description="Largest uncompressed/compressed ratio.")
     zip_max_metadata_bytes: int = Field(64 * 1024**2, description="Largest ro-crate-metadata.json.")
     json_max_depth: int = Field(
-        256, ge=1, le=900, description="Deepest nesting of arrays/objects in accepted JSON."
+        256, ge=2, le=384, description="Deepest nesting of arrays/objects in accepted JSON."
     )
     json_max_number_length: int = Field(
         100, ge=20, le=4000, description="Most characters of one number in accepted JSON."

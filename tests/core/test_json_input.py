@@ -116,3 +116,30 @@ def test_every_strict_json_document_round_trips_unchanged(value: Any) -> None:
     text = json.dumps(value, allow_nan=False)
     if all(len(t) <= 100 for t in text.replace("[", " ").replace("]", " ").split()):
         assert load_json(text) == json.loads(text)
+
+
+def test_the_deepest_document_the_settings_allow_survives_everything_that_walks_it() -> None:
+    """JSON_MAX_DEPTH's upper bound is safe for the recursive code that reads stored crates."""
+    import copy
+    import itertools
+
+    from fairdepot.config import Settings
+    from fairdepot.core.crates.plan import plan_crate
+    from fairdepot.core.metadata.croissant import crate_to_croissant
+    from fairdepot.core.metadata.rdf import serialize
+
+    deepest = Settings.model_fields["json_max_depth"].metadata[-1].le
+    nested = "[" * (deepest - 3) + "]" * (deepest - 3)  # document, @graph and entity add three
+    text = (
+        '{"@context": "https://w3id.org/ro/crate/1.1/context", "@graph": ['
+        '{"@id": "ro-crate-metadata.json", "@type": "CreativeWork", "about": {"@id": "./"}},'
+        '{"@id": "./", "@type": "Dataset", "name": "n", "deep": ' + nested + "}]}"
+    )
+    crate = parse_metadata(text.encode(), JsonLimits(max_depth=deepest))
+    counter = itertools.count()
+    plan = plan_crate(crate, set(), lambda: f"ark:99999/fd1x{next(counter)}")
+    document = {"@context": crate.context, "@graph": [plan.descriptor, plan.root.metadata]}
+    json.dumps(copy.deepcopy(document))
+    crate_to_croissant(document)
+    for media_type in ("text/turtle", "application/rdf+xml", "application/n-triples"):
+        serialize({**plan.root.metadata, "@context": crate.context}, media_type)

@@ -138,7 +138,7 @@ def test_a_crate_with_a_5000_digit_number_fails_with_a_located_problem(api, tmp_
 
 
 def test_a_crate_nested_up_to_the_limit_is_ingested_and_reads_back(api, tmp_path) -> None:
-    nested = "[" * 250 + "]" * 250  # the root object and the graph list add two levels
+    nested = "[" * 250 + "]" * 250  # the document, @graph and the root entity add three
     text = json.dumps(crate_metadata()).replace('"hasPart"', f'"deep": {nested}, "hasPart"')
     job = api.ingest(crate_zip(tmp_path / "deep-ok.zip", text))
     assert job["status"] == "COMPLETE", job
