@@ -42,13 +42,37 @@ ROOT_FIELDS = [
 ]  # fmt: skip
 
 
-def _crate(root: dict[str, Any], web_file: dict[str, Any]) -> dict[str, Any]:
+SCHEMA_FIELDS = ["name", "description", "properties", "required", "@type"]
+_PROPERTY_DETAILS = st.dictionaries(
+    st.sampled_from(["type", "items", "separator", "description", "properties"]),
+    JSON_VALUES,
+    max_size=4,
+)
+SCHEMA_PROPERTIES = st.dictionaries(
+    st.text(max_size=6), _PROPERTY_DETAILS | JSON_VALUES, max_size=4
+)
+
+
+def _crate(
+    root: dict[str, Any], web_file: dict[str, Any], schema: dict[str, Any] | None = None
+) -> dict[str, Any]:
     base_root = {"@id": "ark:99999/fd1root", "@type": "Dataset", "name": "Root"}
-    base_file = {"@id": "https://data.example.org/t.csv", "@type": "File", "name": "T"}
+    base_file = {
+        "@id": "https://data.example.org/t.csv",
+        "@type": "File",
+        "name": "T",
+        "schema": {"@id": "#schema"},
+    }
+    base_schema = {"@id": "#schema", "@type": "Schema", "properties": {"a": {"type": "integer"}}}
     descriptor = {"@id": "ro-crate-metadata.json", "about": {"@id": "ark:99999/fd1root"}}
     return {
         "@context": {"@vocab": "https://schema.org/"},
-        "@graph": [descriptor, {**base_root, **root}, {**base_file, **web_file}],
+        "@graph": [
+            descriptor,
+            {**base_root, **root},
+            {**base_file, **web_file},
+            {**base_schema, **(schema or {})},
+        ],
     }
 
 
@@ -56,13 +80,25 @@ def _crate(root: dict[str, Any], web_file: dict[str, Any]) -> dict[str, Any]:
 @given(
     root=st.dictionaries(st.sampled_from(ROOT_FIELDS), JSON_VALUES, max_size=5),
     web_file=st.dictionaries(st.sampled_from(FILE_FIELDS), JSON_VALUES, max_size=5),
+    schema=st.fixed_dictionaries(
+        {}, optional={"properties": SCHEMA_PROPERTIES, "required": JSON_VALUES, "name": JSON_VALUES}
+    ),
 )
-def test_any_property_values_give_strict_json_croissant(root: dict, web_file: dict) -> None:
+def test_any_property_values_give_strict_json_croissant(
+    root: dict, web_file: dict, schema: dict
+) -> None:
     try:
-        doc = crate_to_croissant(_crate(root, web_file))
+        doc = crate_to_croissant(_crate(root, web_file, schema))
     except InvalidInput:
         return
     json.dumps(doc, allow_nan=False)
     for described in doc["distribution"]:
         size = described.get("contentSize")
         assert size is None or (isinstance(size, str) and len(size) < 40), size
+
+
+def test_a_schema_with_odd_required_names_still_gives_its_record_set() -> None:
+    schema = {"required": [10**5000, {"a": 1}, "a"], "properties": {"a": {"type": "integer"}}}
+    doc = crate_to_croissant(_crate({}, {}, schema))
+    (record_set,) = doc["recordSet"]
+    assert record_set["key"] == [{"@id": f"{record_set['@id']}/a"}], record_set
