@@ -26,6 +26,7 @@ _PERCENT_RE = re.compile(r"%([0-9a-fA-F]{2})")
 # Look-alike hyphens people paste from word processors (U+2010..U+2015) are ignored too.
 _HYPHENS = str.maketrans("", "", "-\u2010\u2011\u2012\u2013\u2014\u2015")
 _BLADE_LENGTH = 10
+MAX_LENGTH = 512
 
 
 class InvalidArk(ValueError):
@@ -76,6 +77,8 @@ def parse(text: str) -> Ark:
         raise InvalidArk(f"{text!r} is not an ARK: the name has characters outside the ARK set")
     if not name.translate(_HYPHENS):
         raise InvalidArk(f"{text!r} is not an ARK: the name is only hyphens")
+    if len(f"ark:{naan}/{name}") > MAX_LENGTH:  # the catalogue stores ARKs in that many characters
+        raise InvalidArk(f"an ARK longer than {MAX_LENGTH} characters cannot be kept")
     return Ark(naan=naan, name=name)
 
 

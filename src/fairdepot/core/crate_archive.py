@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
 METADATA_NAMES = ("ro-crate-metadata.json", "ro-crate-metadata.jsonld")  # preferred first
+MAX_NAME_LENGTH = 2048
 
 _EOCD = struct.Struct("<4s4H2LH")
 _ZIP64_LOCATOR = struct.Struct("<4sLQL")
@@ -164,6 +165,8 @@ def _split_name(raw: bytes, flags: int) -> tuple[str, tuple[str, ...], bool]:
             shown = raw.decode("utf-8", "replace")
             raise _fail("name is flagged UTF-8 but is not UTF-8", shown) from None
         name = raw.decode("cp437")  # the zip default when the UTF-8 flag is off
+    if len(name) > MAX_NAME_LENGTH:  # the catalogue keeps paths in that many characters
+        raise _fail(f"name longer than {MAX_NAME_LENGTH} characters", name[:80] + "…")
     if any(unicodedata.category(ch) == "Cc" for ch in name):
         shown = name.encode("unicode_escape").decode("ascii")
         raise _fail("name contains a NUL or control character", shown)

@@ -328,3 +328,46 @@ def test_bad_input_leaves_no_traceback_in_the_server_log(api, server, tmp_path) 
     _problem(_post_json(api, "/software", deep))
     _problem(_post_json(api, "/rocrate/metadata", big))
     assert _tracebacks(server) == before
+
+
+def test_a_member_path_longer_than_the_catalogue_keeps_is_refused_at_upload(api, tmp_path) -> None:
+    name = "data/" + "/".join(["d" * 200] * 11) + ".csv"
+    metadata = crate_metadata({"@id": name, "@type": "File", "name": "Long"})
+    body = _problem(api.upload(crate_zip(tmp_path / "long-path.zip", metadata, {name: b"1"})))
+    assert "longer than 2048 characters" in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    "entity",
+    [
+        {
+            "@id": "#p",
+            "@type": "Person",
+            "name": "P",
+            "sameAs": {"@id": "https://x.org/" + "x" * 2100},
+        },
+        {"@id": "#q", "@type": "Person", "name": "Q", "p" * 200: {"@id": "#p"}},
+        {"@id": "ark:59852/" + "a" * 600, "@type": "Dataset", "name": "Overlong ARK"},
+        {"@id": "#t", "@type": "T" * 100, "name": "Long type"},
+    ],
+    ids=["long-reference", "long-property", "long-ark", "long-type"],
+)
+def test_values_longer_than_database_columns_never_fail_a_job_internally(
+    api, tmp_path, entity
+) -> None:
+    job = api.ingest(crate_zip(tmp_path / "long.zip", crate_metadata(entity)))
+    assert job["status"] == "COMPLETE", job
+    assert not [i for i in job["identifiers"] if len(i) > 512]
+    for identifier in job["identifiers"]:
+        assert api.http.get(f"/{identifier}").status_code == 200
+
+
+def test_an_entity_with_an_overlong_ark_or_type_is_registered_not_a_500(api) -> None:
+    body = {
+        **_software(),
+        "@id": "ark:59852/" + "b" * 600,
+        "q" * 200: {"@id": "https://x.org/" + "y" * 2100},
+    }
+    created = api.http.post("/software", json=body, headers=api.auth("alice"))
+    assert created.status_code == 201, created.text
+    assert len(created.json()["@id"]) < 100
