@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     zip_max_member_bytes: int = Field(20 * GIB, description="Largest uncompressed member.")
     zip_max_ratio: float = Field(200.0, description="Largest uncompressed/compressed ratio.")
     zip_max_metadata_bytes: int = Field(64 * 1024**2, description="Largest ro-crate-metadata.json.")
+    json_max_depth: int = Field(
+        256, ge=2, le=384, description="Deepest nesting of arrays/objects in accepted JSON."
+    )
+    json_max_number_length: int = Field(
+        100, ge=20, le=4000, description="Most characters of one number in accepted JSON."
+    )
 
     worker_poll_seconds: float = Field(1.0, description="How often an idle worker looks for jobs.")
     job_lease_seconds: int = Field(60, description="A claimed job returns to the queue after this.")

@@ -605,3 +605,48 @@ def test_input_crate_is_left_unchanged(cli_crate: JsonObject) -> None:
     doc["@context"]["cr"] = "changed"
     assert cli_crate == before
     assert crate_to_croissant(cli_crate)["@context"]["cr"] == "http://mlcommons.org/croissant/"
+
+
+ODD_SIZES = [
+    "²",
+    "٣",
+    10**5000,
+    "9" * 5000,
+    -5,
+    "-5",
+    [],
+    [{"x": 1}],
+    {"a": 1},
+    1.5,
+    True,
+    " ",
+    "big",
+]
+
+
+@pytest.mark.parametrize("size", ODD_SIZES, ids=lambda v: type(v).__name__)
+def test_an_odd_content_size_of_a_web_file_is_omitted_and_the_rest_validates(
+    size: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    web_file = {
+        "@id": "https://data.example.org/table.csv",
+        "@type": "File",
+        "name": "Table",
+        "sha256": "0" * 64,
+        "contentSize": size,
+    }
+    doc = crate_to_croissant(_crate(web_file))
+    json.dumps(doc, allow_nan=False)
+    (described,) = doc["distribution"]
+    assert "contentSize" not in described, described
+    assert described["contentUrl"] == web_file["@id"]
+    assert _validate(doc, caplog).errors == set()
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [(1024.0, "1024 B"), ("12", "12 B"), ("3 MB", "3 MB"), ("1.5 GiB", "1.5 GiB"), ([7], "7 B")],
+)
+def test_a_readable_content_size_is_normalised(size: Any, expected: str) -> None:
+    doc = crate_to_croissant(_crate(_file("a.csv", contentSize=size)))
+    assert doc["distribution"][0]["contentSize"] == expected

@@ -16,6 +16,7 @@ import zipfile
 import httpx
 import pytest
 
+from fairdepot.services.ingest import member_blob_key
 from tests.conftest import Api
 from tests.support.blobs import blob_keys
 from tests.support.deployments import backend_name
@@ -78,7 +79,7 @@ def test_a_killed_ingest_is_finished_exactly_once_after_restart(tmp_path) -> Non
                 break
             time.sleep(0.3)
         assert sorted(k for k in keys if k.startswith("crates/")) == sorted(
-            f"crates/{guid}/2/data/part-{i:04d}.bin" for i in range(400)
+            member_blob_key(f"crates/{guid}/2/", f"data/part-{i:04d}.bin") for i in range(400)
         )
         assert f"uploads/{guid}.zip" in keys
         sample = next(i for i in job["identifiers"] if i != job["rocrateIdentifier"])

@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
+from fairdepot.api.json_body import StrictJsonRequest
 from fairdepot.core.errors import (
     AuthenticationRequired,
     CatalogueError,
@@ -106,13 +107,15 @@ def validation_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 def face_route(mapper: ErrorMapper) -> type[APIRoute]:
-    """A route class whose handlers turn exceptions into this face's error responses."""
+    """A route class whose handlers parse JSON strictly and turn exceptions into this face's
+    error responses."""
 
     class FaceRoute(APIRoute):
         def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
             handler = super().get_route_handler()
 
             async def guarded(request: Request) -> Response:
+                request = StrictJsonRequest(request.scope, request.receive)
                 try:
                     try:
                         return await handler(request)
@@ -128,7 +131,10 @@ def face_route(mapper: ErrorMapper) -> type[APIRoute]:
                 except DependencyUnavailable as exc:
                     log.warning("%s %s: %s", request.method, request.url.path, exc)
                     return mapper(request, exc)
-                except (CatalogueError, RequestValidationError, HTTPException) as exc:
+                except HTTPException as exc:  # FastAPI wraps what body parsing raised: unwrap ours
+                    cause = exc.__cause__
+                    return mapper(request, cause if isinstance(cause, CatalogueError) else exc)
+                except (CatalogueError, RequestValidationError) as exc:
                     return mapper(request, exc)
                 except Exception as exc:
                     log.exception("unexpected error on %s %s", request.method, request.url.path)

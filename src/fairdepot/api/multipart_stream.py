@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from fairdepot.core.errors import InvalidInput, Problem, TooLarge, UnsupportedMediaType
+from fairdepot.core.filenames import safe_basename
 from fairdepot.storage.blobs.interface import BlobInfo, BlobStore, BlobWriter
 
 _MAX_TEXT_FIELD = 16 * 1024 * 1024
@@ -70,7 +71,12 @@ class _PartCollector:
         if name == self.file_field and self.writer is None:
             self._is_target = True
             raw_filename = options.get(b"filename")
-            self.result.filename = raw_filename.decode("utf-8", "replace") if raw_filename else None
+            # only a safe base name is kept: it is stored, shown and sent back in downloads
+            self.result.filename = (
+                safe_basename(raw_filename.decode("utf-8", "replace"), "upload")
+                if raw_filename
+                else None
+            )
             self.writer = self.writer_factory()
 
     def on_part_data(self, data: bytes, start: int, end: int) -> None:

@@ -31,6 +31,7 @@ _NAAN_RULE = (
     "e.g. 99999 in ark:99999/fd1x"
 )
 _NAME_CHARACTERS = "letters, digits and = ~ * + @ _ $ % . / -"
+MAX_LENGTH = 512
 
 
 class InvalidArk(ValueError):
@@ -87,6 +88,8 @@ def parse(text: str) -> Ark:
         )
     if not name.translate(_HYPHENS):
         raise InvalidArk(f"{text!r} is not an ARK: the name is only hyphens, which ARKs ignore")
+    if len(f"ark:{naan}/{name}") > MAX_LENGTH:  # the catalogue stores ARKs in that many characters
+        raise InvalidArk(f"an ARK longer than {MAX_LENGTH} characters cannot be kept")
     return Ark(naan=naan, name=name)
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
 METADATA_NAMES = ("ro-crate-metadata.json", "ro-crate-metadata.jsonld")  # preferred first
+MAX_NAME_LENGTH = 2048
 
 _EOCD = struct.Struct("<4s4H2LH")
 _ZIP64_LOCATOR = struct.Struct("<4sLQL")
@@ -33,6 +34,7 @@ _LOCAL = struct.Struct("<4s2B4HL2L2H")
 _SIG_EOCD, _SIG_LOCATOR, _SIG_ZIP64 = b"PK\x05\x06", b"PK\x06\x07", b"PK\x06\x06"
 _SIG_CENTRAL, _SIG_LOCAL = b"PK\x01\x02", b"PK\x03\x04"
 _U32 = 0xFFFFFFFF
+_MAX_OFFSET = 2**62  # far beyond any upload; 64-bit fields can claim up to 2**64 - 1
 _CD_BYTES_PER_ENTRY = 4096  # far above real names + extras; bounds the directory held in memory
 _CHUNK = 64 * 1024
 _STORED, _DEFLATED = 0, 8
@@ -84,6 +86,8 @@ def _fail(message: str, location: str = "zip", *, too_large: bool = False) -> In
 
 def _read_at(fp: BinaryIO, offset: int, count: int) -> bytes:
     """Up to `count` bytes at `offset`, looping because range readers may return short reads."""
+    if not 0 <= offset <= _MAX_OFFSET:  # seek() raises on offsets no file can have
+        return b""
     fp.seek(offset)
     chunks: list[bytes] = []
     while count > 0 and (chunk := fp.read(count)):
@@ -112,7 +116,10 @@ def _find_central_directory(fp: BinaryIO, limits: ArchiveLimits) -> tuple[int, i
     end_of_cd = tail_start + pos
     locator = _read_at(fp, max(0, end_of_cd - _ZIP64_LOCATOR.size), _ZIP64_LOCATOR.size)
     if locator[:4] == _SIG_LOCATOR and end_of_cd >= _ZIP64_LOCATOR.size:
-        end_of_cd = _ZIP64_LOCATOR.unpack(locator)[2]
+        zip64_at = _ZIP64_LOCATOR.unpack(locator)[2]
+        if zip64_at + _ZIP64_EOCD.size > end_of_cd - _ZIP64_LOCATOR.size:
+            raise _fail("zip64 end record is not before its locator: archive corrupt")
+        end_of_cd = zip64_at
         record64 = _read_at(fp, end_of_cd, _ZIP64_EOCD.size)
         if len(record64) < _ZIP64_EOCD.size or record64[:4] != _SIG_ZIP64:
             raise _fail("zip64 end record is missing: archive truncated or corrupt")
@@ -135,9 +142,11 @@ def _zip64_values(extra: bytes, *values: int) -> tuple[int, int, int]:
     pos = 0
     while wanted and pos + 4 <= len(extra):
         kind, length = struct.unpack_from("<2H", extra, pos)
+        if pos + 4 + length > len(extra):
+            raise _fail("an extra field runs past the end of its record (zip64 extra field?)")
         if kind == 0x0001:
             if length < 8 * len(wanted):
-                raise _fail("zip64 extra field is too short")
+                raise _fail("zip64 extra field is too short for the sizes it must carry")
             for n, i in enumerate(wanted):
                 found[i] = struct.unpack_from("<Q", extra, pos + 4 + 8 * n)[0]
             wanted = []
@@ -156,6 +165,8 @@ def _split_name(raw: bytes, flags: int) -> tuple[str, tuple[str, ...], bool]:
             shown = raw.decode("utf-8", "replace")
             raise _fail("name is flagged UTF-8 but is not UTF-8", shown) from None
         name = raw.decode("cp437")  # the zip default when the UTF-8 flag is off
+    if len(name) > MAX_NAME_LENGTH:  # the catalogue keeps paths in that many characters
+        raise _fail(f"name longer than {MAX_NAME_LENGTH} characters", name[:80] + "…")
     if any(unicodedata.category(ch) == "Cc" for ch in name):
         shown = name.encode("unicode_escape").decode("ascii")
         raise _fail("name contains a NUL or control character", shown)

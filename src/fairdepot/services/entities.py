@@ -8,6 +8,7 @@ from fairdepot.core import ark as arks
 from fairdepot.core.crates.graph import type_list
 from fairdepot.core.crates.plan import record_kind
 from fairdepot.core.errors import Conflict, InvalidInput, Problem
+from fairdepot.core.json_input import check_json
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.records import (
     Face,
@@ -26,7 +27,7 @@ from fairdepot.services.crate_records import (
     record_file,
 )
 from fairdepot.services.ingest import minter
-from fairdepot.services.runtime import Runtime
+from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.storage.db.models import UserRow
 
 
@@ -44,6 +45,7 @@ def register_entity(
     """Create one record; a valid ARK in `@id` is kept if free, anything else gets a new ARK."""
     if not isinstance(metadata, dict):
         raise InvalidInput("the metadata must be a JSON object")
+    check_json(metadata, json_limits(runtime.settings))
     check_metadata(metadata)
     types = type_list(metadata)
     if not types:

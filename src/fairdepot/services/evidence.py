@@ -22,6 +22,7 @@ from fairdepot.core.errors import (
     NotFound,
     PreconditionFailed,
 )
+from fairdepot.core.json_input import check_json
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import ANONYMOUS, Action, Actor, allows
 from fairdepot.core.records import Face, PublicationStatus, Record, RecordState, summarise
@@ -31,7 +32,7 @@ from fairdepot.services.crate_records import fairscape_access, first_group
 from fairdepot.services.ingest import minter
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.records import find_row, load, parse_ark_display
-from fairdepot.services.runtime import Runtime
+from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import JobRow, RecordRow, RelationRow, UserRow
 from fairdepot.storage.db.records import RecordStore
@@ -209,6 +210,7 @@ def register_graph(runtime: Runtime, user: UserRow, body: Any) -> Record:
     """POST /evidencegraph: store a client-made evidence graph under its ARK (or a new one)."""
     if not isinstance(body, dict) or not isinstance(body.get("name"), str):
         raise InvalidInput("the body needs at least a name (and usually @id and @graph)")
+    check_json(body, json_limits(runtime.settings))
     given = body.get("@id")
     kept = isinstance(given, str) and "ark:" in given.lower()
     graph_ark = parse_ark_display(given) if kept else minter(runtime)()

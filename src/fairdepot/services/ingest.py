@@ -2,7 +2,7 @@
 
 Order of side effects, so that a crash at any point leaves no orphan and no dangling reference:
 1. the API streams the zip to `uploads/<job>.zip`, then commits the PENDING job row;
-2. a worker streams each member to `crates/<job>/<attempt>/<path>` (keys unique per attempt, so
+2. a worker streams each member to `crates/<job>/<attempt>/<hash of path>` (unique per attempt, so
    a slow worker whose lease was taken over can never clobber or delete the winner's blobs);
 3. one transaction writes every record and marks the job COMPLETE — or nothing is written;
 4. blobs no record references any more (a failed attempt's, a failed job's) are deleted only
@@ -11,6 +11,7 @@ Order of side effects, so that a crash at any point leaves no orphan and no dang
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Callable
 
@@ -31,7 +32,7 @@ from fairdepot.core.records import Record, RecordState
 from fairdepot.services.accounts import actor_for
 from fairdepot.services.crate_records import StoredFile, build_crate_records, first_group
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
-from fairdepot.services.runtime import Runtime
+from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import JobRow, RecordRow, UserRow
 from fairdepot.storage.db.records import RecordStore, to_record, tombstone
@@ -46,6 +47,15 @@ def upload_key(job_id: str) -> str:
 
 def attempt_prefix(job_id: str, attempt: int) -> str:
     return f"crates/{job_id}/{attempt}/"
+
+
+def member_blob_key(prefix: str, path: str) -> str:
+    """Where a crate member's bytes go: named by a hash of its path, which the record keeps.
+
+    The user's path cannot be the key: a 300-byte component is longer than a file system
+    allows (and S3 keys stop at 1,024 bytes), and odd names are no business of the store.
+    """
+    return prefix + hashlib.sha256(path.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def archive_limits(runtime: Runtime) -> ArchiveLimits:
@@ -140,7 +150,7 @@ def _ingest(
         CrateArchive.open(stream, archive_limits(runtime)) as archive,
     ):
         lease.stage("validating metadata")
-        crate = parse_metadata(archive.read_metadata())
+        crate = parse_metadata(archive.read_metadata(), json_limits(runtime.settings))
         validate_crate(crate)
         plan = plan_crate(crate, set(archive.members), minter(runtime))
         check_identifiers(runtime, plan, actor)
@@ -199,7 +209,7 @@ def _store_files(
 ) -> dict[str, StoredFile]:
     stored: dict[str, StoredFile] = {}
     for path in sorted(archive.members):
-        key = prefix + path
+        key = member_blob_key(prefix, path)
         writer = runtime.blobs.open_write(key)
         try:
             with archive.open_member(path) as member:

@@ -8,14 +8,16 @@ from fairdepot.core.crates.graph import parse_document
 from fairdepot.core.crates.plan import plan_crate
 from fairdepot.core.crates.validation import validate_crate
 from fairdepot.core.errors import InvalidInput, Problem
+from fairdepot.core.json_input import check_json
 from fairdepot.services.accounts import actor_for
 from fairdepot.services.crate_records import build_crate_records, first_group
 from fairdepot.services.ingest import check_identifiers, minter, write_crate
-from fairdepot.services.runtime import Runtime
+from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.storage.db.models import UserRow
 
 
 def register(runtime: Runtime, owner: UserRow, document: Any) -> tuple[str, list[str]]:
+    check_json(document, json_limits(runtime.settings))
     crate = parse_document(document)
     local = [
         Problem(

@@ -21,6 +21,7 @@ from fairdepot.core.errors import (
     PreconditionFailed,
     Tombstone,
 )
+from fairdepot.core.json_input import check_json
 from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.records import (
     Access,
@@ -31,7 +32,7 @@ from fairdepot.core.records import (
     summarise,
 )
 from fairdepot.core.relations import MEMBERSHIP, extract_relations
-from fairdepot.services.runtime import Runtime
+from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.storage.db.models import RecordRow, isoformat_z
 from fairdepot.storage.db.records import (
     RecordStore,
@@ -136,6 +137,7 @@ def replace_metadata(
     """
     if not isinstance(metadata, dict) or not metadata:
         raise InvalidInput("the body must be a JSON object with the new metadata")
+    check_json(metadata, json_limits(runtime.settings))
     check_metadata(metadata)
     with runtime.writing() as store:
         row = find_row(store, actor, ark_text, Action.UPDATE)

@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from fairdepot.config import Settings
 from fairdepot.core.errors import Conflict, DependencyUnavailable, PreconditionFailed
+from fairdepot.core.json_input import JsonLimits
 from fairdepot.services.login_throttle import LoginThrottle
 from fairdepot.storage.blobs.interface import BlobStore
 from fairdepot.storage.db.engine import create_engine, session_factories
@@ -124,6 +125,11 @@ class Runtime:
         self.login_throttle.counters.close()
         self.blobs.close()
         self.engine.dispose()
+
+
+def json_limits(settings: Settings) -> JsonLimits:
+    """What JSON every face and the crate reader accept (core.json_input), from the settings."""
+    return JsonLimits(settings.json_max_depth, settings.json_max_number_length)
 
 
 def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import httpx
 
+from fairdepot.services.ingest import member_blob_key
 from tests.support.blobs import blob_keys, delete_blob
 from tests.support.zips import ROOT, crate_metadata, crate_zip
 
@@ -28,7 +29,8 @@ def test_a_record_whose_blob_is_missing_answers_a_json_error_naming_record_and_f
     assert job["status"] == "COMPLETE", job
     graph = api.http.get(f"/rocrate/{job['rocrateIdentifier']}").json()["@graph"]
     lost_ark = next(e["@id"] for e in graph if e.get("name") == "lost")
-    lost_key = next(k for k in blob_keys(server) if job["guid"] in k and k.endswith("lost.bin"))
+    lost_name = member_blob_key("", "data/lost.bin")  # keys are hashes of the member's path
+    lost_key = next(k for k in blob_keys(server) if job["guid"] in k and k.endswith(lost_name))
     zip_key = f"uploads/{job['guid']}.zip"
     logs_before = _server_logs(server)
     delete_blob(server, lost_key)

@@ -12,10 +12,10 @@ import itertools
 import logging
 import mimetypes
 from collections.abc import Iterator
-from urllib.parse import quote
 
 from fastapi.responses import StreamingResponse
 
+from fairdepot.api.content_disposition import content_disposition
 from fairdepot.core.errors import InvalidInput, NotFound, Problem, StoredBytesMissing
 from fairdepot.core.records import Record, RecordFile
 from fairdepot.services.runtime import Runtime
@@ -89,11 +89,8 @@ def _stream(
     sha256: str | None,
     inline: bool,
 ) -> StreamingResponse:
-    disposition = "inline" if inline else "attachment"
-    ascii_name = filename.encode("ascii", "replace").decode().replace('"', "")
     headers = {
-        "Content-Disposition": f'{disposition}; filename="{ascii_name}"; '
-        f"filename*=UTF-8''{quote(filename)}",
+        "Content-Disposition": content_disposition(filename, inline=inline),
         "Content-Length": str(size),
     }
     if sha256:

@@ -3,7 +3,6 @@ and download their bytes."""
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Annotated, Any
 
@@ -24,9 +23,11 @@ from fairdepot.core.errors import (
     InvalidInput,
     Problem,
 )
+from fairdepot.core.json_input import load_json
 from fairdepot.core.records import PublicationStatus
 from fairdepot.services import entities, records
 from fairdepot.services.crate_records import StoredFile
+from fairdepot.services.runtime import Runtime, json_limits
 
 router = APIRouter(route_class=FairscapeRoute, tags=["entities"])
 KINDS = {
@@ -70,7 +71,7 @@ async def create_dataset(request: Request, runtime: RuntimeDep, user: RequiredUs
         await run_in_threadpool(runtime.discard_blob, prefix + "content")
         raise
     try:  # until the record exists, the streamed file is ours to remove
-        metadata = _dataset_metadata(upload.fields.get("datasetMetadata"))
+        metadata = _dataset_metadata(upload.fields.get("datasetMetadata"), runtime)
         stored = None
         if upload.file:
             stored = StoredFile(
@@ -90,21 +91,13 @@ async def create_dataset(request: Request, runtime: RuntimeDep, user: RequiredUs
     return JSONResponse(resolver_wrapper(record, actor_of(runtime, user)), status_code=201)
 
 
-def _dataset_metadata(raw: str | None) -> Any:
+def _dataset_metadata(raw: str | None, runtime: Runtime) -> Any:
     if not isinstance(raw, str):
         raise InvalidInput(
             "the multipart field 'datasetMetadata' is missing",
             problems=[Problem("JSON text expected", "datasetMetadata")],
         )
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(
-            f"invalid JSON: {exc.msg}",
-            problems=[
-                Problem(f"line {exc.lineno} column {exc.colno}: {exc.msg}", "datasetMetadata")
-            ],
-        ) from exc
+    return load_json(raw, json_limits(runtime.settings), source="datasetMetadata")
 
 
 def _json_entity_route(kind: str) -> Any:

@@ -20,6 +20,7 @@ from fairdepot.api.errors import problem_response
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.api.fairscape.paths import ark_route, ark_text
 from fairdepot.api.fairscape.views import metadata_document, resolver_wrapper
+from fairdepot.core.erc import erc_kernel
 from fairdepot.core.errors import InvalidInput
 from fairdepot.core.metadata.rdf import NotRepresentable, serialize
 from fairdepot.core.negotiation import choose
@@ -52,7 +53,7 @@ async def negotiated(
         return JSONResponse(wrapper, headers=headers)
     document = metadata_document(record)
     if chosen == JSONLD:
-        return Response(json.dumps(document), media_type=JSONLD, headers=headers)
+        return Response(json.dumps(document, allow_nan=False), media_type=JSONLD, headers=headers)
     try:
         body = await run_in_threadpool(serialize, document, chosen)
     except NotRepresentable as exc:  # e.g. a predicate RDF/XML cannot spell: offer the others
@@ -67,39 +68,6 @@ async def negotiated(
     return Response(body, media_type=chosen, headers=headers)
 
 
-def info_record(record: Record, base_url: str) -> str:
-    """ERC kernel (who/what/when/where) plus the persistence commitment, as ANVL text."""
-    meta = record.metadata
-    author = meta.get("author") or record.owner_username or "(:unav)"
-    if isinstance(author, list):
-        author = "; ".join(a.get("name", str(a)) if isinstance(a, dict) else str(a) for a in author)
-    elif isinstance(author, dict):
-        author = author.get("name") or author.get("@id") or "(:unav)"
-    when = (
-        meta.get("datePublished")
-        or meta.get("dateCreated")
-        or (record.created_at.date().isoformat() if record.created_at else "(:unav)")
-    )
-    lines = [
-        "erc:",
-        f"who: {author}",
-        f"what: {record.name or '(:unav)'}",
-        f"when: {when}",
-        f"where: {base_url}/api/{record.ark}",
-        "erc-support:",
-        "who: fairdepot",
-        "what: Permanent: Stable Content; the identifier is never reassigned and a deleted "
-        "object leaves a tombstone",
-        f"when: {record.created_at.isoformat() if record.created_at else ''}",
-        f"where: {base_url}/api/{record.ark}",
-    ]
-    return "\n".join(_anvl(line) for line in lines) + "\n"
-
-
-def _anvl(line: str) -> str:
-    return re.sub(r"\s+", " ", line)
-
-
 @ark_route(router, "", ["GET"], summary="Resolve any identifier")
 async def resolve(
     request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
@@ -108,7 +76,7 @@ async def resolve(
     record = await run_in_threadpool(records.resolve, runtime, actor, ark_text(naan, postfix))
     if "info" in request.query_params:
         return PlainTextResponse(
-            info_record(record, runtime.settings.base_url),
+            erc_kernel(record, runtime.settings.base_url),
             headers={"Link": f'<{record.ark}>; rel="describes"'},
         )
     return await negotiated(record, resolver_wrapper(record, actor), request.headers.get("accept"))

@@ -6,13 +6,13 @@ FAIRSCAPE crates (ARK ids minted by fairscape-cli, EVI types, inline context).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from fairdepot.core.crate_archive import METADATA_NAMES
 from fairdepot.core.errors import InvalidInput, Problem
+from fairdepot.core.json_input import DEFAULT_LIMITS, JsonLimits, load_json, path_locator
 
 METADATA_FILE = "ro-crate-metadata.json"
 # The descriptor entity is named after the metadata file (RO-Crate 1.1 and the legacy 1.0 name).
@@ -76,15 +76,13 @@ class CrateGraph:
         )
 
 
-def parse_metadata(raw: bytes) -> CrateGraph:
+# ro-crate-metadata.json: @graph[2] "./" author[0].name
+graph_location = path_locator(METADATA_FILE)
+
+
+def parse_metadata(raw: bytes, limits: JsonLimits = DEFAULT_LIMITS) -> CrateGraph:
     """Parse and structurally check the metadata file; errors say what and where."""
-    try:
-        document = json.loads(raw)
-    except UnicodeDecodeError as exc:
-        raise fail(f"not UTF-8 text: {exc.reason} at byte {exc.start}") from exc
-    except json.JSONDecodeError as exc:
-        raise fail(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
-    return parse_document(document)
+    return parse_document(load_json(raw, limits, source=METADATA_FILE, locate=graph_location))
 
 
 def parse_document(document: Any) -> CrateGraph:

@@ -21,6 +21,7 @@ from fairdepot.core.errors import InvalidInput, Problem
 
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _KIND_PRIORITY = ("ROCrate", "Dataset", "Software", "Computation", "Schema", "MLModel")
+MAX_KIND_LENGTH = 64  # the catalogue stores kinds in that many characters
 _DATA_TYPES = {"File", "Dataset", "MediaObject", "SoftwareSourceCode", "Software", "MLModel"}
 
 
@@ -50,11 +51,12 @@ class CratePlan:
 
 
 def record_kind(types: list[str]) -> str:
+    """The record's kind, from its types; a type name too long to be a kind is just a Thing."""
     shorts = [short_type(t) for t in types]
     for preferred in _KIND_PRIORITY:
         if preferred in shorts:
             return "Dataset" if preferred == "Dataset" and "ROCrate" not in shorts else preferred
-    return shorts[-1] if shorts else "Thing"
+    return shorts[-1] if shorts and len(shorts[-1]) <= MAX_KIND_LENGTH else "Thing"
 
 
 def is_global_iri(entity_id: str) -> bool:

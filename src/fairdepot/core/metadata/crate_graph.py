@@ -18,6 +18,7 @@ from fairdepot.core.crates.graph import DESCRIPTOR_IDS
 from fairdepot.core.errors import InvalidInput, Problem
 
 JsonObject = dict[str, Any]
+_MAX_TEXT_INT_BITS = 1024  # about 308 digits: longer integers are not metadata anyone reads
 
 _EVI_PREFIXES = ("https://w3id.org/EVI#", "http://w3id.org/EVI#", "EVI:", "evi:")
 _UNSAFE_ID_CHARS = re.compile(r"[^A-Za-z0-9_~-]")
@@ -45,6 +46,8 @@ def text(value: Any) -> str | None:
             item = item.get("@value")
         if isinstance(item, bool):
             continue
+        if isinstance(item, int) and abs(item).bit_length() > _MAX_TEXT_INT_BITS:
+            continue  # str() refuses integers over 4,300 digits; such a value says nothing
         if isinstance(item, int | float):
             return str(item)
         if isinstance(item, str) and item.strip():

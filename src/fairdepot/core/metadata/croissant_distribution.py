@@ -68,6 +68,10 @@ _FORMAT_MEDIA_TYPES: Final = {
 }
 _FALLBACK_MEDIA_TYPE: Final = "text/plain"
 _MIME = re.compile(r"^[a-z0-9][\w.+-]*/[\w.+-]+$")
+_MAX_SIZE_DIGITS: Final = 20  # beyond a zettabyte a size is not a size
+_SIZE = re.compile(
+    r"([0-9]{1,20}(?:\.[0-9]{1,6})?) ?((?:[KMGTPE]i?)?B|bytes?)?", re.ASCII | re.IGNORECASE
+)
 
 
 def file_objects(graph: CrateGraph) -> dict[str, JsonObject]:
@@ -108,11 +112,16 @@ def file_object(entity: JsonObject, local_id: str) -> JsonObject:
 
 
 def content_url(entity: JsonObject) -> str | None:
-    """`contentUrl`; for a web-based data entity (an http(s) `@id`) the `@id` is the download."""
+    """`contentUrl`; for a web-based data entity (an http(s) `@id`) the `@id` is the download,
+    and once we have given it an ARK, the `url` that keeps its web address."""
     first = as_list(entity.get("contentUrl"))
     found = text(first[:1]) or ref_id(first[0] if first else None)
-    identifier = ref_id(entity) or ""
-    return found or (identifier if identifier.startswith(("http://", "https://")) else None)
+    if found:
+        return found
+    for candidate in (ref_id(entity), text(entity.get("url"))):
+        if candidate and candidate.startswith(("http://", "https://")):
+            return candidate
+    return None
 
 
 def media_type(value: str) -> str | None:
@@ -160,12 +169,22 @@ def _file_name(entity: JsonObject) -> str | None:
 
 
 def _content_size(entity: JsonObject) -> str | None:
-    """`contentSize` as Croissant text; a bare byte count gets an explicit `B` unit."""
+    """`contentSize` as Croissant text (a bare byte count gets an explicit `B` unit).
+
+    Only a non-negative count, or a number with a unit (`3 MB`, `1.5 GiB`), can be read; any
+    other value (`"²"`, a negative or 5,000-digit number, an object) is omitted, not guessed.
+    """
     value: Any = entity.get("contentSize")
     if value is None:
         value = entity.get("size")
-    if isinstance(value, bool):
+    first = as_list(value)[:1]
+    item = first[0] if first else None
+    if isinstance(item, float) and item.is_integer():
+        item = int(item)
+    if isinstance(item, int) and not isinstance(item, bool):
+        return f"{item} B" if 0 <= item < 10**_MAX_SIZE_DIGITS else None
+    found = text(item) if isinstance(item, str | dict) else None
+    if found is None or not (match := _SIZE.fullmatch(found)):
         return None
-    if isinstance(value, int) or (isinstance(value, str) and value.strip().isdigit()):
-        return f"{int(value)} B"
-    return text(value)
+    number, unit = match.groups()
+    return f"{number} {unit or 'B'}"

@@ -121,7 +121,8 @@ def _record_set(schema: JsonObject, set_id: str, file_id: str) -> JsonObject | N
     if not fields:
         return None
     field_ids = {field["@id"] for field in fields}
-    keys = [f"{set_id}/{_slug(str(name))}" for name in as_list(schema.get("required"))]
+    required = [name for name in as_list(schema.get("required")) if isinstance(name, str)]
+    keys = [f"{set_id}/{_slug(name)}" for name in required]  # JSON Schema: names are text
     name = text(schema.get("name"))
     record_set: JsonObject = {
         "@id": set_id,

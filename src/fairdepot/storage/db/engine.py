@@ -7,6 +7,8 @@ answer 503 without knowing SQLAlchemy or psycopg.
 
 from __future__ import annotations
 
+import json
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -24,13 +26,21 @@ CONNECT_TIMEOUT = 10  # seconds, PostgreSQL
 TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "57P01", "57P02", "57P03", "53300", "55P03"})
 TRANSIENT_SQLSTATE_CLASSES = ("08",)
 
+# Nothing that is not strict JSON can be written: a NaN that slipped past intake fails the
+# flush, so its transaction rolls back, instead of committing a record no read can serialise.
+strict_json = partial(json.dumps, allow_nan=False)
+
 
 def create_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = sa.create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            json_serializer=strict_json,
+        )
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_immediate)
     else:
@@ -40,7 +50,12 @@ def create_engine(url: str) -> Engine:
         # (or /readyz) for the minutes TCP takes to give up (the URL's own value wins)
         connect = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
         engine = sa.create_engine(
-            url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args=connect
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=10,
+            connect_args=connect,
+            json_serializer=strict_json,
         )
     event.listen(engine, "handle_error", _translate_unavailable)
     return engine
