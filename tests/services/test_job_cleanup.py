@@ -107,7 +107,7 @@ def test_a_failure_after_files_were_stored_removes_the_jobs_blobs(
             "datePublished": "2025-01-01",
         },
     )
-    metadata["@graph"][0]["about"] = {"@id": KEPT_ARK}
+    metadata["@graph"][0] = {**metadata["@graph"][0], "about": {"@id": KEPT_ARK}}  # a copy
     path = crate_zip(tmp_path / "taken.zip", metadata, {"data/table.csv": b"a,b\n"})
     info = runtime.blobs.write(ingest.upload_key("job-taken"), [path.read_bytes()])
     ingest.submit_crate(runtime, bob, "job-taken", "taken.zip", info.size, info.sha256)
