@@ -215,3 +215,19 @@ def test_listing_own_crates_shows_the_group_and_an_admin_everything(runtime, peo
     assert listed("root", True) == [CRATE, OTHER]
     assert listed("bob", True) == [OTHER]
     assert listed("bob", False) == [CRATE, OTHER]  # both are public
+
+
+def test_a_resolved_member_knows_its_crate_owner_and_files(runtime, people, crate) -> None:
+    member = records.resolve(runtime, ANONYMOUS, MEMBER)
+    assert member.parent_ark == CRATE
+    assert (member.owner_username, member.owner_email) == ("alice", "alice@example.org")
+    assert records.resolve(runtime, ANONYMOUS, CRATE).parent_ark is None
+
+
+def test_a_tombstone_says_what_was_deleted_and_when(runtime, people, crate) -> None:
+    records.delete(runtime, people["alice"][1], MEMBER, force=True)
+    with pytest.raises(Gone) as gone:
+        records.resolve(runtime, ANONYMOUS, MEMBER)
+    stone = gone.value.tombstone
+    assert (stone.ark, stone.kind, stone.name) == (MEMBER, "Dataset", f"record {MEMBER[-6:]}")
+    assert stone.deleted_at.endswith("Z")
