@@ -17,7 +17,9 @@ from tests.support.server import ServerProcess
 pytest_plugins = ["tests.support.fixtures_s3"]
 
 
-DEPLOYMENT_INDEPENDENT = ("tests/core/", "tests/services/")
+# tests/services and tests/storage touch a database: they run in both passes (on PostgreSQL in
+# the scale-out one); only the pure domain tests run once.
+DEPLOYMENT_INDEPENDENT = ("tests/core/",)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

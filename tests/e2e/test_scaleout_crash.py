@@ -72,8 +72,23 @@ def test_sigkilled_workers_lose_nothing_and_duplicate_nothing(tmp_path, seaweedf
         assert {j["guid"] for j in jobs if j["attempts"] > 1} >= killed
 
         with engine.connect() as connection:
+            # what a double ingest would duplicate (ark_key is unique, so count what is not):
+            # crates per job, files per record, file rows per blob (a root and its entity)
+            crates_per_job = dict(
+                connection.execute(
+                    sa.text(
+                        "SELECT extra->>'jobId', count(*) FROM records "
+                        "WHERE parent_pk IS NULL AND state = 'active' GROUP BY 1"
+                    )
+                ).all()
+            )
             duplicates = connection.execute(
-                sa.text("SELECT count(*) - count(DISTINCT ark_key) FROM records")
+                sa.text(
+                    "SELECT (SELECT count(*) FROM (SELECT 1 FROM record_files "
+                    "GROUP BY record_pk, path HAVING count(*) > 1) AS f) + "
+                    "(SELECT count(*) FROM (SELECT 1 FROM record_files WHERE blob_key IS NOT "
+                    "NULL GROUP BY blob_key HAVING count(*) > 2) AS b)"
+                )
             ).scalar()
             per_crate = connection.execute(
                 sa.text(
@@ -90,7 +105,14 @@ def test_sigkilled_workers_lose_nothing_and_duplicate_nothing(tmp_path, seaweedf
                     )
                 )
             }
+        assert crates_per_job == dict.fromkeys(guids, 1)
         assert duplicates == 0
+        # the records of a job point at one attempt's blobs only, never at two attempts' copies
+        attempts_used = {
+            guid: {k.split("/")[2] for k in referenced if k.startswith(f"crates/{guid}/")}
+            for guid in guids
+        }
+        assert all(len(used) == 1 for used in attempts_used.values()), attempts_used
         assert per_crate == JOBS * FILES
 
         deadline = time.monotonic() + 60

@@ -16,13 +16,6 @@ from fairdepot.services import accounts
 from fairdepot.services.runtime import build_runtime
 
 
-@pytest.fixture
-def runtime(tmp_path):
-    runtime = build_runtime(Settings(data_dir=tmp_path / "data"))
-    yield runtime
-    runtime.close()
-
-
 def _accounts_file(tmp_path):
     path = tmp_path / "functionalAccounts.json"
     path.write_text(

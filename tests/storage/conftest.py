@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 
 from fairdepot.storage.db.engine import create_engine
-from tests.support.deployments import backend_name, create_database, drop_database
+from tests.support.databases import fresh_database_url
 
 
 @pytest.fixture
 def empty_engine(tmp_path) -> Iterator[sa.engine.Engine]:
     """An empty database of the backend under test."""
-    if backend_name() == "scaleout":
-        name = f"fairdepot_migrate_{uuid.uuid4().hex[:10]}"
-        engine = create_engine(create_database(name))
-        yield engine
-        engine.dispose()
-        drop_database(name)
-    else:
-        engine = create_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    with fresh_database_url(tmp_path, "migrate") as url:
+        engine = create_engine(url)
         yield engine
         engine.dispose()

@@ -197,10 +197,16 @@ def test_reader_never_mixes_old_and_new_bytes(store: BlobStore) -> None:
         assert stream.read(10) == old[:10]
         store.write("changing", chunked(new))
         try:
-            rest = stream.read()
-        except OSError:
-            return  # refusing is fine (S3: If-Match); a mix of versions is not
-        assert rest == old[10:]
+            rest: bytes | None = stream.read()
+        except OSError as refused:
+            rest, reason = None, str(refused)  # refusing is fine (S3: If-Match on its ETag) ...
+    if rest is None:
+        assert "changed while open" in reason
+        assert not isinstance(store, LocalBlobStore)  # a local file handle keeps its version
+    else:
+        assert rest == old[10:]  # ... a mix of versions is not
+    with store.open_read("changing") as again:  # and a new reader sees the new bytes whole
+        assert again.read() == new
 
 
 def test_iter_read_streams_in_bounded_chunks(store: BlobStore) -> None:

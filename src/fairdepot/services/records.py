@@ -271,14 +271,22 @@ def set_publication(
         return changed
 
 
+@dataclass(frozen=True)
+class SearchHit:
+    """A readable record a search found, with the index's rank of it (higher is better)."""
+
+    record: Record
+    score: float
+
+
 def search(
     runtime: Runtime, actor: Actor, text: str, limit: int, offset: int
-) -> tuple[list[Record], int]:
+) -> tuple[list[SearchHit], int]:
     with runtime.reading() as store:
         rows, total = store.search.search(
             store.session, text, readable(read_scope(actor)), limit, offset
         )
-        return [load(store, r, with_files=False) for r in rows], total
+        return [SearchHit(load(store, r, with_files=False), score) for r, score in rows], total
 
 
 def list_records(

@@ -47,7 +47,22 @@ def test_crate_document_lists_every_member_with_current_metadata(api, fresh_fair
     assert graph[0]["@id"] == "ro-crate-metadata.json"
     assert graph[0]["about"] == {"@id": crate}
     assert {e["@id"] for e in graph[1:]} >= set(job["identifiers"])
-    assert json.dumps(document)  # plain JSON
+    by_id = {e["@id"]: e for e in graph}
+    for identifier in job["identifiers"]:
+        assert (
+            by_id[identifier]["name"] == api.http.get(f"/{identifier}").json()["metadata"]["name"]
+        )
+    member = next(i for i in job["identifiers"] if "/software-" in i)
+    metadata = api.http.get(f"/{member}").json()["metadata"]
+    renamed = {**metadata, "name": "Renamed after upload"}
+    assert api.http.put(f"/{member}", json=renamed, headers=api.auth("alice")).status_code == 200
+    again = api.http.get(f"/rocrate/{crate}")
+    assert {e["@id"]: e for e in again.json()["@graph"]}[member]["name"] == "Renamed after upload"
+    json.loads(again.text, parse_constant=_refuse)  # strict JSON: no NaN or Infinity
+
+
+def _refuse(constant: str) -> None:
+    raise AssertionError(f"{constant} is not JSON")
 
 
 def test_crate_rdf_is_available_too(api, fresh_fairscape_zip) -> None:

@@ -6,6 +6,7 @@ import json
 import uuid
 
 from tests.support.blobs import blob_keys
+from tests.support.catalogue import insert_private_record
 
 
 def test_register_software_and_read_it_back_by_type(api) -> None:
@@ -100,7 +101,7 @@ def test_register_rejects_bad_bodies(api) -> None:
     assert api.http.post("/software", json={"@type": "Software", "name": "x"}).status_code == 401
 
 
-def test_search_finds_words_and_prefixes_and_respects_access(api) -> None:
+def test_search_finds_words_and_prefixes(api) -> None:
     word = f"zyx{uuid.uuid4().hex[:8]}"
     body = {
         "@type": "https://w3id.org/EVI#Software",
@@ -118,18 +119,53 @@ def test_search_finds_words_and_prefixes_and_respects_access(api) -> None:
     # punctuation and FTS syntax are never passed through as operators
     odd = api.http.get("/search/basic", params={"query": f'"{word}" OR NEAR(* -'})
     assert odd.status_code == 200
+    assert odd.json()["total_results"] == 0  # every word must match: "or", "near" do not
+
+
+def test_search_hides_private_records_from_those_who_may_not_read_them(api, server) -> None:
+    word = f"hid{uuid.uuid4().hex[:8]}"
+    private = f"ark:99999/fd1{word}"
+    insert_private_record(server, private, "alice", "lab-a", {"@type": "Dataset", "name": word})
+
+    def found(user: str | None) -> list[str]:
+        headers = api.auth(user) if user else {}
+        body = api.http.get("/search/basic", params={"query": word}, headers=headers).json()
+        assert body["total_results"] == len(body["results"])
+        return [r["@id"] for r in body["results"]]
+
+    assert found(None) == []
+    assert found("bob") == []
+    assert found("alice") == [private]  # owner
+    assert found("carol") == [private]  # owner's group
+    assert found("admin") == [private]
 
 
 def test_publish_accepts_both_documented_bodies(api) -> None:
     body = {"@type": "https://w3id.org/EVI#Software", "name": "to publish"}
     ark = api.http.post("/software", json=body, headers=api.auth("alice")).json()["@id"]
     auth = api.auth("alice")
+
+    def status() -> str:
+        return api.http.get(f"/{ark}").json()["publicationStatus"]
+
+    assert status() == "DRAFT"
     assert (
         api.http.put("/publish", json={"@id": ark, "published": True}, headers=auth).json()[
             "publicationStatus"
         ]
         == "PUBLISHED"
     )
+    assert status() == "PUBLISHED"
+    reference = {"@id": ark, "publicationStatus": "ARCHIVED"}
+    assert api.http.put("/publish", json=reference, headers=auth).status_code == 200
+    assert status() == "ARCHIVED"
+    assert (
+        api.http.put("/publish", json={"@id": ark, "published": False}, headers=auth).json()[
+            "publicationStatus"
+        ]
+        == "DRAFT"
+    )
+    assert status() == "DRAFT"
     assert (
         api.http.put(
             "/publish", json={"@id": ark, "publicationStatus": "nope"}, headers=auth
@@ -138,7 +174,8 @@ def test_publish_accepts_both_documented_bodies(api) -> None:
     )
     assert (
         api.http.put(
-            "/publish", json={"@id": ark, "publicationStatus": "DRAFT"}, headers=api.auth("bob")
+            "/publish", json={"@id": ark, "publicationStatus": "PUBLISHED"}, headers=api.auth("bob")
         ).status_code
         == 403
     )
+    assert status() == "DRAFT"  # neither the bad body nor bob changed it

@@ -109,7 +109,10 @@ def test_register_query_and_delete_a_graph(api) -> None:
         == 409
     )
     assert api.http.get(f"/evidencegraph/query/{ark}").status_code == 401
-    assert api.http.get(f"/evidencegraph/query/{ark}", headers=api.auth("bob")).status_code == 200
+    queried = api.http.get(f"/evidencegraph/query/{ark}", headers=api.auth("bob"))
+    assert queried.status_code == 200
+    assert queried.json()["@id"] == ark
+    assert queried.json()["metadata"]["name"] == "hand-made"
     assert api.http.delete(f"/evidencegraph/{ark}", headers=api.auth("bob")).status_code == 403
     deleted = api.http.delete(f"/evidencegraph/{ark}", headers=api.auth("alice"))
     assert deleted.json() == {"deleted": {"@id": ark}}

@@ -53,3 +53,4 @@ def test_too_many_zip_entries_is_413(small_limits, tmp_path) -> None:
     response = api.upload(write_zip(tmp_path / "many.zip", members))
     assert response.status_code == 413
     assert "entries" in response.json()["detail"] or "entries" in json.dumps(response.json())
+    assert not [k for k in blob_keys(small_limits) if k.startswith("uploads/")]

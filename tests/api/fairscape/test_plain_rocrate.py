@@ -55,7 +55,9 @@ def test_the_original_zip_can_be_downloaded_by_its_owner_only(api, plain_zip) ->
 def test_group_members_may_read_files_of_a_draft(api, plain_zip) -> None:
     job = api.ingest(plain_zip)  # alice, group lab-a; carol is in lab-a too
     crate = job["rocrateIdentifier"]
-    assert api.http.get(f"/rocrate/download/{crate}", headers=api.auth("carol")).status_code == 200
+    download = api.http.get(f"/rocrate/download/{crate}", headers=api.auth("carol"))
+    assert download.status_code == 200
+    assert download.content == plain_zip.read_bytes()
 
 
 def test_metadata_is_public_at_once_but_files_only_after_publishing(api, plain_zip) -> None:
@@ -70,7 +72,9 @@ def test_metadata_is_public_at_once_but_files_only_after_publishing(api, plain_z
         "/publish", headers=api.auth("alice"), json={"@id": crate, "publicationStatus": "PUBLISHED"}
     )
     assert published.status_code == 200, published.text
-    assert api.http.get(f"/download/{crate}").status_code == 200
+    anonymous = api.http.get(f"/download/{crate}")
+    assert anonymous.status_code == 200
+    assert anonymous.content == plain_zip.read_bytes()
     assert api.http.get(f"/{member}").json()["publicationStatus"] == "PUBLISHED"
 
 

@@ -121,7 +121,10 @@ def test_minted_arks_follow_the_spec(api, plain_zip) -> None:
         assert parsed.naan == "99999"
         assert parsed.name.startswith("fd1")
         assert arks.has_valid_check_character(identifier)
-        assert api.http.get(f"/{identifier}").status_code == 200
+        resolved = api.http.get(f"/{identifier}")
+        assert resolved.status_code == 200
+        assert resolved.json()["@id"] == identifier
+        assert resolved.json()["metadata"]["@id"] == identifier
 
 
 def test_well_known_ark_names_the_resolver(api) -> None:

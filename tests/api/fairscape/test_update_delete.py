@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from tests.support.blobs import blob_keys
+from tests.support.catalogue import stored_revisions
 
 
 def _ingest(api, fresh_fairscape_zip):
@@ -20,7 +21,7 @@ def _ingest(api, fresh_fairscape_zip):
 
 
 def test_put_by_the_owner_replaces_metadata_and_keeps_the_old_revision(
-    api, fresh_fairscape_zip
+    api, server, fresh_fairscape_zip
 ) -> None:
     _job, arks = _ingest(api, fresh_fairscape_zip)
     before = api.http.get(f"/{arks['software']}")
@@ -33,6 +34,9 @@ def test_put_by_the_owner_replaces_metadata_and_keeps_the_old_revision(
     assert after["revision"] == before.json()["revision"] + 1
     # checksums describe bytes we hold: a PUT cannot change them
     assert after["metadata"]["sha256"] == metadata["sha256"]
+    kept = stored_revisions(server, arks["software"])
+    assert kept[before.json()["revision"]]["description"] == metadata["description"]
+    assert kept[before.json()["revision"]]["description"] != "Updated description via PUT"
 
 
 def test_put_needs_a_token_and_ownership(api, fresh_fairscape_zip) -> None:
@@ -100,6 +104,12 @@ def test_delete_needs_ownership(api, fresh_fairscape_zip) -> None:
     assert api.http.delete(f"/{arks['crate']}?force=true").status_code == 401
     response = api.http.delete(f"/{arks['crate']}?force=true", headers=api.auth("bob"))
     assert response.status_code == 403
+    for identifier in arks.values():  # refused means untouched: crate and members still there
+        still = api.http.get(f"/{identifier}")
+        assert still.status_code == 200
+        assert still.json()["@id"] == identifier
+    graph = api.http.get(f"/rocrate/{arks['crate']}").json()["@graph"]
+    assert set(arks.values()) <= {e["@id"] for e in graph}
 
 
 def test_forced_delete_of_a_member_takes_it_out_of_its_crate(api, fresh_fairscape_zip) -> None:

@@ -35,14 +35,14 @@ async def basic_search(
         "total_results": total,
         "results": [
             {
-                "@id": r.ark,
-                "@type": r.types if len(r.types) != 1 else r.types[0],
-                "name": r.name,
-                "description": r.description,
-                "keywords": r.keywords,
-                "score": 1.0,
+                "@id": hit.record.ark,
+                "@type": hit.record.types if len(hit.record.types) != 1 else hit.record.types[0],
+                "name": hit.record.name,
+                "description": hit.record.description,
+                "keywords": hit.record.keywords,
+                "score": round(hit.score, 6),
             }
-            for r in found
+            for hit in found
         ],
         "time_taken_ms": round((time.perf_counter() - started) * 1000, 3),
     }

@@ -37,8 +37,10 @@ class SearchIndex(ABC):
     @abstractmethod
     def search(
         self, session: Session, text: str, where: sa.ColumnElement[bool], limit: int, offset: int
-    ) -> tuple[list[RecordRow], int]:
-        """Matching readable records, best first, and how many match in all."""
+    ) -> tuple[list[tuple[RecordRow, float]], int]:
+        """Matching readable records with their rank (higher is better), best first, and how
+        many match in all. The rank is the engine's own (FTS5 bm25, PostgreSQL ts_rank), so
+        scores compare within one result list, not across the two databases."""
 
 
 class SqliteSearchIndex(SearchIndex):
@@ -63,14 +65,17 @@ class SqliteSearchIndex(SearchIndex):
         fts = sa.table("record_fts", sa.column("rowid"), sa.column("rank"))
         matched = sa.select(fts.c.rowid, fts.c.rank).where(sa.text("record_fts MATCH :match"))
         hits = matched.subquery()
-        base = sa.select(RecordRow).join(hits, hits.c.rowid == RecordRow.pk).where(where)
+        base = (
+            sa.select(RecordRow, hits.c.rank).join(hits, hits.c.rowid == RecordRow.pk).where(where)
+        )
         total = session.scalar(
             sa.select(sa.func.count()).select_from(base.subquery()), {"match": match}
         )
-        rows = session.scalars(
+        rows = session.execute(
             base.order_by(hits.c.rank, RecordRow.pk).limit(limit).offset(offset), {"match": match}
         ).all()
-        return list(rows), int(total or 0)
+        # FTS5's rank is bm25, negative, lower is better: its negation reads as a score
+        return [(row[0], -float(row[1])) for row in rows], int(total or 0)
 
 
 class PostgresSearchIndex(SearchIndex):
@@ -104,8 +109,12 @@ class PostgresSearchIndex(SearchIndex):
         query = sa.func.to_tsquery("simple", tsquery)
         english = sa.func.to_tsquery("english", tsquery)
         matches = search.c.document.op("@@")(query) | search.c.document.op("@@")(english)
+        # a record found only through English stemming still gets a rank, not 0
+        rank = sa.func.greatest(
+            sa.func.ts_rank(search.c.document, query), sa.func.ts_rank(search.c.document, english)
+        )
         base = (
-            sa.select(RecordRow, sa.func.ts_rank(search.c.document, query).label("rank"))
+            sa.select(RecordRow, rank.label("rank"))
             .join(search, search.c.record_pk == RecordRow.pk)
             .where(matches, where)
         )
@@ -113,7 +122,7 @@ class PostgresSearchIndex(SearchIndex):
         rows = session.execute(
             base.order_by(sa.desc("rank"), RecordRow.pk).limit(limit).offset(offset)
         ).all()
-        return [row[0] for row in rows], int(total or 0)
+        return [(row[0], float(row[1])) for row in rows], int(total or 0)
 
 
 def search_index_for(dialect: str) -> SearchIndex:
