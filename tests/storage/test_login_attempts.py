@@ -90,3 +90,22 @@ def test_concurrent_attempts_never_count_past_the_limit(counters) -> None:
         thread.join(60)
     assert results.count(None) == 5
     assert len(results) == 16
+
+
+def test_an_unreachable_redis_is_an_unavailable_dependency_not_an_error() -> None:
+    """Logins while Redis is down answer 503 with Retry-After (as for the database), not 500."""
+    from fairdepot.core.errors import DependencyUnavailable
+
+    store = RedisAttemptCounters.from_url("redis://127.0.0.1:1/0")  # nothing listens on port 1
+    counter = Counter("account:x", limit=3, window_seconds=60)
+    try:
+        for call in (
+            lambda: store.reserve([counter]),
+            lambda: store.release("account:x"),
+            lambda: store.clear("account:x"),
+        ):
+            with pytest.raises(DependencyUnavailable) as refused:
+                call()
+            assert refused.value.dependency == "login-attempt store (Redis)"
+    finally:
+        store.close()

@@ -8,11 +8,25 @@ any counter is at its limit) without a transaction round trip. Keys carry the ha
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 import redis
 
+from fairdepot.core.errors import DependencyUnavailable
 from fairdepot.storage.login_attempts.interface import Counter
+
+REDIS = "login-attempt store (Redis)"
+
+
+@contextmanager
+def _available() -> Iterator[None]:
+    """Redis not answering is an outage (503 with Retry-After at the faces), not a bug."""
+    try:
+        yield
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        raise DependencyUnavailable(REDIS, f"{type(exc).__name__}: {exc}"[:300]) from exc
+
 
 # KEYS: the counters; ARGV: limit and window (ms) of each, in turn. Returns 0 when counted,
 # else the milliseconds until the last refusing counter's window ends.
@@ -65,14 +79,17 @@ class RedisAttemptCounters:
         args: list[int] = []
         for counter in counters:
             args += [counter.limit, counter.window_seconds * 1000]
-        wait_ms = int(self._reserve(keys=[self.redis_key(c.key) for c in counters], args=args))
+        with _available():
+            wait_ms = int(self._reserve(keys=[self.redis_key(c.key) for c in counters], args=args))
         return max(1, math.ceil(wait_ms / 1000)) if wait_ms > 0 else None
 
     def release(self, key: str) -> None:
-        self._release(keys=[self.redis_key(key)])
+        with _available():
+            self._release(keys=[self.redis_key(key)])
 
     def clear(self, key: str) -> None:
-        self._client.delete(self.redis_key(key))
+        with _available():
+            self._client.delete(self.redis_key(key))
 
     def close(self) -> None:
         self._client.close()
