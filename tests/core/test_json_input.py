@@ -101,11 +101,12 @@ def test_paths_read_as_users_write_them() -> None:
     assert format_path((0, "x")) == "[0].x"
 
 
+_TEXT = st.characters(exclude_characters="\x00")  # NUL is refused (see the test above)
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(max_size=8),
+    | st.text(_TEXT, max_size=8),
     lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.text(max_size=4), inner, max_size=4),
+    | st.dictionaries(st.text(_TEXT, max_size=4), inner, max_size=4),
     max_leaves=20,
 )  # fmt: skip
 
@@ -143,3 +144,14 @@ def test_the_deepest_document_the_settings_allow_survives_everything_that_walks_
     crate_to_croissant(document)
     for media_type in ("text/turtle", "application/rdf+xml", "application/n-triples"):
         serialize({**plan.root.metadata, "@context": crate.context}, media_type)
+
+
+@pytest.mark.parametrize(
+    "text", ['{"name": "a\\u0000b"}', '{"a\\u0000": 1}', '{"list": ["ok", "\\u0000"]}']
+)
+def test_text_with_a_nul_character_is_refused_where_it_is(text: str) -> None:
+    """PostgreSQL cannot store U+0000 in text or jsonb: refused at intake, never a 500 later."""
+    with pytest.raises(InvalidInput, match="NUL"):
+        load_json(text.encode(), JsonLimits())
+    with pytest.raises(InvalidInput, match="NUL"):
+        check_json(json.loads(text), JsonLimits())

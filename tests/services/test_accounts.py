@@ -134,3 +134,11 @@ def test_unknown_accounts_take_as_long_to_refuse_as_wrong_passwords(runtime) -> 
         unknown.append(seconds_to_refuse(f"nobody-{attempt}"))
     ratio = statistics.median(unknown) / statistics.median(known)
     assert 0.5 < ratio < 2, (known, unknown)
+
+
+@pytest.mark.parametrize("login", ["ali\x00ce", "\x07v\x00\u009d", "alice\x00"])
+def test_a_login_name_with_a_nul_character_is_refused_like_any_unknown_name(runtime, login) -> None:
+    """PostgreSQL text cannot hold NUL: such a name matches no account (found by schemathesis)."""
+    accounts.add_user(runtime, "alice", "alice@example.org", "alice-pw", ["lab"])
+    with pytest.raises(AuthenticationRequired):
+        accounts.authenticate(runtime, login, "alice-pw")

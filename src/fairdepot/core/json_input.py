@@ -143,6 +143,10 @@ def _faults(value: Any, limits: JsonLimits) -> Iterator[tuple[JsonPath, str]]:
                 reason = f"nested deeper than {limits.max_depth} levels"
             else:
                 pairs = item.items() if isinstance(item, dict) else enumerate(item)
+                if isinstance(item, dict) and any("\x00" in key for key in item):
+                    found += 1
+                    yield path, _NUL
+                    continue
                 children = [(child, (*path, key)) for key, child in pairs]
                 stack.extend(reversed(children))  # report in document order
                 continue
@@ -151,9 +155,15 @@ def _faults(value: Any, limits: JsonLimits) -> Iterator[tuple[JsonPath, str]]:
             yield path, reason
 
 
+# PostgreSQL can store no U+0000 in text or jsonb, and no client means one in metadata.
+_NUL = "text may not contain the NUL character (\\u0000)"
+
+
 def _fault(item: Any, limits: JsonLimits) -> str | None:
     if isinstance(item, _Refused):
         return item.reason
+    if isinstance(item, str) and "\x00" in item:
+        return _NUL
     if isinstance(item, float) and not math.isfinite(item):
         return "not a JSON number (NaN and infinities cannot be written as JSON)"
     if isinstance(item, int) and not isinstance(item, bool):

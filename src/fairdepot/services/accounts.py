@@ -144,10 +144,12 @@ def authenticate(
     checked against a dummy hash, so that timing does not tell which accounts exist.
     """
     attempt = runtime.login_throttle.admit(login, client_address)
-    with runtime.read_sessions() as session:
-        user = session.scalar(
-            sa.select(UserRow).where(sa.or_(UserRow.username == login, UserRow.email == login))
-        )
+    user = None
+    if "\x00" not in login:  # no account has one (PostgreSQL text cannot even hold it)
+        with runtime.read_sessions() as session:
+            user = session.scalar(
+                sa.select(UserRow).where(sa.or_(UserRow.username == login, UserRow.email == login))
+            )
     stored = user.password_hash if user is not None else None
     matches = _password_matches(stored or _dummy_hash(), password)
     if user is None or not stored or not matches:
