@@ -112,3 +112,12 @@ def test_a_validation_error_outside_a_face_is_a_problem_too(root) -> None:
     """FastAPI's own 422 (a query parameter of the wrong type) keeps the problem shape."""
     body = _problem(root.get("/api/search/basic", params={"query": "x", "limit": "many"}), 422)
     assert "limit" in body["detail"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/search/basic?query=a%00b", "/api/rocrate?limit=1&x=%00", "/api/ark:99999/fd1%00x"],
+)
+def test_a_nul_character_in_the_url_is_a_400_problem(root, path: str) -> None:
+    """PostgreSQL cannot hold U+0000 in text: refused before any query, never a 500."""
+    assert "NUL" in _problem(root.get(path), 400)["detail"]

@@ -106,6 +106,13 @@ def validation_problems(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+_NUL_IN_URL = "the URL may not contain the NUL character (%00)"
+
+
+def _has_nul(request: Request) -> bool:
+    return "\x00" in request.url.path or "%00" in request.url.query
+
+
 def face_route(mapper: ErrorMapper) -> type[APIRoute]:
     """A route class whose handlers parse JSON strictly and turn exceptions into this face's
     error responses."""
@@ -116,6 +123,8 @@ def face_route(mapper: ErrorMapper) -> type[APIRoute]:
 
             async def guarded(request: Request) -> Response:
                 request = StrictJsonRequest(request.scope, request.receive)
+                if _has_nul(request):  # no database stores it, no client means it
+                    return mapper(request, InvalidInput(_NUL_IN_URL))
                 try:
                     try:
                         return await handler(request)
