@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from fairdepot.core.ark import normalise
 from fairdepot.core.policy import ReadScope
@@ -16,6 +16,7 @@ from fairdepot.core.records import (
     Record,
     RecordFile,
     RecordState,
+    Relation,
 )
 from fairdepot.storage.db.models import (
     BlobDeletionRow,
@@ -30,6 +31,21 @@ from fairdepot.storage.db.models import (
     utcnow,
 )
 from fairdepot.storage.search import SearchDocument, SearchIndex
+
+_ACCESS_COLUMNS = (
+    RecordRow.ark,
+    RecordRow.ark_key,
+    RecordRow.kind,
+    RecordRow.name,
+    RecordRow.owner_id,
+    RecordRow.owner_group,
+    RecordRow.metadata_public,
+    RecordRow.group_write,
+    RecordRow.publication_status,
+    RecordRow.state,
+    RecordRow.revision,
+    RecordRow.deleted_at,
+)
 
 
 def readable(scope: ReadScope) -> sa.ColumnElement[bool]:
@@ -65,8 +81,14 @@ class RecordStore:
         self.queued_deletions = 0  # blobs this transaction orphaned
 
     # -- reading ------------------------------------------------------------------------------
-    def row_by_key(self, ark_key: str) -> RecordRow | None:
-        return self.session.scalar(sa.select(RecordRow).where(RecordRow.ark_key == ark_key))
+    def row_by_key(self, ark_key: str, *, access_only: bool = False) -> RecordRow | None:
+        """The record's row; `access_only` reads just what an access check and a version need
+        (its documents are loaded if touched), so that a cached representation costs no JSON
+        decoding of the metadata."""
+        query = sa.select(RecordRow).where(RecordRow.ark_key == ark_key)
+        if access_only:
+            query = query.options(load_only(*_ACCESS_COLUMNS))
+        return self.session.scalar(query)
 
     def row_by_identifier(self, scheme: str, value: str) -> RecordRow | None:
         return self.session.scalar(
@@ -309,6 +331,81 @@ def search_document(record: Record) -> SearchDocument:
     )
 
 
+def load_records(
+    session: Session, rows: Sequence[RecordRow], *, with_files: bool = True
+) -> list[Record]:
+    """Whole records (files, relations, access groups, identifiers, owner, parent ARK) for `rows`.
+
+    One IN query per child table, whatever the number of rows: a page of 50 records costs the
+    same number of statements as one record.
+    """
+    if not rows:
+        return []
+    pks = [row.pk for row in rows]
+    files: dict[int, list[RecordFileRow]] = {}
+    if with_files:
+        for f in session.scalars(
+            sa.select(RecordFileRow)
+            .where(RecordFileRow.record_pk.in_(pks))
+            .order_by(RecordFileRow.record_pk, RecordFileRow.path)
+        ):
+            files.setdefault(f.record_pk, []).append(f)
+    groups: dict[int, list[str]] = {}
+    for pk, group in session.execute(
+        sa.select(RecordAccessGroupRow.record_pk, RecordAccessGroupRow.group_name)
+        .where(RecordAccessGroupRow.record_pk.in_(pks))
+        .order_by(RecordAccessGroupRow.record_pk, RecordAccessGroupRow.group_name)
+    ):
+        groups.setdefault(pk, []).append(group)
+    relations: dict[int, list[Relation]] = {}
+    for pk, predicate, target in session.execute(
+        sa.select(RelationRow.source_pk, RelationRow.predicate, RelationRow.target_key)
+        .where(RelationRow.source_pk.in_(pks))
+        .order_by(RelationRow.source_pk, RelationRow.id)
+    ):
+        relations.setdefault(pk, []).append(Relation(predicate, target))
+    identifiers: dict[int, dict[str, str]] = {}
+    for pk, scheme, value in session.execute(
+        sa.select(
+            RecordIdentifierRow.record_pk, RecordIdentifierRow.scheme, RecordIdentifierRow.value
+        ).where(RecordIdentifierRow.record_pk.in_(pks))
+    ):
+        identifiers.setdefault(pk, {})[scheme] = value
+    owner_ids = sorted({row.owner_id for row in rows if row.owner_id})
+    owners = {
+        user.id: user
+        for user in (
+            session.scalars(sa.select(UserRow).where(UserRow.id.in_(owner_ids)))
+            if owner_ids
+            else []
+        )
+    }
+    parent_pks = sorted({row.parent_pk for row in rows if row.parent_pk})
+    parents: dict[int, str] = (
+        {
+            pk: ark
+            for pk, ark in session.execute(
+                sa.select(RecordRow.pk, RecordRow.ark).where(RecordRow.pk.in_(parent_pks))
+            )
+        }
+        if parent_pks
+        else {}
+    )
+    records = []
+    for row in rows:
+        record = to_record(
+            row,
+            files.get(row.pk, []),
+            owners.get(row.owner_id) if row.owner_id else None,
+            parents.get(row.parent_pk) if row.parent_pk else None,
+        )
+        record.access.access_groups = groups.get(row.pk, [])
+        record.relations = relations.get(row.pk, [])
+        record.identifiers = identifiers.get(row.pk, {})
+        records.append(record)
+    return records
+
+
 def to_record(
     row: RecordRow,
     files: list[RecordFileRow] | None = None,
@@ -320,14 +417,7 @@ def to_record(
         kind=row.kind,
         face=Face(row.face),
         metadata=row.metadata_doc,
-        access=Access(
-            owner_id=row.owner_id,
-            owner_group=row.owner_group,
-            access_groups=[],
-            metadata_public=row.metadata_public,
-            group_write=row.group_write,
-            publication=PublicationStatus(row.publication_status),
-        ),
+        access=access_of(row),
         types=list(row.types or []),
         name=row.name,
         description=row.description,
@@ -356,6 +446,18 @@ def to_record(
         updated_at=as_utc(row.updated_at),
         owner_username=owner.username if owner else None,
         owner_email=owner.email if owner else None,
+    )
+
+
+def access_of(row: RecordRow, groups: list[str] | None = None) -> Access:
+    """The access attributes of a row (`groups`: its access groups, if read already)."""
+    return Access(
+        owner_id=row.owner_id,
+        owner_group=row.owner_group,
+        access_groups=groups or [],
+        metadata_public=row.metadata_public,
+        group_write=row.group_write,
+        publication=PublicationStatus(row.publication_status),
     )
 
 
