@@ -8,6 +8,7 @@ machine, the same run: the ratio is what we compare between versions, not the ra
     apt-get install -y wrk      # the load generator (Debian package)
     .venv/bin/python benchmarks/resolver.py [--seconds 10] [--connections 64]
     .venv/bin/python benchmarks/resolver.py --py-spy profile.svg   # profile the JSON run
+    .venv/bin/python benchmarks/resolver.py --py-spy stacks.txt    # the same, collapsed stacks
 """
 
 from __future__ import annotations
@@ -82,7 +83,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--py-spy", metavar="SVG", help="py-spy record the server (JSON run)")
+    parser.add_argument(
+        "--py-spy",
+        metavar="FILE",
+        help="py-spy record the server in the JSON run (.svg: flame graph, else raw stacks)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk (Debian/Ubuntu package)")
@@ -114,7 +119,8 @@ def main() -> None:
                 if args.py_spy and name == "json":
                     spy = subprocess.Popen(
                         ["py-spy", "record", "-o", args.py_spy, "-p", str(server.process.pid),
-                         "-d", str(args.seconds), "--nonblocking"],
+                         "-d", str(args.seconds), "--nonblocking",
+                         "--format", "flamegraph" if args.py_spy.endswith(".svg") else "raw"],
                         stdout=subprocess.DEVNULL,
                         stderr=subprocess.DEVNULL,
                     )  # fmt: skip

@@ -117,11 +117,11 @@ def test_a_crate_s_members_load_in_a_constant_number_of_statements(runtime, cata
     assert len(statements) <= LOAD_STATEMENTS, statements
 
 
-def test_a_cheap_version_needs_only_the_row_and_its_access(runtime, catalogue) -> None:
+def test_a_version_is_one_statement_over_the_access_attributes(runtime, catalogue) -> None:
     with counted(runtime) as statements:
         version = records.version(runtime, ANONYMOUS, catalogue[0])
     assert version.view == "metadata"
     assert version == records.version_of(
         records.resolve(runtime, ANONYMOUS, catalogue[0]), ANONYMOUS
     )
-    assert len(statements) == 2, statements
+    assert len(statements) == 1, statements

@@ -13,6 +13,12 @@ from fastapi import Request, Response
 from fairdepot.services.representation_cache import Representation
 
 
+def weak(etag: str) -> str:
+    """The ETag of a representation whose bytes may differ between two serialisations of the
+    same revision (RDF: the serializer picks blank-node labels), equal in meaning only."""
+    return etag if etag.startswith("W/") else f"W/{etag}"
+
+
 def matches(request: Request, etag: str) -> bool:
     """RFC 9110 §13.1.2: `*` or any listed tag equal to ours by the weak comparison."""
     header = request.headers.get("if-none-match")
@@ -20,7 +26,8 @@ def matches(request: Request, etag: str) -> bool:
         return False
     if header.strip() == "*":
         return True
-    return any(tag.strip().removeprefix("W/") == etag for tag in header.split(","))
+    ours = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == ours for tag in header.split(","))
 
 
 def not_modified(etag: str, headers: Mapping[str, str]) -> Response:

@@ -79,9 +79,9 @@ def find_row(store: RecordStore, actor: Actor, ark_text: str, action: Action) ->
 
 
 def _find(
-    store: RecordStore, actor: Actor, ark_text: str, action: Action, *, access_only: bool = False
+    store: RecordStore, actor: Actor, ark_text: str, action: Action
 ) -> tuple[RecordRow, Access]:
-    row = store.row_by_key(parse_ark(ark_text), access_only=access_only)
+    row = store.row_by_key(parse_ark(ark_text))
     if row is None:
         raise NotFound("identifier not found")
     access = _access(store, row)
@@ -128,13 +128,17 @@ class RecordVersion:
 
 def version(runtime: Runtime, actor: Actor, ark_text: str) -> RecordVersion:
     """The version of a record the actor may read (NotFound / Gone as `resolve`), cheaply:
-    the record's row and its access groups, nothing of its files or relations."""
+    one statement over the record's access attributes, nothing of its documents or files."""
+    key = parse_ark(ark_text)
     with runtime.reading() as store:
-        row, access = _find(store, actor, ark_text, Action.READ_METADATA, access_only=True)
-        if not allows(actor, Action.READ_FILES, access):
-            return RecordVersion(row.ark_key, row.revision, "metadata")
-        owner = store.owner_of(row)
-        return RecordVersion(row.ark_key, row.revision, _files_view(owner.email if owner else None))
+        stored = store.access_by_key(key)
+        if stored is None or not allows(actor, Action.READ_METADATA, stored.access):
+            raise NotFound("identifier not found")
+        if not stored.active:
+            _find(store, actor, ark_text, Action.READ_METADATA)  # raises Gone with its tombstone
+        if not allows(actor, Action.READ_FILES, stored.access):
+            return RecordVersion(stored.ark_key, stored.revision, "metadata")
+        return RecordVersion(stored.ark_key, stored.revision, _files_view(stored.owner_email))
 
 
 def version_of(record: Record, actor: Actor) -> RecordVersion:

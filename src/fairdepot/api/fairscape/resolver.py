@@ -50,7 +50,14 @@ async def negotiated(
     built = await representation(record, wrapper, chosen, offers)
     if isinstance(built, Response):
         return built
-    return conditional.served(built, version.etag(chosen.split("/")[-1]), {"Vary": "Accept"})
+    return conditional.served(built, _etag(version, chosen), {"Vary": "Accept"})
+
+
+def _etag(version: records.RecordVersion, chosen: str) -> str:
+    """Strong for JSON, JSON-LD and `?info` (the same bytes in every process); weak for RDF,
+    whose blank-node labels each serialisation picks anew."""
+    tag = version.etag("info" if chosen == "text/plain" else chosen.split("/")[-1])
+    return conditional.weak(tag) if chosen in RDF_OFFERS else tag
 
 
 def not_acceptable(accept: str | None, offers: list[str]) -> Response:
@@ -105,7 +112,7 @@ async def resolve(
             return not_acceptable(accept, OFFERS)
         chosen, headers = found_type, {"Vary": "Accept"}
         name = chosen.split("/")[-1]
-    etag = current.etag(name)
+    etag = _etag(current, chosen)
     if conditional.matches(request, etag):
         return conditional.not_modified(etag, headers)
     found = runtime.representations.get((current, name))
@@ -122,7 +129,7 @@ async def resolve(
         if isinstance(built, Response):
             return built
         loaded = records.version_of(record, actor)  # newer than `current` if it just changed
-        etag = loaded.etag(name)
+        etag = _etag(loaded, chosen)
         runtime.representations.put((loaded, name), built)
         found = built
     return conditional.served(found, etag, headers)

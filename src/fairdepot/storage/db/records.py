@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy.orm import Session
 
 from fairdepot.core.ark import normalise
 from fairdepot.core.policy import ReadScope
@@ -18,6 +19,7 @@ from fairdepot.core.records import (
     RecordState,
     Relation,
 )
+from fairdepot.storage.db.engine import SINGLE_STATEMENT_OPTION
 from fairdepot.storage.db.models import (
     BlobDeletionRow,
     RecordAccessGroupRow,
@@ -33,10 +35,7 @@ from fairdepot.storage.db.models import (
 from fairdepot.storage.search import SearchDocument, SearchIndex
 
 _ACCESS_COLUMNS = (
-    RecordRow.ark,
     RecordRow.ark_key,
-    RecordRow.kind,
-    RecordRow.name,
     RecordRow.owner_id,
     RecordRow.owner_group,
     RecordRow.metadata_public,
@@ -44,7 +43,6 @@ _ACCESS_COLUMNS = (
     RecordRow.publication_status,
     RecordRow.state,
     RecordRow.revision,
-    RecordRow.deleted_at,
 )
 
 
@@ -81,14 +79,40 @@ class RecordStore:
         self.queued_deletions = 0  # blobs this transaction orphaned
 
     # -- reading ------------------------------------------------------------------------------
-    def row_by_key(self, ark_key: str, *, access_only: bool = False) -> RecordRow | None:
-        """The record's row; `access_only` reads just what an access check and a version need
-        (its documents are loaded if touched), so that a cached representation costs no JSON
-        decoding of the metadata."""
-        query = sa.select(RecordRow).where(RecordRow.ark_key == ark_key)
-        if access_only:
-            query = query.options(load_only(*_ACCESS_COLUMNS))
-        return self.session.scalar(query)
+    def row_by_key(self, ark_key: str) -> RecordRow | None:
+        return self.session.scalar(sa.select(RecordRow).where(RecordRow.ark_key == ark_key))
+
+    def access_by_key(self, ark_key: str) -> StoredAccess | None:
+        """What an access check and a version need, in one statement (no documents decoded):
+        the hot path of a resolve whose representation is cached (docs/performance.md).
+
+        Called first in its session, it runs without an explicit transaction on SQLite.
+        """
+        connection = self.session.connection(execution_options={SINGLE_STATEMENT_OPTION: True})
+        found = connection.execute(
+            sa.select(*_ACCESS_COLUMNS, RecordAccessGroupRow.group_name, UserRow.email)
+            .outerjoin(RecordAccessGroupRow, RecordAccessGroupRow.record_pk == RecordRow.pk)
+            .outerjoin(UserRow, UserRow.id == RecordRow.owner_id)
+            .where(RecordRow.ark_key == ark_key)
+        ).all()
+        if not found:
+            return None
+        first = found[0]
+        groups = sorted({r.group_name for r in found if r.group_name is not None})
+        return StoredAccess(
+            ark_key=first.ark_key,
+            revision=first.revision,
+            active=first.state == RecordState.ACTIVE.value,
+            access=Access(
+                owner_id=first.owner_id,
+                owner_group=first.owner_group,
+                access_groups=groups,
+                metadata_public=first.metadata_public,
+                group_write=first.group_write,
+                publication=PublicationStatus(first.publication_status),
+            ),
+            owner_email=first.email,
+        )
 
     def row_by_identifier(self, scheme: str, value: str) -> RecordRow | None:
         return self.session.scalar(
@@ -307,6 +331,17 @@ def owned_by(user_id: str | None, groups: frozenset[str]) -> sa.ColumnElement[bo
 def tombstone(row: RecordRow, reason: str) -> dict[str, object]:
     """What a deleted record keeps: enough to say what it was and why it went."""
     return {"ark": row.ark, "kind": row.kind, "name": row.name, "reason": reason}
+
+
+@dataclass(frozen=True)
+class StoredAccess:
+    """A record's access attributes, revision and owner's e-mail, without its documents."""
+
+    ark_key: str
+    revision: int
+    active: bool
+    access: Access
+    owner_email: str | None
 
 
 class StaleRevision(Exception):
