@@ -81,6 +81,12 @@ class Settings(BaseSettings):
         2.0, description="First retry delay; doubles with each retry (with jitter)."
     )
     job_retry_max_seconds: float = Field(300.0, description="Longest delay between retries.")
+    representation_cache_bytes: int = Field(
+        64 * 1024**2,
+        ge=0,
+        description="Bytes of serialised records (JSON, JSON-LD, RDF) each API process keeps "
+        "per record revision; 0: serialise every request.",
+    )
 
     s3_endpoint_url: str | None = Field(None, description="Overrides AWS_ENDPOINT_URL.")
     s3_region: str | None = Field(None, description="Overrides AWS_REGION.")

@@ -7,6 +7,7 @@ someone else's private record exists.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,9 +38,10 @@ from fairdepot.storage.db.models import RecordRow, isoformat_z
 from fairdepot.storage.db.records import (
     RecordStore,
     access_groups,
+    access_of,
+    load_records,
     owned_by,
     readable,
-    to_record,
     tombstone,
 )
 
@@ -60,21 +62,11 @@ def parse_ark_display(text: str) -> str:
 
 
 def load(store: RecordStore, row: RecordRow, *, with_files: bool = True) -> Record:
-    parent = store.session.get(RecordRow, row.parent_pk) if row.parent_pk else None
-    record = to_record(
-        row,
-        store.files(row) if with_files else [],
-        store.owner_of(row),
-        parent.ark if parent else None,
-    )
-    record.access.access_groups = access_groups(store.session, row)
-    return record
+    return load_records(store.session, [row], with_files=with_files)[0]
 
 
 def _access(store: RecordStore, row: RecordRow) -> Access:
-    access = to_record(row).access
-    access.access_groups = access_groups(store.session, row)
-    return access
+    return access_of(row, access_groups(store.session, row))
 
 
 def find_row(store: RecordStore, actor: Actor, ark_text: str, action: Action) -> RecordRow:
@@ -83,6 +75,12 @@ def find_row(store: RecordStore, actor: Actor, ark_text: str, action: Action) ->
     A record the actor may not read is "not found", deleted or not, so that neither its
     existence nor its name leaks.
     """
+    return _find(store, actor, ark_text, action)[0]
+
+
+def _find(
+    store: RecordStore, actor: Actor, ark_text: str, action: Action
+) -> tuple[RecordRow, Access]:
     row = store.row_by_key(parse_ark(ark_text))
     if row is None:
         raise NotFound("identifier not found")
@@ -104,7 +102,57 @@ def find_row(store: RecordStore, actor: Actor, ark_text: str, action: Action) ->
         if actor.is_anonymous:
             raise AuthenticationRequired()
         raise PermissionDenied(f"you may not {action.value.replace('_', ' ')} {row.ark}")
-    return row
+    return row, access
+
+
+@dataclass(frozen=True)
+class RecordVersion:
+    """What decides the bytes of a record's representations for one viewer, known before them.
+
+    `revision` changes with every change of the record. `view` is the viewer's visibility
+    class: `metadata` for those who may read the metadata only, or, for those who may also read
+    the files, the owner's e-mail, which their views show (and which can change without a new
+    revision). Faces key cached representations and ETags by it; it is only ever produced after
+    the access check, so holding one means the actor may read the record.
+    """
+
+    ark_key: str
+    revision: int
+    view: str
+
+    def etag(self, representation: str) -> str:
+        """A strong ETag; keeps the `"r<revision>-` prefix that If-Match on PUT reads."""
+        digest = hashlib.sha256(f"{self.ark_key}\0{self.view}".encode()).hexdigest()[:12]
+        return f'"r{self.revision}-{representation}-{digest}"'
+
+
+def version(runtime: Runtime, actor: Actor, ark_text: str) -> RecordVersion:
+    """The version of a record the actor may read (NotFound / Gone as `resolve`), cheaply:
+    one statement over the record's access attributes, nothing of its documents or files."""
+    key = parse_ark(ark_text)
+    with runtime.reading() as store:
+        stored = store.access_by_key(key)
+        if stored is None or not allows(actor, Action.READ_METADATA, stored.access):
+            raise NotFound("identifier not found")
+        if not stored.active:
+            _find(store, actor, ark_text, Action.READ_METADATA)  # raises Gone with its tombstone
+        if not allows(actor, Action.READ_FILES, stored.access):
+            return RecordVersion(stored.ark_key, stored.revision, "metadata")
+        return RecordVersion(stored.ark_key, stored.revision, _files_view(stored.owner_email))
+
+
+def version_of(record: Record, actor: Actor) -> RecordVersion:
+    """The version of a loaded record as `version` gives it (the same actor may read it)."""
+    view = (
+        _files_view(record.owner_email)
+        if allows(actor, Action.READ_FILES, record.access)
+        else "metadata"
+    )
+    return RecordVersion(arks.normalise(record.ark), record.revision, view)
+
+
+def _files_view(owner_email: str | None) -> str:
+    return f"files:{owner_email or ''}"
 
 
 def resolve(runtime: Runtime, actor: Actor, ark_text: str) -> Record:
@@ -286,7 +334,10 @@ def search(
         rows, total = store.search.search(
             store.session, text, readable(read_scope(actor)), limit, offset
         )
-        return [SearchHit(load(store, r, with_files=False), score) for r, score in rows], total
+        records = load_records(store.session, [row for row, _ in rows], with_files=False)
+        return [
+            SearchHit(record, score) for record, (_, score) in zip(records, rows, strict=True)
+        ], total
 
 
 def list_records(
@@ -303,7 +354,7 @@ def list_records(
         if own_or_group_only and not actor.is_admin:
             where = where & owned_by(actor.user_id, actor.groups)
         rows = store.list_readable(where, kind=kind, limit=limit, offset=offset)
-        return [load(store, r, with_files=False) for r in rows]
+        return load_records(store.session, rows, with_files=False)
 
 
 def members(runtime: Runtime, actor: Actor, crate: Record) -> list[Record]:
@@ -311,5 +362,5 @@ def members(runtime: Runtime, actor: Actor, crate: Record) -> list[Record]:
         row = store.row_by_key(arks.normalise(crate.ark))
         if row is None:
             return []
-        loaded = [load(store, m) for m in store.members(row)]
+        loaded = load_records(store.session, store.members(row))
         return [m for m in loaded if allows(actor, Action.READ_METADATA, m.access)]

@@ -19,6 +19,7 @@ from fairdepot.config import Settings
 from fairdepot.core.errors import Conflict, DependencyUnavailable, PreconditionFailed
 from fairdepot.core.json_input import JsonLimits
 from fairdepot.services.login_throttle import LoginThrottle
+from fairdepot.services.representation_cache import RepresentationCache
 from fairdepot.storage.blobs.interface import BlobStore
 from fairdepot.storage.db.engine import create_engine, session_factories
 from fairdepot.storage.db.migrate import upgrade
@@ -40,6 +41,7 @@ class Runtime:
     search: SearchIndex
     login_throttle: LoginThrottle
     job_submitted: threading.Event = field(default_factory=threading.Event)
+    representations: RepresentationCache = field(default_factory=lambda: RepresentationCache(0))
 
     @contextmanager
     def reading(self) -> Iterator[RecordStore]:
@@ -155,6 +157,7 @@ def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
         blobs,
         search_index_for(engine.dialect.name),
         login_throttle=LoginThrottle.from_settings(counters, settings),
+        representations=RepresentationCache(settings.representation_cache_bytes),
     )
 
 

@@ -133,7 +133,10 @@ def _typed_get(kind: str) -> Any:
         if record.kind != kind and not (kind == "Dataset" and record.kind == "File"):
             raise InvalidInput(f"{record.ark} is a {record.kind}, not a {kind}")
         return await negotiated(
-            record, resolver_wrapper(record, actor), request.headers.get("accept")
+            record,
+            resolver_wrapper(record, actor),
+            request.headers.get("accept"),
+            records.version_of(record, actor),
         )
 
     return get

@@ -12,9 +12,10 @@ import re
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from fairdepot.api import conditional
 from fairdepot.api.deps import OptionalUser, RequiredUser, RuntimeDep, actor_of
 from fairdepot.api.errors import problem_response
 from fairdepot.api.fairscape.errors import FairscapeRoute
@@ -26,6 +27,7 @@ from fairdepot.core.metadata.rdf import NotRepresentable, serialize
 from fairdepot.core.negotiation import choose
 from fairdepot.core.records import Record
 from fairdepot.services import records
+from fairdepot.services.representation_cache import Representation
 
 router = APIRouter(route_class=FairscapeRoute, tags=["resolver"])
 
@@ -35,26 +37,50 @@ OFFERS = [JSON, JSONLD, *RDF_OFFERS]
 
 
 async def negotiated(
-    record: Record, wrapper: dict[str, Any], accept: str | None, offers: list[str] = OFFERS
+    record: Record,
+    wrapper: dict[str, Any],
+    accept: str | None,
+    version: records.RecordVersion,
+    offers: list[str] = OFFERS,
 ) -> Response:
+    """The representation `accept` asks for, serialised now, with its ETag."""
     chosen = choose(accept, offers)
-    headers = {"Vary": "Accept"}
     if chosen is None:
-        return problem_response(
-            406,
-            "Not Acceptable",
-            f"cannot answer with {accept!r}",
-            message="not acceptable",
-            available=offers,
-            headers=headers,
-        )
-    headers["ETag"] = f'"r{record.revision}-{chosen.split("/")[-1]}"'
+        return not_acceptable(accept, offers)
+    built = await representation(record, wrapper, chosen, offers)
+    if isinstance(built, Response):
+        return built
+    return conditional.served(built, _etag(version, chosen), {"Vary": "Accept"})
+
+
+def _etag(version: records.RecordVersion, chosen: str) -> str:
+    """Strong for JSON, JSON-LD and `?info` (the same bytes in every process); weak for RDF,
+    whose blank-node labels each serialisation picks anew."""
+    tag = version.etag("info" if chosen == "text/plain" else chosen.split("/")[-1])
+    return conditional.weak(tag) if chosen in RDF_OFFERS else tag
+
+
+def not_acceptable(accept: str | None, offers: list[str]) -> Response:
+    return problem_response(
+        406,
+        "Not Acceptable",
+        f"cannot answer with {accept!r}",
+        message="not acceptable",
+        available=offers,
+        headers={"Vary": "Accept"},
+    )
+
+
+async def representation(
+    record: Record, wrapper: dict[str, Any], chosen: str, offers: list[str]
+) -> Representation | Response:
+    """The bytes of one representation, or a 406 when this record cannot be written so."""
     if chosen == JSON:
-        return JSONResponse(wrapper, headers=headers)
+        return Representation(JSONResponse(wrapper).body, JSON)
     document = metadata_document(record)
     if chosen == JSONLD:
-        return Response(json.dumps(document, allow_nan=False), media_type=JSONLD, headers=headers)
-    try:
+        return Representation(json.dumps(document, allow_nan=False).encode(), JSONLD)
+    try:  # rdflib takes milliseconds: never on the event loop
         body = await run_in_threadpool(serialize, document, chosen)
     except NotRepresentable as exc:  # e.g. a predicate RDF/XML cannot spell: offer the others
         return problem_response(
@@ -63,23 +89,50 @@ async def negotiated(
             str(exc),
             message=str(exc),
             available=[o for o in offers if o != chosen],
-            headers=headers,
+            headers={"Vary": "Accept"},
         )
-    return Response(body, media_type=chosen, headers=headers)
+    return Representation(body.encode(), chosen)
 
 
 @ark_route(router, "", ["GET"], summary="Resolve any identifier")
 async def resolve(
     request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
 ) -> Response:
+    """Access is checked and the record's version read first (two small queries); the
+    representation is served from the cache for that version, or built and kept there."""
     actor = actor_of(runtime, user)
-    record = await run_in_threadpool(records.resolve, runtime, actor, ark_text(naan, postfix))
+    text = ark_text(naan, postfix)
+    current = await run_in_threadpool(records.version, runtime, actor, text)
     if "info" in request.query_params:
-        return PlainTextResponse(
-            erc_kernel(record, runtime.settings.base_url),
-            headers={"Link": f'<{record.ark}>; rel="describes"'},
-        )
-    return await negotiated(record, resolver_wrapper(record, actor), request.headers.get("accept"))
+        name, chosen, headers = "info", "text/plain", {}
+    else:
+        accept = request.headers.get("accept")
+        found_type = choose(accept, OFFERS)
+        if found_type is None:
+            return not_acceptable(accept, OFFERS)
+        chosen, headers = found_type, {"Vary": "Accept"}
+        name = chosen.split("/")[-1]
+    etag = _etag(current, chosen)
+    if conditional.matches(request, etag):
+        return conditional.not_modified(etag, headers)
+    found = runtime.representations.get((current, name))
+    if found is None:
+        record = await run_in_threadpool(records.resolve, runtime, actor, text)
+        if name == "info":
+            built: Representation | Response = Representation(
+                erc_kernel(record, runtime.settings.base_url).encode(),
+                chosen,
+                (("Link", f'<{record.ark}>; rel="describes"'),),
+            )
+        else:
+            built = await representation(record, resolver_wrapper(record, actor), chosen, OFFERS)
+        if isinstance(built, Response):
+            return built
+        loaded = records.version_of(record, actor)  # newer than `current` if it just changed
+        etag = _etag(loaded, chosen)
+        runtime.representations.put((loaded, name), built)
+        found = built
+    return conditional.served(found, etag, headers)
 
 
 @ark_route(router, "", ["PUT"], summary="Replace the metadata of an identifier you own")
@@ -97,7 +150,8 @@ async def replace(
         records.replace_metadata, runtime, actor, ark_text(naan, postfix), metadata, revision
     )
     return JSONResponse(
-        resolver_wrapper(record, actor), headers={"ETag": f'"r{record.revision}-json"'}
+        resolver_wrapper(record, actor),
+        headers={"ETag": records.version_of(record, actor).etag("json")},
     )
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from fairdepot.api import conditional
 from fairdepot.api.deps import Offset, OptionalUser, RequiredUser, RuntimeDep, actor_of
 from fairdepot.api.errors import multipart_body, problem_response, problem_responses
 from fairdepot.api.fairscape.downloads import file_response
@@ -22,6 +23,7 @@ from fairdepot.core.metadata.rdf import serialize
 from fairdepot.core.negotiation import choose
 from fairdepot.services import ingest, metadata_crates, records
 from fairdepot.services.jobs import job_status
+from fairdepot.services.representation_cache import Representation
 
 router = APIRouter(route_class=FairscapeRoute, tags=["rocrate"])
 CRATE_OFFERS = [
@@ -148,12 +150,15 @@ async def download_crate(
 async def get_crate(
     request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
 ) -> Response:
-    """The crate as RO-Crate JSON-LD, or Croissant / RDF when `Accept` asks for them."""
+    """The crate as RO-Crate JSON-LD, or Croissant / RDF when `Accept` asks for them.
+
+    The document is built from the crate and every member the caller may read, so its ETag
+    and cache entry are keyed by the crate's version and each such member's revision.
+    """
     actor = actor_of(runtime, user)
     crate, members = await run_in_threadpool(
         _crate_and_members, runtime, actor, ark_text(naan, postfix)
     )
-    document = crate_document(crate, members)
     chosen = choose(request.headers.get("accept"), CRATE_OFFERS)
     headers = {"Vary": "Accept"}
     if chosen is None:
@@ -164,10 +169,30 @@ async def get_crate(
             available=CRATE_OFFERS,
             headers=headers,
         )
-    if chosen == CROISSANT_MEDIA_TYPE:
-        croissant = await run_in_threadpool(crate_to_croissant, document)
-        return JSONResponse(croissant, media_type=CROISSANT_MEDIA_TYPE, headers=headers)
-    if chosen in ("text/turtle", "application/rdf+xml"):
-        body = await run_in_threadpool(serialize, document, chosen)
-        return Response(body, media_type=chosen, headers=headers)
-    return JSONResponse(document, media_type=chosen, headers=headers)
+    name = "crate-" + chosen.split("/")[-1]
+    version = _crate_version(crate, members, actor)
+    etag = version.etag(name)
+    if chosen in ("text/turtle", "application/rdf+xml"):  # blank-node labels vary per run
+        etag = conditional.weak(etag)
+    if conditional.matches(request, etag):
+        return conditional.not_modified(etag, headers)
+    found = runtime.representations.get((version, name))
+    if found is None:
+        document = crate_document(crate, members)
+        if chosen == CROISSANT_MEDIA_TYPE:
+            croissant = await run_in_threadpool(crate_to_croissant, document)
+            body = JSONResponse(croissant).body
+        elif chosen in ("text/turtle", "application/rdf+xml"):
+            body = (await run_in_threadpool(serialize, document, chosen)).encode()
+        else:
+            body = JSONResponse(document).body
+        found = Representation(body, chosen)
+        runtime.representations.put((version, name), found)
+    return conditional.served(found, etag, headers)
+
+
+def _crate_version(crate: Any, members: list[Any], actor: Any) -> records.RecordVersion:
+    """The crate's version for this viewer, refined by the revision of every member shown."""
+    own = records.version_of(crate, actor)
+    shown = ";".join(f"{m.ark}@{m.revision}" for m in members)
+    return records.RecordVersion(own.ark_key, own.revision, f"{own.view}|{shown}")

@@ -20,6 +20,7 @@ from fairdepot.core.errors import DependencyUnavailable
 
 DATABASE = "database"
 CONNECT_TIMEOUT = 10  # seconds, PostgreSQL
+SQLITE_POOL_SIZE = 40
 # SQLSTATEs (PostgreSQL) of a statement that may succeed when tried again: connection
 # exceptions (class 08), serialization failure, deadlock, admin/crash shutdown, "cannot connect
 # now" (starting up), too many connections, lock not available.
@@ -36,10 +37,15 @@ def create_engine(url: str) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        # As many pooled connections as request threads (anyio's default limit is 40): the
+        # default 5 (+10 overflow) made busy readers open, tune and close a connection per
+        # request, a third of a resolve's time (docs/performance.md).
         engine = sa.create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
             json_serializer=strict_json,
+            pool_size=SQLITE_POOL_SIZE,
+            max_overflow=SQLITE_POOL_SIZE,
         )
         event.listen(engine, "connect", _tune_sqlite)
         event.listen(engine, "begin", _begin_immediate)
@@ -102,13 +108,19 @@ def _begin_immediate(connection) -> None:  # type: ignore[no-untyped-def]
     # A write transaction takes the lock at BEGIN: a deferred one that reads first and writes
     # later fails with "database is locked" (no waiting) if another writer committed meanwhile.
     # Read-only sessions stay deferred so that readers never queue behind the worker.
-    if connection.get_execution_options().get(WRITE_OPTION):
+    # A read of one statement is consistent by itself: no BEGIN/ROLLBACK round trips for it
+    # (the resolver's version check, docs/performance.md).
+    options = connection.get_execution_options()
+    if options.get(WRITE_OPTION):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
+    elif not options.get(SINGLE_STATEMENT_OPTION):
         connection.exec_driver_sql("BEGIN")
 
 
 WRITE_OPTION = "fairdepot_write"
+SINGLE_STATEMENT_OPTION = "fairdepot_single_statement"
+"""Set on the connection of a read session whose first use is one statement that needs no
+transaction around it (SQLite then runs it in autocommit)."""
 
 
 def session_factories(engine: Engine) -> tuple[sessionmaker[Session], sessionmaker[Session]]:

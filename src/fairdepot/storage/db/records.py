@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -16,7 +17,9 @@ from fairdepot.core.records import (
     Record,
     RecordFile,
     RecordState,
+    Relation,
 )
+from fairdepot.storage.db.engine import SINGLE_STATEMENT_OPTION
 from fairdepot.storage.db.models import (
     BlobDeletionRow,
     RecordAccessGroupRow,
@@ -30,6 +33,17 @@ from fairdepot.storage.db.models import (
     utcnow,
 )
 from fairdepot.storage.search import SearchDocument, SearchIndex
+
+_ACCESS_COLUMNS = (
+    RecordRow.ark_key,
+    RecordRow.owner_id,
+    RecordRow.owner_group,
+    RecordRow.metadata_public,
+    RecordRow.group_write,
+    RecordRow.publication_status,
+    RecordRow.state,
+    RecordRow.revision,
+)
 
 
 def readable(scope: ReadScope) -> sa.ColumnElement[bool]:
@@ -67,6 +81,38 @@ class RecordStore:
     # -- reading ------------------------------------------------------------------------------
     def row_by_key(self, ark_key: str) -> RecordRow | None:
         return self.session.scalar(sa.select(RecordRow).where(RecordRow.ark_key == ark_key))
+
+    def access_by_key(self, ark_key: str) -> StoredAccess | None:
+        """What an access check and a version need, in one statement (no documents decoded):
+        the hot path of a resolve whose representation is cached (docs/performance.md).
+
+        Called first in its session, it runs without an explicit transaction on SQLite.
+        """
+        connection = self.session.connection(execution_options={SINGLE_STATEMENT_OPTION: True})
+        found = connection.execute(
+            sa.select(*_ACCESS_COLUMNS, RecordAccessGroupRow.group_name, UserRow.email)
+            .outerjoin(RecordAccessGroupRow, RecordAccessGroupRow.record_pk == RecordRow.pk)
+            .outerjoin(UserRow, UserRow.id == RecordRow.owner_id)
+            .where(RecordRow.ark_key == ark_key)
+        ).all()
+        if not found:
+            return None
+        first = found[0]
+        groups = sorted({r.group_name for r in found if r.group_name is not None})
+        return StoredAccess(
+            ark_key=first.ark_key,
+            revision=first.revision,
+            active=first.state == RecordState.ACTIVE.value,
+            access=Access(
+                owner_id=first.owner_id,
+                owner_group=first.owner_group,
+                access_groups=groups,
+                metadata_public=first.metadata_public,
+                group_write=first.group_write,
+                publication=PublicationStatus(first.publication_status),
+            ),
+            owner_email=first.email,
+        )
 
     def row_by_identifier(self, scheme: str, value: str) -> RecordRow | None:
         return self.session.scalar(
@@ -287,6 +333,17 @@ def tombstone(row: RecordRow, reason: str) -> dict[str, object]:
     return {"ark": row.ark, "kind": row.kind, "name": row.name, "reason": reason}
 
 
+@dataclass(frozen=True)
+class StoredAccess:
+    """A record's access attributes, revision and owner's e-mail, without its documents."""
+
+    ark_key: str
+    revision: int
+    active: bool
+    access: Access
+    owner_email: str | None
+
+
 class StaleRevision(Exception):
     """Someone else updated the record between our read and our write."""
 
@@ -309,6 +366,81 @@ def search_document(record: Record) -> SearchDocument:
     )
 
 
+def load_records(
+    session: Session, rows: Sequence[RecordRow], *, with_files: bool = True
+) -> list[Record]:
+    """Whole records (files, relations, access groups, identifiers, owner, parent ARK) for `rows`.
+
+    One IN query per child table, whatever the number of rows: a page of 50 records costs the
+    same number of statements as one record.
+    """
+    if not rows:
+        return []
+    pks = [row.pk for row in rows]
+    files: dict[int, list[RecordFileRow]] = {}
+    if with_files:
+        for f in session.scalars(
+            sa.select(RecordFileRow)
+            .where(RecordFileRow.record_pk.in_(pks))
+            .order_by(RecordFileRow.record_pk, RecordFileRow.path)
+        ):
+            files.setdefault(f.record_pk, []).append(f)
+    groups: dict[int, list[str]] = {}
+    for pk, group in session.execute(
+        sa.select(RecordAccessGroupRow.record_pk, RecordAccessGroupRow.group_name)
+        .where(RecordAccessGroupRow.record_pk.in_(pks))
+        .order_by(RecordAccessGroupRow.record_pk, RecordAccessGroupRow.group_name)
+    ):
+        groups.setdefault(pk, []).append(group)
+    relations: dict[int, list[Relation]] = {}
+    for pk, predicate, target in session.execute(
+        sa.select(RelationRow.source_pk, RelationRow.predicate, RelationRow.target_key)
+        .where(RelationRow.source_pk.in_(pks))
+        .order_by(RelationRow.source_pk, RelationRow.id)
+    ):
+        relations.setdefault(pk, []).append(Relation(predicate, target))
+    identifiers: dict[int, dict[str, str]] = {}
+    for pk, scheme, value in session.execute(
+        sa.select(
+            RecordIdentifierRow.record_pk, RecordIdentifierRow.scheme, RecordIdentifierRow.value
+        ).where(RecordIdentifierRow.record_pk.in_(pks))
+    ):
+        identifiers.setdefault(pk, {})[scheme] = value
+    owner_ids = sorted({row.owner_id for row in rows if row.owner_id})
+    owners = {
+        user.id: user
+        for user in (
+            session.scalars(sa.select(UserRow).where(UserRow.id.in_(owner_ids)))
+            if owner_ids
+            else []
+        )
+    }
+    parent_pks = sorted({row.parent_pk for row in rows if row.parent_pk})
+    parents: dict[int, str] = (
+        {
+            pk: ark
+            for pk, ark in session.execute(
+                sa.select(RecordRow.pk, RecordRow.ark).where(RecordRow.pk.in_(parent_pks))
+            )
+        }
+        if parent_pks
+        else {}
+    )
+    records = []
+    for row in rows:
+        record = to_record(
+            row,
+            files.get(row.pk, []),
+            owners.get(row.owner_id) if row.owner_id else None,
+            parents.get(row.parent_pk) if row.parent_pk else None,
+        )
+        record.access.access_groups = groups.get(row.pk, [])
+        record.relations = relations.get(row.pk, [])
+        record.identifiers = identifiers.get(row.pk, {})
+        records.append(record)
+    return records
+
+
 def to_record(
     row: RecordRow,
     files: list[RecordFileRow] | None = None,
@@ -320,14 +452,7 @@ def to_record(
         kind=row.kind,
         face=Face(row.face),
         metadata=row.metadata_doc,
-        access=Access(
-            owner_id=row.owner_id,
-            owner_group=row.owner_group,
-            access_groups=[],
-            metadata_public=row.metadata_public,
-            group_write=row.group_write,
-            publication=PublicationStatus(row.publication_status),
-        ),
+        access=access_of(row),
         types=list(row.types or []),
         name=row.name,
         description=row.description,
@@ -356,6 +481,18 @@ def to_record(
         updated_at=as_utc(row.updated_at),
         owner_username=owner.username if owner else None,
         owner_email=owner.email if owner else None,
+    )
+
+
+def access_of(row: RecordRow, groups: list[str] | None = None) -> Access:
+    """The access attributes of a row (`groups`: its access groups, if read already)."""
+    return Access(
+        owner_id=row.owner_id,
+        owner_group=row.owner_group,
+        access_groups=groups or [],
+        metadata_public=row.metadata_public,
+        group_write=row.group_write,
+        publication=PublicationStatus(row.publication_status),
     )
 
 
