@@ -44,7 +44,8 @@ def test_a_completed_ingest_records_the_crate_and_drops_earlier_attempts(
     assert root.extra["jobId"] == job_id
     assert root.archive_blob_key == ingest.upload_key(job_id)
     table = next(f for f in root.files if f.path == "data/table.csv")
-    assert table.blob_key == f"{ingest.attempt_prefix(job_id, second.attempt)}data/table.csv"
+    prefix = ingest.attempt_prefix(job_id, second.attempt)
+    assert table.blob_key == ingest.member_blob_key(prefix, "data/table.csv")
     assert b"".join(runtime.blobs.iter_read(table.blob_key)) == b"a,b\n1,2\n"
     assert table.size == 8
     # the dead attempt's blobs are gone, the winner's and the upload stay
