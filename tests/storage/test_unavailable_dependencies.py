@@ -69,8 +69,11 @@ def test_a_silent_store_times_out_within_the_configured_bounds(silent_port: int)
         error, took = _timed_failure(lambda: store.open_write("a").commit())
         assert "ReadTimeoutError" in error.cause
         assert took < 0.5 * 2 + 1.5  # read timeout x attempts, plus botocore's retry delay
+        # The first probe also builds the probe client (botocore loads its service model, which
+        # takes a second on a loaded machine); the bound is about the network wait, so warm up.
+        _timed_failure(lambda: store.check_available(0.3))
         readiness, took = _timed_failure(lambda: store.check_available(0.3))
-        assert took < 1.0
+        assert took < 0.3 + 1.2  # the probe's timeout, not botocore's 60 s default
         assert readiness.dependency == "blob store"
     finally:
         store.close()
