@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from fairdepot.core.metadata.croissant import CROISSANT_MEDIA_TYPE
+from tests.api.fairscape.test_evidence_graphs import _built
 from tests.conftest import Api
 from tests.support.crates import fresh_copy, zip_folder
 from tests.support.deployments import Deployment, backend_name, embedded, scaleout
@@ -35,10 +36,10 @@ def _deploy(root: Path, request: pytest.FixtureRequest) -> Deployment:
     return embedded(root)
 
 
-def _representations(api: Api, crate: str, arks: list[str]) -> dict[str, str]:
+def _representations(api: Api, crate: str, arks: list[str], graph: str) -> dict[str, str]:
     """Every representation that can print a link, by name, as served."""
     auth = api.auth("alice")
-    served = {}
+    served = {"evidence graph": api.http.get(f"/evidencegraph/{graph}", headers=auth).text}
     for ark in arks:
         for media_type in RESOLVER_TYPES:
             response = api.http.get(f"/{ark}", headers={**auth, "Accept": media_type})
@@ -78,7 +79,9 @@ def test_every_link_in_every_representation_follows_a_new_public_url(
         assert job["status"] == "COMPLETE", job
         crate, arks = job["rocrateIdentifier"], job["identifiers"]
         old_base, port = deployment.base_url, deployment.port
-        before = _representations(api, crate, arks)
+        graph = _built(api, arks[-1])["result"]["evidence_graph_id"]  # built by a worker
+        arks = [*arks, graph]
+        before = _representations(api, crate, arks, graph)
         dataset = next(
             a for a in arks if "/dataset/download/" in before[f"{a} application/ld+json"]
         )
@@ -86,7 +89,7 @@ def test_every_link_in_every_representation_follows_a_new_public_url(
 
         new_base = f"http://localhost:{port}"  # the same deployment under another name
         _rename(deployment, new_base)
-        after = _representations(api, crate, arks)
+        after = _representations(api, crate, arks, graph)
 
         assert before.keys() == after.keys()
         with_links = 0
