@@ -117,7 +117,8 @@ PY
   done
   for i in $(seq 1 "$WORKERS"); do
     echo "worker $i"
-    start "worker-$i" "$VENV/bin/fairdepot" worker
+    # workers need no public URL: links are rendered by the API process serving them
+    start "worker-$i" env -u FAIRDEPOT_PUBLIC_URL "$VENV/bin/fairdepot" worker
   done
   echo "up. Put a load balancer in front of: $API_PORTS (docs/deployment.md)"
 }

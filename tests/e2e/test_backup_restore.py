@@ -43,10 +43,15 @@ def _libpq(sqlalchemy_url: str) -> str:
 
 
 def _snapshot(api: Api, arks: list[str]) -> dict[str, object]:
+    """What each record serves, its links to the server under test written `{BASE}` (links
+    follow the name a deployment is served under: a restore under a new name keeps them)."""
     state: dict[str, object] = {}
     for ark in arks:
         response = api.http.get(f"/{ark}")
-        state[ark] = (response.status_code, response.json().get("metadata"))
+        metadata = response.json().get("metadata")
+        if metadata is not None:
+            metadata = json.loads(json.dumps(metadata).replace(api.server.base_url, "{BASE}"))
+        state[ark] = (response.status_code, metadata)
         if response.status_code == 200:
             download = api.http.get(f"/download/{ark}", headers=api.auth("alice"))
             if download.status_code == 200:
@@ -211,6 +216,14 @@ def test_backup_during_a_force_delete_and_an_upload_restores_every_record_and_by
         try:
             again = Api(server)
             assert _snapshot(again, filled["arks"]) == before
+            # ... and the links of the restored catalogue name the server it is restored to
+            linked = [
+                a for a in filled["arks"] if "{BASE}" in str((before[a][1] or {}).get("contentUrl"))
+            ]
+            assert linked
+            for ark in linked:
+                served = again.http.get(f"/{ark}").json()["metadata"]["contentUrl"]
+                assert served.startswith(f"{server.base_url}/api/"), served
             assert _search(again, filled["word"]) == found_before
             assert _revisions(target_env) == revisions_before
             # the upload that came after the snapshot is not in the backup

@@ -123,6 +123,6 @@ def test_a_version_is_one_statement_over_the_access_attributes(runtime, catalogu
         version = records.version(runtime, ANONYMOUS, catalogue[0])
     assert version.view == "metadata"
     assert version == records.version_of(
-        records.resolve(runtime, ANONYMOUS, catalogue[0]), ANONYMOUS
+        runtime, records.resolve(runtime, ANONYMOUS, catalogue[0]), ANONYMOUS
     )
     assert len(statements) == 1, statements  # not even a BEGIN: one statement is consistent

@@ -44,10 +44,12 @@ class Deployment(OnLoopback):
     cleanups: list = field(default_factory=list)
 
     def start_worker(self) -> subprocess.Popen[bytes]:
+        """A `fairdepot worker` process; it gets no FAIRDEPOT_PUBLIC_URL (it needs none: what
+        it stores holds no host, tests/e2e/test_links_follow_public_url.py)."""
         log = (self.root / f"worker-{len(self.workers)}.log").open("ab")
         process = subprocess.Popen(
             [*FAIRDEPOT, "worker", "--log-level", "warning"],
-            env=self.env,
+            env={k: v for k, v in self.env.items() if k != "FAIRDEPOT_PUBLIC_URL"},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

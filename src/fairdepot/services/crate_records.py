@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fairdepot.core.crates.plan import CratePlan, EntityPlan
+from fairdepot.core.links import download_link
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.records import (
     Access,
@@ -17,9 +18,6 @@ from fairdepot.core.records import (
     summarise,
 )
 from fairdepot.core.relations import extract_relations
-
-# Per-kind download routes of the FAIRSCAPE face (the reference server's contentUrl shapes).
-_DOWNLOAD_ROUTE = {"Dataset": "dataset/download", "Software": "software/download"}
 
 
 @dataclass(frozen=True)
@@ -67,12 +65,10 @@ def _is_fairscape_context(context: Any) -> bool:
     )
 
 
-def download_url(base_url: str, kind: str, ark: str) -> str:
-    return f"{base_url}/api/{_DOWNLOAD_ROUTE.get(kind, 'download')}/{ark}"
-
-
 def describe_file(metadata: dict[str, Any], stored: StoredFile, url: str, fairscape: bool) -> None:
-    """Put what we measured on the way in into the entity's metadata (checksums, size, type)."""
+    """Put what we measured on the way in into the entity's metadata (checksums, size, type).
+
+    `url` is a host-free link (core.links): faces render it with their public URL."""
     media_type = metadata.get("encodingFormat") or media_type_for(stored.path)
     if fairscape:
         declared = metadata.get("format")
@@ -92,7 +88,6 @@ def build_crate_records(
     *,
     owner_id: str,
     owner_group: str | None,
-    base_url: str,
     fairscape: bool,
     archive_key: str | None,
     extra: dict[str, Any],
@@ -105,7 +100,7 @@ def build_crate_records(
             describe_file(
                 metadata,
                 stored[entity.file_path],
-                download_url(base_url, entity.kind, entity.ark),
+                download_link(entity.kind, entity.ark),
                 fairscape,
             )
         metadata["@context"] = context

@@ -9,6 +9,7 @@ from fairdepot.core.crates.graph import type_list
 from fairdepot.core.crates.plan import record_kind
 from fairdepot.core.errors import Conflict, InvalidInput, Problem
 from fairdepot.core.json_input import check_json
+from fairdepot.core.links import download_link
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.records import (
     Face,
@@ -21,7 +22,6 @@ from fairdepot.core.relations import extract_relations
 from fairdepot.services.crate_records import (
     StoredFile,
     describe_file,
-    download_url,
     fairscape_access,
     first_group,
     record_file,
@@ -68,7 +68,7 @@ def register_entity(
         describe_file(
             document,
             stored,
-            download_url(runtime.settings.base_url, kind, ark_text),
+            download_link(kind, ark_text),
             fairscape=True,
         )
         files = [record_file(stored)]

@@ -161,7 +161,6 @@ def _ingest(
         stored,
         owner_id=owner.id,
         owner_group=job.payload.get("ownerGroup"),
-        base_url=runtime.settings.base_url,
         fairscape=crate.is_fairscape,
         archive_key=job.payload["uploadKey"],
         extra={"sourceFilename": job.payload.get("filename"), "jobId": job.id},

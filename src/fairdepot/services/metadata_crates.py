@@ -39,7 +39,6 @@ def register(runtime: Runtime, owner: UserRow, document: Any) -> tuple[str, list
         {},
         owner_id=owner.id,
         owner_group=first_group(owner.groups),
-        base_url=runtime.settings.base_url,
         fairscape=crate.is_fairscape,
         archive_key=None,
         extra={"metadataOnly": True},

@@ -112,17 +112,21 @@ class RecordVersion:
     `revision` changes with every change of the record. `view` is the viewer's visibility
     class: `metadata` for those who may read the metadata only, or, for those who may also read
     the files, the owner's e-mail, which their views show (and which can change without a new
-    revision). Faces key cached representations and ETags by it; it is only ever produced after
-    the access check, so holding one means the actor may read the record.
+    revision). `base_url` is the public URL links are rendered with (core.links): the same
+    revision served under two names has different bytes. Faces key cached representations and
+    ETags by it; it is only ever produced after the access check, so holding one means the
+    actor may read the record.
     """
 
     ark_key: str
     revision: int
     view: str
+    base_url: str
 
     def etag(self, representation: str) -> str:
         """A strong ETag; keeps the `"r<revision>-` prefix that If-Match on PUT reads."""
-        digest = hashlib.sha256(f"{self.ark_key}\0{self.view}".encode()).hexdigest()[:12]
+        named = f"{self.ark_key}\0{self.view}\0{self.base_url}"
+        digest = hashlib.sha256(named.encode()).hexdigest()[:12]
         return f'"r{self.revision}-{representation}-{digest}"'
 
 
@@ -136,19 +140,24 @@ def version(runtime: Runtime, actor: Actor, ark_text: str) -> RecordVersion:
             raise NotFound("identifier not found")
         if not stored.active:
             _find(store, actor, ark_text, Action.READ_METADATA)  # raises Gone with its tombstone
-        if not allows(actor, Action.READ_FILES, stored.access):
-            return RecordVersion(stored.ark_key, stored.revision, "metadata")
-        return RecordVersion(stored.ark_key, stored.revision, _files_view(stored.owner_email))
+        view = (
+            _files_view(stored.owner_email)
+            if allows(actor, Action.READ_FILES, stored.access)
+            else "metadata"
+        )
+        return RecordVersion(stored.ark_key, stored.revision, view, runtime.settings.base_url)
 
 
-def version_of(record: Record, actor: Actor) -> RecordVersion:
+def version_of(runtime: Runtime, record: Record, actor: Actor) -> RecordVersion:
     """The version of a loaded record as `version` gives it (the same actor may read it)."""
     view = (
         _files_view(record.owner_email)
         if allows(actor, Action.READ_FILES, record.access)
         else "metadata"
     )
-    return RecordVersion(arks.normalise(record.ark), record.revision, view)
+    return RecordVersion(
+        arks.normalise(record.ark), record.revision, view, runtime.settings.base_url
+    )
 
 
 def _files_view(owner_email: str | None) -> str:

@@ -88,7 +88,10 @@ async def create_dataset(request: Request, runtime: RuntimeDep, user: RequiredUs
         if upload.file:
             await run_in_threadpool(runtime.discard_blob, upload.file.key)
         raise
-    return JSONResponse(resolver_wrapper(record, actor_of(runtime, user)), status_code=201)
+    return JSONResponse(
+        resolver_wrapper(record, actor_of(runtime, user), runtime.settings.base_url),
+        status_code=201,
+    )
 
 
 def _dataset_metadata(raw: str | None, runtime: Runtime) -> Any:
@@ -105,7 +108,10 @@ def _json_entity_route(kind: str) -> Any:
         runtime: RuntimeDep, user: RequiredUser, metadata: Annotated[Any, Body()]
     ) -> JSONResponse:
         record = await run_in_threadpool(entities.register_entity, runtime, user, metadata, kind)
-        return JSONResponse(resolver_wrapper(record, actor_of(runtime, user)), status_code=201)
+        return JSONResponse(
+            resolver_wrapper(record, actor_of(runtime, user), runtime.settings.base_url),
+            status_code=201,
+        )
 
     return create
 
@@ -134,9 +140,10 @@ def _typed_get(kind: str) -> Any:
             raise InvalidInput(f"{record.ark} is a {record.kind}, not a {kind}")
         return await negotiated(
             record,
-            resolver_wrapper(record, actor),
+            resolver_wrapper(record, actor, runtime.settings.base_url),
             request.headers.get("accept"),
-            records.version_of(record, actor),
+            records.version_of(runtime, record, actor),
+            runtime.settings.base_url,
         )
 
     return get

@@ -90,13 +90,16 @@ async def register(
     runtime: RuntimeDep, user: RequiredUser, body: Annotated[Any, Body()]
 ) -> JSONResponse:
     record = await run_in_threadpool(evidence.register_graph, runtime, user, body)
-    return JSONResponse(resolver_wrapper(record, actor_of(runtime, user)), status_code=201)
+    return JSONResponse(
+        resolver_wrapper(record, actor_of(runtime, user), runtime.settings.base_url),
+        status_code=201,
+    )
 
 
 async def _get(naan: str, postfix: str, runtime: Any, user: Any) -> dict[str, Any]:
     actor = actor_of(runtime, user)
     record = await run_in_threadpool(records.resolve, runtime, actor, ark_text(naan, postfix))
-    return resolver_wrapper(evidence.require_graph(record), actor)
+    return resolver_wrapper(evidence.require_graph(record), actor, runtime.settings.base_url)
 
 
 @ark_route(router, "/evidencegraph/query", ["GET"])

@@ -41,13 +41,14 @@ async def negotiated(
     wrapper: dict[str, Any],
     accept: str | None,
     version: records.RecordVersion,
+    base_url: str,
     offers: list[str] = OFFERS,
 ) -> Response:
     """The representation `accept` asks for, serialised now, with its ETag."""
     chosen = choose(accept, offers)
     if chosen is None:
         return not_acceptable(accept, offers)
-    built = await representation(record, wrapper, chosen, offers)
+    built = await representation(record, wrapper, chosen, offers, base_url)
     if isinstance(built, Response):
         return built
     return conditional.served(built, _etag(version, chosen), {"Vary": "Accept"})
@@ -72,12 +73,13 @@ def not_acceptable(accept: str | None, offers: list[str]) -> Response:
 
 
 async def representation(
-    record: Record, wrapper: dict[str, Any], chosen: str, offers: list[str]
+    record: Record, wrapper: dict[str, Any], chosen: str, offers: list[str], base_url: str
 ) -> Representation | Response:
-    """The bytes of one representation, or a 406 when this record cannot be written so."""
+    """The bytes of one representation, or a 406 when this record cannot be written so;
+    links in them are rendered with `base_url` (core.links)."""
     if chosen == JSON:
         return Representation(JSONResponse(wrapper).body, JSON)
-    document = metadata_document(record)
+    document = metadata_document(record, base_url)
     if chosen == JSONLD:
         return Representation(json.dumps(document, allow_nan=False).encode(), JSONLD)
     try:  # rdflib takes milliseconds: never on the event loop
@@ -125,10 +127,12 @@ async def resolve(
                 (("Link", f'<{record.ark}>; rel="describes"'),),
             )
         else:
-            built = await representation(record, resolver_wrapper(record, actor), chosen, OFFERS)
+            base_url = runtime.settings.base_url
+            wrapper = resolver_wrapper(record, actor, base_url)
+            built = await representation(record, wrapper, chosen, OFFERS, base_url)
         if isinstance(built, Response):
             return built
-        loaded = records.version_of(record, actor)  # newer than `current` if it just changed
+        loaded = records.version_of(runtime, record, actor)  # newer than `current` if changed
         etag = _etag(loaded, chosen)
         runtime.representations.put((loaded, name), built)
         found = built
@@ -150,8 +154,8 @@ async def replace(
         records.replace_metadata, runtime, actor, ark_text(naan, postfix), metadata, revision
     )
     return JSONResponse(
-        resolver_wrapper(record, actor),
-        headers={"ETag": records.version_of(record, actor).etag("json")},
+        resolver_wrapper(record, actor, runtime.settings.base_url),
+        headers={"ETag": records.version_of(runtime, record, actor).etag("json")},
     )
 
 

@@ -170,7 +170,7 @@ async def get_crate(
             headers=headers,
         )
     name = "crate-" + chosen.split("/")[-1]
-    version = _crate_version(crate, members, actor)
+    version = _crate_version(runtime, crate, members, actor)
     etag = version.etag(name)
     if chosen in ("text/turtle", "application/rdf+xml"):  # blank-node labels vary per run
         etag = conditional.weak(etag)
@@ -178,7 +178,7 @@ async def get_crate(
         return conditional.not_modified(etag, headers)
     found = runtime.representations.get((version, name))
     if found is None:
-        document = crate_document(crate, members)
+        document = crate_document(crate, members, runtime.settings.base_url)
         if chosen == CROISSANT_MEDIA_TYPE:
             croissant = await run_in_threadpool(crate_to_croissant, document)
             body = JSONResponse(croissant).body
@@ -191,8 +191,10 @@ async def get_crate(
     return conditional.served(found, etag, headers)
 
 
-def _crate_version(crate: Any, members: list[Any], actor: Any) -> records.RecordVersion:
+def _crate_version(
+    runtime: Any, crate: Any, members: list[Any], actor: Any
+) -> records.RecordVersion:
     """The crate's version for this viewer, refined by the revision of every member shown."""
-    own = records.version_of(crate, actor)
+    own = records.version_of(runtime, crate, actor)
     shown = ";".join(f"{m.ark}@{m.revision}" for m in members)
-    return records.RecordVersion(own.ark_key, own.revision, f"{own.view}|{shown}")
+    return records.RecordVersion(own.ark_key, own.revision, f"{own.view}|{shown}", own.base_url)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fairdepot.core import links
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.records import Record
@@ -13,26 +14,28 @@ from fairdepot.storage.db.models import JobRow, isoformat_z
 iso = isoformat_z
 
 
-def metadata_document(record: Record) -> dict[str, Any]:
-    """The record's JSON-LD, always with an @context and its ARK as @id."""
+def metadata_document(record: Record, base_url: str) -> dict[str, Any]:
+    """The record's JSON-LD, always with an @context and its ARK as @id, its links to this
+    server rendered with `base_url` (stored metadata holds none: core.links)."""
     document = dict(record.metadata)
     document["@id"] = record.ark
     document.setdefault("@context", CANONICAL_CONTEXT)
-    return document
+    rendered: dict[str, Any] = links.render(document, base_url)
+    return rendered
 
 
-def resolver_wrapper(record: Record, actor: Actor) -> dict[str, Any]:
+def resolver_wrapper(record: Record, actor: Actor, base_url: str) -> dict[str, Any]:
     """`{"@id", "@type", "metadata", ...}` as the FAIRSCAPE resolver answers."""
     body: dict[str, Any] = {
         "@id": record.ark,
         "@type": record.types if len(record.types) != 1 else record.types[0],
-        "metadata": metadata_document(record),
+        "metadata": metadata_document(record, base_url),
         "publicationStatus": record.access.publication.value,
         "dateCreated": iso(record.created_at),
         "dateModified": iso(record.updated_at),
         "isPartOf": [{"@id": record.parent_ark}] if record.parent_ark else None,
         "revision": record.revision,
-        "distribution": distribution(record),
+        "distribution": distribution(record, base_url),
     }
     if record.kind == "ROCrate":
         body["contentSummary"] = record.extra.get("contentSummary")
@@ -42,7 +45,7 @@ def resolver_wrapper(record: Record, actor: Actor) -> dict[str, Any]:
     return body
 
 
-def distribution(record: Record) -> dict[str, Any] | None:
+def distribution(record: Record, base_url: str) -> dict[str, Any] | None:
     if record.archive_blob_key:
         return {"distributionType": "archive", "files": len(record.files)}
     if len(record.files) == 1:
@@ -61,6 +64,8 @@ def distribution(record: Record) -> dict[str, Any] | None:
             "files": [{"path": f.path, "size": f.size, "sha256": f.sha256} for f in record.files],
         }
     url = record.metadata.get("contentUrl")
+    if isinstance(url, str):
+        url = links.render_link(url, base_url)
     if isinstance(url, str) and url.startswith(("http://", "https://", "ftp://")):
         return {"distributionType": "url", "location": {"uri": url}}
     return None
@@ -107,8 +112,9 @@ def _error_text(error: Any) -> str:
     return str(error)
 
 
-def crate_document(crate: Record, members: list[Record]) -> dict[str, Any]:
-    """The whole crate as RO-Crate JSON-LD, with every member's current metadata."""
+def crate_document(crate: Record, members: list[Record], base_url: str) -> dict[str, Any]:
+    """The whole crate as RO-Crate JSON-LD, with every member's current metadata, links
+    rendered with `base_url`."""
     context = crate.metadata.get("@context", CANONICAL_CONTEXT)
     descriptor = dict(
         crate.extra.get("descriptor")
@@ -119,9 +125,9 @@ def crate_document(crate: Record, members: list[Record]) -> dict[str, Any]:
         }
     )
     descriptor["about"] = {"@id": crate.ark}
-    graph = [descriptor, _strip(metadata_document(crate))]
-    graph += [_strip(metadata_document(m)) for m in members]
-    graph += list(crate.extra.get("contextual") or [])
+    graph = [descriptor, _strip(metadata_document(crate, base_url))]
+    graph += [_strip(metadata_document(m, base_url)) for m in members]
+    graph += links.render(list(crate.extra.get("contextual") or []), base_url)
     return {"@context": context, "@graph": graph}
 
 
