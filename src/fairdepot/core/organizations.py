@@ -22,7 +22,7 @@ def check_organization_name(name: str) -> str:
     """CKAN's rule for names (2-100 of a-z, 0-9, - and _), so every face can use them in URLs."""
     if not _NAME.match(name):
         raise InvalidInput(
-            "invalid organization name",
+            f"invalid organization name {name!r}: 2 to 100 characters of a-z, 0-9, '-' and '_'",
             problems=[Problem("must be 2 to 100 characters of a-z, 0-9, '-' and '_'", "name")],
         )
     return name

@@ -59,7 +59,7 @@ def parse_memberships(roles: Sequence[str], organizations: Sequence[str]) -> lis
         except ValueError as exc:
             problems.append(Problem(str(exc), f"--role[{index}]"))
     if problems:
-        raise InvalidInput("unknown role", problems=problems)
+        raise InvalidInput("; ".join(p.message for p in problems), problems=problems)
     return parsed
 
 
@@ -68,7 +68,9 @@ def check_organizations_exist(runtime: Runtime, memberships: Sequence[Membership
         missing = OrganizationRepository(session).missing(m.organization for m in memberships)
     if missing:
         raise InvalidInput(
-            "unknown organization",
+            "unknown organization "
+            + ", ".join(repr(name) for name in missing)
+            + " (add it with `fairdepot org add`)",
             problems=[
                 Problem(f"no organization {name!r} (add it with `fairdepot org add`)", name)
                 for name in missing
