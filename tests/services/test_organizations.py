@@ -7,7 +7,7 @@ import pytest
 from fairdepot.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from fairdepot.core.policy import Action, Membership, Role, allows
 from fairdepot.core.records import Access, Face, Record
-from fairdepot.services import accounts, organizations, records
+from fairdepot.services import accounts, collections, organizations, records
 from fairdepot.services.jobs import job_access
 from fairdepot.storage.db.models import JobRow
 
@@ -102,3 +102,32 @@ def test_a_job_is_followed_by_whoever_may_read_its_records_files(runtime) -> Non
     job = JobRow(owner_id="u-someone", payload={"ownerGroup": "authors", "organization": LAB})
     assert allows(admin, Action.READ_FILES, job_access(job))
     assert not allows(stranger, Action.READ_FILES, job_access(job))
+
+
+def test_collections_are_managed_by_their_organizations_admins_and_list_readable_records(
+    runtime,
+) -> None:
+    organizations.add_organization(runtime, LAB)
+    admin = _actor(runtime, "admin", Membership(LAB, Role.ADMIN))
+    editor = _actor(runtime, "editor", Membership(LAB, Role.EDITOR))
+    outsider = _actor(runtime, "outsider")
+    with runtime.writing() as store:
+        store.insert(_record("ark:99999/fd1inlab", editor.user_id, LAB))
+        store.insert(_record("ark:99999/fd1private", outsider.user_id, None))
+    with pytest.raises(PermissionDenied):
+        collections.add_collection(runtime, editor, "plankton", organization=LAB)
+    with pytest.raises(PermissionDenied, match="the facility"):
+        collections.add_collection(runtime, admin, "plankton")
+    collections.add_collection(runtime, admin, "plankton", title="Plankton", organization=LAB)
+    with pytest.raises(Conflict):
+        collections.add_collection(runtime, admin, "plankton", organization=LAB)
+    collections.include(runtime, admin, "plankton", "ark:99999/fd1inlab")
+    collections.include(runtime, admin, "plankton", "ark:99999/fd1inlab")  # twice: once
+    with pytest.raises(NotFound):  # the admin may not even read the outsider's private record
+        collections.include(runtime, admin, "plankton", "ark:99999/fd1private")
+    with pytest.raises(PermissionDenied):
+        collections.include(runtime, editor, "plankton", "ark:99999/fd1inlab")
+    assert collections.record_arks(runtime, editor, "plankton") == ["ark:99999/fd1inlab"]
+    assert collections.record_arks(runtime, outsider, "plankton") == []
+    with pytest.raises(NotFound):
+        collections.record_arks(runtime, outsider, "nothing-here")

@@ -18,11 +18,20 @@ class Organization:
     """Records submitted to a moderated organization wait for a Moderator's approval."""
 
 
+@dataclass(frozen=True)
+class Collection:
+    """A named group of records (CKAN/gCat groups, SciCat collections)."""
+
+    name: str
+    title: str | None = None
+    organization: str | None = None
+
+
 def check_organization_name(name: str) -> str:
     """CKAN's rule for names (2-100 of a-z, 0-9, - and _), so every face can use them in URLs."""
     if not _NAME.match(name):
         raise InvalidInput(
-            f"invalid organization name {name!r}: 2 to 100 characters of a-z, 0-9, '-' and '_'",
+            f"invalid name {name!r}: 2 to 100 characters of a-z, 0-9, '-' and '_'",
             problems=[Problem("must be 2 to 100 characters of a-z, 0-9, '-' and '_'", "name")],
         )
     return name

@@ -38,7 +38,10 @@ class CreateRequest:
 
 @dataclass(frozen=True)
 class OrganizationTarget:
-    name: str
+    """An organization (its members, profiles and collections); `name` None is the facility
+    itself (collections outside any organization), which only administrators manage."""
+
+    name: str | None
 
 
 Target = Access | CreateRequest | OrganizationTarget

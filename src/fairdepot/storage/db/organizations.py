@@ -7,9 +7,16 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from fairdepot.core.organizations import Organization
+from fairdepot.core.organizations import Collection, Organization
 from fairdepot.core.policy import Membership, Role
-from fairdepot.storage.db.models import MembershipRow, OrganizationRow, UserRow
+from fairdepot.storage.db.models import (
+    CollectionRecordRow,
+    CollectionRow,
+    MembershipRow,
+    OrganizationRow,
+    RecordRow,
+    UserRow,
+)
 
 
 class OrganizationRepository:
@@ -71,6 +78,50 @@ class OrganizationRepository:
                 )
             )
         self.session.flush()
+
+
+class CollectionRepository:
+    """Named groups of records, inside one session; the caller commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, name: str) -> Collection | None:
+        row = self._row(name)
+        return Collection(row.name, row.title, row.organization) if row is not None else None
+
+    def add(self, collection: Collection) -> None:
+        """Insert; a taken name fails the flush with an IntegrityError (the caller's 409)."""
+        self.session.add(
+            CollectionRow(
+                name=collection.name, title=collection.title, organization=collection.organization
+            )
+        )
+        self.session.flush()
+
+    def include(self, name: str, record_pk: int) -> None:
+        """Put a record in the collection (already in it: nothing changes)."""
+        row = self._row(name)
+        if row is None:
+            raise LookupError(name)
+        if self.session.get(CollectionRecordRow, (row.id, record_pk)) is None:
+            self.session.add(CollectionRecordRow(collection_id=row.id, record_pk=record_pk))
+            self.session.flush()
+
+    def record_keys(self, name: str, where: sa.ColumnElement[bool]) -> list[str]:
+        """ARK keys of the collection's records that `where` (a read scope) selects."""
+        return list(
+            self.session.scalars(
+                sa.select(RecordRow.ark_key)
+                .join(CollectionRecordRow, CollectionRecordRow.record_pk == RecordRow.pk)
+                .join(CollectionRow, CollectionRow.id == CollectionRecordRow.collection_id)
+                .where(CollectionRow.name == name, where)
+                .order_by(RecordRow.pk)
+            )
+        )
+
+    def _row(self, name: str) -> CollectionRow | None:
+        return self.session.scalar(sa.select(CollectionRow).where(CollectionRow.name == name))
 
 
 def memberships_of(user: UserRow) -> frozenset[Membership]:
