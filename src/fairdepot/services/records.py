@@ -360,5 +360,5 @@ def members(runtime: Runtime, actor: Actor, crate: Record) -> list[Record]:
         row = store.row_by_key(arks.normalise(crate.ark))
         if row is None:
             return []
-        loaded = load_records(store.session, store.members(row))
-        return [m for m in loaded if allows(actor, Action.READ_METADATA, m.access)]
+        readable_members = store.members(row, where=readable(read_scope(actor)))
+        return load_records(store.session, readable_members)

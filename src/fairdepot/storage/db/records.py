@@ -135,8 +135,17 @@ class RecordStore:
             return []
         return list(self.session.scalars(sa.select(RecordRow).where(RecordRow.ark_key.in_(keys))))
 
-    def members(self, parent: RecordRow, *, include_deleted: bool = False) -> list[RecordRow]:
+    def members(
+        self,
+        parent: RecordRow,
+        *,
+        include_deleted: bool = False,
+        where: sa.ColumnElement[bool] | None = None,
+    ) -> list[RecordRow]:
+        """A crate's members (`where`: only those a read scope selects)."""
         query = sa.select(RecordRow).where(RecordRow.parent_pk == parent.pk)
+        if where is not None:
+            query = query.where(where)
         if not include_deleted:
             query = query.where(RecordRow.state == RecordState.ACTIVE.value)
         return list(self.session.scalars(query.order_by(RecordRow.pk)))
