@@ -53,9 +53,12 @@ class Membership:
 
 @dataclass(frozen=True)
 class FacilityGroups:
-    """Facility-wide group lists from settings; membership of any listed group is enough."""
+    """Facility-wide group lists from settings; membership of any listed group is enough.
 
-    admin: frozenset[str] = frozenset({"admin"})
+    Empty by default, so that an actor built without settings gets no right from a group name.
+    """
+
+    admin: frozenset[str] = frozenset()
     delete: frozenset[str] = frozenset()
     create_with_pid: frozenset[str] = frozenset()
     create_for_any_owner_group: frozenset[str] = frozenset()
