@@ -62,6 +62,8 @@ user_app = _typer("Accounts and API tokens.")
 blobs_app = _typer("Copy every blob to or from a local folder (moves between stores).")
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+org_app = _typer("Organizations (gCat contexts) whose members hold roles.")
+app.add_typer(org_app, name="org")
 app.add_typer(blobs_app, name="blobs")
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -224,14 +226,56 @@ def user_add(
     ],
     group: Annotated[list[str] | None, typer.Option(help="A group; repeat for more.")] = None,
     admin: Annotated[bool, typer.Option(help="May do anything.")] = False,
+    role: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A role (member, editor, admin, manager, moderator) in the organization "
+            "given by the --organization at the same position; repeat for more."
+        ),
+    ] = None,
+    organization: Annotated[
+        list[str] | None, typer.Option(help="The organization of the --role at its position.")
+    ] = None,
     init: Annotated[bool, typer.Option(help=INIT_HELP)] = False,
 ) -> None:
-    """Create an account."""
-    from fairdepot.services import accounts
+    """Create an account, with its roles in organizations."""
+    from fairdepot.services import accounts, organizations
 
     with _catalogue(init=init) as runtime:
+        memberships = organizations.parse_memberships(role or [], organization or [])
+        organizations.check_organizations_exist(runtime, memberships)
         accounts.add_user(runtime, username, email, password, list(group or []), admin=admin)
+        if memberships:
+            organizations.set_memberships(runtime, username, memberships)
     console.print(f"user {username} added")
+
+
+@org_app.command("add", cls=_Command)
+def org_add(
+    name: Annotated[str, typer.Argument(help="Name: 2-100 of a-z, 0-9, '-' and '_'.")],
+    title: Annotated[str | None, typer.Option(help="Human-readable title.")] = None,
+    moderated: Annotated[
+        bool, typer.Option(help="Records submitted here wait for a Moderator's approval.")
+    ] = False,
+    init: Annotated[bool, typer.Option(help=INIT_HELP)] = False,
+) -> None:
+    """Create an organization."""
+    from fairdepot.services import organizations
+
+    with _catalogue(init=init) as runtime:
+        organizations.add_organization(runtime, name, title=title, moderated=moderated)
+    console.print(f"organization {name} added")
+
+
+@org_app.command("list", cls=_Command)
+def org_list() -> None:
+    """Print every organization: name, moderated or not, title (tab-separated)."""
+    from fairdepot.services import organizations
+
+    with _catalogue() as runtime:
+        for org in organizations.list_organizations(runtime):
+            moderated = "moderated" if org.moderated else "open"
+            typer.echo(f"{org.name}\t{moderated}\t{org.title or ''}")
 
 
 @user_app.command("token", cls=_Command)

@@ -12,11 +12,17 @@ import secrets
 import tempfile
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, PrivateAttr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, PrivateAttr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from fairdepot.core.policy import FacilityGroups
 
 GIB = 1024**3
+
+GroupList = Annotated[list[str], NoDecode]
+"""A list of group names, given in the environment as `a,b,c`."""
 
 
 class Settings(BaseSettings):
@@ -41,7 +47,27 @@ class Settings(BaseSettings):
         description="A blob no record needs any more is deleted only this long after; "
         "keep it longer than a backup takes (`fairdepot backup`).",
     )
-    admin_group: str = Field("admin", description="Members of this group may do anything.")
+    admin_groups: GroupList = Field(
+        ["admin"], description="Members of any of these groups may do anything."
+    )
+    admin_group: str | None = Field(
+        None,
+        description="The former single admin group (before ADMIN_GROUPS); still honoured, "
+        "added to ADMIN_GROUPS, so that an upgraded deployment keeps its administrators.",
+    )
+    delete_groups: GroupList = Field(
+        [], description="Members may delete (trash) and purge any record (SciCat DELETE_GROUPS)."
+    )
+    create_with_pid_groups: GroupList = Field(
+        [],
+        description="Members may create records with an identifier of their own choosing "
+        "(SciCat CREATE_DATASET_WITH_PID_GROUPS).",
+    )
+    create_privileged_groups: GroupList = Field(
+        [],
+        description="Members may create records for any owner group, with their own "
+        "identifiers too (SciCat CREATE_DATASET_PRIVILEGED_GROUPS).",
+    )
     token_ttl_seconds: int = Field(24 * 3600, description="Lifetime of login tokens.")
     login_max_failures_per_account: int = Field(
         10, ge=0, description="Failed logins of one login name per window before 429; 0: off."
@@ -101,6 +127,30 @@ class Settings(BaseSettings):
     readiness_timeout_seconds: float = Field(
         2.0, description="How long /readyz waits for the database and the blob store."
     )
+
+    @field_validator(
+        "admin_groups",
+        "delete_groups",
+        "create_with_pid_groups",
+        "create_privileged_groups",
+        mode="before",
+    )
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [group.strip() for group in value.split(",") if group.strip()]
+        return value
+
+    @cached_property
+    def facility_groups(self) -> FacilityGroups:
+        """The group lists the policy reads from every actor."""
+        return FacilityGroups(
+            admin=frozenset(self.admin_groups)
+            | (frozenset({self.admin_group}) if self.admin_group else frozenset()),
+            delete=frozenset(self.delete_groups),
+            create_with_pid=frozenset(self.create_with_pid_groups),
+            create_for_any_owner_group=frozenset(self.create_privileged_groups),
+        )
 
     @cached_property
     def resolved_database_url(self) -> str:

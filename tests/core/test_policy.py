@@ -80,11 +80,20 @@ def test_an_anonymous_actor_never_matches_an_ownerless_record() -> None:
 def test_the_read_scope_of_each_actor() -> None:
     assert read_scope(ADMIN) == ReadScope(everything=True)
     assert read_scope(ADMIN, Action.READ_FILES) == ReadScope(everything=True)
+    lab_a = frozenset({"lab-a"})
     assert read_scope(OWNER) == ReadScope(
-        owner_id="u-owner", groups=frozenset({"lab-a"}), metadata_public=True, published=True
+        owner_id="u-owner",
+        owner_groups=lab_a,
+        access_groups=lab_a,
+        metadata_public=True,
+        published=True,
     )
     assert read_scope(OWNER, Action.READ_FILES) == ReadScope(
-        owner_id="u-owner", groups=frozenset({"lab-a"}), metadata_public=False, published=True
+        owner_id="u-owner",
+        owner_groups=lab_a,
+        access_groups=lab_a,
+        metadata_public=False,
+        published=True,
     )
     assert read_scope(ANONYMOUS) == ReadScope(metadata_public=True, published=True)
 
@@ -97,8 +106,8 @@ def _in_scope(scope: ReadScope, access: Access) -> bool:
         (scope.metadata_public and access.metadata_public)
         or (scope.published and access.publication is PublicationStatus.PUBLISHED)
         or (scope.owner_id is not None and scope.owner_id == access.owner_id)
-        or bool(access.owner_group and access.owner_group in scope.groups)
-        or bool(scope.groups.intersection(access.access_groups))
+        or bool(access.owner_group and access.owner_group in scope.owner_groups)
+        or bool(scope.access_groups.intersection(access.access_groups))
     )
 
 

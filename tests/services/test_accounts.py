@@ -48,7 +48,7 @@ def test_functional_accounts_load_idempotently_with_groups(runtime, tmp_path) ->
     assert accounts.load_accounts_file(runtime, path) == ["ingestor", "admin"]
     admin = accounts.authenticate(runtime, "admin", "am2jeT")
     assert set(admin.groups) == {"admin", "beamline", "globalaccess"}
-    assert accounts.actor_for(admin, "admin").is_admin
+    assert accounts.actor_for(admin, runtime.settings.facility_groups).is_admin
     assert accounts.authenticate(runtime, "scicatingestor@your.site", "aman").username == "ingestor"
 
 

@@ -38,7 +38,7 @@ def test_a_completed_ingest_records_the_crate_and_drops_earlier_attempts(
     crate = job.result["rocrateIdentifier"]
     assert job.result["identifiers"][0] == crate
     assert job.result["identifiersMinted"] == len(job.result["identifiers"]) == 2
-    actor = accounts.actor_for(alice, "admin")
+    actor = accounts.actor_for(alice, runtime.settings.facility_groups)
     root = records.resolve_files(runtime, actor, crate)
     assert root.access.owner_group == "lab-a"
     assert root.extra["jobId"] == job_id

@@ -13,7 +13,7 @@ from fairdepot.services.ingest import write_crate
 
 def _user(runtime, name: str, group: str):
     user = accounts.add_user(runtime, name, f"{name}@example.org", "pw", [group])
-    return user, accounts.actor_for(user, "admin")
+    return user, accounts.actor_for(user, runtime.settings.facility_groups)
 
 
 def _record(ark: str, owner_id: str, *, public: bool, name: str = "Zebrafish atlas") -> Record:

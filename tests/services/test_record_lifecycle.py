@@ -40,7 +40,7 @@ def people(runtime):
         ("root", "admin"),
     ):
         user = accounts.add_user(runtime, name, f"{name}@example.org", "pw", [group])
-        made[name] = (user, accounts.actor_for(user, "admin"))
+        made[name] = (user, accounts.actor_for(user, runtime.settings.facility_groups))
     return made
 
 

@@ -29,7 +29,7 @@ def _record(ark: str, owner_id: str, *, public: bool, name: str, description: st
 def actors(runtime):
     def actor(name: str, group: str):
         user = accounts.add_user(runtime, name, f"{name}@example.org", "pw", [group])
-        return user, accounts.actor_for(user, "admin")
+        return user, accounts.actor_for(user, runtime.settings.facility_groups)
 
     return {
         name: actor(name, group)

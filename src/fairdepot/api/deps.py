@@ -68,7 +68,7 @@ async def required_user(
 
 
 def actor_of(runtime: Runtime, user: UserRow | None) -> Actor:
-    return accounts.actor_for(user, runtime.settings.admin_group) if user else ANONYMOUS
+    return accounts.actor_for(user, runtime.settings.facility_groups) if user else ANONYMOUS
 
 
 MAX_OFFSET = 1_000_000_000

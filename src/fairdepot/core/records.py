@@ -37,6 +37,20 @@ class RecordState(StrEnum):
     DELETED = "deleted"
 
 
+class Visibility(StrEnum):
+    """Whether a record is in plain view, as the policy needs to know it.
+
+    The record lifecycle (trash, moderation) maps its states onto this; everything else about
+    those states is the lifecycle's business, not the policy's.
+    """
+
+    NORMAL = "normal"
+    TRASHED = "trashed"
+    """Seen by its owner and its organization's Admins and Managers only."""
+    AWAITING_MODERATION = "awaiting_moderation"
+    """Pending or rejected in a moderated organization: its author and Moderators only."""
+
+
 @dataclass
 class Access:
     """Who may see and change a record; read by core.policy, never interpreted elsewhere."""
@@ -47,6 +61,8 @@ class Access:
     metadata_public: bool = False
     group_write: bool = False
     publication: PublicationStatus = PublicationStatus.DRAFT
+    organization: str | None = None
+    visibility: Visibility = Visibility.NORMAL
 
 
 @dataclass

@@ -23,10 +23,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from fairdepot.core.errors import AuthenticationRequired, Conflict, InvalidInput, Problem
-from fairdepot.core.policy import Actor
+from fairdepot.core.policy import Actor, FacilityGroups
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db.locks import ACCOUNTS_LOCK, lock_for_transaction
 from fairdepot.storage.db.models import ApiTokenRow, UserRow, utcnow
+from fairdepot.storage.db.organizations import memberships_of, with_memberships
 
 API_TOKEN_PREFIX = "fdp_"  # noqa: S105 - a marker, not a secret
 _hasher = PasswordHasher()
@@ -40,9 +41,17 @@ class LoginToken:
     issued_at: int
 
 
-def actor_for(user: UserRow, admin_group: str) -> Actor:
-    groups = frozenset(user.groups or [])
-    return Actor(user.id, user.username, user.email, groups, user.is_admin or admin_group in groups)
+def actor_for(user: UserRow, facility: FacilityGroups) -> Actor:
+    """The policy's view of an account loaded `with_memberships()` (its organization roles)."""
+    return Actor(
+        user.id,
+        user.username,
+        user.email,
+        frozenset(user.groups or []),
+        user.is_admin,
+        memberships_of(user),
+        facility,
+    )
 
 
 def add_user(
@@ -125,7 +134,7 @@ def load_accounts_file(runtime: Runtime, path: Path) -> list[str]:
             user["email"],
             user["password"],
             groups,
-            admin=runtime.settings.admin_group in groups,
+            admin=bool(set(groups) & set(runtime.settings.admin_groups)),
             update=True,
             full_name=user.get("fullName") or user.get("firstName"),
         )
@@ -148,7 +157,9 @@ def authenticate(
     if "\x00" not in login:  # no account has one (PostgreSQL text cannot even hold it)
         with runtime.read_sessions() as session:
             user = session.scalar(
-                sa.select(UserRow).where(sa.or_(UserRow.username == login, UserRow.email == login))
+                sa.select(UserRow)
+                .where(sa.or_(UserRow.username == login, UserRow.email == login))
+                .options(with_memberships())
             )
     stored = user.password_hash if user is not None else None
     matches = _password_matches(stored or _dummy_hash(), password)
@@ -200,7 +211,7 @@ def user_for_token(runtime: Runtime, token: str) -> UserRow:
                     ApiTokenRow.token_hash == _digest(token), ApiTokenRow.revoked_at.is_(None)
                 )
             )
-            user = session.get(UserRow, row.user_id) if row else None
+            user = session.get(UserRow, row.user_id, options=[with_memberships()]) if row else None
             if user is None:
                 raise AuthenticationRequired("unknown or revoked API token")
             return user
@@ -216,7 +227,7 @@ def user_for_token(runtime: Runtime, token: str) -> UserRow:
             raise AuthenticationRequired("the token has expired: log in again") from exc
         except jwt.PyJWTError as exc:
             raise AuthenticationRequired(f"invalid token: {exc}") from exc
-        user = session.get(UserRow, claims["sub"])
+        user = session.get(UserRow, claims["sub"], options=[with_memberships()])
         if user is None:
             raise AuthenticationRequired("the token's account no longer exists")
         return user

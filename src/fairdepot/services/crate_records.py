@@ -8,7 +8,9 @@ from typing import Any
 
 from fairdepot.core.crates.plan import CratePlan, EntityPlan
 from fairdepot.core.links import download_link
+from fairdepot.core.errors import PermissionDenied
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
+from fairdepot.core.policy import Action, Actor, CreateRequest, allows
 from fairdepot.core.records import (
     Access,
     Face,
@@ -44,6 +46,16 @@ def fairscape_access(
 def first_group(groups: list[str] | None) -> str | None:
     """The reference server's owner group: the user's first group."""
     return groups[0] if groups else None
+
+
+def fairscape_owner_group(actor: Actor, groups: list[str] | None) -> str | None:
+    """The owner group of what a FAIRSCAPE client creates (the user's first group), once the
+    policy has let the actor create for it. Kept client ARKs are not pre-set identifiers in the
+    policy's sense: who holds each is checked against the existing records instead."""
+    group = first_group(groups)
+    if not allows(actor, Action.CREATE, CreateRequest(owner_group=group)):
+        raise PermissionDenied("you may not create records for this owner group")
+    return group
 
 
 def media_type_for(path: str) -> str:

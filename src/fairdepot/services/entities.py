@@ -19,11 +19,12 @@ from fairdepot.core.records import (
     summarise,
 )
 from fairdepot.core.relations import extract_relations
+from fairdepot.services.accounts import actor_for
 from fairdepot.services.crate_records import (
     StoredFile,
     describe_file,
     fairscape_access,
-    first_group,
+    fairscape_owner_group,
     record_file,
 )
 from fairdepot.services.ingest import minter
@@ -43,6 +44,9 @@ def register_entity(
     stored: StoredFile | None = None,
 ) -> Record:
     """Create one record; a valid ARK in `@id` is kept if free, anything else gets a new ARK."""
+    owner_group = fairscape_owner_group(
+        actor_for(owner, runtime.settings.facility_groups), owner.groups
+    )
     if not isinstance(metadata, dict):
         raise InvalidInput("the metadata must be a JSON object")
     check_json(metadata, json_limits(runtime.settings))
@@ -78,7 +82,7 @@ def register_entity(
         kind=kind,
         face=Face.FAIRSCAPE,
         metadata=document,
-        access=fairscape_access(owner.id, first_group(owner.groups)),
+        access=fairscape_access(owner.id, owner_group),
         types=types,
         name=name,
         description=summary.description,

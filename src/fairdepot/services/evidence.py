@@ -28,13 +28,14 @@ from fairdepot.core.policy import ANONYMOUS, Action, Actor, allows
 from fairdepot.core.records import Face, PublicationStatus, Record, RecordState, summarise
 from fairdepot.core.relations import extract_relations, target_key
 from fairdepot.services import accounts
-from fairdepot.services.crate_records import fairscape_access, first_group
+from fairdepot.services.crate_records import fairscape_access, fairscape_owner_group, first_group
 from fairdepot.services.ingest import minter
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.records import find_row, load, parse_ark_display
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import JobRow, RecordRow, RelationRow, UserRow
+from fairdepot.storage.db.organizations import with_memberships
 from fairdepot.storage.db.records import RecordStore
 
 EVIDENCE_GRAPH_BUILD = "evidence_graph"
@@ -54,7 +55,7 @@ _KEEP = ("@id", "@type", "name", "description", *GENERATED_BY, *USED, "generated
 
 
 def submit_build(runtime: Runtime, user: UserRow, ark_text: str) -> JobRow:
-    actor = accounts.actor_for(user, runtime.settings.admin_group)
+    actor = accounts.actor_for(user, runtime.settings.facility_groups)
     with runtime.reading() as store:
         row = find_row(store, actor, ark_text, Action.READ_METADATA)
     with runtime.write_sessions() as session:
@@ -73,10 +74,14 @@ def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
     try:
         with runtime.read_sessions() as session:
             job = session.get(JobRow, claim.job_id)
-            user = session.get(UserRow, job.owner_id) if job and job.owner_id else None
+            user = (
+                session.get(UserRow, job.owner_id, options=[with_memberships()])
+                if job and job.owner_id
+                else None
+            )
         if job is None or user is None:
             raise InvalidInput("the job or its owner no longer exists")
-        actor = accounts.actor_for(user, runtime.settings.admin_group)
+        actor = accounts.actor_for(user, runtime.settings.facility_groups)
         with Lease(runtime, claim) as lease:
             for attempt in (1, 2):
                 # Two builds of the same graph at once: the loser of the race sees the winner's
@@ -208,6 +213,7 @@ def _generators_of(store: RecordStore, row: RecordRow) -> list[RecordRow]:
 
 def register_graph(runtime: Runtime, user: UserRow, body: Any) -> Record:
     """POST /evidencegraph: store a client-made evidence graph under its ARK (or a new one)."""
+    fairscape_owner_group(accounts.actor_for(user, runtime.settings.facility_groups), user.groups)
     if not isinstance(body, dict) or not isinstance(body.get("name"), str):
         raise InvalidInput("the body needs at least a name (and usually @id and @graph)")
     check_json(body, json_limits(runtime.settings))

@@ -35,6 +35,7 @@ from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outa
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import JobRow, RecordRow, UserRow
+from fairdepot.storage.db.organizations import with_memberships
 from fairdepot.storage.db.records import RecordStore, to_record, tombstone
 
 log = logging.getLogger(__name__)
@@ -108,7 +109,11 @@ def crate_orphans(job: JobRow) -> list[tuple[str, bool]]:
 def run_crate_ingest(runtime: Runtime, claim: jobs.Claim) -> None:
     with runtime.read_sessions() as session:
         job = session.get(JobRow, claim.job_id)
-        owner = session.get(UserRow, job.owner_id) if job and job.owner_id else None
+        owner = (
+            session.get(UserRow, job.owner_id, options=[with_memberships()])
+            if job and job.owner_id
+            else None
+        )
     if job is None or owner is None:
         return
     prefix = attempt_prefix(job.id, claim.attempt)
@@ -143,7 +148,7 @@ def run_crate_ingest(runtime: Runtime, claim: jobs.Claim) -> None:
 def _ingest(
     runtime: Runtime, claim: jobs.Claim, lease: Lease, job: JobRow, owner: UserRow, prefix: str
 ) -> None:
-    actor = actor_for(owner, runtime.settings.admin_group)
+    actor = actor_for(owner, runtime.settings.facility_groups)
     lease.stage("reading archive")
     with (
         runtime.blobs.open_read(job.payload["uploadKey"]) as stream,

@@ -184,6 +184,17 @@ class JobView:
     owner_email: str | None
 
 
+def job_access(job: JobRow) -> Access:
+    """A job as the policy sees it: what its record will be (owner, owner group, organization);
+    whoever may read that record's files may follow the job."""
+    payload = job.payload or {}
+    return Access(
+        owner_id=job.owner_id,
+        owner_group=payload.get("ownerGroup"),
+        organization=payload.get("organization"),
+    )
+
+
 def job_status(runtime: Runtime, actor: Actor, job_id: str, kind: str) -> JobView:
     """A job of `kind`, for its owner, members of its owner group, and administrators."""
     with runtime.read_sessions() as session:
@@ -192,8 +203,7 @@ def job_status(runtime: Runtime, actor: Actor, job_id: str, kind: str) -> JobVie
             raise NotFound(
                 "upload request not found" if kind == "crate_ingest" else "job not found"
             )
-        access = Access(owner_id=job.owner_id, owner_group=(job.payload or {}).get("ownerGroup"))
-        if not allows(actor, Action.READ_FILES, access):
+        if not allows(actor, Action.READ_FILES, job_access(job)):
             raise PermissionDenied("user unauthorized to view this job's status")
         owner = session.get(UserRow, job.owner_id) if job.owner_id else None
         return JobView(job, owner.email if owner else None)

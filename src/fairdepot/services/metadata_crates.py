@@ -10,13 +10,15 @@ from fairdepot.core.crates.validation import validate_crate
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.json_input import check_json
 from fairdepot.services.accounts import actor_for
-from fairdepot.services.crate_records import build_crate_records, first_group
+from fairdepot.services.crate_records import build_crate_records, fairscape_owner_group
 from fairdepot.services.ingest import check_identifiers, minter, write_crate
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.storage.db.models import UserRow
 
 
 def register(runtime: Runtime, owner: UserRow, document: Any) -> tuple[str, list[str]]:
+    actor = actor_for(owner, runtime.settings.facility_groups)
+    owner_group = fairscape_owner_group(actor, owner.groups)
     check_json(document, json_limits(runtime.settings))
     crate = parse_document(document)
     local = [
@@ -32,13 +34,12 @@ def register(runtime: Runtime, owner: UserRow, document: Any) -> tuple[str, list
         )
     validate_crate(crate)
     plan = plan_crate(crate, set(), minter(runtime))
-    actor = actor_for(owner, runtime.settings.admin_group)
     check_identifiers(runtime, plan, actor)
     root, members = build_crate_records(
         plan,
         {},
         owner_id=owner.id,
-        owner_group=first_group(owner.groups),
+        owner_group=owner_group,
         fairscape=crate.is_fairscape,
         archive_key=None,
         extra={"metadataOnly": True},

@@ -23,7 +23,7 @@ from fairdepot.core.errors import (
     Tombstone,
 )
 from fairdepot.core.json_input import check_json
-from fairdepot.core.policy import Action, Actor, allows, read_scope
+from fairdepot.core.policy import Action, Actor, Mine, allows, read_scope
 from fairdepot.core.records import (
     Access,
     PublicationStatus,
@@ -40,7 +40,6 @@ from fairdepot.storage.db.records import (
     access_groups,
     access_of,
     load_records,
-    owned_by,
     readable,
     tombstone,
 )
@@ -359,9 +358,8 @@ def list_records(
     offset: int = 0,
 ) -> list[Record]:
     with runtime.reading() as store:
-        where = readable(read_scope(actor))
-        if own_or_group_only and not actor.is_admin:
-            where = where & owned_by(actor.user_id, actor.groups)
+        mine = Mine.OWNER_OR_GROUP if own_or_group_only else None
+        where = readable(read_scope(actor, mine=mine))
         rows = store.list_readable(where, kind=kind, limit=limit, offset=offset)
         return load_records(store.session, rows, with_files=False)
 
@@ -371,5 +369,5 @@ def members(runtime: Runtime, actor: Actor, crate: Record) -> list[Record]:
         row = store.row_by_key(arks.normalise(crate.ark))
         if row is None:
             return []
-        loaded = load_records(store.session, store.members(row))
-        return [m for m in loaded if allows(actor, Action.READ_METADATA, m.access)]
+        readable_members = store.members(row, where=readable(read_scope(actor)))
+        return load_records(store.session, readable_members)

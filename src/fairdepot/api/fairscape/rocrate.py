@@ -22,6 +22,7 @@ from fairdepot.core.metadata.croissant import CROISSANT_MEDIA_TYPE, crate_to_cro
 from fairdepot.core.metadata.rdf import serialize
 from fairdepot.core.negotiation import choose
 from fairdepot.services import ingest, metadata_crates, records
+from fairdepot.services.crate_records import fairscape_owner_group
 from fairdepot.services.jobs import job_status
 from fairdepot.services.representation_cache import Representation
 
@@ -46,6 +47,7 @@ CRATE_OFFERS = [
 )
 async def upload_async(request: Request, runtime: RuntimeDep, user: RequiredUser) -> JSONResponse:
     """Stream the zip (multipart field `crate`) to storage and queue its ingest job."""
+    fairscape_owner_group(actor_of(runtime, user), user.groups)  # may create: before any byte
     job_id = str(uuid.uuid4())
     key = ingest.upload_key(job_id)
     try:  # a write the store timed out on may still land: the blob is discarded either way

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
 BigIntPK = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -57,6 +57,61 @@ class UserRow(Base):
     groups: Mapped[list[str]] = mapped_column(JSONType, default=list)
     is_admin: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # Loaded only where an actor is built (`options(selectinload(...))`); anywhere else a read
+    # raises rather than quietly costing a query per user.
+    memberships: Mapped[list[MembershipRow]] = relationship(lazy="raise", viewonly=True)
+
+
+class OrganizationRow(Base):
+    """gCat's context / CKAN organization; a SciCat owner group can map to one."""
+
+    __tablename__ = "organizations"
+
+    name: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    title: Mapped[str | None] = mapped_column(sa.String(400))
+    moderated: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class MembershipRow(Base):
+    """One role of a user in an organization (user x organization x role)."""
+
+    __tablename__ = "memberships"
+
+    user_id: Mapped[str] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization: Mapped[str] = mapped_column(
+        sa.ForeignKey("organizations.name", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+
+
+class CollectionRow(Base):
+    """A named group of records (CKAN/gCat groups, SciCat collections), optionally in an
+    organization."""
+
+    __tablename__ = "collections"
+    __table_args__ = (sa.UniqueConstraint("name"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    title: Mapped[str | None] = mapped_column(sa.String(400))
+    organization: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("organizations.name", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
+class CollectionRecordRow(Base):
+    __tablename__ = "collection_records"
+
+    collection_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("collections.id", ondelete="CASCADE"), primary_key=True
+    )
+    record_pk: Mapped[int] = mapped_column(
+        sa.ForeignKey("records.pk", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class ApiTokenRow(Base):
@@ -103,6 +158,9 @@ class RecordRow(Base):
     extra: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     owner_id: Mapped[str | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
     owner_group: Mapped[str | None] = mapped_column(sa.String(200), index=True)
+    organization: Mapped[str | None] = mapped_column(
+        sa.ForeignKey("organizations.name"), index=True
+    )
     metadata_public: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     group_write: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     publication_status: Mapped[str] = mapped_column(sa.String(16), default="DRAFT", index=True)

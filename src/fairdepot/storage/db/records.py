@@ -38,6 +38,7 @@ _ACCESS_COLUMNS = (
     RecordRow.ark_key,
     RecordRow.owner_id,
     RecordRow.owner_group,
+    RecordRow.organization,
     RecordRow.metadata_public,
     RecordRow.group_write,
     RecordRow.publication_status,
@@ -47,7 +48,12 @@ _ACCESS_COLUMNS = (
 
 
 def readable(scope: ReadScope) -> sa.ColumnElement[bool]:
-    """The policy's read scope as a WHERE clause over `records` (active records only)."""
+    """The policy's read scope as a WHERE clause over `records`: the one place a scope becomes
+    SQL. Every clause is an indexed column or an indexed join, so a listing never scans.
+
+    Only records in plain view (state active) are selected: the trash and moderation states
+    that `scope.trash_organizations` / `moderated_organizations` open are not stored yet.
+    """
     active = RecordRow.state == RecordState.ACTIVE.value
     if scope.everything:
         return active
@@ -58,15 +64,17 @@ def readable(scope: ReadScope) -> sa.ColumnElement[bool]:
         clauses.append(RecordRow.publication_status == PublicationStatus.PUBLISHED.value)
     if scope.owner_id:
         clauses.append(RecordRow.owner_id == scope.owner_id)
-    if scope.groups:
-        groups = sorted(scope.groups)
-        clauses.append(RecordRow.owner_group.in_(groups))
+    if scope.owner_groups:
+        clauses.append(RecordRow.owner_group.in_(sorted(scope.owner_groups)))
+    if scope.access_groups:
         clauses.append(
             sa.exists().where(
                 RecordAccessGroupRow.record_pk == RecordRow.pk,
-                RecordAccessGroupRow.group_name.in_(groups),
+                RecordAccessGroupRow.group_name.in_(sorted(scope.access_groups)),
             )
         )
+    if scope.organizations:
+        clauses.append(RecordRow.organization.in_(sorted(scope.organizations)))
     return sa.and_(active, sa.or_(*clauses)) if clauses else sa.false()
 
 
@@ -110,6 +118,7 @@ class RecordStore:
                 metadata_public=first.metadata_public,
                 group_write=first.group_write,
                 publication=PublicationStatus(first.publication_status),
+                organization=first.organization,
             ),
             owner_email=first.email,
         )
@@ -126,8 +135,17 @@ class RecordStore:
             return []
         return list(self.session.scalars(sa.select(RecordRow).where(RecordRow.ark_key.in_(keys))))
 
-    def members(self, parent: RecordRow, *, include_deleted: bool = False) -> list[RecordRow]:
+    def members(
+        self,
+        parent: RecordRow,
+        *,
+        include_deleted: bool = False,
+        where: sa.ColumnElement[bool] | None = None,
+    ) -> list[RecordRow]:
+        """A crate's members (`where`: only those a read scope selects)."""
         query = sa.select(RecordRow).where(RecordRow.parent_pk == parent.pk)
+        if where is not None:
+            query = query.where(where)
         if not include_deleted:
             query = query.where(RecordRow.state == RecordState.ACTIVE.value)
         return list(self.session.scalars(query.order_by(RecordRow.pk)))
@@ -283,6 +301,7 @@ class RecordStore:
         row.extra = record.extra
         row.owner_id = access.owner_id
         row.owner_group = access.owner_group
+        row.organization = access.organization
         row.metadata_public = access.metadata_public
         row.group_write = access.group_write
         row.publication_status = access.publication.value
@@ -321,11 +340,6 @@ class RecordStore:
             self.delete_blob_later(blob)
         self.search.put(self.session, row.pk, search_document(record))
         self.session.flush()
-
-
-def owned_by(user_id: str | None, groups: frozenset[str]) -> sa.ColumnElement[bool]:
-    """Records the user owns or the user's groups own (FAIRSCAPE's crate listing)."""
-    return sa.or_(RecordRow.owner_id == user_id, RecordRow.owner_group.in_(sorted(groups)))
 
 
 def tombstone(row: RecordRow, reason: str) -> dict[str, object]:
@@ -493,6 +507,7 @@ def access_of(row: RecordRow, groups: list[str] | None = None) -> Access:
         metadata_public=row.metadata_public,
         group_write=row.group_write,
         publication=PublicationStatus(row.publication_status),
+        organization=row.organization,
     )
 
 

@@ -1,0 +1,37 @@
+"""Organizations (gCat's contexts, CKAN organizations): who a record belongs to beyond its owner."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fairdepot.core.errors import InvalidInput, Problem
+
+_NAME = re.compile(r"^[a-z0-9_-]{2,100}$")
+
+
+@dataclass(frozen=True)
+class Organization:
+    name: str
+    title: str | None = None
+    moderated: bool = False
+    """Records submitted to a moderated organization wait for a Moderator's approval."""
+
+
+@dataclass(frozen=True)
+class Collection:
+    """A named group of records (CKAN/gCat groups, SciCat collections)."""
+
+    name: str
+    title: str | None = None
+    organization: str | None = None
+
+
+def check_organization_name(name: str) -> str:
+    """CKAN's rule for names (2-100 of a-z, 0-9, - and _), so every face can use them in URLs."""
+    if not _NAME.match(name):
+        raise InvalidInput(
+            f"invalid name {name!r}: 2 to 100 characters of a-z, 0-9, '-' and '_'",
+            problems=[Problem("must be 2 to 100 characters of a-z, 0-9, '-' and '_'", "name")],
+        )
+    return name

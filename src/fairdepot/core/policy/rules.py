@@ -1,0 +1,124 @@
+"""`allows(actor, action, target)`: the one answer to "may this actor do this", for every face.
+
+Rules, in the order they are tried (the first that grants wins; nothing grants by default):
+- a facility administrator (the account's flag, or an ADMIN_GROUPS member) may do anything that
+  fits its target;
+- records: the owner, the owner group and the access groups read; anyone reads published
+  records, and the metadata of records whose metadata is public; every role in the record's
+  organization reads; the owner writes (update, delete, purge, publish), so does the owner group
+  when the record shares editing (`group_write`), an Admin or Manager of its organization, and
+  DELETE_GROUPS members delete and purge; Moderators of its organization moderate;
+- a record that is not in plain view (trashed, or awaiting moderation) is read only by its
+  owner, the Admins and Managers of its organization (trash) or its Moderators (moderation);
+- creation: any account may create for itself or one of its own groups; another owner group
+  needs CREATE_PRIVILEGED_GROUPS, a pre-set identifier (SciCat pid) needs
+  CREATE_WITH_PID_GROUPS or that list, and an organization needs Editor or above in it;
+- organizations: anyone reads them; Admins and Managers manage them (members, profiles, groups).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fairdepot.core.policy.actions import READ_ACTIONS, Action
+from fairdepot.core.policy.roles import Actor, Role
+from fairdepot.core.records import Access, PublicationStatus, Visibility
+
+
+@dataclass(frozen=True)
+class CreateRequest:
+    """What a creation asks for: whose group owns the record, in which organization, and
+    whether the client sets its identifier (SciCat's `pid`; FAIRSCAPE's kept ARKs are checked
+    against their holders instead and do not count)."""
+
+    owner_group: str | None = None
+    organization: str | None = None
+    preset_identifier: bool = False
+
+
+@dataclass(frozen=True)
+class OrganizationTarget:
+    """An organization (its members, profiles and collections); `name` None is the facility
+    itself (collections outside any organization), which only administrators manage."""
+
+    name: str | None
+
+
+Target = Access | CreateRequest | OrganizationTarget
+
+
+def allows(actor: Actor, action: Action, target: Target) -> bool:
+    """Whether `actor` may do `action` to `target`; a target of the wrong kind is refused."""
+    if isinstance(target, CreateRequest):
+        return action is Action.CREATE and _may_create(actor, target)
+    if isinstance(target, OrganizationTarget):
+        return _may_on_organization(actor, action, target.name)
+    if action is Action.CREATE:
+        return False
+    if action is Action.MANAGE:
+        return _may_on_organization(actor, action, target.organization)
+    if actor.is_facility_admin:
+        return True
+    if action in READ_ACTIONS:
+        return _may_read(actor, action, target)
+    if action is Action.MODERATE:
+        return target.organization is not None and target.organization in actor.moderates()
+    return _may_write(actor, action, target)
+
+
+def _may_read(actor: Actor, action: Action, access: Access) -> bool:
+    if access.visibility is Visibility.TRASHED:
+        return _is_owner(actor, access) or actor.holds(access.organization, Role.ADMIN)
+    if access.visibility is Visibility.AWAITING_MODERATION:
+        return _is_owner(actor, access) or (
+            access.organization is not None and access.organization in actor.moderates()
+        )
+    return (
+        (action is Action.READ_METADATA and access.metadata_public)
+        or access.publication is PublicationStatus.PUBLISHED
+        or _is_owner(actor, access)
+        or _in_groups(actor, access)
+        or actor.holds(access.organization, Role.MEMBER)
+    )
+
+
+def _may_write(actor: Actor, action: Action, access: Access) -> bool:
+    if _is_owner(actor, access) or actor.holds(access.organization, Role.ADMIN):
+        return True
+    if action in (Action.DELETE, Action.PURGE) and actor.in_facility_list(actor.facility.delete):
+        return True
+    return bool(access.group_write and access.owner_group and access.owner_group in actor.groups)
+
+
+def _may_create(actor: Actor, request: CreateRequest) -> bool:
+    if actor.is_anonymous:
+        return False
+    if actor.is_facility_admin:
+        return True
+    any_owner = actor.in_facility_list(actor.facility.create_for_any_owner_group)
+    if request.preset_identifier and not (
+        any_owner or actor.in_facility_list(actor.facility.create_with_pid)
+    ):
+        return False
+    foreign_group = request.owner_group is not None and request.owner_group not in actor.groups
+    if foreign_group and not any_owner:
+        return False
+    return request.organization is None or actor.holds(request.organization, Role.EDITOR)
+
+
+def _may_on_organization(actor: Actor, action: Action, organization: str | None) -> bool:
+    if action is Action.READ_METADATA:
+        return True
+    if action is not Action.MANAGE or actor.is_anonymous:
+        return False
+    return actor.is_facility_admin or actor.holds(organization, Role.ADMIN)
+
+
+def _is_owner(actor: Actor, access: Access) -> bool:
+    return actor.user_id is not None and actor.user_id == access.owner_id
+
+
+def _in_groups(actor: Actor, access: Access) -> bool:
+    return bool(access.owner_group and access.owner_group in actor.groups) or bool(
+        actor.groups.intersection(access.access_groups)
+    )
