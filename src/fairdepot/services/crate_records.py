@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from fairdepot.core.crates.plan import CratePlan, EntityPlan
-from fairdepot.core.links import download_link
 from fairdepot.core.errors import PermissionDenied
+from fairdepot.core.links import download_link
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import Action, Actor, CreateRequest, allows
 from fairdepot.core.records import (
