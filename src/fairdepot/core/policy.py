@@ -17,8 +17,13 @@ class Action(StrEnum):
     READ_METADATA = "read_metadata"
     READ_FILES = "read_files"
     UPDATE = "update"
-    DELETE = "delete"
+    DELETE = "delete"  # to the trash (FAIRSCAPE's delete, a tombstone at once, asks it too)
+    PURGE = "purge"
     PUBLISH = "publish"
+    MODERATE = "moderate"
+
+
+WRITE_ACTIONS = frozenset({Action.UPDATE, Action.DELETE, Action.PURGE, Action.PUBLISH})
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,9 @@ class Actor:
     email: str | None = None
     groups: frozenset[str] = field(default_factory=frozenset)
     is_admin: bool = False
+    # Approves and rejects records awaiting moderation, and reads them meanwhile. A flag until
+    # moderators are a role per organization.
+    is_moderator: bool = False
 
     @property
     def is_anonymous(self) -> bool:
@@ -48,6 +56,10 @@ class ReadScope:
     groups: frozenset[str] = field(default_factory=frozenset)
     metadata_public: bool = False
     published: bool = False
+    # records whose owner group shares editing (group_write) with one of these groups
+    writable_groups: frozenset[str] = field(default_factory=frozenset)
+    # also every record awaiting moderation (others see those only through `owner_id`)
+    awaiting_moderation: bool = False
 
 
 def _is_member(actor: Actor, access: Access) -> bool:
@@ -63,7 +75,12 @@ def _is_owner(actor: Actor, access: Access) -> bool:
 def allows(actor: Actor, action: Action, access: Access) -> bool:
     if actor.is_admin:
         return True
+    if action is Action.MODERATE:
+        return actor.is_moderator
     published = access.publication == PublicationStatus.PUBLISHED
+    if access.moderation.state.awaits_approval:
+        # until approved, only its author and the moderators see it, and only its author edits
+        return _is_owner(actor, access) or (actor.is_moderator and action not in WRITE_ACTIONS)
     if action is Action.READ_METADATA:
         return (
             access.metadata_public
@@ -83,9 +100,14 @@ def read_scope(actor: Actor, action: Action = Action.READ_METADATA) -> ReadScope
     """The set of records `allows(actor, action, ·)` accepts, for listings and search."""
     if actor.is_admin:
         return ReadScope(everything=True)
+    if action is Action.MODERATE:
+        return ReadScope(everything=actor.is_moderator)
+    if action in WRITE_ACTIONS:
+        return ReadScope(owner_id=actor.user_id, writable_groups=actor.groups)
     return ReadScope(
         owner_id=actor.user_id,
         groups=actor.groups,
         metadata_public=action is Action.READ_METADATA,
         published=True,
+        awaiting_moderation=actor.is_moderator,
     )

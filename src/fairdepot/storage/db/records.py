@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fairdepot.core.ark import normalise
+from fairdepot.core.errors import IdentifierTaken
 from fairdepot.core.policy import ReadScope
+from fairdepot.core.record_changes import UNCHANGED, FileChanges, RecordChanges
 from fairdepot.core.records import (
+    AWAITING_APPROVAL,
     Access,
     Face,
+    Moderation,
+    ModerationState,
     PublicationStatus,
     Record,
     RecordFile,
@@ -43,21 +50,41 @@ _ACCESS_COLUMNS = (
     RecordRow.publication_status,
     RecordRow.state,
     RecordRow.revision,
+    RecordRow.moderation_state,
+    RecordRow.moderation_message,
+    RecordRow.moderated_by,
+    RecordRow.moderated_at,
 )
 
 
-def readable(scope: ReadScope) -> sa.ColumnElement[bool]:
-    """The policy's read scope as a WHERE clause over `records` (active records only)."""
-    active = RecordRow.state == RecordState.ACTIVE.value
+def in_lifecycle(state: RecordState) -> sa.ColumnElement[bool]:
+    """Which records a listing in `state` shows: the one rule every listing and search uses.
+
+    Listings and search show active records; the trash view shows trashed ones; tombstones
+    are never listed (they answer 410 through their ARK only).
+    """
+    if state is RecordState.DELETED:
+        return sa.false()
+    return RecordRow.state == state.value
+
+
+def readable(
+    scope: ReadScope, lifecycle: RecordState = RecordState.ACTIVE
+) -> sa.ColumnElement[bool]:
+    """The policy's read scope as a WHERE clause over `records` in one lifecycle state.
+
+    Records awaiting moderation match only through `owner_id` (their author) or
+    `awaiting_moderation` (a moderator), as core.policy.allows decides for one record.
+    """
+    listed = in_lifecycle(lifecycle)
     if scope.everything:
-        return active
+        return listed
+    awaiting = RecordRow.moderation_state.in_(sorted(s.value for s in AWAITING_APPROVAL))
     clauses: list[sa.ColumnElement[bool]] = []
     if scope.metadata_public:
         clauses.append(RecordRow.metadata_public.is_(True))
     if scope.published:
         clauses.append(RecordRow.publication_status == PublicationStatus.PUBLISHED.value)
-    if scope.owner_id:
-        clauses.append(RecordRow.owner_id == scope.owner_id)
     if scope.groups:
         groups = sorted(scope.groups)
         clauses.append(RecordRow.owner_group.in_(groups))
@@ -67,7 +94,19 @@ def readable(scope: ReadScope) -> sa.ColumnElement[bool]:
                 RecordAccessGroupRow.group_name.in_(groups),
             )
         )
-    return sa.and_(active, sa.or_(*clauses)) if clauses else sa.false()
+    if scope.writable_groups:
+        clauses.append(
+            sa.and_(
+                RecordRow.group_write.is_(True),
+                RecordRow.owner_group.in_(sorted(scope.writable_groups)),
+            )
+        )
+    granted = [sa.and_(sa.not_(awaiting), sa.or_(*clauses))] if clauses else []
+    if scope.owner_id:
+        granted.append(RecordRow.owner_id == scope.owner_id)
+    if scope.awaiting_moderation:
+        granted.append(awaiting)
+    return sa.and_(listed, sa.or_(*granted)) if granted else sa.false()
 
 
 class RecordStore:
@@ -102,7 +141,7 @@ class RecordStore:
         return StoredAccess(
             ark_key=first.ark_key,
             revision=first.revision,
-            active=first.state == RecordState.ACTIVE.value,
+            state=RecordState(first.state),
             access=Access(
                 owner_id=first.owner_id,
                 owner_group=first.owner_group,
@@ -110,11 +149,13 @@ class RecordStore:
                 metadata_public=first.metadata_public,
                 group_write=first.group_write,
                 publication=PublicationStatus(first.publication_status),
+                moderation=_moderation(first),
             ),
             owner_email=first.email,
         )
 
     def row_by_identifier(self, scheme: str, value: str) -> RecordRow | None:
+        """The record holding (scheme, value), active or trashed (purging frees identifiers)."""
         return self.session.scalar(
             sa.select(RecordRow)
             .join(RecordIdentifierRow, RecordIdentifierRow.record_pk == RecordRow.pk)
@@ -126,10 +167,17 @@ class RecordStore:
             return []
         return list(self.session.scalars(sa.select(RecordRow).where(RecordRow.ark_key.in_(keys))))
 
-    def members(self, parent: RecordRow, *, include_deleted: bool = False) -> list[RecordRow]:
+    def members(
+        self,
+        parent: RecordRow,
+        *,
+        include_deleted: bool = False,
+        lifecycle: RecordState = RecordState.ACTIVE,
+    ) -> list[RecordRow]:
+        """A crate's members in one lifecycle state (or in any, with `include_deleted`)."""
         query = sa.select(RecordRow).where(RecordRow.parent_pk == parent.pk)
         if not include_deleted:
-            query = query.where(RecordRow.state == RecordState.ACTIVE.value)
+            query = query.where(in_lifecycle(lifecycle))
         return list(self.session.scalars(query.order_by(RecordRow.pk)))
 
     def files(self, row: RecordRow) -> list[RecordFileRow]:
@@ -183,25 +231,25 @@ class RecordStore:
             revision=1,
             state=RecordState.ACTIVE.value,
         )
-        self._fill(row, record, parent)
+        self._fill(row, record)
+        row.parent_pk = parent.pk if parent is not None else None
         self.session.add(row)
         self.session.flush()
-        self._replace_children(row, record)
+        self._write_relations(row, record.relations)
+        self._write_access_groups(row, record.access.access_groups)
+        self._apply_files(row, FileChanges(added=tuple(record.files)))
+        self._add_identifiers(row, record.identifiers)
+        self.search.put(self.session, row.pk, search_document(record))
+        self.session.flush()
         return row
 
-    def update(
-        self,
-        row: RecordRow,
-        record: Record,
-        *,
-        actor_id: str | None,
-        parent: RecordRow | None = None,
-        keep_parent: bool = True,
-    ) -> RecordRow:
-        """Write a new revision; the previous one is kept in record_revisions.
+    def update(self, row: RecordRow, changes: RecordChanges, *, actor_id: str | None) -> RecordRow:
+        """Write a new revision with `changes`; the previous one is kept in record_revisions.
 
-        The UPDATE is conditional on the revision read, so two concurrent writers cannot both
-        succeed: the loser gets a StaleRevision and nothing of its change is written.
+        Only the parts `changes` names are written: an update of the metadata leaves files,
+        blobs, access groups and membership as they are. The UPDATE is conditional on the
+        revision read, so two concurrent writers cannot both succeed: the loser gets a
+        StaleRevision and nothing of its change is written.
         """
         previous = RecordRevisionRow(
             record_pk=row.pk,
@@ -210,22 +258,13 @@ class RecordStore:
             native_doc=row.native_doc,
             created_by=actor_id,
         )
-        values = RecordRow(ark=row.ark, ark_key=row.ark_key)
-        self._fill(values, record, parent if parent is not None or not keep_parent else None)
-        if row.archive_blob_key and row.archive_blob_key != values.archive_blob_key:
-            self.delete_blob_later(row.archive_blob_key)  # a re-upload replaced the original zip
-        changes = {
-            c.key: getattr(values, c.key)
-            for c in sa.inspect(RecordRow).column_attrs
-            if c.key not in ("pk", "ark", "ark_key", "created_at", "revision", "state")
-            and not (c.key == "parent_pk" and keep_parent and parent is None)
-        }
-        changes["updated_at"] = utcnow()
-        changes["revision"] = row.revision + 1
+        values = self._changed_columns(row, changes)
+        values["updated_at"] = utcnow()
+        values["revision"] = row.revision + 1
         result = self.session.execute(
             sa.update(RecordRow)
             .where(RecordRow.pk == row.pk, RecordRow.revision == row.revision)
-            .values(**changes)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
@@ -233,22 +272,93 @@ class RecordStore:
         # Only the writer that won the conditional UPDATE (it holds the row lock) keeps the
         # version it replaced; a loser never gets here, so revision numbers cannot collide.
         self.session.add(previous)
+        if row.archive_blob_key and values.get("archive_blob_key", row.archive_blob_key) != (
+            row.archive_blob_key
+        ):
+            self.delete_blob_later(row.archive_blob_key)  # a re-upload replaced the original zip
         self.session.refresh(row)
-        self._replace_children(row, record)
+        if changes.relations is not UNCHANGED:
+            self.session.execute(sa.delete(RelationRow).where(RelationRow.source_pk == row.pk))
+            self._write_relations(row, list(changes.relations))
+        if changes.access is not UNCHANGED:
+            self.session.execute(
+                sa.delete(RecordAccessGroupRow).where(RecordAccessGroupRow.record_pk == row.pk)
+            )
+            self._write_access_groups(row, changes.access.access_groups)
+        if changes.files is not UNCHANGED:
+            self._apply_files(row, changes.files)
+        for scheme in sorted(changes.identifiers_removed):
+            self.session.execute(
+                sa.delete(RecordIdentifierRow).where(
+                    RecordIdentifierRow.record_pk == row.pk, RecordIdentifierRow.scheme == scheme
+                )
+            )
+        self._add_identifiers(row, changes.identifiers_added)
+        if changes.touches_documents:
+            self.search.put(self.session, row.pk, search_document(to_record(row)))
+        self.session.flush()
         return row
 
+    def _changed_columns(self, row: RecordRow, changes: RecordChanges) -> dict[str, object]:
+        """The columns of `records` an update writes: those of the parts it changes."""
+        values: dict[str, object] = {}
+        if changes.metadata is not UNCHANGED:
+            change = changes.metadata
+            values.update(
+                metadata_doc=change.document,
+                name=change.name,
+                description=change.description,
+                keywords=list(change.keywords),
+                types=list(change.types),
+            )
+        if changes.native is not UNCHANGED:
+            values["native_doc"] = changes.native
+        if changes.kind is not UNCHANGED:
+            values["kind"] = changes.kind
+        if changes.extra is not UNCHANGED:
+            values["extra"] = changes.extra
+        if changes.access is not UNCHANGED:
+            access = changes.access
+            values.update(
+                owner_id=access.owner_id,
+                owner_group=access.owner_group,
+                metadata_public=access.metadata_public,
+                group_write=access.group_write,
+                publication_status=access.publication.value,
+            )
+        if changes.parent_ark is not UNCHANGED:
+            values["parent_pk"] = (
+                None if changes.parent_ark is None else self._pk_of(changes.parent_ark)
+            )
+        if changes.archive_blob_key is not UNCHANGED:
+            values["archive_blob_key"] = changes.archive_blob_key
+        if changes.lifecycle is not UNCHANGED and changes.lifecycle.value != row.state:
+            values["state"] = changes.lifecycle.value
+            values["trashed_at"] = utcnow() if changes.lifecycle is RecordState.TRASHED else None
+        if changes.moderation is not UNCHANGED:
+            values.update(_moderation_columns(changes.moderation))
+        return values
+
+    def _pk_of(self, ark_text: str) -> int:
+        pk = self.session.scalar(sa.select(RecordRow.pk).where(RecordRow.ark_key == _key(ark_text)))
+        if pk is None:
+            raise LookupError(f"no record {ark_text} to be a member of")
+        return pk
+
     def mark_deleted(self, row: RecordRow, tombstone: dict[str, object]) -> None:
-        """Keep the ARK for ever as a tombstone; its files, links and index entry go."""
+        """Keep the ARK for ever as a tombstone; its files, links, other identifiers (free
+        again for other records) and index entry go."""
         for file_row in self.files(row):
             if file_row.blob_key:
                 self.delete_blob_later(file_row.blob_key)
         if row.archive_blob_key:
             self.delete_blob_later(row.archive_blob_key)
-        for table in (RecordFileRow, RelationRow, RecordAccessGroupRow):
+        for table in (RecordFileRow, RelationRow, RecordAccessGroupRow, RecordIdentifierRow):
             column = table.source_pk if table is RelationRow else table.record_pk
             self.session.execute(sa.delete(table).where(column == row.pk))
         self.search.remove(self.session, row.pk)
         row.state = RecordState.DELETED.value
+        row.trashed_at = None
         row.deleted_at = utcnow()
         row.tombstone = tombstone
         row.archive_blob_key = None
@@ -267,10 +377,25 @@ class RecordStore:
         )
 
     def add_identifier(self, row: RecordRow, scheme: str, value: str) -> None:
+        """Give the record (scheme, value), or IdentifierTaken if another record holds it.
+
+        The unique index decides (also between concurrent writers); each identifier is
+        flushed alone so that the error names the one that is taken. After it the
+        transaction is unusable and must roll back, which `Runtime.writing` does.
+        """
+        self.session.flush()  # what is pending is not this identifier's to fail
         self.session.add(RecordIdentifierRow(record_pk=row.pk, scheme=scheme, value=value))
+        try:
+            self.session.flush()
+        except IntegrityError as exc:
+            raise IdentifierTaken(scheme, value) from exc
+
+    def _add_identifiers(self, row: RecordRow, identifiers: dict[str, str]) -> None:
+        for scheme, value in sorted(identifiers.items()):
+            self.add_identifier(row, scheme, value)
 
     # -- internals ----------------------------------------------------------------------------
-    def _fill(self, row: RecordRow, record: Record, parent: RecordRow | None) -> None:
+    def _fill(self, row: RecordRow, record: Record) -> None:
         access = record.access
         row.kind = record.kind
         row.face = record.face.value
@@ -287,22 +412,35 @@ class RecordStore:
         row.group_write = access.group_write
         row.publication_status = access.publication.value
         row.archive_blob_key = record.archive_blob_key
-        row.parent_pk = parent.pk if parent is not None else None
+        for column, value in _moderation_columns(access.moderation).items():
+            setattr(row, column, value)
 
-    def _replace_children(self, row: RecordRow, record: Record) -> None:
-        old_blobs = {f.blob_key for f in self.files(row) if f.blob_key}
-        for table in (RecordFileRow, RelationRow, RecordAccessGroupRow):
-            column = table.source_pk if table is RelationRow else table.record_pk
-            self.session.execute(sa.delete(table).where(column == row.pk))
-        for group in sorted(set(record.access.access_groups)):
-            self.session.add(RecordAccessGroupRow(record_pk=row.pk, group_name=group))
-        for relation in record.relations:
+    def _write_relations(self, row: RecordRow, relations: list[Relation]) -> None:
+        for relation in relations:
             self.session.add(
                 RelationRow(
                     source_pk=row.pk, predicate=relation.predicate, target_key=relation.target
                 )
             )
-        for f in record.files:
+
+    def _write_access_groups(self, row: RecordRow, groups: list[str]) -> None:
+        for group in sorted(set(groups)):
+            self.session.add(RecordAccessGroupRow(record_pk=row.pk, group_name=group))
+
+    def _apply_files(self, row: RecordRow, changes: FileChanges) -> None:
+        """Add, replace and remove file rows; queue the blobs no file of the record keeps."""
+        current = {f.path: f for f in self.files(row)} if row.pk is not None else {}
+        leaving = (
+            set(current)
+            if changes.replace_all
+            else set(changes.removed) | {f.path for f in changes.added}
+        )
+        dropped = [current[path] for path in sorted(leaving) if path in current]
+        for file_row in dropped:
+            self.session.delete(file_row)
+        self.session.flush()  # the unique (record, path) must be free before re-adding a path
+        kept_blobs = {f.blob_key for path, f in current.items() if path not in leaving}
+        for f in changes.added:
             self.session.add(
                 RecordFileRow(
                     record_pk=row.pk,
@@ -317,10 +455,9 @@ class RecordStore:
                     client_checksum_alg=f.client_checksum_alg,
                 )
             )
-        for blob in old_blobs - {f.blob_key for f in record.files if f.blob_key}:
+            kept_blobs.add(f.blob_key)
+        for blob in sorted({f.blob_key for f in dropped if f.blob_key} - kept_blobs):
             self.delete_blob_later(blob)
-        self.search.put(self.session, row.pk, search_document(record))
-        self.session.flush()
 
 
 def owned_by(user_id: str | None, groups: frozenset[str]) -> sa.ColumnElement[bool]:
@@ -339,9 +476,13 @@ class StoredAccess:
 
     ark_key: str
     revision: int
-    active: bool
+    state: RecordState
     access: Access
     owner_email: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.state is RecordState.ACTIVE
 
 
 class StaleRevision(Exception):
@@ -493,7 +634,26 @@ def access_of(row: RecordRow, groups: list[str] | None = None) -> Access:
         metadata_public=row.metadata_public,
         group_write=row.group_write,
         publication=PublicationStatus(row.publication_status),
+        moderation=_moderation(row),
     )
+
+
+def _moderation(row: RecordRow | sa.Row[Any]) -> Moderation:
+    return Moderation(
+        state=ModerationState(row.moderation_state or ModerationState.NONE.value),
+        message=row.moderation_message,
+        decided_by=row.moderated_by,
+        decided_at=as_utc(row.moderated_at),
+    )
+
+
+def _moderation_columns(moderation: Moderation) -> dict[str, object]:
+    return {
+        "moderation_state": moderation.state.value,
+        "moderation_message": moderation.message,
+        "moderated_by": moderation.decided_by,
+        "moderated_at": moderation.decided_at,
+    }
 
 
 def access_groups(session: Session, row: RecordRow) -> list[str]:
