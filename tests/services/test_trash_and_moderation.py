@@ -28,6 +28,7 @@ from fairdepot.core.records import (
     RecordState,
 )
 from fairdepot.services import accounts, catalogue, records
+from fairdepot.services.ingest import identifier_problem
 
 CRATE = "ark:99999/fd1crate"
 MEMBER = "ark:99999/fd1member"
@@ -241,3 +242,12 @@ def test_a_record_nobody_moderates_cannot_be_moderated(runtime, people):
         store.insert(_record(OTHER, people["alice"]))
     with pytest.raises(Conflict, match="not moderated"):
         catalogue.moderate(runtime, people["mod"], OTHER, ModerationState.APPROVED)
+
+
+def test_a_crate_upload_cannot_revise_a_trashed_record(runtime, people, crate):
+    catalogue.trash(runtime, people["alice"], CRATE)
+    with runtime.reading() as store:
+        row = store.row_by_key("ark:99999/fd1crate")
+        assert "in the trash" in (identifier_problem(row, people["alice"]) or "")
+        # others are not told that it is in the trash
+        assert identifier_problem(row, people["bob"]) == "this ARK is held by another owner"
