@@ -163,6 +163,14 @@ def test_an_identifier_taken_by_another_record_is_named_in_the_conflict(runtime,
         store.session.rollback()
 
 
+def test_an_ark_taken_by_another_record_is_named_in_the_conflict(runtime, owner) -> None:
+    with runtime.writing() as store:
+        store.insert(_record(ARK, owner.id))
+    with pytest.raises(IdentifierTaken) as taken, runtime.writing() as store:
+        store.insert(_record(ARK, owner.id))
+    assert (taken.value.scheme, taken.value.value) == ("ark", ARK)
+
+
 def test_a_purge_is_not_an_update() -> None:
     with pytest.raises(ValueError, match="purge"):
         RecordChanges(lifecycle=RecordState.DELETED)

@@ -118,7 +118,7 @@ class IdentifierTaken(Conflict):
     def __init__(self, scheme: str, value: str) -> None:
         super().__init__(
             f"the {scheme} {value!r} is already taken by another record",
-            problems=[Problem("already taken by another record", f"{scheme}:{value}")],
+            problems=[Problem(f"{value!r} is already taken by another record", scheme)],
         )
         self.scheme = scheme
         self.value = value

@@ -233,8 +233,12 @@ class RecordStore:
         )
         self._fill(row, record)
         row.parent_pk = parent.pk if parent is not None else None
+        self.session.flush()  # what is pending is not this record's to fail
         self.session.add(row)
-        self.session.flush()
+        try:
+            self.session.flush()
+        except IntegrityError as exc:  # the one unique column of a new row: its ARK
+            raise IdentifierTaken("ark", record.ark) from exc
         self._write_relations(row, record.relations)
         self._write_access_groups(row, record.access.access_groups)
         self._apply_files(row, FileChanges(added=tuple(record.files)))
