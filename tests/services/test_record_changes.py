@@ -14,7 +14,16 @@ import sqlalchemy as sa
 
 from fairdepot.core.errors import IdentifierTaken
 from fairdepot.core.record_changes import FileChanges, MetadataChange, RecordChanges
-from fairdepot.core.records import Access, Face, Record, RecordFile, RecordState, Relation
+from fairdepot.core.records import (
+    Access,
+    Face,
+    Moderation,
+    ModerationState,
+    Record,
+    RecordFile,
+    RecordState,
+    Relation,
+)
 from fairdepot.services import accounts
 from fairdepot.storage.db.models import BlobDeletionRow
 from fairdepot.storage.db.records import load_records
@@ -138,6 +147,18 @@ def test_replacing_a_whole_record_replaces_every_part_but_its_identifiers(runtim
     assert [f.path for f in stored.files] == ["data/a.csv"]
     assert stored.relations == []
     assert stored.identifiers == {"pid": "PID.prefix/1"}
+
+
+def test_replacing_a_record_does_not_change_its_moderation(runtime, owner) -> None:
+    pending = _record(ARK, owner.id)
+    pending.access.moderation = Moderation(ModerationState.PENDING)
+    with runtime.writing() as store:
+        store.insert(pending)
+    with runtime.writing() as store:
+        row = store.row_by_key("ark:99999/fd1changes")
+        changes = RecordChanges.replacing(_record(ARK, owner.id), parent_ark=None)
+        store.update(row, changes, actor_id=owner.id)
+    assert _stored(runtime).access.moderation.state is ModerationState.PENDING
 
 
 def test_an_identifier_taken_by_another_record_is_named_in_the_conflict(runtime, owner) -> None:

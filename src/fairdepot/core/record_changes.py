@@ -89,7 +89,9 @@ class RecordChanges:
 
     `parent_ark` None takes a record out of its crate; `lifecycle` moves it between active and
     trashed (deleting for good is a purge, which is not an update: the record becomes a
-    tombstone). `identifiers_added` must be free (IdentifierTaken otherwise).
+    tombstone). `identifiers_added` must be free (IdentifierTaken otherwise). An `access`
+    change sets owner, groups, flags and publication; moderation changes only through
+    `moderation` (a re-upload does not approve itself).
     """
 
     metadata: MetadataChange | Unchanged = UNCHANGED
