@@ -251,3 +251,26 @@ def test_a_crate_upload_cannot_revise_a_trashed_record(runtime, people, crate):
         assert "in the trash" in (identifier_problem(row, people["alice"]) or "")
         # others are not told that it is in the trash
         assert identifier_problem(row, people["bob"]) == "this ARK is held by another owner"
+
+
+def test_emptying_the_trash_purges_what_the_actor_sees_there_only(runtime, people, crate):
+    alice, bob = people["alice"], people["bob"]
+    with runtime.writing() as store:
+        store.insert(_record(OTHER, bob))
+    catalogue.trash(runtime, alice, CRATE)
+    catalogue.trash(runtime, bob, OTHER)
+    assert sorted(catalogue.empty_trash(runtime, alice)) == [CRATE, MEMBER]
+    with pytest.raises(Gone):
+        records.resolve(runtime, alice, MEMBER)
+    assert [r.ark for r in catalogue.list_trash(runtime, bob)] == [OTHER]
+    assert catalogue.empty_trash(runtime, alice) == []
+
+
+def test_publishing_keeps_the_files_and_relations_and_a_revision(runtime, people, crate):
+    alice = people["alice"]
+    before = records.resolve(runtime, alice, MEMBER)
+    records.set_publication(runtime, alice, CRATE, PublicationStatus.PUBLISHED)
+    after = records.resolve(runtime, alice, MEMBER)
+    assert after.access.publication is PublicationStatus.PUBLISHED
+    assert after.revision == before.revision + 1
+    assert after.files == before.files

@@ -15,6 +15,7 @@ from typing import Any
 from fairdepot.core.records import (
     Access,
     Moderation,
+    PublicationStatus,
     Record,
     RecordFile,
     RecordState,
@@ -101,6 +102,7 @@ class RecordChanges:
     files: FileChanges | Unchanged = UNCHANGED
     relations: tuple[Relation, ...] | Unchanged = UNCHANGED
     access: Access | Unchanged = UNCHANGED
+    publication: PublicationStatus | Unchanged = UNCHANGED  # the one access attribute alone
     parent_ark: str | Unchanged | None = UNCHANGED
     archive_blob_key: str | Unchanged | None = UNCHANGED
     lifecycle: RecordState | Unchanged = UNCHANGED

@@ -99,6 +99,22 @@ def list_trash(
         return load_records(store.session, rows, with_files=False)
 
 
+def empty_trash(runtime: Runtime, actor: Actor) -> list[str]:
+    """Purge every trashed record the actor sees in the trash (gCat's `PURGE /trash`).
+
+    One transaction: the trash is emptied entirely or not at all.
+    """
+    where = readable(read_scope(actor, Action.DELETE), RecordState.TRASHED)
+    purged: list[str] = []
+    with runtime.writing() as store:
+        while batch := store.list_readable(where, limit=500):
+            for row in batch:
+                store.mark_deleted(row, tombstone(row, "purged"))
+                purged.append(row.ark)
+            store.session.flush()
+    return purged
+
+
 def submit_for_moderation(runtime: Runtime, actor: Actor, ark_text: str) -> Record:
     """Its author asks for (again, after a rejection) approval: the record becomes pending.
 

@@ -337,8 +337,7 @@ def set_publication(
         for target in [row, *store.members(row)]:
             if not allows(actor, Action.PUBLISH, _access(store, target)):
                 continue  # a member someone else owns keeps its own status
-            target.publication_status = status.value
-            target.revision += 1
+            store.update(target, RecordChanges(publication=status), actor_id=actor.user_id)
             changed.append(target.ark)
         return changed
 

@@ -330,6 +330,8 @@ class RecordStore:
                 group_write=access.group_write,
                 publication_status=access.publication.value,
             )
+        if changes.publication is not UNCHANGED:
+            values["publication_status"] = changes.publication.value
         if changes.parent_ark is not UNCHANGED:
             values["parent_pk"] = (
                 None if changes.parent_ark is None else self._pk_of(changes.parent_ark)
@@ -642,7 +644,8 @@ def access_of(row: RecordRow, groups: list[str] | None = None) -> Access:
     )
 
 
-def _moderation(row: RecordRow | sa.Row[Any]) -> Moderation:
+def _moderation(row: Any) -> Moderation:
+    """The moderation of a `RecordRow`, or of a result row holding its moderation columns."""
     return Moderation(
         state=ModerationState(row.moderation_state or ModerationState.NONE.value),
         message=row.moderation_message,
