@@ -201,7 +201,10 @@ def test_a_pending_record_is_seen_by_its_author_and_the_moderators_only(runtime,
     for actor in (people["carol"], people["bob"], ANONYMOUS):  # public metadata, same group
         with pytest.raises(NotFound):
             records.resolve(runtime, actor, OTHER)
+        with pytest.raises(NotFound):  # the resolver's fast path (ETags) says the same
+            records.version(runtime, actor, OTHER)
         assert _listed(runtime, actor) == set()
+        assert records.search(runtime, actor, "record", 10, 0) == ([], 0)
 
 
 def test_a_moderator_approves_with_a_message_and_the_record_is_seen_by_all(runtime, people):
