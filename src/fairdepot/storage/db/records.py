@@ -241,7 +241,7 @@ class RecordStore:
             raise IdentifierTaken("ark", record.ark) from exc
         self._write_relations(row, record.relations)
         self._write_access_groups(row, record.access.access_groups)
-        self._apply_files(row, FileChanges(added=tuple(record.files)))
+        self._apply_files(row, FileChanges(added=tuple(record.files)), current={})
         self._add_identifiers(row, record.identifiers)
         self.search.put(self.session, row.pk, search_document(record))
         self.session.flush()
@@ -433,9 +433,15 @@ class RecordStore:
         for group in sorted(set(groups)):
             self.session.add(RecordAccessGroupRow(record_pk=row.pk, group_name=group))
 
-    def _apply_files(self, row: RecordRow, changes: FileChanges) -> None:
-        """Add, replace and remove file rows; queue the blobs no file of the record keeps."""
-        current = {f.path: f for f in self.files(row)} if row.pk is not None else {}
+    def _apply_files(
+        self, row: RecordRow, changes: FileChanges, current: dict[str, RecordFileRow] | None = None
+    ) -> None:
+        """Add, replace and remove file rows; queue the blobs no file of the record keeps.
+
+        `current`: the record's files by path, if known (none, for a new record).
+        """
+        if current is None:
+            current = {f.path: f for f in self.files(row)}
         leaving = (
             set(current)
             if changes.replace_all
@@ -444,7 +450,8 @@ class RecordStore:
         dropped = [current[path] for path in sorted(leaving) if path in current]
         for file_row in dropped:
             self.session.delete(file_row)
-        self.session.flush()  # the unique (record, path) must be free before re-adding a path
+        if dropped:
+            self.session.flush()  # the unique (record, path) must be free before re-adding it
         kept_blobs = {f.blob_key for path, f in current.items() if path not in leaving}
         for f in changes.added:
             self.session.add(
