@@ -277,3 +277,16 @@ def test_publishing_keeps_the_files_and_relations_and_a_revision(runtime, people
     assert after.access.publication is PublicationStatus.PUBLISHED
     assert after.revision == before.revision + 1
     assert after.files == before.files
+
+
+def test_the_fairscape_delete_of_a_trashed_crate_takes_the_members_trashed_with_it(
+    runtime, people, crate
+):
+    alice = people["alice"]
+    with runtime.writing() as store:
+        root = store.row_by_key("ark:99999/fd1crate")
+        store.insert(_record(OTHER, alice), parent=root)
+    catalogue.trash(runtime, alice, OTHER)  # trashed alone, before the crate: it stays there
+    catalogue.trash(runtime, alice, CRATE)
+    assert records.delete(runtime, alice, CRATE, force=False).deleted == [CRATE, MEMBER]
+    assert [r.ark for r in catalogue.list_trash(runtime, alice)] == [OTHER]

@@ -15,7 +15,7 @@ from fairdepot.core.errors import Conflict, InvalidInput, NotFound, PermissionDe
 from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.record_changes import RecordChanges
 from fairdepot.core.records import Moderation, ModerationState, Record, RecordState
-from fairdepot.services.records import check_row, find_row, load, parse_ark
+from fairdepot.services.records import check_row, find_row, load, parse_ark, trashed_with
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, load_records, readable, tombstone
@@ -49,7 +49,7 @@ def trash(runtime: Runtime, actor: Actor, ark_text: str) -> list[str]:
         row = find_row(store, actor, ark_text, Action.DELETE)
         if row.state == RecordState.TRASHED.value:
             return []
-        moved = [row, *_members_actor_may_delete(store, actor, row, RecordState.ACTIVE)]
+        moved = [row, *_may_delete(store, actor, store.members(row))]
         for target in moved:  # the crate first: its members' trashed_at are not earlier
             store.update(
                 target, RecordChanges(lifecycle=RecordState.TRASHED), actor_id=actor.user_id
@@ -61,12 +61,7 @@ def restore(runtime: Runtime, actor: Actor, ark_text: str) -> list[str]:
     """Bring a trashed record back, with the members that went to the trash with it."""
     with runtime.writing() as store:
         row = _trashed_row(store, actor, ark_text)
-        since = row.trashed_at
-        members = [
-            m
-            for m in _members_actor_may_delete(store, actor, row, RecordState.TRASHED)
-            if since is not None and m.trashed_at is not None and m.trashed_at >= since
-        ]
+        members = _may_delete(store, actor, trashed_with(store, row))
         for target in (row, *members):
             store.update(
                 target, RecordChanges(lifecycle=RecordState.ACTIVE), actor_id=actor.user_id
@@ -165,10 +160,7 @@ def _trashed_row(store: RecordStore, actor: Actor, ark_text: str) -> RecordRow:
     return row
 
 
-def _members_actor_may_delete(
-    store: RecordStore, actor: Actor, row: RecordRow, state: RecordState
-) -> list[RecordRow]:
-    """A crate's members in `state` that the actor may delete (others' members stay as they are)."""
-    found = store.members(row, lifecycle=state)
-    loaded = load_records(store.session, found, with_files=False)
-    return [m for m, r in zip(found, loaded, strict=True) if allows(actor, Action.DELETE, r.access)]
+def _may_delete(store: RecordStore, actor: Actor, rows: list[RecordRow]) -> list[RecordRow]:
+    """Those of `rows` the actor may delete (a crate's members others own stay as they are)."""
+    loaded = load_records(store.session, rows, with_files=False)
+    return [m for m, r in zip(rows, loaded, strict=True) if allows(actor, Action.DELETE, r.access)]

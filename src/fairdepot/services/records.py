@@ -34,7 +34,7 @@ from fairdepot.core.records import (
 )
 from fairdepot.core.relations import MEMBERSHIP, extract_relations
 from fairdepot.services.runtime import Runtime, json_limits
-from fairdepot.storage.db.models import RecordRow, isoformat_z
+from fairdepot.storage.db.models import RecordRow, as_utc, isoformat_z
 from fairdepot.storage.db.records import (
     RecordStore,
     access_groups,
@@ -243,6 +243,19 @@ def _keep_server_facts(new: dict[str, Any], old: dict[str, Any]) -> None:
             new[key] = old[key]
 
 
+def trashed_with(store: RecordStore, row: RecordRow) -> list[RecordRow]:
+    """The members of a trashed crate that went to the trash with it (not those before it:
+    trash() moves the crate first, so its members' trashed_at are not earlier than its own)."""
+    since = as_utc(row.trashed_at)
+    if row.state != RecordState.TRASHED.value or since is None:
+        return []
+    return [
+        member
+        for member in store.members(row, lifecycle=RecordState.TRASHED)
+        if (when := as_utc(member.trashed_at)) is not None and when >= since
+    ]
+
+
 @dataclass
 class Deletion:
     deleted: list[str]
@@ -257,12 +270,12 @@ def delete(runtime: Runtime, actor: Actor, ark_text: str, *, force: bool) -> Del
     """
     with runtime.writing() as store:
         row = find_row(store, actor, ark_text, Action.DELETE)
-        # Without force, a crate's own members count as dependents (they are part of it).
-        # With it, members in the trash go too (they were trashed with the crate, or alone).
+        # Without force, a crate's own members count as dependents (they are part of it), and
+        # those trashed with it go with it; with force, every member goes, trashed or not.
         doomed = (
             [row, *store.members(row), *store.members(row, lifecycle=RecordState.TRASHED)]
             if force
-            else [row]
+            else [row, *trashed_with(store, row)]
         )
         doomed_pks = {r.pk for r in doomed}
         dependents = store.dependents([r.ark_key for r in doomed], doomed_pks)
