@@ -87,6 +87,7 @@ def test_the_read_scope_of_each_actor() -> None:
         access_groups=lab_a,
         metadata_public=True,
         published=True,
+        trash_shared_groups=lab_a,
     )
     assert read_scope(OWNER, Action.READ_FILES) == ReadScope(
         owner_id="u-owner",
@@ -94,6 +95,7 @@ def test_the_read_scope_of_each_actor() -> None:
         access_groups=lab_a,
         metadata_public=False,
         published=True,
+        trash_shared_groups=lab_a,
     )
     assert read_scope(ANONYMOUS) == ReadScope(metadata_public=True, published=True)
 

@@ -16,7 +16,13 @@ from fairdepot.core.policy import (
     Role,
     allows,
 )
-from fairdepot.core.records import Access, PublicationStatus, Visibility
+from fairdepot.core.records import (
+    Access,
+    Moderation,
+    ModerationState,
+    PublicationStatus,
+    Visibility,
+)
 
 GROUPS = ["g1", "g2", "ops", "cleaners"]
 ORGS = ["o1", "o2"]
@@ -41,7 +47,8 @@ accesses = st.builds(
     group_write=st.booleans(),
     publication=st.sampled_from(list(PublicationStatus)),
     organization=st.none() | st.sampled_from(ORGS),
-    visibility=st.sampled_from(list(Visibility)),
+    trashed=st.booleans(),
+    moderation=st.builds(Moderation, st.sampled_from(list(ModerationState))),
 )
 
 

@@ -18,7 +18,7 @@ from fairdepot.core.policy import (
     at_least,
     read_scope,
 )
-from fairdepot.core.records import Access, Visibility
+from fairdepot.core.records import Access, Moderation, ModerationState
 
 FACILITY = FacilityGroups(
     admin=frozenset({"ops"}),
@@ -139,7 +139,7 @@ def test_a_record_awaiting_moderation_is_seen_by_its_author_and_moderators_only(
         owner_id="u-author",
         organization=ORG,
         metadata_public=True,
-        visibility=Visibility.AWAITING_MODERATION,
+        moderation=Moderation(ModerationState.PENDING),
     )
     assert allows(AUTHOR, Action.READ_METADATA, pending)
     assert allows(member(Role.MODERATOR), Action.READ_METADATA, pending)
@@ -154,7 +154,7 @@ def test_a_trashed_record_is_seen_by_its_owner_and_the_organizations_admins() ->
         owner_group="own-author",
         organization=ORG,
         metadata_public=True,
-        visibility=Visibility.TRASHED,
+        trashed=True,
     )
     for actor in (AUTHOR, member(Role.ADMIN), member(Role.MANAGER), someone("ops")):
         assert allows(actor, Action.READ_METADATA, trashed), actor

@@ -112,6 +112,18 @@ class Conflict(CatalogueError):
         self.dependents = dependents or []
 
 
+class IdentifierTaken(Conflict):
+    """Another record (active or in the trash) holds this identifier; purging it frees it."""
+
+    def __init__(self, scheme: str, value: str) -> None:
+        super().__init__(
+            f"the {scheme} {value!r} is already taken by another record",
+            problems=[Problem(f"{value!r} is already taken by another record", scheme)],
+        )
+        self.scheme = scheme
+        self.value = value
+
+
 class PreconditionFailed(CatalogueError):
     """An If-Match / revision precondition does not hold: someone else updated the record."""
 

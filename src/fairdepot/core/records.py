@@ -33,7 +33,14 @@ class PublicationStatus(StrEnum):
 
 
 class RecordState(StrEnum):
+    """Where a record is in its life: listed, in the trash (restorable), or a tombstone.
+
+    A trashed record still holds its ARK and other identifiers; a deleted one (purged) keeps
+    only its ARK, answered 410 for ever, and its other identifiers are free again.
+    """
+
     ACTIVE = "active"
+    TRASHED = "trashed"
     DELETED = "deleted"
 
 
@@ -46,9 +53,45 @@ class Visibility(StrEnum):
 
     NORMAL = "normal"
     TRASHED = "trashed"
-    """Seen by its owner and its organization's Admins and Managers only."""
+    """Seen (in the trash view and through its identifiers) only by those who may delete it."""
     AWAITING_MODERATION = "awaiting_moderation"
     """Pending or rejected in a moderated organization: its author and Moderators only."""
+
+
+class ModerationState(StrEnum):
+    """Moderation of a record in a moderated organization; NONE where nobody moderates."""
+
+    NONE = "none"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+    @property
+    def awaits_approval(self) -> bool:
+        """Pending and rejected records are seen by their author and the moderators only."""
+        return self in AWAITING_APPROVAL
+
+
+AWAITING_APPROVAL = frozenset({ModerationState.PENDING, ModerationState.REJECTED})
+
+
+@dataclass(frozen=True)
+class Moderation:
+    """A record's moderation state and the last decision: its message, who took it, when."""
+
+    state: ModerationState = ModerationState.NONE
+    message: str | None = None
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+
+class IdentifierScheme(StrEnum):
+    """Identifiers other than the ARK that also find a record (one record per scheme and value)."""
+
+    SCICAT_PID = "pid"  # SciCat `PREFIX/uuid`
+    GCAT_NAME = "name"  # gCat item name (slug)
+    GCAT_ID = "id"  # gCat item id (uuid)
+    CRATE_ID = "crate_id"  # the crate's own `@id`, as the client wrote it
 
 
 @dataclass
@@ -62,7 +105,18 @@ class Access:
     group_write: bool = False
     publication: PublicationStatus = PublicationStatus.DRAFT
     organization: str | None = None
-    visibility: Visibility = Visibility.NORMAL
+    moderation: Moderation = field(default_factory=Moderation)
+    trashed: bool = False
+
+    @property
+    def visibility(self) -> Visibility:
+        """What the policy needs of the lifecycle and moderation states: trashed first, then
+        awaiting approval (pending or rejected), else in plain view."""
+        if self.trashed:
+            return Visibility.TRASHED
+        if self.moderation.state.awaits_approval:
+            return Visibility.AWAITING_MODERATION
+        return Visibility.NORMAL
 
 
 @dataclass

@@ -25,13 +25,19 @@ from fairdepot.core.errors import (
 from fairdepot.core.json_input import check_json
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import ANONYMOUS, Action, Actor, allows
+from fairdepot.core.record_changes import MetadataChange, RecordChanges
 from fairdepot.core.records import Face, PublicationStatus, Record, RecordState, summarise
 from fairdepot.core.relations import extract_relations, target_key
 from fairdepot.services import accounts
 from fairdepot.services.crate_records import fairscape_access, fairscape_owner_group, first_group
 from fairdepot.services.ingest import minter
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
-from fairdepot.services.records import find_row, load, parse_ark_display
+from fairdepot.services.records import (
+    find_row,
+    load,
+    metadata_keeping_summary,
+    parse_ark_display,
+)
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import JobRow, RecordRow, RelationRow, UserRow
@@ -146,15 +152,21 @@ def _build(store: RecordStore, actor: Actor, user: UserRow, start: str, runtime:
         row = store.insert(record)
         store.add_identifier(row, GRAPH_SCHEME, key)
     else:
-        store.update(existing, record, actor_id=user.id)
+        changes = RecordChanges(
+            metadata=MetadataChange.from_record(record),
+            relations=tuple(record.relations),
+            access=record.access,
+        )
+        store.update(existing, changes, actor_id=user.id)
     if allows(actor, Action.UPDATE, load(store, root, with_files=False).access) and (
         root.metadata_doc.get("hasEvidenceGraph") != {"@id": graph_ark}
     ):
-        node = load(store, root)
-        node.metadata = {**root.metadata_doc, "hasEvidenceGraph": {"@id": graph_ark}}
-        node.relations = extract_relations(node.metadata)
-        parent = store.session.get(RecordRow, root.parent_pk) if root.parent_pk else None
-        store.update(root, node, actor_id=user.id, parent=parent)
+        document = {**root.metadata_doc, "hasEvidenceGraph": {"@id": graph_ark}}
+        changes = RecordChanges(
+            metadata=metadata_keeping_summary(root, document),
+            relations=tuple(extract_relations(document)),
+        )
+        store.update(root, changes, actor_id=user.id)
     return graph_ark
 
 

@@ -28,6 +28,7 @@ from fairdepot.core.errors import (
     Problem,
 )
 from fairdepot.core.policy import Action, Actor, allows
+from fairdepot.core.record_changes import RecordChanges
 from fairdepot.core.records import Record, RecordState
 from fairdepot.services.accounts import actor_for
 from fairdepot.services.crate_records import StoredFile, build_crate_records, first_group
@@ -187,6 +188,8 @@ def identifier_problem(row: RecordRow | None, actor: Actor) -> str | None:
     access = to_record(row).access
     if not allows(actor, Action.UPDATE, access):
         return "this ARK is held by another owner"
+    if row.state == RecordState.TRASHED.value:
+        return "this ARK is held by a record in the trash; restore or purge it first"
     return None
 
 
@@ -275,4 +278,5 @@ def _save(store: RecordStore, record: Record, parent: RecordRow | None, actor: A
         raise Conflict(
             "the crate carries identifiers it may not use", problems=[Problem(reason, record.ark)]
         )
-    return store.update(row, record, actor_id=actor.user_id, parent=parent, keep_parent=False)
+    changes = RecordChanges.replacing(record, parent_ark=parent.ark if parent is not None else None)
+    return store.update(row, changes, actor_id=actor.user_id)

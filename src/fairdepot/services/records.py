@@ -24,17 +24,17 @@ from fairdepot.core.errors import (
 )
 from fairdepot.core.json_input import check_json
 from fairdepot.core.policy import Action, Actor, Mine, allows, read_scope
+from fairdepot.core.record_changes import MetadataChange, RecordChanges
 from fairdepot.core.records import (
     Access,
     PublicationStatus,
     Record,
     RecordState,
     check_metadata,
-    summarise,
 )
 from fairdepot.core.relations import MEMBERSHIP, extract_relations
 from fairdepot.services.runtime import Runtime, json_limits
-from fairdepot.storage.db.models import RecordRow, isoformat_z
+from fairdepot.storage.db.models import RecordRow, as_utc, isoformat_z
 from fairdepot.storage.db.records import (
     RecordStore,
     access_groups,
@@ -83,6 +83,16 @@ def _find(
     row = store.row_by_key(parse_ark(ark_text))
     if row is None:
         raise NotFound("identifier not found")
+    return row, check_row(store, actor, row, action)
+
+
+def check_row(store: RecordStore, actor: Actor, row: RecordRow, action: Action) -> Access:
+    """The access of a found record if the actor may do `action` on it, else the error to give.
+
+    Unreadable: NotFound. A tombstone: Gone. In the trash: NotFound to those who may not see
+    the trash (who may not delete it); those who may see it read it, and are told to restore
+    it before changing it.
+    """
     access = _access(store, row)
     if not allows(actor, Action.READ_METADATA, access):
         raise NotFound("identifier not found")
@@ -97,11 +107,16 @@ def _find(
                 str(stone.get("reason", "deleted")),
             )
         )
+    if row.state == RecordState.TRASHED.value:
+        if not allows(actor, Action.DELETE, access):
+            raise NotFound("identifier not found")
+        if action in (Action.UPDATE, Action.PUBLISH):
+            raise Conflict(f"{row.ark} is in the trash; restore it first")
     if action is not Action.READ_METADATA and not allows(actor, action, access):
         if actor.is_anonymous:
             raise AuthenticationRequired()
         raise PermissionDenied(f"you may not {action.value.replace('_', ' ')} {row.ark}")
-    return row, access
+    return access
 
 
 @dataclass(frozen=True)
@@ -137,8 +152,8 @@ def version(runtime: Runtime, actor: Actor, ark_text: str) -> RecordVersion:
         stored = store.access_by_key(key)
         if stored is None or not allows(actor, Action.READ_METADATA, stored.access):
             raise NotFound("identifier not found")
-        if not stored.active:
-            _find(store, actor, ark_text, Action.READ_METADATA)  # raises Gone with its tombstone
+        if not stored.active:  # a tombstone raises Gone; the trash is seen by some only
+            _find(store, actor, ark_text, Action.READ_METADATA)
         view = (
             _files_view(stored.owner_email)
             if allows(actor, Action.READ_FILES, stored.access)
@@ -213,13 +228,8 @@ def replace_metadata(
         parent = store.session.get(RecordRow, row.parent_pk) if row.parent_pk else None
         if parent is not None:
             _keep_membership(new, parent)
-        record = load(store, row)
-        record.metadata = new
-        summary = summarise(new)
-        record.name, record.description = summary.name, summary.description
-        record.keywords, record.types = summary.keywords, summary.types
-        record.relations = extract_relations(new)
-        store.update(row, record, actor_id=actor.user_id, parent=parent)
+        changes = RecordChanges.of_metadata(new, extract_relations(new))
+        store.update(row, changes, actor_id=actor.user_id)
         return load(store, row)
 
 
@@ -241,6 +251,19 @@ def _keep_server_facts(new: dict[str, Any], old: dict[str, Any]) -> None:
             new[key] = old[key]
 
 
+def trashed_with(store: RecordStore, row: RecordRow) -> list[RecordRow]:
+    """The members of a trashed crate that went to the trash with it (not those before it:
+    trash() moves the crate first, so its members' trashed_at are not earlier than its own)."""
+    since = as_utc(row.trashed_at)
+    if row.state != RecordState.TRASHED.value or since is None:
+        return []
+    return [
+        member
+        for member in store.members(row, lifecycle=RecordState.TRASHED)
+        if (when := as_utc(member.trashed_at)) is not None and when >= since
+    ]
+
+
 @dataclass
 class Deletion:
     deleted: list[str]
@@ -255,8 +278,13 @@ def delete(runtime: Runtime, actor: Actor, ark_text: str, *, force: bool) -> Del
     """
     with runtime.writing() as store:
         row = find_row(store, actor, ark_text, Action.DELETE)
-        # Without force, a crate's own members count as dependents (they are part of it).
-        doomed = [row, *store.members(row)] if force else [row]
+        # Without force, a crate's own members count as dependents (they are part of it), and
+        # those trashed with it go with it; with force, every member goes, trashed or not.
+        doomed = (
+            [row, *store.members(row), *store.members(row, lifecycle=RecordState.TRASHED)]
+            if force
+            else [row, *trashed_with(store, row)]
+        )
         doomed_pks = {r.pk for r in doomed}
         dependents = store.dependents([r.ark_key for r in doomed], doomed_pks)
         if dependents and not force:
@@ -297,11 +325,20 @@ def _drop_from_parts(store: RecordStore, parent: RecordRow, gone: set[str], acto
     ]
     if len(kept) == len(parts):
         return
-    record = load(store, parent)
-    record.metadata = {**parent.metadata_doc, "hasPart": kept}
-    record.relations = extract_relations(record.metadata)
-    grand = store.session.get(RecordRow, parent.parent_pk) if parent.parent_pk else None
-    store.update(parent, record, actor_id=actor.user_id, parent=grand)
+    document = {**parent.metadata_doc, "hasPart": kept}
+    changes = RecordChanges(
+        metadata=metadata_keeping_summary(parent, document),
+        relations=tuple(extract_relations(document)),
+    )
+    store.update(parent, changes, actor_id=actor.user_id)
+
+
+def metadata_keeping_summary(row: RecordRow, document: dict[str, Any]) -> MetadataChange:
+    """New metadata for a stored record whose name, description, keywords and types stay
+    (an edit of its links, not of what it says it is)."""
+    return MetadataChange(
+        document, row.name, row.description, tuple(row.keywords or ()), tuple(row.types or ())
+    )
 
 
 def _safe_key(identifier: str) -> str:
@@ -321,8 +358,7 @@ def set_publication(
         for target in [row, *store.members(row)]:
             if not allows(actor, Action.PUBLISH, _access(store, target)):
                 continue  # a member someone else owns keeps its own status
-            target.publication_status = status.value
-            target.revision += 1
+            store.update(target, RecordChanges(publication=status), actor_id=actor.user_id)
             changed.append(target.ark)
         return changed
 

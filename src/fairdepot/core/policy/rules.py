@@ -8,8 +8,8 @@ Rules, in the order they are tried (the first that grants wins; nothing grants b
   organization reads; the owner writes (update, delete, purge, publish), so does the owner group
   when the record shares editing (`group_write`), an Admin or Manager of its organization, and
   DELETE_GROUPS members delete and purge; Moderators of its organization moderate;
-- a record that is not in plain view (trashed, or awaiting moderation) is read only by its
-  owner, the Admins and Managers of its organization (trash) or its Moderators (moderation);
+- a record that is not in plain view is read only by those who may delete it (trashed), or by
+  its owner and the Moderators of its organization (awaiting moderation: pending or rejected);
 - creation: any account may create for itself or one of its own groups; another owner group
   needs CREATE_PRIVILEGED_GROUPS, a pre-set identifier (SciCat pid) needs
   CREATE_WITH_PID_GROUPS or that list, and an organization needs Editor or above in it;
@@ -68,7 +68,7 @@ def allows(actor: Actor, action: Action, target: Target) -> bool:
 
 def _may_read(actor: Actor, action: Action, access: Access) -> bool:
     if access.visibility is Visibility.TRASHED:
-        return _is_owner(actor, access) or actor.holds(access.organization, Role.ADMIN)
+        return _may_write(actor, Action.DELETE, access)
     if access.visibility is Visibility.AWAITING_MODERATION:
         return _is_owner(actor, access) or (
             access.organization is not None and access.organization in actor.moderates()
@@ -83,6 +83,8 @@ def _may_read(actor: Actor, action: Action, access: Access) -> bool:
 
 
 def _may_write(actor: Actor, action: Action, access: Access) -> bool:
+    if access.visibility is Visibility.AWAITING_MODERATION:
+        return _is_owner(actor, access)  # others cannot even read it until it is approved
     if _is_owner(actor, access) or actor.holds(access.organization, Role.ADMIN):
         return True
     if action in (Action.DELETE, Action.PURGE) and actor.in_facility_list(actor.facility.delete):

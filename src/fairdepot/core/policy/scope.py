@@ -28,10 +28,11 @@ class Mine(StrEnum):
 class ReadScope:
     """Any one clause that matches grants access to a record in plain view.
 
-    Records not in plain view are seen by their owner (`owner_id`) and by the organizations in
-    `trash_organizations` (Visibility.TRASHED) or `moderated_organizations`
-    (Visibility.AWAITING_MODERATION); the storage layer applies these where it stores those
-    states.
+    Records not in plain view are seen by their owner (`owner_id`) and: trashed ones by whoever
+    may delete them (`trash_organizations` for an organization's Admins and Managers,
+    `trash_everything` for DELETE_GROUPS members, `trash_shared_groups` for owner groups of
+    records that share editing); those awaiting moderation by the Moderators of
+    `moderated_organizations`. The storage layer applies each set to the matching state.
     """
 
     everything: bool = False
@@ -42,6 +43,8 @@ class ReadScope:
     metadata_public: bool = False
     published: bool = False
     trash_organizations: frozenset[str] = field(default_factory=frozenset)
+    trash_everything: bool = False
+    trash_shared_groups: frozenset[str] = field(default_factory=frozenset)
     moderated_organizations: frozenset[str] = field(default_factory=frozenset)
 
 
@@ -68,5 +71,7 @@ def read_scope(
         metadata_public=action is Action.READ_METADATA,
         published=True,
         trash_organizations=actor.organizations_with(Role.ADMIN),
+        trash_everything=actor.in_facility_list(actor.facility.delete),
+        trash_shared_groups=actor.groups,
         moderated_organizations=actor.moderates(),
     )

@@ -173,6 +173,14 @@ class RecordRow(Base):
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # when it went to the trash (state "trashed"); a crate's members trashed with it share it
+    trashed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    moderation_state: Mapped[str] = mapped_column(
+        sa.String(16), default="none", server_default="none", index=True
+    )
+    moderation_message: Mapped[str | None] = mapped_column(sa.Text)
+    moderated_by: Mapped[str | None] = mapped_column(sa.String(36))
+    moderated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     tombstone: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     # Every ORM flush of a record is conditional on the revision it read (optimistic locking);

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fairdepot.core.ark import normalise
+from fairdepot.core.errors import IdentifierTaken
 from fairdepot.core.policy import ReadScope
+from fairdepot.core.record_changes import UNCHANGED, FileChanges, RecordChanges
 from fairdepot.core.records import (
+    AWAITING_APPROVAL,
     Access,
     Face,
+    Moderation,
+    ModerationState,
     PublicationStatus,
     Record,
     RecordFile,
@@ -44,26 +51,60 @@ _ACCESS_COLUMNS = (
     RecordRow.publication_status,
     RecordRow.state,
     RecordRow.revision,
+    RecordRow.moderation_state,
+    RecordRow.moderation_message,
+    RecordRow.moderated_by,
+    RecordRow.moderated_at,
 )
 
 
-def readable(scope: ReadScope) -> sa.ColumnElement[bool]:
-    """The policy's read scope as a WHERE clause over `records`: the one place a scope becomes
-    SQL. Every clause is an indexed column or an indexed join, so a listing never scans.
+def in_lifecycle(state: RecordState) -> sa.ColumnElement[bool]:
+    """Which records a listing in `state` shows: the one rule every listing and search uses.
 
-    Only records in plain view (state active) are selected: the trash and moderation states
-    that `scope.trash_organizations` / `moderated_organizations` open are not stored yet.
+    Listings and search show active records; the trash view shows trashed ones; tombstones
+    are never listed (they answer 410 through their ARK only).
     """
-    active = RecordRow.state == RecordState.ACTIVE.value
+    if state is RecordState.DELETED:
+        return sa.false()
+    return RecordRow.state == state.value
+
+
+def readable(
+    scope: ReadScope, lifecycle: RecordState = RecordState.ACTIVE
+) -> sa.ColumnElement[bool]:
+    """The policy's read scope as a WHERE clause over `records` in one lifecycle state: the one
+    place a scope becomes SQL. Every clause is an indexed column or an indexed join, so a
+    listing never scans.
+
+    As core.policy.allows decides for one record: active records in plain view match any
+    clause of the scope; those awaiting moderation match their author and their
+    organization's Moderators only; trashed ones (the trash view) whoever may delete them.
+    """
+    listed = in_lifecycle(lifecycle)
     if scope.everything:
-        return active
+        return listed
+    awaiting = RecordRow.moderation_state.in_(sorted(s.value for s in AWAITING_APPROVAL))
+    granted: list[sa.ColumnElement[bool]] = []
+    if scope.owner_id:
+        granted.append(RecordRow.owner_id == scope.owner_id)
+    if lifecycle is RecordState.TRASHED:
+        granted.extend(_trash_clauses(scope))
+    elif lifecycle is RecordState.ACTIVE:
+        plain = _plain_view_clauses(scope)
+        if plain:
+            granted.append(sa.and_(sa.not_(awaiting), sa.or_(*plain)))
+        if scope.moderated_organizations:
+            moderated = RecordRow.organization.in_(sorted(scope.moderated_organizations))
+            granted.append(sa.and_(awaiting, moderated))
+    return sa.and_(listed, sa.or_(*granted)) if granted else sa.false()
+
+
+def _plain_view_clauses(scope: ReadScope) -> list[sa.ColumnElement[bool]]:
     clauses: list[sa.ColumnElement[bool]] = []
     if scope.metadata_public:
         clauses.append(RecordRow.metadata_public.is_(True))
     if scope.published:
         clauses.append(RecordRow.publication_status == PublicationStatus.PUBLISHED.value)
-    if scope.owner_id:
-        clauses.append(RecordRow.owner_id == scope.owner_id)
     if scope.owner_groups:
         clauses.append(RecordRow.owner_group.in_(sorted(scope.owner_groups)))
     if scope.access_groups:
@@ -75,7 +116,23 @@ def readable(scope: ReadScope) -> sa.ColumnElement[bool]:
         )
     if scope.organizations:
         clauses.append(RecordRow.organization.in_(sorted(scope.organizations)))
-    return sa.and_(active, sa.or_(*clauses)) if clauses else sa.false()
+    return clauses
+
+
+def _trash_clauses(scope: ReadScope) -> list[sa.ColumnElement[bool]]:
+    if scope.trash_everything:
+        return [sa.true()]
+    clauses: list[sa.ColumnElement[bool]] = []
+    if scope.trash_organizations:
+        clauses.append(RecordRow.organization.in_(sorted(scope.trash_organizations)))
+    if scope.trash_shared_groups:
+        clauses.append(
+            sa.and_(
+                RecordRow.group_write.is_(True),
+                RecordRow.owner_group.in_(sorted(scope.trash_shared_groups)),
+            )
+        )
+    return clauses
 
 
 class RecordStore:
@@ -110,7 +167,7 @@ class RecordStore:
         return StoredAccess(
             ark_key=first.ark_key,
             revision=first.revision,
-            active=first.state == RecordState.ACTIVE.value,
+            state=RecordState(first.state),
             access=Access(
                 owner_id=first.owner_id,
                 owner_group=first.owner_group,
@@ -119,11 +176,14 @@ class RecordStore:
                 group_write=first.group_write,
                 publication=PublicationStatus(first.publication_status),
                 organization=first.organization,
+                moderation=_moderation(first),
+                trashed=first.state == RecordState.TRASHED.value,
             ),
             owner_email=first.email,
         )
 
     def row_by_identifier(self, scheme: str, value: str) -> RecordRow | None:
+        """The record holding (scheme, value), active or trashed (purging frees identifiers)."""
         return self.session.scalar(
             sa.select(RecordRow)
             .join(RecordIdentifierRow, RecordIdentifierRow.record_pk == RecordRow.pk)
@@ -141,13 +201,15 @@ class RecordStore:
         *,
         include_deleted: bool = False,
         where: sa.ColumnElement[bool] | None = None,
+        lifecycle: RecordState = RecordState.ACTIVE,
     ) -> list[RecordRow]:
-        """A crate's members (`where`: only those a read scope selects)."""
+        """A crate's members in one lifecycle state (or in any, with `include_deleted`);
+        `where`: only those a read scope selects."""
         query = sa.select(RecordRow).where(RecordRow.parent_pk == parent.pk)
         if where is not None:
             query = query.where(where)
         if not include_deleted:
-            query = query.where(RecordRow.state == RecordState.ACTIVE.value)
+            query = query.where(in_lifecycle(lifecycle))
         return list(self.session.scalars(query.order_by(RecordRow.pk)))
 
     def files(self, row: RecordRow) -> list[RecordFileRow]:
@@ -201,25 +263,29 @@ class RecordStore:
             revision=1,
             state=RecordState.ACTIVE.value,
         )
-        self._fill(row, record, parent)
+        self._fill(row, record)
+        row.parent_pk = parent.pk if parent is not None else None
+        self.session.flush()  # what is pending is not this record's to fail
         self.session.add(row)
+        try:
+            self.session.flush()
+        except IntegrityError as exc:  # the one unique column of a new row: its ARK
+            raise IdentifierTaken("ark", record.ark) from exc
+        self._write_relations(row, record.relations)
+        self._write_access_groups(row, record.access.access_groups)
+        self._apply_files(row, FileChanges(added=tuple(record.files)), current={})
+        self._add_identifiers(row, record.identifiers)
+        self.search.put(self.session, row.pk, search_document(record))
         self.session.flush()
-        self._replace_children(row, record)
         return row
 
-    def update(
-        self,
-        row: RecordRow,
-        record: Record,
-        *,
-        actor_id: str | None,
-        parent: RecordRow | None = None,
-        keep_parent: bool = True,
-    ) -> RecordRow:
-        """Write a new revision; the previous one is kept in record_revisions.
+    def update(self, row: RecordRow, changes: RecordChanges, *, actor_id: str | None) -> RecordRow:
+        """Write a new revision with `changes`; the previous one is kept in record_revisions.
 
-        The UPDATE is conditional on the revision read, so two concurrent writers cannot both
-        succeed: the loser gets a StaleRevision and nothing of its change is written.
+        Only the parts `changes` names are written: an update of the metadata leaves files,
+        blobs, access groups and membership as they are. The UPDATE is conditional on the
+        revision read, so two concurrent writers cannot both succeed: the loser gets a
+        StaleRevision and nothing of its change is written.
         """
         previous = RecordRevisionRow(
             record_pk=row.pk,
@@ -228,22 +294,13 @@ class RecordStore:
             native_doc=row.native_doc,
             created_by=actor_id,
         )
-        values = RecordRow(ark=row.ark, ark_key=row.ark_key)
-        self._fill(values, record, parent if parent is not None or not keep_parent else None)
-        if row.archive_blob_key and row.archive_blob_key != values.archive_blob_key:
-            self.delete_blob_later(row.archive_blob_key)  # a re-upload replaced the original zip
-        changes = {
-            c.key: getattr(values, c.key)
-            for c in sa.inspect(RecordRow).column_attrs
-            if c.key not in ("pk", "ark", "ark_key", "created_at", "revision", "state")
-            and not (c.key == "parent_pk" and keep_parent and parent is None)
-        }
-        changes["updated_at"] = utcnow()
-        changes["revision"] = row.revision + 1
+        values = self._changed_columns(row, changes)
+        values["updated_at"] = utcnow()
+        values["revision"] = row.revision + 1
         result = self.session.execute(
             sa.update(RecordRow)
             .where(RecordRow.pk == row.pk, RecordRow.revision == row.revision)
-            .values(**changes)
+            .values(**values)
             .execution_options(synchronize_session=False)
         )
         if result.rowcount != 1:
@@ -251,22 +308,95 @@ class RecordStore:
         # Only the writer that won the conditional UPDATE (it holds the row lock) keeps the
         # version it replaced; a loser never gets here, so revision numbers cannot collide.
         self.session.add(previous)
+        if row.archive_blob_key and values.get("archive_blob_key", row.archive_blob_key) != (
+            row.archive_blob_key
+        ):
+            self.delete_blob_later(row.archive_blob_key)  # a re-upload replaced the original zip
         self.session.refresh(row)
-        self._replace_children(row, record)
+        if changes.relations is not UNCHANGED:
+            self.session.execute(sa.delete(RelationRow).where(RelationRow.source_pk == row.pk))
+            self._write_relations(row, list(changes.relations))
+        if changes.access is not UNCHANGED:
+            self.session.execute(
+                sa.delete(RecordAccessGroupRow).where(RecordAccessGroupRow.record_pk == row.pk)
+            )
+            self._write_access_groups(row, changes.access.access_groups)
+        if changes.files is not UNCHANGED:
+            self._apply_files(row, changes.files)
+        for scheme in sorted(changes.identifiers_removed):
+            self.session.execute(
+                sa.delete(RecordIdentifierRow).where(
+                    RecordIdentifierRow.record_pk == row.pk, RecordIdentifierRow.scheme == scheme
+                )
+            )
+        self._add_identifiers(row, changes.identifiers_added)
+        if changes.touches_documents:
+            self.search.put(self.session, row.pk, search_document(to_record(row)))
+        self.session.flush()
         return row
 
+    def _changed_columns(self, row: RecordRow, changes: RecordChanges) -> dict[str, object]:
+        """The columns of `records` an update writes: those of the parts it changes."""
+        values: dict[str, object] = {}
+        if changes.metadata is not UNCHANGED:
+            change = changes.metadata
+            values.update(
+                metadata_doc=change.document,
+                name=change.name,
+                description=change.description,
+                keywords=list(change.keywords),
+                types=list(change.types),
+            )
+        if changes.native is not UNCHANGED:
+            values["native_doc"] = changes.native
+        if changes.kind is not UNCHANGED:
+            values["kind"] = changes.kind
+        if changes.extra is not UNCHANGED:
+            values["extra"] = changes.extra
+        if changes.access is not UNCHANGED:
+            access = changes.access
+            values.update(
+                owner_id=access.owner_id,
+                owner_group=access.owner_group,
+                metadata_public=access.metadata_public,
+                group_write=access.group_write,
+                publication_status=access.publication.value,
+            )
+        if changes.publication is not UNCHANGED:
+            values["publication_status"] = changes.publication.value
+        if changes.parent_ark is not UNCHANGED:
+            values["parent_pk"] = (
+                None if changes.parent_ark is None else self._pk_of(changes.parent_ark)
+            )
+        if changes.archive_blob_key is not UNCHANGED:
+            values["archive_blob_key"] = changes.archive_blob_key
+        if changes.lifecycle is not UNCHANGED and changes.lifecycle.value != row.state:
+            values["state"] = changes.lifecycle.value
+            values["trashed_at"] = utcnow() if changes.lifecycle is RecordState.TRASHED else None
+        if changes.moderation is not UNCHANGED:
+            values.update(_moderation_columns(changes.moderation))
+        return values
+
+    def _pk_of(self, ark_text: str) -> int:
+        pk = self.session.scalar(sa.select(RecordRow.pk).where(RecordRow.ark_key == _key(ark_text)))
+        if pk is None:
+            raise LookupError(f"no record {ark_text} to be a member of")
+        return pk
+
     def mark_deleted(self, row: RecordRow, tombstone: dict[str, object]) -> None:
-        """Keep the ARK for ever as a tombstone; its files, links and index entry go."""
+        """Keep the ARK for ever as a tombstone; its files, links, other identifiers (free
+        again for other records) and index entry go."""
         for file_row in self.files(row):
             if file_row.blob_key:
                 self.delete_blob_later(file_row.blob_key)
         if row.archive_blob_key:
             self.delete_blob_later(row.archive_blob_key)
-        for table in (RecordFileRow, RelationRow, RecordAccessGroupRow):
+        for table in (RecordFileRow, RelationRow, RecordAccessGroupRow, RecordIdentifierRow):
             column = table.source_pk if table is RelationRow else table.record_pk
             self.session.execute(sa.delete(table).where(column == row.pk))
         self.search.remove(self.session, row.pk)
         row.state = RecordState.DELETED.value
+        row.trashed_at = None
         row.deleted_at = utcnow()
         row.tombstone = tombstone
         row.archive_blob_key = None
@@ -285,10 +415,25 @@ class RecordStore:
         )
 
     def add_identifier(self, row: RecordRow, scheme: str, value: str) -> None:
+        """Give the record (scheme, value), or IdentifierTaken if another record holds it.
+
+        The unique index decides (also between concurrent writers); each identifier is
+        flushed alone so that the error names the one that is taken. After it the
+        transaction is unusable and must roll back, which `Runtime.writing` does.
+        """
+        self.session.flush()  # what is pending is not this identifier's to fail
         self.session.add(RecordIdentifierRow(record_pk=row.pk, scheme=scheme, value=value))
+        try:
+            self.session.flush()
+        except IntegrityError as exc:
+            raise IdentifierTaken(scheme, value) from exc
+
+    def _add_identifiers(self, row: RecordRow, identifiers: dict[str, str]) -> None:
+        for scheme, value in sorted(identifiers.items()):
+            self.add_identifier(row, scheme, value)
 
     # -- internals ----------------------------------------------------------------------------
-    def _fill(self, row: RecordRow, record: Record, parent: RecordRow | None) -> None:
+    def _fill(self, row: RecordRow, record: Record) -> None:
         access = record.access
         row.kind = record.kind
         row.face = record.face.value
@@ -306,22 +451,42 @@ class RecordStore:
         row.group_write = access.group_write
         row.publication_status = access.publication.value
         row.archive_blob_key = record.archive_blob_key
-        row.parent_pk = parent.pk if parent is not None else None
+        for column, value in _moderation_columns(access.moderation).items():
+            setattr(row, column, value)
 
-    def _replace_children(self, row: RecordRow, record: Record) -> None:
-        old_blobs = {f.blob_key for f in self.files(row) if f.blob_key}
-        for table in (RecordFileRow, RelationRow, RecordAccessGroupRow):
-            column = table.source_pk if table is RelationRow else table.record_pk
-            self.session.execute(sa.delete(table).where(column == row.pk))
-        for group in sorted(set(record.access.access_groups)):
-            self.session.add(RecordAccessGroupRow(record_pk=row.pk, group_name=group))
-        for relation in record.relations:
+    def _write_relations(self, row: RecordRow, relations: list[Relation]) -> None:
+        for relation in relations:
             self.session.add(
                 RelationRow(
                     source_pk=row.pk, predicate=relation.predicate, target_key=relation.target
                 )
             )
-        for f in record.files:
+
+    def _write_access_groups(self, row: RecordRow, groups: list[str]) -> None:
+        for group in sorted(set(groups)):
+            self.session.add(RecordAccessGroupRow(record_pk=row.pk, group_name=group))
+
+    def _apply_files(
+        self, row: RecordRow, changes: FileChanges, current: dict[str, RecordFileRow] | None = None
+    ) -> None:
+        """Add, replace and remove file rows; queue the blobs no file of the record keeps.
+
+        `current`: the record's files by path, if known (none, for a new record).
+        """
+        if current is None:
+            current = {f.path: f for f in self.files(row)}
+        leaving = (
+            set(current)
+            if changes.replace_all
+            else set(changes.removed) | {f.path for f in changes.added}
+        )
+        dropped = [current[path] for path in sorted(leaving) if path in current]
+        for file_row in dropped:
+            self.session.delete(file_row)
+        if dropped:
+            self.session.flush()  # the unique (record, path) must be free before re-adding it
+        kept_blobs = {f.blob_key for path, f in current.items() if path not in leaving}
+        for f in changes.added:
             self.session.add(
                 RecordFileRow(
                     record_pk=row.pk,
@@ -336,10 +501,9 @@ class RecordStore:
                     client_checksum_alg=f.client_checksum_alg,
                 )
             )
-        for blob in old_blobs - {f.blob_key for f in record.files if f.blob_key}:
+            kept_blobs.add(f.blob_key)
+        for blob in sorted({f.blob_key for f in dropped if f.blob_key} - kept_blobs):
             self.delete_blob_later(blob)
-        self.search.put(self.session, row.pk, search_document(record))
-        self.session.flush()
 
 
 def tombstone(row: RecordRow, reason: str) -> dict[str, object]:
@@ -353,9 +517,13 @@ class StoredAccess:
 
     ark_key: str
     revision: int
-    active: bool
+    state: RecordState
     access: Access
     owner_email: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.state is RecordState.ACTIVE
 
 
 class StaleRevision(Exception):
@@ -508,7 +676,28 @@ def access_of(row: RecordRow, groups: list[str] | None = None) -> Access:
         group_write=row.group_write,
         publication=PublicationStatus(row.publication_status),
         organization=row.organization,
+        moderation=_moderation(row),
+        trashed=row.state == RecordState.TRASHED.value,
     )
+
+
+def _moderation(row: Any) -> Moderation:
+    """The moderation of a `RecordRow`, or of a result row holding its moderation columns."""
+    return Moderation(
+        state=ModerationState(row.moderation_state or ModerationState.NONE.value),
+        message=row.moderation_message,
+        decided_by=row.moderated_by,
+        decided_at=as_utc(row.moderated_at),
+    )
+
+
+def _moderation_columns(moderation: Moderation) -> dict[str, object]:
+    return {
+        "moderation_state": moderation.state.value,
+        "moderation_message": moderation.message,
+        "moderated_by": moderation.decided_by,
+        "moderated_at": moderation.decided_at,
+    }
 
 
 def access_groups(session: Session, row: RecordRow) -> list[str]:

@@ -1,0 +1,166 @@
+"""The catalogue's lifecycle use cases: find by any identifier, trash, restore, purge, moderate.
+
+A trashed record keeps its ARK and every other identifier (nobody else can take them), is
+hidden from listings and search, and is seen (in the trash view, and through its identifiers)
+only by those who may delete it; everyone else is told "not found". Restoring brings it back
+as it was. Purging makes it a tombstone: its ARK answers 410 for ever and its other
+identifiers are free again. Each use case takes the acting user and asks core.policy.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fairdepot.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from fairdepot.core.policy import Action, Actor, allows, read_scope
+from fairdepot.core.record_changes import RecordChanges
+from fairdepot.core.records import Moderation, ModerationState, Record, RecordState
+from fairdepot.services.records import check_row, find_row, load, parse_ark, trashed_with
+from fairdepot.services.runtime import Runtime
+from fairdepot.storage.db.models import RecordRow
+from fairdepot.storage.db.records import RecordStore, load_records, readable, tombstone
+
+ARK_SCHEME = "ark"
+
+
+def find(runtime: Runtime, actor: Actor, scheme: str, value: str) -> Record:
+    """The record an identifier of any scheme names (`ark`, or a core IdentifierScheme).
+
+    The same answers as resolving its ARK: NotFound when unreadable (or in a trash the actor
+    may not see), Gone for a purged ARK. A purged record's other identifiers are free, so they
+    find nothing.
+    """
+    with runtime.reading() as store:
+        if scheme == ARK_SCHEME:
+            return load(store, find_row(store, actor, value, Action.READ_METADATA))
+        row = store.row_by_identifier(scheme, value)
+        if row is None:
+            raise NotFound(f"no record has the {scheme} {value!r}")
+        check_row(store, actor, row, Action.READ_METADATA)
+        return load(store, row)
+
+
+def trash(runtime: Runtime, actor: Actor, ark_text: str) -> list[str]:
+    """Move a record (and its crate's active members the actor may delete) to the trash.
+
+    Returns the ARKs trashed; a record already in the trash is left as it is.
+    """
+    with runtime.writing() as store:
+        row = find_row(store, actor, ark_text, Action.DELETE)
+        if row.state == RecordState.TRASHED.value:
+            return []
+        moved = [row, *_may_delete(store, actor, store.members(row))]
+        for target in moved:  # the crate first: its members' trashed_at are not earlier
+            store.update(
+                target, RecordChanges(lifecycle=RecordState.TRASHED), actor_id=actor.user_id
+            )
+        return [r.ark for r in moved]
+
+
+def restore(runtime: Runtime, actor: Actor, ark_text: str) -> list[str]:
+    """Bring a trashed record back, with the members that went to the trash with it."""
+    with runtime.writing() as store:
+        row = _trashed_row(store, actor, ark_text)
+        members = _may_delete(store, actor, trashed_with(store, row))
+        for target in (row, *members):
+            store.update(
+                target, RecordChanges(lifecycle=RecordState.ACTIVE), actor_id=actor.user_id
+            )
+        return [r.ark for r in (row, *members)]
+
+
+def purge(runtime: Runtime, actor: Actor, ark_text: str) -> list[str]:
+    """Make a record (active or trashed) and its crate's members tombstones, freeing their
+    identifiers other than the ARKs; files are removed after the transaction commits."""
+    with runtime.writing() as store:
+        row = find_row(store, actor, ark_text, Action.PURGE)
+        doomed = [
+            row,
+            *store.members(row),
+            *store.members(row, lifecycle=RecordState.TRASHED),
+        ]
+        for target in doomed:
+            store.mark_deleted(target, tombstone(target, "purged"))
+        return [r.ark for r in doomed]
+
+
+def list_trash(
+    runtime: Runtime, actor: Actor, *, limit: int = 100, offset: int = 0
+) -> list[Record]:
+    """The trashed records the actor may see there: those it may delete (all, for an admin)."""
+    with runtime.reading() as store:
+        where = readable(read_scope(actor), RecordState.TRASHED)
+        rows = store.list_readable(where, limit=limit, offset=offset)
+        return load_records(store.session, rows, with_files=False)
+
+
+def empty_trash(runtime: Runtime, actor: Actor) -> list[str]:
+    """Purge every trashed record the actor sees in the trash (gCat's `PURGE /trash`).
+
+    One transaction: the trash is emptied entirely or not at all.
+    """
+    where = readable(read_scope(actor), RecordState.TRASHED)
+    purged: list[str] = []
+    with runtime.writing() as store:
+        while batch := store.list_readable(where, limit=500):
+            for row in batch:
+                store.mark_deleted(row, tombstone(row, "purged"))
+                purged.append(row.ark)
+            store.session.flush()
+    return purged
+
+
+def submit_for_moderation(runtime: Runtime, actor: Actor, ark_text: str) -> Record:
+    """Its author asks for (again, after a rejection) approval: the record becomes pending.
+
+    Organizations configured as moderated create their records pending already.
+    """
+    with runtime.writing() as store:
+        row = find_row(store, actor, ark_text, Action.UPDATE)
+        pending = Moderation(ModerationState.PENDING)
+        store.update(row, RecordChanges(moderation=pending), actor_id=actor.user_id)
+        return load(store, row, with_files=False)
+
+
+DECISIONS = frozenset({ModerationState.APPROVED, ModerationState.REJECTED})
+
+
+def moderate(
+    runtime: Runtime,
+    actor: Actor,
+    ark_text: str,
+    decision: ModerationState,
+    message: str | None = None,
+) -> Record:
+    """A moderator approves or rejects a moderated record, saying why; who and when are kept."""
+    if decision not in DECISIONS:
+        raise InvalidInput(
+            f"a moderation decision is {' or '.join(sorted(DECISIONS))}, not {decision.value}"
+        )
+    with runtime.writing() as store:
+        row = find_row(store, actor, ark_text, Action.READ_METADATA)
+        if row.state != RecordState.ACTIVE.value:
+            raise Conflict(f"{row.ark} is in the trash; restore it first")
+        if not allows(actor, Action.MODERATE, check_row(store, actor, row, Action.READ_METADATA)):
+            raise PermissionDenied(f"you may not moderate {row.ark}")
+        if row.moderation_state == ModerationState.NONE.value:
+            raise Conflict(f"{row.ark} is not moderated (its organization is not)")
+        decided = Moderation(decision, message, actor.user_id, datetime.now(UTC))
+        store.update(row, RecordChanges(moderation=decided), actor_id=actor.user_id)
+        return load(store, row, with_files=False)
+
+
+def _trashed_row(store: RecordStore, actor: Actor, ark_text: str) -> RecordRow:
+    row = store.row_by_key(parse_ark(ark_text))
+    if row is None:
+        raise NotFound("identifier not found")
+    check_row(store, actor, row, Action.DELETE)
+    if row.state != RecordState.TRASHED.value:
+        raise Conflict(f"{row.ark} is not in the trash")
+    return row
+
+
+def _may_delete(store: RecordStore, actor: Actor, rows: list[RecordRow]) -> list[RecordRow]:
+    """Those of `rows` the actor may delete (a crate's members others own stay as they are)."""
+    loaded = load_records(store.session, rows, with_files=False)
+    return [m for m, r in zip(rows, loaded, strict=True) if allows(actor, Action.DELETE, r.access)]
