@@ -24,6 +24,7 @@ from fairdepot.core.errors import (
 )
 from fairdepot.core.json_input import check_json
 from fairdepot.core.policy import Action, Actor, allows, read_scope
+from fairdepot.core.query import And, Column, Comparison, Field, Filter, Op, Or, Page, Query
 from fairdepot.core.records import (
     Access,
     PublicationStatus,
@@ -40,8 +41,6 @@ from fairdepot.storage.db.records import (
     access_groups,
     access_of,
     load_records,
-    owned_by,
-    readable,
     tombstone,
 )
 
@@ -330,14 +329,16 @@ class SearchHit:
 def search(
     runtime: Runtime, actor: Actor, text: str, limit: int, offset: int
 ) -> tuple[list[SearchHit], int]:
+    """FAIRSCAPE's basic search: readable records matching every word, best first, counted."""
+    query = Query(text=text, page=Page(limit=limit, offset=offset), count=True)
     with runtime.reading() as store:
-        rows, total = store.search.search(
-            store.session, text, readable(read_scope(actor)), limit, offset
-        )
-        records = load_records(store.session, [row for row, _ in rows], with_files=False)
-        return [
-            SearchHit(record, score) for record, (_, score) in zip(records, rows, strict=True)
-        ], total
+        found = store.find(query, read_scope(actor))
+        records = load_records(store.session, found.rows, with_files=False)
+        hits = [
+            SearchHit(record, score or 0.0)
+            for record, score in zip(records, found.scores, strict=True)
+        ]
+        return hits, found.total or 0
 
 
 def list_records(
@@ -349,12 +350,29 @@ def list_records(
     limit: int = 100,
     offset: int = 0,
 ) -> list[Record]:
+    """Readable records in the order they were created; `own_or_group_only`: those the actor
+    or one of the actor's groups owns (FAIRSCAPE's crate listing)."""
+    conditions: list[Filter] = []
+    if kind:
+        conditions.append(Comparison(Field(column=Column.KIND), Op.EQ, kind))
+    if own_or_group_only and not actor.is_admin:
+        owners: list[Filter] = []
+        if actor.user_id is not None:
+            owners.append(Comparison(Field(column=Column.OWNER_ID), Op.EQ, actor.user_id))
+        if actor.groups:
+            owners.append(
+                Comparison(Field(column=Column.OWNER_GROUP), Op.IN, tuple(sorted(actor.groups)))
+            )
+        if not owners:
+            return []
+        conditions.append(Or(tuple(owners)))
+    query = Query(
+        where=And(tuple(conditions)) if conditions else None,
+        page=Page(limit=limit, offset=offset),
+    )
     with runtime.reading() as store:
-        where = readable(read_scope(actor))
-        if own_or_group_only and not actor.is_admin:
-            where = where & owned_by(actor.user_id, actor.groups)
-        rows = store.list_readable(where, kind=kind, limit=limit, offset=offset)
-        return load_records(store.session, rows, with_files=False)
+        found = store.find(query, read_scope(actor))
+        return load_records(store.session, found.rows, with_files=False)
 
 
 def members(runtime: Runtime, actor: Actor, crate: Record) -> list[Record]:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fairdepot.core.ark import normalise
 from fairdepot.core.policy import ReadScope
+from fairdepot.core.query import Query
 from fairdepot.core.records import (
     Access,
     Face,
@@ -32,7 +34,11 @@ from fairdepot.storage.db.models import (
     as_utc,
     utcnow,
 )
-from fairdepot.storage.search import SearchDocument, SearchIndex
+from fairdepot.storage.db.values import remove_values, write_values
+from fairdepot.storage.search import SearchDocument, SearchIndex, search_document_of
+
+if TYPE_CHECKING:
+    from fairdepot.storage.db.query import QueryResult
 
 _ACCESS_COLUMNS = (
     RecordRow.ark_key,
@@ -159,18 +165,11 @@ class RecordStore:
     def owner_of(self, row: RecordRow) -> UserRow | None:
         return self.session.get(UserRow, row.owner_id) if row.owner_id else None
 
-    def list_readable(
-        self,
-        where: sa.ColumnElement[bool],
-        *,
-        kind: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[RecordRow]:
-        query = sa.select(RecordRow).where(where)
-        if kind:
-            query = query.where(RecordRow.kind == kind)
-        return list(self.session.scalars(query.order_by(RecordRow.pk).limit(limit).offset(offset)))
+    def find(self, query: Query, scope: ReadScope) -> QueryResult:
+        """Rows of a page of readable records matching `query` (storage/db/query.py)."""
+        from fairdepot.storage.db.query import run_query  # it needs `readable` from here
+
+        return run_query(self.session, self.search, query, scope)
 
     # -- writing ------------------------------------------------------------------------------
     def insert(self, record: Record, *, parent: RecordRow | None = None) -> RecordRow:
@@ -248,6 +247,7 @@ class RecordStore:
             column = table.source_pk if table is RelationRow else table.record_pk
             self.session.execute(sa.delete(table).where(column == row.pk))
         self.search.remove(self.session, row.pk)
+        remove_values(self.session, row.pk)
         row.state = RecordState.DELETED.value
         row.deleted_at = utcnow()
         row.tombstone = tombstone
@@ -320,12 +320,8 @@ class RecordStore:
         for blob in old_blobs - {f.blob_key for f in record.files if f.blob_key}:
             self.delete_blob_later(blob)
         self.search.put(self.session, row.pk, search_document(record))
+        write_values(self.session, row.pk, record.native, record.metadata)
         self.session.flush()
-
-
-def owned_by(user_id: str | None, groups: frozenset[str]) -> sa.ColumnElement[bool]:
-    """Records the user owns or the user's groups own (FAIRSCAPE's crate listing)."""
-    return sa.or_(RecordRow.owner_id == user_id, RecordRow.owner_group.in_(sorted(groups)))
 
 
 def tombstone(row: RecordRow, reason: str) -> dict[str, object]:
@@ -353,16 +349,8 @@ def _key(ark_text: str) -> str:
 
 
 def search_document(record: Record) -> SearchDocument:
-    body = " ".join(
-        str(v)
-        for k, v in record.metadata.items()
-        if isinstance(v, str) and k not in ("@id", "@type", "name", "description")
-    )
-    return SearchDocument(
-        name=record.name or "",
-        description=record.description or "",
-        keywords=" ".join(record.keywords),
-        body=body[:20000],
+    return search_document_of(
+        record.name, record.description, record.keywords, record.native, record.metadata
     )
 
 
