@@ -484,3 +484,27 @@ def test_sql_answers_equal_the_python_meaning_of_the_query(random_catalogue, nod
         if matches(node, values_of(native, {"@id": ark}), {"kind": "dataset"})
     }
     assert catalogue.where(node) == expected
+
+
+def test_the_migration_indexes_records_that_existed_before_it(empty_engine) -> None:
+    """Records written before revision 0008 are found by path and by deep text afterwards."""
+    import json
+
+    import sqlalchemy as sa
+
+    upgrade(empty_engine, "0004")
+    native = {"deep": {"sampleId": "OLD-1", "notes": ["a forgotten word"]}}
+    with empty_engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "INSERT INTO records (ark, ark_key, kind, face, types, name, keywords, metadata,"
+                " native, extra, metadata_public, group_write, publication_status, state,"
+                " revision, created_at, updated_at) VALUES ('ark:99999/fd1old', 'ark:99999/fd1old',"
+                " 'dataset', 'scicat', '[]', 'old', '[]', :metadata, :native, '{}', false, false,"
+                " 'DRAFT', 'active', 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            ),
+            {"metadata": json.dumps({"@id": "ark:99999/fd1old"}), "native": json.dumps(native)},
+        )
+    catalogue = Catalogue(empty_engine)  # upgrades to head
+    assert catalogue.where(cmp("native.deep.sampleId", "eq", "OLD-1")) == {"ark:99999/fd1old"}
+    assert catalogue.arks(Query(text="forgotten")) == ["ark:99999/fd1old"]

@@ -7,7 +7,7 @@ gives no SI value: the record is still stored and found by its own value and uni
 from __future__ import annotations
 
 import math
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 MAX_UNIT_LENGTH = 64

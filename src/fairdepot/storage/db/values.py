@@ -25,8 +25,8 @@ def write_values(session: Session, record_pk: int, native: Any, metadata: Any) -
         }
         for v in document_values(native, metadata)
     ]
-    if rows:
-        session.execute(sa.insert(RecordValueRow), rows)
+    if rows:  # one executemany through Core: the ORM's bulk path costs more than the rows
+        session.connection().execute(sa.insert(RecordValueRow.__table__), rows)
 
 
 def remove_values(session: Session, record_pk: int) -> None:
