@@ -508,3 +508,20 @@ def test_the_migration_indexes_records_that_existed_before_it(empty_engine) -> N
     catalogue = Catalogue(empty_engine)  # upgrades to head
     assert catalogue.where(cmp("native.deep.sampleId", "eq", "OLD-1")) == {"ark:99999/fd1old"}
     assert catalogue.arks(Query(text="forgotten")) == ["ark:99999/fd1old"]
+
+
+def test_a_regular_expression_runs_under_a_statement_timeout_on_postgresql(
+    three: Catalogue,
+) -> None:
+    import sqlalchemy as sa
+
+    from fairdepot.storage.db.query import REGEXP_TIMEOUT_MS, run_query
+
+    with three.reads() as session:
+        if session.get_bind().dialect.name != "postgresql":
+            pytest.skip("SQLite bounds a regexp by the checked pattern and the indexed length")
+        run_query(
+            session, three.search, Query(where=cmp("native.sampleId", "regexp", "^S")), EVERYTHING
+        )
+        shown = session.scalar(sa.text("SHOW statement_timeout"))
+        assert shown in (f"{REGEXP_TIMEOUT_MS}ms", f"{REGEXP_TIMEOUT_MS // 1000}s")

@@ -410,6 +410,30 @@ def index_text(text: str) -> str:
     return text.encode()[:MAX_TEXT_BYTES].decode(errors="ignore")
 
 
+def project(native: object, metadata: object, fields: Sequence[Field]) -> dict[str, object]:
+    """The values at each projected path (`{"native.a.b": value}`), for faces whose clients
+    ask for some fields only (SciCat `fields`); a path through an array collects from every
+    element, a missing path is left out. Columns are the face's to add from the record."""
+    picked: dict[str, object] = {}
+    for target in fields:
+        if target.document is None:
+            continue
+        found = _at_path(native if target.document == "native" else metadata, target.path)
+        if found:
+            picked[target.dotted] = found[0] if len(found) == 1 else found
+    return picked
+
+
+def _at_path(node: object, path: tuple[str, ...]) -> list[object]:
+    if not path:
+        return [node]
+    if isinstance(node, list):
+        return [v for item in node for v in _at_path(item, path)]
+    if isinstance(node, dict) and path[0] in node:
+        return _at_path(node[path[0]], path[1:])
+    return []
+
+
 def like_to_regexp(pattern: str) -> re.Pattern[str]:
     """A LIKE pattern (`%` any run, `_` one character) as an anchored regular expression."""
     parts = ["." if c == "_" else ".*" if c == "%" else re.escape(c) for c in pattern]
