@@ -87,3 +87,20 @@ def test_full_text_gets_every_string_once_but_not_json_ld_structure() -> None:
         )
     )
     assert strings == ["needle", "Ada"]
+
+
+def test_an_integer_beyond_a_double_is_present_but_not_a_number() -> None:
+    (huge,) = _at(document_values({"big": 10**400}, None), "native.big")
+    assert huge == DocumentValue("native.big")
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "si", "symbol"),
+    [(5, "mm", 0.005, "m"), (-40, "degC", 233.15, "K"), (2.5, "keV", 4.005e-16, "kg*m**2/s**2")],
+)
+def test_conversions_are_exact_for_every_value_not_only_the_first(value, unit, si, symbol) -> None:
+    to_si(1, unit)  # the unit's conversion is now cached
+    converted = to_si(value, unit)
+    assert converted is not None
+    assert converted[0] == pytest.approx(si, rel=1e-3)
+    assert converted[1] == symbol

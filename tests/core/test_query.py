@@ -64,6 +64,7 @@ def test_the_error_names_the_bad_part_of_a_nested_filter() -> None:
         (Comparison(Field.parse("native.a"), Op.GT, True), "no order"),
         (Comparison(Field.parse("native.a"), Op.EQ, None), "one value"),
         (Comparison(Field.parse("native.a"), Op.EQ, float("nan")), "NaN"),
+        (Comparison(Field.parse("native.a"), Op.GT, 10**400), "beyond"),
         (Comparison(Field.parse("native.a"), Op.BETWEEN, (1, "b")), "same type"),
         (Comparison(Field.parse("native.a"), Op.LIKE, 5), "string pattern"),
         (Comparison(Field.parse("native.a"), Op.EQ, datetime(2024, 1, 1)), "time zone"),

@@ -56,7 +56,10 @@ def scalar_value(path: str, value: Any) -> DocumentValue:
     if isinstance(value, bool):
         return DocumentValue(path, boolean=value)
     if isinstance(value, int | float):
-        return DocumentValue(path, number=float(value))
+        try:
+            return DocumentValue(path, number=float(value))
+        except OverflowError:  # an integer beyond a double's range: present, not comparable
+            return DocumentValue(path)
     if isinstance(value, str):
         return DocumentValue(path, text=index_text(value), time=parse_timestamp(value))
     return DocumentValue(path)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -357,6 +358,8 @@ def _check_comparison(node: Comparison, location: str) -> None:
 def _check_scalar(target: Field, value: object, location: str) -> None:
     if isinstance(value, float) and value != value:  # NaN compares with nothing
         raise InvalidQuery("NaN is not a value", location)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _LARGEST_DOUBLE:
+        raise InvalidQuery("a number beyond what can be compared (about 1.8e308)", location)
     if not isinstance(value, str | int | float | bool | datetime):
         raise InvalidQuery("a value is a string, number, boolean or timestamp", location)
     if isinstance(value, datetime) and value.tzinfo is None:
@@ -370,6 +373,7 @@ def _check_scalar(target: Field, value: object, location: str) -> None:
             )
 
 
+_LARGEST_DOUBLE = int(sys.float_info.max)
 _NESTED_QUANTIFIER = re.compile(r"\([^)]*[*+}|][^)]*\)\s*[*+{]")
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=|\(\?[=!<]")
 
