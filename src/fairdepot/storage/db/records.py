@@ -67,10 +67,13 @@ def readable(scope: ReadScope) -> sa.ColumnElement[bool]:
     if scope.groups:
         groups = sorted(scope.groups)
         clauses.append(RecordRow.owner_group.in_(groups))
+        # an uncorrelated IN, not EXISTS: each clause of the OR is then an index lookup, and a
+        # restricted user's query is driven by them rather than by a scan of `records`
         clauses.append(
-            sa.exists().where(
-                RecordAccessGroupRow.record_pk == RecordRow.pk,
-                RecordAccessGroupRow.group_name.in_(groups),
+            RecordRow.pk.in_(
+                sa.select(RecordAccessGroupRow.record_pk).where(
+                    RecordAccessGroupRow.group_name.in_(groups)
+                )
             )
         )
     return sa.and_(active, sa.or_(*clauses)) if clauses else sa.false()
