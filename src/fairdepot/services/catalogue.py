@@ -13,12 +13,13 @@ from datetime import UTC, datetime
 
 from fairdepot.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from fairdepot.core.policy import Action, Actor, allows, read_scope
+from fairdepot.core.query import Page, Query
 from fairdepot.core.record_changes import RecordChanges
 from fairdepot.core.records import Moderation, ModerationState, Record, RecordState
 from fairdepot.services.records import check_row, find_row, load, parse_ark, trashed_with
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, load_records, readable, tombstone
+from fairdepot.storage.db.records import RecordStore, load_records, tombstone
 
 ARK_SCHEME = "ark"
 
@@ -89,9 +90,9 @@ def list_trash(
 ) -> list[Record]:
     """The trashed records the actor may see there: those it may delete (all, for an admin)."""
     with runtime.reading() as store:
-        where = readable(read_scope(actor), RecordState.TRASHED)
-        rows = store.list_readable(where, limit=limit, offset=offset)
-        return load_records(store.session, rows, with_files=False)
+        query = Query(page=Page(limit=limit, offset=offset))
+        found = store.find(query, read_scope(actor), RecordState.TRASHED)
+        return load_records(store.session, found.rows, with_files=False)
 
 
 def empty_trash(runtime: Runtime, actor: Actor) -> list[str]:
@@ -99,10 +100,10 @@ def empty_trash(runtime: Runtime, actor: Actor) -> list[str]:
 
     One transaction: the trash is emptied entirely or not at all.
     """
-    where = readable(read_scope(actor), RecordState.TRASHED)
+    batch_query = Query(page=Page(limit=500))
     purged: list[str] = []
     with runtime.writing() as store:
-        while batch := store.list_readable(where, limit=500):
+        while batch := store.find(batch_query, read_scope(actor), RecordState.TRASHED).rows:
             for row in batch:
                 store.mark_deleted(row, tombstone(row, "purged"))
                 purged.append(row.ark)

@@ -24,6 +24,7 @@ from fairdepot.core.errors import (
 )
 from fairdepot.core.json_input import check_json
 from fairdepot.core.policy import Action, Actor, Mine, allows, read_scope
+from fairdepot.core.query import And, Column, Comparison, Field, Filter, Op, Page, Query
 from fairdepot.core.record_changes import MetadataChange, RecordChanges
 from fairdepot.core.records import (
     Access,
@@ -374,14 +375,16 @@ class SearchHit:
 def search(
     runtime: Runtime, actor: Actor, text: str, limit: int, offset: int
 ) -> tuple[list[SearchHit], int]:
+    """FAIRSCAPE's basic search: readable records matching every word, best first, counted."""
+    query = Query(text=text, page=Page(limit=limit, offset=offset), count=True)
     with runtime.reading() as store:
-        rows, total = store.search.search(
-            store.session, text, readable(read_scope(actor)), limit, offset
-        )
-        records = load_records(store.session, [row for row, _ in rows], with_files=False)
-        return [
-            SearchHit(record, score) for record, (_, score) in zip(records, rows, strict=True)
-        ], total
+        found = store.find(query, read_scope(actor))
+        records = load_records(store.session, found.rows, with_files=False)
+        hits = [
+            SearchHit(record, score or 0.0)
+            for record, score in zip(records, found.scores, strict=True)
+        ]
+        return hits, found.total or 0
 
 
 def list_records(
@@ -393,11 +396,19 @@ def list_records(
     limit: int = 100,
     offset: int = 0,
 ) -> list[Record]:
+    """Readable records in the order they were created; `own_or_group_only`: those the actor
+    or one of the actor's groups owns (FAIRSCAPE's crate listing)."""
+    conditions: list[Filter] = []
+    if kind:
+        conditions.append(Comparison(Field(column=Column.KIND), Op.EQ, kind))
+    query = Query(
+        where=And(tuple(conditions)) if conditions else None,
+        page=Page(limit=limit, offset=offset),
+    )
     with runtime.reading() as store:
         mine = Mine.OWNER_OR_GROUP if own_or_group_only else None
-        where = readable(read_scope(actor, mine=mine))
-        rows = store.list_readable(where, kind=kind, limit=limit, offset=offset)
-        return load_records(store.session, rows, with_files=False)
+        found = store.find(query, read_scope(actor, mine=mine))
+        return load_records(store.session, found.rows, with_files=False)
 
 
 def members(runtime: Runtime, actor: Actor, crate: Record) -> list[Record]:

@@ -205,6 +205,29 @@ class RecordIdentifierRow(Base):
     value: Mapped[str] = mapped_column(sa.String(1024))
 
 
+class RecordValueRow(Base):
+    """Every value inside a record's native document and metadata, typed, one row per value
+    (core/document_values.py): path queries are B-tree range scans on (path, value) on every
+    database. Written with the record, in its transaction; rebuilt on every update."""
+
+    __tablename__ = "record_values"
+    __table_args__ = (
+        sa.Index("ix_record_values_path_number", "path", "number"),
+        sa.Index("ix_record_values_path_text", "path", "text"),
+        sa.Index("ix_record_values_path_time", "path", "time"),
+        sa.Index("ix_record_values_path_boolean", "path", "boolean"),
+        sa.Index("ix_record_values_record_pk_path", "record_pk", "path"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    record_pk: Mapped[int] = mapped_column(sa.ForeignKey("records.pk", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(sa.String(1000))
+    number: Mapped[float | None] = mapped_column(sa.Double)
+    text: Mapped[str | None] = mapped_column(sa.String(1000))
+    boolean: Mapped[bool | None] = mapped_column(sa.Boolean)
+    time: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
 class RecordAccessGroupRow(Base):
     """One row per access group so that group filters are indexed joins on every database."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from fairdepot.core.ark import normalise
 from fairdepot.core.errors import IdentifierTaken
 from fairdepot.core.policy import ReadScope
+from fairdepot.core.query import Query
 from fairdepot.core.record_changes import UNCHANGED, FileChanges, RecordChanges
 from fairdepot.core.records import (
     AWAITING_APPROVAL,
@@ -39,7 +40,11 @@ from fairdepot.storage.db.models import (
     as_utc,
     utcnow,
 )
-from fairdepot.storage.search import SearchDocument, SearchIndex
+from fairdepot.storage.db.values import remove_values, write_values
+from fairdepot.storage.search import SearchDocument, SearchIndex, search_document_of
+
+if TYPE_CHECKING:
+    from fairdepot.storage.db.query import QueryResult
 
 _ACCESS_COLUMNS = (
     RecordRow.ark_key,
@@ -108,10 +113,13 @@ def _plain_view_clauses(scope: ReadScope) -> list[sa.ColumnElement[bool]]:
     if scope.owner_groups:
         clauses.append(RecordRow.owner_group.in_(sorted(scope.owner_groups)))
     if scope.access_groups:
+        # an uncorrelated IN, not EXISTS: each clause of the OR is then an index lookup, and a
+        # restricted user's query is driven by them rather than by a scan of `records`
         clauses.append(
-            sa.exists().where(
-                RecordAccessGroupRow.record_pk == RecordRow.pk,
-                RecordAccessGroupRow.group_name.in_(sorted(scope.access_groups)),
+            RecordRow.pk.in_(
+                sa.select(RecordAccessGroupRow.record_pk).where(
+                    RecordAccessGroupRow.group_name.in_(sorted(scope.access_groups))
+                )
             )
         )
     if scope.organizations:
@@ -239,18 +247,14 @@ class RecordStore:
     def owner_of(self, row: RecordRow) -> UserRow | None:
         return self.session.get(UserRow, row.owner_id) if row.owner_id else None
 
-    def list_readable(
-        self,
-        where: sa.ColumnElement[bool],
-        *,
-        kind: str | None = None,
-        limit: int = 100,
-        offset: int = 0,
-    ) -> list[RecordRow]:
-        query = sa.select(RecordRow).where(where)
-        if kind:
-            query = query.where(RecordRow.kind == kind)
-        return list(self.session.scalars(query.order_by(RecordRow.pk).limit(limit).offset(offset)))
+    def find(
+        self, query: Query, scope: ReadScope, lifecycle: RecordState = RecordState.ACTIVE
+    ) -> QueryResult:
+        """Rows of a page of readable records matching `query` (storage/db/query.py), among
+        the records in `lifecycle` (listings: active ones; the trash view: trashed ones)."""
+        from fairdepot.storage.db.query import run_query  # it needs `readable` from here
+
+        return run_query(self.session, self.search, query, scope, lifecycle)
 
     # -- writing ------------------------------------------------------------------------------
     def insert(self, record: Record, *, parent: RecordRow | None = None) -> RecordRow:
@@ -276,6 +280,7 @@ class RecordStore:
         self._apply_files(row, FileChanges(added=tuple(record.files)), current={})
         self._add_identifiers(row, record.identifiers)
         self.search.put(self.session, row.pk, search_document(record))
+        write_values(self.session, row.pk, record.native, record.metadata)
         self.session.flush()
         return row
 
@@ -331,7 +336,9 @@ class RecordStore:
             )
         self._add_identifiers(row, changes.identifiers_added)
         if changes.touches_documents:
-            self.search.put(self.session, row.pk, search_document(to_record(row)))
+            changed = to_record(row)
+            self.search.put(self.session, row.pk, search_document(changed))
+            write_values(self.session, row.pk, changed.native, changed.metadata)
         self.session.flush()
         return row
 
@@ -395,6 +402,7 @@ class RecordStore:
             column = table.source_pk if table is RelationRow else table.record_pk
             self.session.execute(sa.delete(table).where(column == row.pk))
         self.search.remove(self.session, row.pk)
+        remove_values(self.session, row.pk)
         row.state = RecordState.DELETED.value
         row.trashed_at = None
         row.deleted_at = utcnow()
@@ -535,16 +543,8 @@ def _key(ark_text: str) -> str:
 
 
 def search_document(record: Record) -> SearchDocument:
-    body = " ".join(
-        str(v)
-        for k, v in record.metadata.items()
-        if isinstance(v, str) and k not in ("@id", "@type", "name", "description")
-    )
-    return SearchDocument(
-        name=record.name or "",
-        description=record.description or "",
-        keywords=" ".join(record.keywords),
-        body=body[:20000],
+    return search_document_of(
+        record.name, record.description, record.keywords, record.native, record.metadata
     )
 
 

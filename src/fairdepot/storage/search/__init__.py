@@ -1,17 +1,25 @@
-"""Full-text search behind one interface: FTS5 on SQLite, tsvector + GIN on PostgreSQL."""
+"""Full-text search behind one interface: FTS5 on SQLite, tsvector + GIN on PostgreSQL.
+
+The index gives `storage.db.query` a subquery of matching record keys with a score; the query
+compiler joins it into the one statement that also applies filters, the read scope and paging.
+"""
 
 from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from fairdepot.storage.db.models import RecordRow
+from fairdepot.core.document_values import document_strings
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
+MAX_BODY = 200_000
+"""Characters of document text indexed per record (names, descriptions, keywords always are)."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +28,25 @@ class SearchDocument:
     description: str
     keywords: str
     body: str
+
+
+def search_document_of(
+    name: str | None,
+    description: str | None,
+    keywords: Sequence[str] | None,
+    native: Any,
+    metadata: Any,
+) -> SearchDocument:
+    """What the index holds of a record: every string of its native document and metadata
+    (at any depth) as the body, besides its name, description and keywords."""
+    skip = {name, description}
+    body = " ".join(s for s in document_strings(native, metadata) if s not in skip)
+    return SearchDocument(
+        name=name or "",
+        description=description or "",
+        keywords=" ".join(keywords or []),
+        body=body[:MAX_BODY],
+    )
 
 
 def query_terms(text: str) -> list[str]:
@@ -35,12 +62,10 @@ class SearchIndex(ABC):
     def remove(self, session: Session, record_pk: int) -> None: ...
 
     @abstractmethod
-    def search(
-        self, session: Session, text: str, where: sa.ColumnElement[bool], limit: int, offset: int
-    ) -> tuple[list[tuple[RecordRow, float]], int]:
-        """Matching readable records with their rank (higher is better), best first, and how
-        many match in all. The rank is the engine's own (FTS5 bm25, PostgreSQL ts_rank), so
-        scores compare within one result list, not across the two databases."""
+    def matches(self, text: str) -> sa.Subquery | None:
+        """Records matching every word of `text` (prefixes), as a subquery of `pk` and `score`
+        (higher is better), or None when the text has no words. The score is the engine's own
+        (FTS5 bm25, PostgreSQL ts_rank): it compares within one result list only."""
 
 
 class SqliteSearchIndex(SearchIndex):
@@ -57,25 +82,18 @@ class SqliteSearchIndex(SearchIndex):
     def remove(self, session: Session, record_pk: int) -> None:
         session.execute(sa.text("DELETE FROM record_fts WHERE rowid = :pk"), {"pk": record_pk})
 
-    def search(self, session, text, where, limit, offset):  # type: ignore[no-untyped-def]
+    def matches(self, text: str) -> sa.Subquery | None:
         terms = query_terms(text)
         if not terms:
-            return [], 0
+            return None
         match = " ".join(f'"{t}"*' for t in terms)
         fts = sa.table("record_fts", sa.column("rowid"), sa.column("rank"))
-        matched = sa.select(fts.c.rowid, fts.c.rank).where(sa.text("record_fts MATCH :match"))
-        hits = matched.subquery()
-        base = (
-            sa.select(RecordRow, hits.c.rank).join(hits, hits.c.rowid == RecordRow.pk).where(where)
-        )
-        total = session.scalar(
-            sa.select(sa.func.count()).select_from(base.subquery()), {"match": match}
-        )
-        rows = session.execute(
-            base.order_by(hits.c.rank, RecordRow.pk).limit(limit).offset(offset), {"match": match}
-        ).all()
         # FTS5's rank is bm25, negative, lower is better: its negation reads as a score
-        return [(row[0], -float(row[1])) for row in rows], int(total or 0)
+        return (
+            sa.select(fts.c.rowid.label("pk"), (-fts.c.rank).label("score"))
+            .where(sa.literal_column("record_fts").op("MATCH")(sa.bindparam("fts_match", match)))
+            .subquery("text_matches")
+        )
 
 
 class PostgresSearchIndex(SearchIndex):
@@ -100,29 +118,24 @@ class PostgresSearchIndex(SearchIndex):
             sa.text("DELETE FROM record_search WHERE record_pk = :pk"), {"pk": record_pk}
         )
 
-    def search(self, session, text, where, limit, offset):  # type: ignore[no-untyped-def]
+    def matches(self, text: str) -> sa.Subquery | None:
         terms = query_terms(text)
         if not terms:
-            return [], 0
+            return None
         tsquery = " & ".join(f"{t}:*" for t in terms)
         search = sa.table("record_search", sa.column("record_pk"), sa.column("document"))
-        query = sa.func.to_tsquery("simple", tsquery)
+        simple = sa.func.to_tsquery("simple", tsquery)
         english = sa.func.to_tsquery("english", tsquery)
-        matches = search.c.document.op("@@")(query) | search.c.document.op("@@")(english)
+        found = search.c.document.op("@@")(simple) | search.c.document.op("@@")(english)
         # a record found only through English stemming still gets a rank, not 0
-        rank = sa.func.greatest(
-            sa.func.ts_rank(search.c.document, query), sa.func.ts_rank(search.c.document, english)
+        score = sa.func.greatest(
+            sa.func.ts_rank(search.c.document, simple), sa.func.ts_rank(search.c.document, english)
         )
-        base = (
-            sa.select(RecordRow, rank.label("rank"))
-            .join(search, search.c.record_pk == RecordRow.pk)
-            .where(matches, where)
+        return (
+            sa.select(search.c.record_pk.label("pk"), score.label("score"))
+            .where(found)
+            .subquery("text_matches")
         )
-        total = session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
-        rows = session.execute(
-            base.order_by(sa.desc("rank"), RecordRow.pk).limit(limit).offset(offset)
-        ).all()
-        return [(row[0], float(row[1])) for row in rows], int(total or 0)
 
 
 def search_index_for(dialect: str) -> SearchIndex:
