@@ -6,6 +6,7 @@ import mimetypes
 from dataclasses import dataclass
 from typing import Any
 
+from fairdepot.core.crates.archive_layout import ArchiveLayout
 from fairdepot.core.crates.plan import CratePlan, EntityPlan
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.records import (
@@ -94,7 +95,7 @@ def build_crate_records(
     owner_group: str | None,
     base_url: str,
     fairscape: bool,
-    archive_key: str | None,
+    archive_layout: ArchiveLayout | None,
     extra: dict[str, Any],
 ) -> tuple[Record, list[Record]]:
     context = crate_context(plan)
@@ -122,7 +123,7 @@ def build_crate_records(
             keywords=summary.keywords,
             relations=extract_relations(metadata),
             files=[record_file(f) for f in files],
-            archive_blob_key=archive_key if is_root else None,
+            archive_layout=archive_layout if is_root else None,
             extra={"originalId": entity.original_id} if entity.minted else {},
         )
 

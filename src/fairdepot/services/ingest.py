@@ -3,10 +3,13 @@
 Order of side effects, so that a crash at any point leaves no orphan and no dangling reference:
 1. the API streams the zip to `uploads/<job>.zip`, then commits the PENDING job row;
 2. a worker streams each member to `crates/<job>/<attempt>/<hash of path>` (unique per attempt, so
-   a slow worker whose lease was taken over can never clobber or delete the winner's blobs);
-3. one transaction writes every record and marks the job COMPLETE — or nothing is written;
-4. blobs no record references any more (a failed attempt's, a failed job's) are deleted only
-   after the transaction that orphaned them commits, through the blob-deletion outbox.
+   a slow worker whose lease was taken over can never clobber or delete the winner's blobs),
+   and makes them durable at once (one sync of the store, not one per file);
+3. one transaction writes every record (the crate keeps its zip's layout, not the zip), marks the
+   job COMPLETE and queues the upload for deletion — or nothing is written;
+4. blobs no record references any more (the upload, a failed attempt's, a failed job's) are
+   deleted only after the transaction that orphaned them commits, through the blob-deletion
+   outbox: a worker that dies before the commit leaves the upload for the retry.
 """
 
 from __future__ import annotations
@@ -156,6 +159,7 @@ def _ingest(
         check_identifiers(runtime, plan, actor)
         lease.stage("storing files")
         stored = _store_files(runtime, archive, prefix, lease)
+        layout = archive.layout
     root, members = build_crate_records(
         plan,
         stored,
@@ -163,11 +167,11 @@ def _ingest(
         owner_group=job.payload.get("ownerGroup"),
         base_url=runtime.settings.base_url,
         fairscape=crate.is_fairscape,
-        archive_key=job.payload["uploadKey"],
+        archive_layout=layout,
         extra={"sourceFilename": job.payload.get("filename"), "jobId": job.id},
     )
     lease.stage("recording")
-    _persist(runtime, claim, root, members, actor)
+    _persist(runtime, claim, root, members, actor, job.payload["uploadKey"])
 
 
 def minter(runtime: Runtime) -> Callable[[], str]:
@@ -225,7 +229,12 @@ def _store_files(
 
 
 def _persist(
-    runtime: Runtime, claim: jobs.Claim, root: Record, members: list[Record], actor: Actor
+    runtime: Runtime,
+    claim: jobs.Claim,
+    root: Record,
+    members: list[Record],
+    actor: Actor,
+    upload: str,
 ) -> None:
     # A clash with a concurrent writer surfaces as Conflict / PreconditionFailed (writing()).
     with runtime.writing() as store:
@@ -243,6 +252,8 @@ def _persist(
             stage="completed all tasks successfully",
         ):
             raise LostClaim(claim.job_id)
+        # the files are the one copy now; the zip goes once this transaction has committed
+        store.delete_blob_later(upload)
         # other attempts of this job (interrupted workers) left blobs nobody references
         for other in range(1, claim.attempt):
             store.delete_blob_later(attempt_prefix(claim.job_id, other), prefix=True)

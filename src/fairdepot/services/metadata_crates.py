@@ -41,7 +41,7 @@ def register(runtime: Runtime, owner: UserRow, document: Any) -> tuple[str, list
         owner_group=first_group(owner.groups),
         base_url=runtime.settings.base_url,
         fairscape=crate.is_fairscape,
-        archive_key=None,
+        archive_layout=None,
         extra={"metadataOnly": True},
     )
     with runtime.writing() as store:

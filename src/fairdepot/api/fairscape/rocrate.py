@@ -135,15 +135,26 @@ async def summary(
     return crate_summary(crate, members, limit, offset)
 
 
-@ark_route(router, "/rocrate/download", ["GET"])
+@ark_route(router, "/rocrate/download", ["GET", "HEAD"])
 async def download_crate(
-    naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
+    request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
 ) -> Response:
+    """The crate's zip, built from its stored files; `Range` resumes, `HEAD` reads nothing."""
     actor = actor_of(runtime, user)
     crate = await run_in_threadpool(records.resolve_files, runtime, actor, ark_text(naan, postfix))
-    if not crate.archive_blob_key:
+    if not (crate.archive_layout or crate.archive_blob_key):
         raise NotFound(f"{crate.ark} has no archive")
-    return await run_in_threadpool(lambda: file_response(runtime, crate, None, prefer_archive=True))
+    return await run_in_threadpool(
+        lambda: file_response(
+            runtime,
+            actor,
+            crate,
+            None,
+            prefer_archive=True,
+            request_headers=dict(request.headers),
+            head=request.method == "HEAD",
+        )
+    )
 
 
 @ark_route(router, "/rocrate", ["GET"])

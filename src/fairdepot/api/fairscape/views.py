@@ -43,7 +43,7 @@ def resolver_wrapper(record: Record, actor: Actor) -> dict[str, Any]:
 
 
 def distribution(record: Record) -> dict[str, Any] | None:
-    if record.archive_blob_key:
+    if record.archive_layout or record.archive_blob_key:
         return {"distributionType": "archive", "files": len(record.files)}
     if len(record.files) == 1:
         f = record.files[0]

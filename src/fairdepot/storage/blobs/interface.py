@@ -122,6 +122,18 @@ class BlobStore(ABC):
         for key in self.list_keys(prefix):
             yield BlobEntry(key, self.size(key), None)
 
+    def sizes(self, keys: list[str]) -> dict[str, int]:
+        """The size of each of `keys` that exists, with one listing per folder of keys
+        (a crate of thousands of files costs a few requests, not one per file)."""
+        wanted = set(keys)
+        folders = {key.rsplit("/", 1)[0] + "/" if "/" in key else "" for key in wanted}
+        found: dict[str, int] = {}
+        for folder in sorted(folders):
+            for entry in self.list_blobs(folder):
+                if entry.key in wanted:
+                    found[entry.key] = entry.size
+        return found
+
     def delete_prefix(self, prefix: str) -> int:
         """Remove every blob under `prefix`; returns how many were removed."""
         keys = list(self.list_keys(prefix))

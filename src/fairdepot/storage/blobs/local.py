@@ -80,6 +80,16 @@ class LocalBlobStore(BlobStore):
     def size(self, key: str) -> int:
         return self._path(key).stat().st_size
 
+    def sizes(self, keys: list[str]) -> dict[str, int]:
+        """One stat per key: cheaper than walking the folder tree."""
+        found = {}
+        for key in keys:
+            try:
+                found[key] = self._path(key).stat().st_size
+            except FileNotFoundError:
+                continue
+        return found
+
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fairdepot.core.ark import normalise
+from fairdepot.core.crates.archive_layout import ArchiveLayout
 from fairdepot.core.policy import ReadScope
 from fairdepot.core.records import (
     Access,
@@ -252,6 +253,7 @@ class RecordStore:
         row.deleted_at = utcnow()
         row.tombstone = tombstone
         row.archive_blob_key = None
+        row.archive_layout = None
         row.revision += 1
 
     def delete_blob_later(self, blob_key: str, *, prefix: bool = False) -> None:
@@ -287,6 +289,7 @@ class RecordStore:
         row.group_write = access.group_write
         row.publication_status = access.publication.value
         row.archive_blob_key = record.archive_blob_key
+        row.archive_layout = record.archive_layout.to_json() if record.archive_layout else None
         row.parent_pk = parent.pk if parent is not None else None
 
     def _replace_children(self, row: RecordRow, record: Record) -> None:
@@ -475,6 +478,7 @@ def to_record(
         ],
         parent_ark=parent_ark,
         archive_blob_key=row.archive_blob_key,
+        archive_layout=ArchiveLayout.from_json(row.archive_layout) if row.archive_layout else None,
         revision=row.revision,
         state=RecordState(row.state),
         created_at=as_utc(row.created_at),
