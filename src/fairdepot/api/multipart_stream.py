@@ -16,7 +16,13 @@ from starlette.requests import Request
 
 from fairdepot.core.errors import InvalidInput, Problem, TooLarge, UnsupportedMediaType
 from fairdepot.core.filenames import safe_basename
-from fairdepot.storage.blobs.interface import BlobInfo, BlobStore, BlobWriter
+from fairdepot.storage.blobs.interface import (
+    DEFAULT_WRITE,
+    BlobInfo,
+    BlobStore,
+    BlobWriter,
+    WriteOptions,
+)
 
 _MAX_TEXT_FIELD = 16 * 1024 * 1024
 
@@ -106,6 +112,7 @@ async def stream_upload(
     max_bytes: int,
     *,
     file_required: bool = True,
+    write_options: WriteOptions = DEFAULT_WRITE,
 ) -> StreamedUpload:
     """Parse the request body; the `file_field` part is written to `key` in the blob store.
 
@@ -126,7 +133,7 @@ async def stream_upload(
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise TooLarge(f"the upload is larger than the limit of {max_bytes} bytes")
 
-    collector = _PartCollector(file_field, lambda: blobs.open_write(key))
+    collector = _PartCollector(file_field, lambda: blobs.open_write(key, write_options))
     parser = MultipartParser(
         boundary,
         {

@@ -36,12 +36,15 @@ from fairdepot.services.accounts import actor_for
 from fairdepot.services.crate_records import StoredFile, build_crate_records, first_group
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.runtime import Runtime, json_limits
+from fairdepot.storage.blobs.interface import WriteOptions
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import JobRow, RecordRow, UserRow
 from fairdepot.storage.db.records import RecordStore, to_record, tombstone
 
 log = logging.getLogger(__name__)
 CRATE_INGEST = "crate_ingest"
+# one sync for the whole crate after its last file, instead of an fsync per file
+MEMBER_WRITE = WriteOptions(durable=False)
 
 
 def upload_key(job_id: str) -> str:
@@ -214,7 +217,7 @@ def _store_files(
     stored: dict[str, StoredFile] = {}
     for path in sorted(archive.members):
         key = member_blob_key(prefix, path)
-        writer = runtime.blobs.open_write(key)
+        writer = runtime.blobs.open_write(key, MEMBER_WRITE)
         try:
             with archive.open_member(path) as member:
                 while chunk := member.read(1024 * 1024):
@@ -224,7 +227,8 @@ def _store_files(
         except BaseException:
             writer.abort()
             raise
-        stored[path] = StoredFile(path, key, info.size, info.sha256, info.md5)
+        stored[path] = StoredFile(path, key, info.size, info.sha256, info.md5 or "")
+    runtime.blobs.sync()  # durable before any record names them: the job's COMPLETE says so
     return stored
 
 

@@ -24,8 +24,12 @@ from fairdepot.core.negotiation import choose
 from fairdepot.services import ingest, metadata_crates, records
 from fairdepot.services.jobs import job_status
 from fairdepot.services.representation_cache import Representation
+from fairdepot.storage.blobs.interface import WriteOptions
 
 router = APIRouter(route_class=FairscapeRoute, tags=["rocrate"])
+# The zip is only unpacked, never served: its members get their own sha256 and md5 in the
+# worker, so md5 of the whole zip would be hashing the same bytes twice for nothing.
+UPLOAD_WRITE = WriteOptions(md5=False)
 CRATE_OFFERS = [
     "application/json",
     "application/ld+json",
@@ -50,7 +54,12 @@ async def upload_async(request: Request, runtime: RuntimeDep, user: RequiredUser
     key = ingest.upload_key(job_id)
     try:  # a write the store timed out on may still land: the blob is discarded either way
         upload = await stream_upload(
-            request, runtime.blobs, key, "crate", runtime.settings.max_upload_bytes
+            request,
+            runtime.blobs,
+            key,
+            "crate",
+            runtime.settings.max_upload_bytes,
+            write_options=UPLOAD_WRITE,
         )
         assert upload.file is not None
         await run_in_threadpool(ingest.check_archive, runtime, key)

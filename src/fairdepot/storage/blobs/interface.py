@@ -25,7 +25,7 @@ class BlobInfo:
     key: str
     size: int
     sha256: str
-    md5: str
+    md5: str | None  # None when the writer was asked not to compute it
 
 
 @dataclass(frozen=True)
@@ -37,25 +37,46 @@ class BlobEntry:
     modified: datetime | None
 
 
+@dataclass(frozen=True)
+class WriteOptions:
+    """What a write must do beyond storing the bytes.
+
+    `md5`: compute it too (md5 runs at less than half sha256's speed; an upload that is only
+    unpacked later needs none). `durable`: the bytes are on stable storage when `commit()`
+    returns; with False the caller makes a batch durable at once with `BlobStore.sync()`
+    before it records them anywhere (one sync for a crate, not one per file).
+    """
+
+    md5: bool = True
+    durable: bool = True
+
+
+DEFAULT_WRITE = WriteOptions()
+
+
 class BlobWriter(ABC):
     """A push-style writer: `write()` chunks, then exactly one of `commit()` or `abort()`."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, options: WriteOptions = DEFAULT_WRITE) -> None:
         self.key = key
         self.size = 0
+        self.options = options
         self._sha256 = hashlib.sha256()
-        self._md5 = hashlib.md5()  # noqa: S324 - a fixity checksum, not a security hash
+        # a fixity checksum, not a security hash
+        self._md5 = hashlib.md5() if options.md5 else None  # noqa: S324
 
     def write(self, chunk: bytes) -> None:
         if not chunk:
             return
         self._sha256.update(chunk)
-        self._md5.update(chunk)
+        if self._md5 is not None:
+            self._md5.update(chunk)
         self.size += len(chunk)
         self._write(chunk)
 
     def info(self) -> BlobInfo:
-        return BlobInfo(self.key, self.size, self._sha256.hexdigest(), self._md5.hexdigest())
+        md5 = self._md5.hexdigest() if self._md5 is not None else None
+        return BlobInfo(self.key, self.size, self._sha256.hexdigest(), md5)
 
     @abstractmethod
     def _write(self, chunk: bytes) -> None: ...
@@ -80,7 +101,10 @@ class BlobStore(ABC):
     """Keys are `/`-separated relative paths chosen by the services (never by users)."""
 
     @abstractmethod
-    def open_write(self, key: str) -> BlobWriter: ...
+    def open_write(self, key: str, options: WriteOptions = DEFAULT_WRITE) -> BlobWriter: ...
+
+    def sync(self) -> None:  # noqa: B027 - stores whose commits are durable have nothing to do
+        """Make every write committed with `durable=False` durable (see WriteOptions)."""
 
     def write(self, key: str, chunks: Iterable[bytes]) -> BlobInfo:
         """Stream `chunks` into `key` and return size and checksums."""

@@ -187,7 +187,7 @@ class RecordStore:
         self._fill(row, record, parent)
         self.session.add(row)
         self.session.flush()
-        self._replace_children(row, record)
+        self._replace_children(row, record, new=True)
         return row
 
     def update(
@@ -292,9 +292,11 @@ class RecordStore:
         row.archive_layout = record.archive_layout.to_json() if record.archive_layout else None
         row.parent_pk = parent.pk if parent is not None else None
 
-    def _replace_children(self, row: RecordRow, record: Record) -> None:
-        old_blobs = {f.blob_key for f in self.files(row) if f.blob_key}
-        for table in (RecordFileRow, RelationRow, RecordAccessGroupRow):
+    def _replace_children(self, row: RecordRow, record: Record, *, new: bool = False) -> None:
+        """Write the record's files, links, groups and index entry (`new`: a row just
+        inserted has none to replace, which saves four statements per record of a crate)."""
+        old_blobs = {f.blob_key for f in self.files(row) if f.blob_key} if not new else set()
+        for table in () if new else (RecordFileRow, RelationRow, RecordAccessGroupRow):
             column = table.source_pk if table is RelationRow else table.record_pk
             self.session.execute(sa.delete(table).where(column == row.pk))
         for group in sorted(set(record.access.access_groups)):
@@ -322,7 +324,7 @@ class RecordStore:
             )
         for blob in old_blobs - {f.blob_key for f in record.files if f.blob_key}:
             self.delete_blob_later(blob)
-        self.search.put(self.session, row.pk, search_document(record))
+        self.search.put(self.session, row.pk, search_document(record), new=new)
         self.session.flush()
 
 

@@ -29,7 +29,10 @@ def query_terms(text: str) -> list[str]:
 
 class SearchIndex(ABC):
     @abstractmethod
-    def put(self, session: Session, record_pk: int, document: SearchDocument) -> None: ...
+    def put(
+        self, session: Session, record_pk: int, document: SearchDocument, *, new: bool = False
+    ) -> None:
+        """Index the record (`new`: it was never indexed, so there is nothing to replace)."""
 
     @abstractmethod
     def remove(self, session: Session, record_pk: int) -> None: ...
@@ -44,8 +47,11 @@ class SearchIndex(ABC):
 
 
 class SqliteSearchIndex(SearchIndex):
-    def put(self, session: Session, record_pk: int, document: SearchDocument) -> None:
-        self.remove(session, record_pk)
+    def put(
+        self, session: Session, record_pk: int, document: SearchDocument, *, new: bool = False
+    ) -> None:
+        if not new:  # an FTS5 delete costs a lookup even when there is no row (ms per record)
+            self.remove(session, record_pk)
         session.execute(
             sa.text(
                 "INSERT INTO record_fts(rowid, name, description, keywords, body) "
@@ -86,7 +92,9 @@ class PostgresSearchIndex(SearchIndex):
         "setweight(to_tsvector('english', :body), 'D')"
     )
 
-    def put(self, session: Session, record_pk: int, document: SearchDocument) -> None:
+    def put(
+        self, session: Session, record_pk: int, document: SearchDocument, *, new: bool = False
+    ) -> None:
         session.execute(
             sa.text(
                 f"INSERT INTO record_search(record_pk, document) VALUES (:pk, {self._VECTOR}) "  # noqa: S608 - constant SQL
