@@ -274,14 +274,27 @@ def write_crate(store: RecordStore, root: Record, members: list[Record], actor: 
     for old in store.members(root_row):
         if old.ark_key not in kept:
             store.mark_deleted(old, tombstone(old, "removed from its crate by a new upload"))
+    existing = {row.ark_key: row for row in store.rows_by_keys(sorted(kept))}
+    new = []
     for member in members:
-        _save(store, member, root_row, actor)
+        row = existing.get(arks.normalise(member.ark))
+        if row is None:
+            new.append(member)
+        else:
+            _revise(store, row, member, root_row, actor)
+    store.insert_many(new, parent=root_row)  # a crate's thousands of members in a few batches
 
 
 def _save(store: RecordStore, record: Record, parent: RecordRow | None, actor: Actor) -> RecordRow:
     row = store.row_by_key(arks.normalise(record.ark))
     if row is None:
         return store.insert(record, parent=parent)
+    return _revise(store, row, record, parent, actor)
+
+
+def _revise(
+    store: RecordStore, row: RecordRow, record: Record, parent: RecordRow | None, actor: Actor
+) -> RecordRow:
     if reason := identifier_problem(row, actor):
         raise Conflict(
             "the crate carries identifiers it may not use", problems=[Problem(reason, record.ark)]

@@ -175,20 +175,35 @@ class RecordStore:
 
     # -- writing ------------------------------------------------------------------------------
     def insert(self, record: Record, *, parent: RecordRow | None = None) -> RecordRow:
+        return self.insert_many([record], parent=parent)[0]
+
+    def insert_many(
+        self, records: Sequence[Record], *, parent: RecordRow | None = None
+    ) -> list[RecordRow]:
+        """New records in a few statements whatever their number: a crate's thousands of
+        members cost one batched INSERT per table, not two flushes and five statements each."""
         now = utcnow()
-        row = RecordRow(
-            ark=record.ark,
-            ark_key=_key(record.ark),
-            created_at=now,
-            updated_at=now,
-            revision=1,
-            state=RecordState.ACTIVE.value,
-        )
-        self._fill(row, record, parent)
-        self.session.add(row)
+        rows = []
+        for record in records:
+            row = RecordRow(
+                ark=record.ark,
+                ark_key=_key(record.ark),
+                created_at=now,
+                updated_at=now,
+                revision=1,
+                state=RecordState.ACTIVE.value,
+            )
+            self._fill(row, record, parent)
+            rows.append(row)
+        self.session.add_all(rows)
         self.session.flush()
-        self._replace_children(row, record, new=True)
-        return row
+        for row, record in zip(rows, records, strict=True):
+            self._add_children(row, record)
+        self.search.put_many(
+            self.session, [(r.pk, search_document(m)) for r, m in zip(rows, records, strict=True)]
+        )
+        self.session.flush()
+        return rows
 
     def update(
         self,
@@ -292,13 +307,19 @@ class RecordStore:
         row.archive_layout = record.archive_layout.to_json() if record.archive_layout else None
         row.parent_pk = parent.pk if parent is not None else None
 
-    def _replace_children(self, row: RecordRow, record: Record, *, new: bool = False) -> None:
-        """Write the record's files, links, groups and index entry (`new`: a row just
-        inserted has none to replace, which saves four statements per record of a crate)."""
-        old_blobs = {f.blob_key for f in self.files(row) if f.blob_key} if not new else set()
-        for table in () if new else (RecordFileRow, RelationRow, RecordAccessGroupRow):
+    def _replace_children(self, row: RecordRow, record: Record) -> None:
+        old_blobs = {f.blob_key for f in self.files(row) if f.blob_key}
+        for table in (RecordFileRow, RelationRow, RecordAccessGroupRow):
             column = table.source_pk if table is RelationRow else table.record_pk
             self.session.execute(sa.delete(table).where(column == row.pk))
+        self._add_children(row, record)
+        for blob in old_blobs - {f.blob_key for f in record.files if f.blob_key}:
+            self.delete_blob_later(blob)
+        self.search.put(self.session, row.pk, search_document(record))
+        self.session.flush()
+
+    def _add_children(self, row: RecordRow, record: Record) -> None:
+        """Add (not flush) the record's groups, links and files."""
         for group in sorted(set(record.access.access_groups)):
             self.session.add(RecordAccessGroupRow(record_pk=row.pk, group_name=group))
         for relation in record.relations:
@@ -322,10 +343,6 @@ class RecordStore:
                     client_checksum_alg=f.client_checksum_alg,
                 )
             )
-        for blob in old_blobs - {f.blob_key for f in record.files if f.blob_key}:
-            self.delete_blob_later(blob)
-        self.search.put(self.session, row.pk, search_document(record), new=new)
-        self.session.flush()
 
 
 def owned_by(user_id: str | None, groups: frozenset[str]) -> sa.ColumnElement[bool]:
