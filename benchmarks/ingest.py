@@ -98,7 +98,9 @@ def stored_bytes(blobs: Path, job: str) -> int:
     return sum(p.stat().st_size for p in files if p.is_file())
 
 
-def run_size(root: Path, size: int, small_files: int, profile: str | None) -> dict[str, float]:
+def run_size(
+    root: Path, size: int, small_files: int, profile: str | None, profile_server: str | None
+) -> dict[str, float]:
     crate, content = make_crate(root / "crate.zip", size, small_files)
     port = free_port()
     env = embedded_env(root / "data", port)
@@ -115,12 +117,21 @@ def run_size(root: Path, size: int, small_files: int, profile: str | None) -> di
         api.token("alice")  # log in before the clock starts
         warm = make_crate(root / "warm.zip", 16 * MiB, 4, 4 * MiB)[0]
         assert api.ingest(warm)["status"] == "COMPLETE"  # first-use imports, caches
+        spy = None
+        if profile_server:  # attach to the running server for the timed upload and ingest
+            spy_command = [str(Path(sys.executable).with_name("py-spy")), "record", "-f", "raw"]
+            spy_command += ["-o", profile_server, "--pid", str(server.process.pid)]
+            spy = subprocess.Popen(spy_command)
+            time.sleep(1)
         started = time.perf_counter()
         response = api.upload(crate)
         assert response.status_code == 202, response.text
         uploaded = time.perf_counter() - started
         job = api.wait(response.json()["guid"], timeout=3600)
         elapsed = time.perf_counter() - started
+        if spy is not None:
+            spy.send_signal(signal.SIGINT)
+            spy.wait(120)
         assert job["status"] == "COMPLETE", job
         upload = root / "data" / "blobs" / "uploads" / f"{job['guid']}.zip"
         for _ in range(100):  # the outbox removes the upload just after the commit
@@ -150,13 +161,20 @@ def main() -> None:
     parser.add_argument("--sizes", default="1", help="crate sizes in GiB, comma-separated")
     parser.add_argument("--small-files", type=int, default=2000)
     parser.add_argument("--profile-worker", help="write a py-spy flame graph of the worker here")
+    parser.add_argument("--profile-server", help="write py-spy raw stacks of the server here")
     args = parser.parse_args()
     print(
         "size      ingest (upload)   floor   floor/ingest  server RSS  worker RSS  stored/content"
     )
     for gib in (float(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
-            r = run_size(Path(tmp), int(gib * 1024 * MiB), args.small_files, args.profile_worker)
+            r = run_size(
+                Path(tmp),
+                int(gib * 1024 * MiB),
+                args.small_files,
+                args.profile_worker,
+                args.profile_server,
+            )
         print(
             f"{r['size'] / 2**30:4.2f} GiB  {r['ingest']:6.1f} s ({r['upload']:5.1f} s)"
             f" {r['floor']:6.1f} s"
