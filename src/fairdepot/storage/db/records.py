@@ -182,8 +182,10 @@ class RecordStore:
     ) -> list[RecordRow]:
         """New records in a few statements whatever their number: a crate's thousands of
         members cost one batched INSERT per table, not two flushes and five statements each."""
+        if not records:
+            return []
         now = utcnow()
-        rows = []
+        values = []
         for record in records:
             row = RecordRow(
                 ark=record.ark,
@@ -194,15 +196,18 @@ class RecordStore:
                 state=RecordState.ACTIVE.value,
             )
             self._fill(row, record, parent)
-            rows.append(row)
-        self.session.add_all(rows)
-        self.session.flush()
-        for row, record in zip(rows, records, strict=True):
-            self._add_children(row, record)
+            values.append({c: getattr(row, c) for c in _RECORD_COLUMNS})
+        # An ORM bulk INSERT ... RETURNING: batched by SQLAlchemy's insertmanyvalues (the
+        # unit of work would send one INSERT per row to get each primary key back); NULLs are
+        # rendered so that rows of different shapes stay in one batch.
+        statement = sa.insert(RecordRow).returning(RecordRow).execution_options(render_nulls=True)
+        inserted = self.session.scalars(statement, values).all()
+        by_key = {row.ark_key: row for row in inserted}
+        rows = [by_key[_key(record.ark)] for record in records]
+        self._add_children([(row.pk, record) for row, record in zip(rows, records, strict=True)])
         self.search.put_many(
             self.session, [(r.pk, search_document(m)) for r, m in zip(rows, records, strict=True)]
         )
-        self.session.flush()
         return rows
 
     def update(
@@ -312,37 +317,50 @@ class RecordStore:
         for table in (RecordFileRow, RelationRow, RecordAccessGroupRow):
             column = table.source_pk if table is RelationRow else table.record_pk
             self.session.execute(sa.delete(table).where(column == row.pk))
-        self._add_children(row, record)
+        self._add_children([(row.pk, record)])
         for blob in old_blobs - {f.blob_key for f in record.files if f.blob_key}:
             self.delete_blob_later(blob)
         self.search.put(self.session, row.pk, search_document(record))
         self.session.flush()
 
-    def _add_children(self, row: RecordRow, record: Record) -> None:
-        """Add (not flush) the record's groups, links and files."""
-        for group in sorted(set(record.access.access_groups)):
-            self.session.add(RecordAccessGroupRow(record_pk=row.pk, group_name=group))
-        for relation in record.relations:
-            self.session.add(
-                RelationRow(
-                    source_pk=row.pk, predicate=relation.predicate, target_key=relation.target
-                )
-            )
-        for f in record.files:
-            self.session.add(
-                RecordFileRow(
-                    record_pk=row.pk,
-                    path=f.path,
-                    size=f.size,
-                    sha256=f.sha256,
-                    md5=f.md5,
-                    media_type=f.media_type,
-                    blob_key=f.blob_key,
-                    external_url=f.external_url,
-                    client_checksum=f.client_checksum,
-                    client_checksum_alg=f.client_checksum_alg,
-                )
-            )
+    def _add_children(self, records: list[tuple[int, Record]]) -> None:
+        """Insert the records' groups, links and files: one executemany per table."""
+        groups = [
+            {"record_pk": pk, "group_name": group}
+            for pk, record in records
+            for group in sorted(set(record.access.access_groups))
+        ]
+        relations = [
+            {"source_pk": pk, "predicate": rel.predicate, "target_key": rel.target}
+            for pk, record in records
+            for rel in record.relations
+        ]
+        files = [
+            {
+                "record_pk": pk,
+                "path": f.path,
+                "size": f.size,
+                "sha256": f.sha256,
+                "md5": f.md5,
+                "media_type": f.media_type,
+                "blob_key": f.blob_key,
+                "external_url": f.external_url,
+                "client_checksum": f.client_checksum,
+                "client_checksum_alg": f.client_checksum_alg,
+            }
+            for pk, record in records
+            for f in record.files
+        ]
+        for table, rows in (
+            (RecordAccessGroupRow, groups),
+            (RelationRow, relations),
+            (RecordFileRow, files),
+        ):
+            if rows:
+                self.session.execute(sa.insert(table).execution_options(render_nulls=True), rows)
+
+
+_RECORD_COLUMNS = [c.key for c in sa.inspect(RecordRow).column_attrs if c.key != "pk"]
 
 
 def owned_by(user_id: str | None, groups: frozenset[str]) -> sa.ColumnElement[bool]:
