@@ -34,7 +34,7 @@ class _FixedTimeInfo(zipstream_ng.ZipStreamInfo):  # type: ignore[misc]
 
 
 # zipstream-ng names its info class as a module global when it generates a member and has no
-# option for the time; tests/services/test_crate_zip.py fails if an upgrade changes that.
+# option for the time; tests/api/fairscape/test_crate_zip.py checks every member's date.
 zipstream_ng.ZipStreamInfo = _FixedTimeInfo
 
 
