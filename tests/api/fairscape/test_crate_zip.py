@@ -40,9 +40,7 @@ def _eventually_gone(server, key: str) -> dict[str, int]:
     raise AssertionError(f"{key} is still in the store")
 
 
-def test_a_crate_is_stored_once_and_its_upload_deleted_once_complete(
-    api, server, tmp_path
-) -> None:
+def test_a_crate_is_stored_once_and_its_upload_deleted_once_complete(api, server, tmp_path) -> None:
     upload = _upload_zip(tmp_path / "once.zip")
     with zipfile.ZipFile(upload) as archive:
         content = sum(info.file_size for info in archive.infolist())
