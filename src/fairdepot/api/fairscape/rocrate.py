@@ -144,11 +144,25 @@ async def summary(
     return crate_summary(crate, members, limit, offset)
 
 
-@ark_route(router, "/rocrate/download", ["GET", "HEAD"])
+@ark_route(router, "/rocrate/download", ["GET"])
 async def download_crate(
     request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
 ) -> Response:
-    """The crate's zip, built from its stored files; `Range` resumes, `HEAD` reads nothing."""
+    """The crate's zip, built from its stored files; `Range` resumes a download."""
+    return await _crate_zip(request, naan, postfix, runtime, user)
+
+
+@ark_route(router, "/rocrate/download", ["HEAD"])
+async def download_crate_head(
+    request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
+) -> Response:
+    """The headers of the crate's zip (length, ETag, ranges); no file is read."""
+    return await _crate_zip(request, naan, postfix, runtime, user)
+
+
+async def _crate_zip(
+    request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
+) -> Response:
     actor = actor_of(runtime, user)
     crate = await run_in_threadpool(records.resolve_files, runtime, actor, ark_text(naan, postfix))
     if not (crate.archive_layout or crate.archive_blob_key):
