@@ -196,7 +196,8 @@ class RecordStore:
                 state=RecordState.ACTIVE.value,
             )
             self._fill(row, record, parent)
-            values.append({c: getattr(row, c) for c in _RECORD_COLUMNS})
+            # what was set, as the unit of work would write it (unset columns stay SQL NULL)
+            values.append({c: v for c, v in vars(row).items() if c in _RECORD_COLUMNS})
         # An ORM bulk INSERT ... RETURNING: batched by SQLAlchemy's insertmanyvalues (the
         # unit of work would send one INSERT per row to get each primary key back); NULLs are
         # rendered so that rows of different shapes stay in one batch.
