@@ -592,3 +592,27 @@ def test_a_deflate_stream_that_stops_early_is_reported_for_the_member() -> None:
     with pytest.raises(InvalidInput, match="ends early") as exc:
         stream.read()
     assert _problem(exc).location == "a.bin"
+
+
+def test_the_layout_keeps_member_order_and_folders_and_drops_finder_litter() -> None:
+    from fairdepot.core.crates.archive_layout import ArchiveEntry, ArchiveLayout, EntryKind
+
+    data = _zip(
+        ("crate/", b""),
+        ("crate/z.csv", b"z"),
+        ("crate/ro-crate-metadata.json", META),
+        ("__MACOSX/crate/._z.csv", b"appledouble"),
+        ("crate/sub/", b""),
+        ("crate/./sub/a.txt", b"a"),
+        ("crate/.DS_Store", b"finder"),
+    )
+    layout = _open(data).layout
+    assert layout.entries == (
+        ArchiveEntry(EntryKind.FOLDER, "crate/"),
+        ArchiveEntry(EntryKind.FILE, "crate/z.csv", "z.csv"),
+        ArchiveEntry(EntryKind.METADATA, "crate/ro-crate-metadata.json"),
+        ArchiveEntry(EntryKind.FOLDER, "crate/sub/"),
+        ArchiveEntry(EntryKind.FILE, "crate/sub/a.txt", "sub/a.txt"),
+    )
+    assert layout.file_paths == ["z.csv", "sub/a.txt"]
+    assert ArchiveLayout.from_json(layout.to_json()) == layout

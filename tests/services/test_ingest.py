@@ -42,15 +42,18 @@ def test_a_completed_ingest_records_the_crate_and_drops_earlier_attempts(
     root = records.resolve_files(runtime, actor, crate)
     assert root.access.owner_group == "lab-a"
     assert root.extra["jobId"] == job_id
-    assert root.archive_blob_key == ingest.upload_key(job_id)
+    assert root.archive_blob_key is None  # the zip is not kept: its layout is
+    assert root.archive_layout is not None
+    assert "data/table.csv" in root.archive_layout.file_paths
     table = next(f for f in root.files if f.path == "data/table.csv")
     prefix = ingest.attempt_prefix(job_id, second.attempt)
     assert table.blob_key == ingest.member_blob_key(prefix, "data/table.csv")
     assert b"".join(runtime.blobs.iter_read(table.blob_key)) == b"a,b\n1,2\n"
     assert table.size == 8
-    # the dead attempt's blobs are gone, the winner's and the upload stay
+    # the dead attempt's blobs and the upload are gone, the winner's stay
     assert stale not in _keys(runtime, job_id)
-    assert set(_keys(runtime, job_id)) >= {ingest.upload_key(job_id), table.blob_key}
+    assert table.blob_key in _keys(runtime, job_id)
+    assert ingest.upload_key(job_id) not in _keys(runtime, job_id)
 
 
 def test_an_unexpected_error_still_ends_the_job_and_cleans_up(runtime: Runtime, alice, tmp_path):

@@ -126,3 +126,21 @@ def test_a_version_is_one_statement_over_the_access_attributes(runtime, catalogu
         runtime, records.resolve(runtime, ANONYMOUS, catalogue[0]), ANONYMOUS
     )
     assert len(statements) == 1, statements  # not even a BEGIN: one statement is consistent
+
+
+def test_inserting_fifty_new_records_costs_the_statements_of_one(runtime) -> None:
+    """A crate's members are written in batches: the statement count does not grow with them."""
+    owner = accounts.add_user(runtime, "bob", "bob@example.org", "pw", ["lab"])
+    counts = {}
+    for size in (1, 50):
+        batch = [_record(f"ark:99999/fd1batch{size}x{i}", owner.id, 2) for i in range(size)]
+        with runtime.writing() as store, counted(runtime) as statements:
+            store.insert_many(batch)
+        counts[size] = len(statements)
+    assert counts[1] == counts[50], counts
+    loaded = records.resolve(runtime, ANONYMOUS, "ark:99999/fd1batch50x49")
+    assert [f.path for f in loaded.files] == ["data/0.csv", "data/1.csv"]
+    assert {r.predicate for r in loaded.relations} == {"usedBy", "isPartOf"}
+    hits, total = records.search(runtime, ANONYMOUS, "fd1batch50x7", limit=5, offset=0)
+    assert total == 1  # every new record is in the search index
+    assert hits[0].record.ark == "ark:99999/fd1batch50x7"

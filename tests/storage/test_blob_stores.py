@@ -421,3 +421,23 @@ def test_factory_rejects_bad_urls_without_echoing_secrets(
     with pytest.raises(ValueError, match=message) as caught:
         open_blob_store(url, data_dir=tmp_path)
     assert "hunter2" not in str(caught.value)
+
+
+def test_a_write_may_skip_md5_and_leave_durability_to_one_sync(store: BlobStore) -> None:
+    """What crate intake asks: no md5 of an upload it only unpacks; one sync per crate."""
+    from fairdepot.storage.blobs.interface import WriteOptions
+
+    data = pattern(200_000, seed=3)
+    plain = store.write("uploads/u.zip", chunked(data, 65_536))
+    writer = store.open_write("uploads/fast.zip", WriteOptions(md5=False, durable=False))
+    for chunk in chunked(data, 65_536):
+        writer.write(chunk)
+    info = writer.commit()
+    assert info.md5 is None
+    assert (info.size, info.sha256) == (plain.size, plain.sha256)
+    store.sync()
+    assert b"".join(store.iter_read("uploads/fast.zip")) == data
+    assert store.sizes(["uploads/fast.zip", "uploads/u.zip", "uploads/none"]) == {
+        "uploads/fast.zip": len(data),
+        "uploads/u.zip": len(data),
+    }

@@ -34,3 +34,18 @@ def delete_blob(server, key: str) -> None:
         store.delete(key)
     finally:
         store.close()
+
+
+def blob_sizes(server) -> dict[str, int]:
+    """Every key in the deployment's store with its size in bytes."""
+    from fairdepot.config import Settings
+    from fairdepot.services.runtime import blob_store_for
+
+    with mock.patch.dict(
+        os.environ, {k: v for k, v in server.env.items() if k.startswith(("FAIRDEPOT_", "AWS_"))}
+    ):
+        store = blob_store_for(Settings())
+    try:
+        return {entry.key: entry.size for entry in store.list_blobs("")}
+    finally:
+        store.close()

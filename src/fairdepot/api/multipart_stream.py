@@ -16,9 +16,18 @@ from starlette.requests import Request
 
 from fairdepot.core.errors import InvalidInput, Problem, TooLarge, UnsupportedMediaType
 from fairdepot.core.filenames import safe_basename
-from fairdepot.storage.blobs.interface import BlobInfo, BlobStore, BlobWriter
+from fairdepot.storage.blobs.interface import (
+    DEFAULT_WRITE,
+    BlobInfo,
+    BlobStore,
+    BlobWriter,
+    WriteOptions,
+)
 
 _MAX_TEXT_FIELD = 16 * 1024 * 1024
+# Network chunks are ~64 KiB: gathering 1 MiB before each write (a thread hop, hashing, a
+# write call) cuts those per-chunk costs by 16 and holds at most 1 MiB more in memory.
+_WRITE_BATCH = 1024 * 1024
 
 
 @dataclass
@@ -37,6 +46,7 @@ class _PartCollector:
         self.writer_factory = writer_factory
         self.result = StreamedUpload()
         self.pending: list[bytes] = []
+        self.pending_size = 0
         self.writer: BlobWriter | None = None
         self._header_field = b""
         self._header_value = b""
@@ -82,6 +92,7 @@ class _PartCollector:
     def on_part_data(self, data: bytes, start: int, end: int) -> None:
         if self._is_target:
             self.pending.append(bytes(data[start:end]))
+            self.pending_size += end - start
         else:
             self._text += data[start:end]
             if len(self._text) > _MAX_TEXT_FIELD:
@@ -106,6 +117,7 @@ async def stream_upload(
     max_bytes: int,
     *,
     file_required: bool = True,
+    write_options: WriteOptions = DEFAULT_WRITE,
 ) -> StreamedUpload:
     """Parse the request body; the `file_field` part is written to `key` in the blob store.
 
@@ -126,7 +138,7 @@ async def stream_upload(
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise TooLarge(f"the upload is larger than the limit of {max_bytes} bytes")
 
-    collector = _PartCollector(file_field, lambda: blobs.open_write(key))
+    collector = _PartCollector(file_field, lambda: blobs.open_write(key, write_options))
     parser = MultipartParser(
         boundary,
         {
@@ -152,8 +164,9 @@ async def stream_upload(
                 parser.write(chunk)
             except (ValueError, TypeError) as exc:
                 raise InvalidInput(f"malformed multipart body: {exc}") from exc
-            if collector.pending and collector.writer is not None:
+            if collector.pending_size >= _WRITE_BATCH and collector.writer is not None:
                 batch, collector.pending = b"".join(collector.pending), []
+                collector.pending_size = 0
                 await run_in_threadpool(collector.writer.write, batch)
         parser.finalize()
         if collector.writer is None and not file_required:

@@ -18,6 +18,7 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO, Self
 
+from fairdepot.core.crates.archive_layout import ArchiveEntry, ArchiveLayout, EntryKind
 from fairdepot.core.errors import InvalidInput, Problem, TooLarge
 
 if TYPE_CHECKING:
@@ -257,14 +258,19 @@ def _read_entries(fp: BinaryIO, limits: ArchiveLimits) -> list[_Entry]:
     return entries
 
 
+def _is_litter(entry: _Entry) -> bool:
+    """macOS Finder litter is never part of a crate."""
+    return not entry.parts or entry.parts[0] == "__MACOSX" or entry.parts[-1] == ".DS_Store"
+
+
 def _layout(entries: list[_Entry]) -> tuple[str, _Entry, dict[tuple[str, ...], _Entry]]:
     """Find the crate root (zip root first, else the one top-level folder) and index its files."""
     files: dict[tuple[str, ...], _Entry] = {}
     folders: set[tuple[str, ...]] = set()
     problems: list[Problem] = []
     for entry in entries:
-        if not entry.parts or entry.parts[0] == "__MACOSX" or entry.parts[-1] == ".DS_Store":
-            continue  # macOS Finder litter is never part of a crate
+        if _is_litter(entry):
+            continue
         if entry.is_dir:
             folders.add(entry.parts)
         elif entry.parts in files:
@@ -386,7 +392,23 @@ class CrateArchive:
             path: ArchiveMember(path, e.name, e.size, e.compressed_size)
             for path, e in self._files.items()
         }
+        self.layout = self._archive_layout(entries, depth)
         self._closed = False
+
+    def _archive_layout(self, entries: list[_Entry], depth: int) -> ArchiveLayout:
+        """The zip's members in central-directory order, named as normalised here."""
+        layout = []
+        for entry in entries:
+            if _is_litter(entry):
+                continue
+            name = "/".join(entry.parts)
+            if entry.is_dir:
+                layout.append(ArchiveEntry(EntryKind.FOLDER, name + "/"))
+            elif entry is self._meta:
+                layout.append(ArchiveEntry(EntryKind.METADATA, name))
+            else:
+                layout.append(ArchiveEntry(EntryKind.FILE, name, "/".join(entry.parts[depth:])))
+        return ArchiveLayout(tuple(layout))
 
     @classmethod
     def open(cls, fileobj: BinaryIO, limits: ArchiveLimits = ArchiveLimits()) -> Self:

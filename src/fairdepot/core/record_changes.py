@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from fairdepot.core.crates.archive_layout import ArchiveLayout
 from fairdepot.core.records import (
     Access,
     Moderation,
@@ -105,6 +106,7 @@ class RecordChanges:
     publication: PublicationStatus | Unchanged = UNCHANGED  # the one access attribute alone
     parent_ark: str | Unchanged | None = UNCHANGED
     archive_blob_key: str | Unchanged | None = UNCHANGED
+    archive_layout: ArchiveLayout | Unchanged | None = UNCHANGED  # the crate zip's shape
     lifecycle: RecordState | Unchanged = UNCHANGED
     moderation: Moderation | Unchanged = UNCHANGED
     identifiers_added: dict[str, str] = field(default_factory=dict)
@@ -135,6 +137,7 @@ class RecordChanges:
             access=record.access,
             parent_ark=parent_ark,
             archive_blob_key=record.archive_blob_key,
+            archive_layout=record.archive_layout,
         )
 
     @property

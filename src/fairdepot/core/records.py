@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from fairdepot.core.crates.archive_layout import ArchiveLayout
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.metadata.contexts import inline_contexts
 
@@ -159,7 +160,8 @@ class Record:
     files: list[RecordFile] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
     parent_ark: str | None = None
-    archive_blob_key: str | None = None
+    archive_blob_key: str | None = None  # a crate's uploaded zip, kept (crates before 0009)
+    archive_layout: ArchiveLayout | None = None  # a crate's zip, rebuilt from its files
     revision: int = 1
     state: RecordState = RecordState.ACTIVE
     created_at: datetime | None = None

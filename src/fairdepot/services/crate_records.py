@@ -6,6 +6,7 @@ import mimetypes
 from dataclasses import dataclass
 from typing import Any
 
+from fairdepot.core.crates.archive_layout import ArchiveLayout
 from fairdepot.core.crates.plan import CratePlan, EntityPlan
 from fairdepot.core.errors import PermissionDenied
 from fairdepot.core.links import download_link
@@ -101,7 +102,7 @@ def build_crate_records(
     owner_id: str,
     owner_group: str | None,
     fairscape: bool,
-    archive_key: str | None,
+    archive_layout: ArchiveLayout | None,
     extra: dict[str, Any],
 ) -> tuple[Record, list[Record]]:
     context = crate_context(plan)
@@ -129,7 +130,7 @@ def build_crate_records(
             keywords=summary.keywords,
             relations=extract_relations(metadata),
             files=[record_file(f) for f in files],
-            archive_blob_key=archive_key if is_root else None,
+            archive_layout=archive_layout if is_root else None,
             extra={"originalId": entity.original_id} if entity.minted else {},
         )
 

@@ -3,10 +3,13 @@
 Order of side effects, so that a crash at any point leaves no orphan and no dangling reference:
 1. the API streams the zip to `uploads/<job>.zip`, then commits the PENDING job row;
 2. a worker streams each member to `crates/<job>/<attempt>/<hash of path>` (unique per attempt, so
-   a slow worker whose lease was taken over can never clobber or delete the winner's blobs);
-3. one transaction writes every record and marks the job COMPLETE — or nothing is written;
-4. blobs no record references any more (a failed attempt's, a failed job's) are deleted only
-   after the transaction that orphaned them commits, through the blob-deletion outbox.
+   a slow worker whose lease was taken over can never clobber or delete the winner's blobs),
+   and makes them durable at once (one sync of the store, not one per file);
+3. one transaction writes every record (the crate keeps its zip's layout, not the zip), marks the
+   job COMPLETE and queues the upload for deletion — or nothing is written;
+4. blobs no record references any more (the upload, a failed attempt's, a failed job's) are
+   deleted only after the transaction that orphaned them commits, through the blob-deletion
+   outbox: a worker that dies before the commit leaves the upload for the retry.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from fairdepot.services.accounts import actor_for
 from fairdepot.services.crate_records import StoredFile, build_crate_records, first_group
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.runtime import Runtime, json_limits
+from fairdepot.storage.blobs.interface import WriteOptions
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import JobRow, RecordRow, UserRow
 from fairdepot.storage.db.organizations import with_memberships
@@ -41,6 +45,8 @@ from fairdepot.storage.db.records import RecordStore, to_record, tombstone
 
 log = logging.getLogger(__name__)
 CRATE_INGEST = "crate_ingest"
+# one sync for the whole crate after its last file, instead of an fsync per file
+MEMBER_WRITE = WriteOptions(durable=False)
 
 
 def upload_key(job_id: str) -> str:
@@ -162,17 +168,18 @@ def _ingest(
         check_identifiers(runtime, plan, actor)
         lease.stage("storing files")
         stored = _store_files(runtime, archive, prefix, lease)
+        layout = archive.layout
     root, members = build_crate_records(
         plan,
         stored,
         owner_id=owner.id,
         owner_group=job.payload.get("ownerGroup"),
         fairscape=crate.is_fairscape,
-        archive_key=job.payload["uploadKey"],
+        archive_layout=layout,
         extra={"sourceFilename": job.payload.get("filename"), "jobId": job.id},
     )
     lease.stage("recording")
-    _persist(runtime, claim, root, members, actor)
+    _persist(runtime, claim, root, members, actor, job.payload["uploadKey"])
 
 
 def minter(runtime: Runtime) -> Callable[[], str]:
@@ -217,7 +224,7 @@ def _store_files(
     stored: dict[str, StoredFile] = {}
     for path in sorted(archive.members):
         key = member_blob_key(prefix, path)
-        writer = runtime.blobs.open_write(key)
+        writer = runtime.blobs.open_write(key, MEMBER_WRITE)
         try:
             with archive.open_member(path) as member:
                 while chunk := member.read(1024 * 1024):
@@ -227,12 +234,18 @@ def _store_files(
         except BaseException:
             writer.abort()
             raise
-        stored[path] = StoredFile(path, key, info.size, info.sha256, info.md5)
+        stored[path] = StoredFile(path, key, info.size, info.sha256, info.md5 or "")
+    runtime.blobs.sync()  # durable before any record names them: the job's COMPLETE says so
     return stored
 
 
 def _persist(
-    runtime: Runtime, claim: jobs.Claim, root: Record, members: list[Record], actor: Actor
+    runtime: Runtime,
+    claim: jobs.Claim,
+    root: Record,
+    members: list[Record],
+    actor: Actor,
+    upload: str,
 ) -> None:
     # A clash with a concurrent writer surfaces as Conflict / PreconditionFailed (writing()).
     with runtime.writing() as store:
@@ -250,6 +263,8 @@ def _persist(
             stage="completed all tasks successfully",
         ):
             raise LostClaim(claim.job_id)
+        # the files are the one copy now; the zip goes once this transaction has committed
+        store.delete_blob_later(upload)
         # other attempts of this job (interrupted workers) left blobs nobody references
         for other in range(1, claim.attempt):
             store.delete_blob_later(attempt_prefix(claim.job_id, other), prefix=True)
@@ -266,14 +281,27 @@ def write_crate(store: RecordStore, root: Record, members: list[Record], actor: 
     for old in store.members(root_row):
         if old.ark_key not in kept:
             store.mark_deleted(old, tombstone(old, "removed from its crate by a new upload"))
+    existing = {row.ark_key: row for row in store.rows_by_keys(sorted(kept))}
+    new = []
     for member in members:
-        _save(store, member, root_row, actor)
+        row = existing.get(arks.normalise(member.ark))
+        if row is None:
+            new.append(member)
+        else:
+            _revise(store, row, member, root_row, actor)
+    store.insert_many(new, parent=root_row)  # a crate's thousands of members in a few batches
 
 
 def _save(store: RecordStore, record: Record, parent: RecordRow | None, actor: Actor) -> RecordRow:
     row = store.row_by_key(arks.normalise(record.ark))
     if row is None:
         return store.insert(record, parent=parent)
+    return _revise(store, row, record, parent, actor)
+
+
+def _revise(
+    store: RecordStore, row: RecordRow, record: Record, parent: RecordRow | None, actor: Actor
+) -> RecordRow:
     if reason := identifier_problem(row, actor):
         raise Conflict(
             "the crate carries identifiers it may not use", problems=[Problem(reason, record.ark)]

@@ -41,7 +41,7 @@ def register(runtime: Runtime, owner: UserRow, document: Any) -> tuple[str, list
         owner_id=owner.id,
         owner_group=owner_group,
         fairscape=crate.is_fairscape,
-        archive_key=None,
+        archive_layout=None,
         extra={"metadataOnly": True},
     )
     with runtime.writing() as store:

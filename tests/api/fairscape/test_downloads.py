@@ -57,5 +57,5 @@ def test_a_record_whose_blob_is_missing_answers_a_json_error_naming_record_and_f
         now[len(before) :] for now, before in zip(_server_logs(server), logs_before, strict=True)
     )
     assert f"blob {lost_key} is missing" in logs
-    assert f"blob {zip_key} is missing" in logs
+    assert f"zip archive: blob {lost_key} is missing" in logs  # the zip is built from files
     assert "Traceback" not in logs

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import zipfile
+from pathlib import Path
 
 from fairdepot.core import ark as arks
 
@@ -42,12 +44,24 @@ def test_plain_crate_files_are_stored_byte_identical(api, plain_zip) -> None:
     assert download.content == original
 
 
-def test_the_original_zip_can_be_downloaded_by_its_owner_only(api, plain_zip) -> None:
+def assert_same_crate(api, download: bytes, uploaded: Path, crate: str) -> None:
+    """The zip built from the stored files holds the uploaded members, in order, byte for byte,
+    and the catalogue's metadata of the crate (not the uploaded text)."""
+    with zipfile.ZipFile(uploaded) as original, zipfile.ZipFile(io.BytesIO(download)) as built:
+        assert built.namelist() == original.namelist()
+        for name in original.namelist():
+            if not name.endswith(("/", "ro-crate-metadata.json")):
+                assert built.read(name) == original.read(name), name
+        meta = next(n for n in built.namelist() if n.endswith("ro-crate-metadata.json"))
+        assert json.loads(built.read(meta)) == api.http.get(f"/rocrate/{crate}").json()
+
+
+def test_the_crate_zip_can_be_downloaded_by_its_owner_only(api, plain_zip) -> None:
     job = api.ingest(plain_zip)
     crate = job["rocrateIdentifier"]
     own = api.http.get(f"/rocrate/download/{crate}", headers=api.auth("alice"))
     assert own.status_code == 200
-    assert own.content == plain_zip.read_bytes()
+    assert_same_crate(api, own.content, plain_zip, crate)
     assert api.http.get(f"/rocrate/download/{crate}", headers=api.auth("bob")).status_code == 403
     assert api.http.get(f"/rocrate/download/{crate}").status_code == 401
 
@@ -57,7 +71,7 @@ def test_group_members_may_read_files_of_a_draft(api, plain_zip) -> None:
     crate = job["rocrateIdentifier"]
     download = api.http.get(f"/rocrate/download/{crate}", headers=api.auth("carol"))
     assert download.status_code == 200
-    assert download.content == plain_zip.read_bytes()
+    assert_same_crate(api, download.content, plain_zip, crate)
 
 
 def test_metadata_is_public_at_once_but_files_only_after_publishing(api, plain_zip) -> None:
@@ -74,7 +88,7 @@ def test_metadata_is_public_at_once_but_files_only_after_publishing(api, plain_z
     assert published.status_code == 200, published.text
     anonymous = api.http.get(f"/download/{crate}")
     assert anonymous.status_code == 200
-    assert anonymous.content == plain_zip.read_bytes()
+    assert_same_crate(api, anonymous.content, plain_zip, crate)
     assert api.http.get(f"/{member}").json()["publicationStatus"] == "PUBLISHED"
 
 

@@ -1,4 +1,7 @@
-"""Streaming a record's bytes: one file, a chosen file, or a crate's original zip.
+"""Streaming a record's bytes: one file, a chosen file, or a crate's zip.
+
+A crate's zip is built from its stored files (services/crate_zip.py); crates stored before
+that kept their uploaded zip, which is streamed as it is.
 
 The blob is opened and its first chunk read before any header is sent: once a 200 and its
 Content-Length are out, a failure can only cut the body short, which clients may take for a
@@ -9,15 +12,22 @@ network fault. Opening first lets an unavailable store answer 503 and missing by
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import mimetypes
 from collections.abc import Iterator
 
+from fastapi import Response
 from fastapi.responses import StreamingResponse
 
+from fairdepot.api import byte_ranges
 from fairdepot.api.content_disposition import content_disposition
+from fairdepot.api.fairscape.views import crate_document
 from fairdepot.core.errors import InvalidInput, NotFound, Problem, StoredBytesMissing
+from fairdepot.core.policy import Actor
 from fairdepot.core.records import Record, RecordFile
+from fairdepot.services import records
+from fairdepot.services.crate_zip import crate_zip
 from fairdepot.services.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -25,13 +35,19 @@ log = logging.getLogger(__name__)
 
 def file_response(
     runtime: Runtime,
+    actor: Actor,
     record: Record,
     path: str | None,
     *,
     inline: bool = False,
     prefer_archive: bool = False,
-) -> StreamingResponse:
-    if (prefer_archive or (path is None and len(record.files) != 1)) and record.archive_blob_key:
+    request_headers: dict[str, str] | None = None,
+    head: bool = False,
+) -> Response:
+    wants_archive = prefer_archive or (path is None and len(record.files) != 1)
+    if wants_archive and record.archive_layout:
+        return crate_zip_response(runtime, actor, record, request_headers or {}, inline, head)
+    if wants_archive and record.archive_blob_key:
         name = record.extra.get("sourceFilename") or f"{record.ark.rsplit('/', 1)[-1]}.zip"
         key = record.archive_blob_key
         chunks = _opened(runtime, record, "the crate's zip archive", key)
@@ -47,6 +63,52 @@ def file_response(
         chosen.size,
         chosen.sha256,
         inline,
+    )
+
+
+def crate_zip_response(
+    runtime: Runtime,
+    actor: Actor,
+    record: Record,
+    request_headers: dict[str, str],
+    inline: bool,
+    head: bool,
+) -> Response:
+    """The crate's zip, whole or the one range asked for; nothing is read for HEAD."""
+    metadata = crate_document(
+        record, records.members(runtime, actor, record), runtime.settings.base_url
+    )
+    text = json.dumps(metadata, indent=2, ensure_ascii=False).encode()
+    archive = crate_zip(runtime, record, text)
+    name = record.extra.get("sourceFilename") or f"{record.ark.rsplit('/', 1)[-1]}.zip"
+    headers = {
+        "Content-Disposition": content_disposition(name, inline=inline),
+        "Accept-Ranges": "bytes",
+        "ETag": archive.etag,
+    }
+    try:
+        span = byte_ranges.requested(
+            request_headers.get("range"),
+            request_headers.get("if-range"),
+            archive.etag,
+            archive.size,
+        )
+    except byte_ranges.Unsatisfiable:
+        headers["Content-Range"] = f"bytes */{archive.size}"
+        return Response(status_code=416, headers=headers)
+    start, stop = span or (0, archive.size)
+    headers["Content-Length"] = str(stop - start)
+    status = 200
+    if span is not None:
+        status = 206
+        headers["Content-Range"] = f"bytes {start}-{stop - 1}/{archive.size}"
+    if head:
+        return Response(status_code=status, headers=headers, media_type="application/zip")
+    return StreamingResponse(
+        archive.chunks(start, stop),
+        status_code=status,
+        media_type="application/zip",
+        headers=headers,
     )
 
 

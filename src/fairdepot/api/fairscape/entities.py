@@ -156,6 +156,7 @@ for _path, _kind in KINDS.items():
 
 def _download(inline: bool, owner_route: bool) -> Any:
     async def download(
+        request: Request,
         naan: str,
         postfix: str,
         runtime: RuntimeDep,
@@ -169,7 +170,13 @@ def _download(inline: bool, owner_route: bool) -> Any:
         prefer_archive = not owner_route and record.kind == "ROCrate"
         return await run_in_threadpool(
             lambda: file_response(
-                runtime, record, path, inline=inline, prefer_archive=prefer_archive
+                runtime,
+                actor,
+                record,
+                path,
+                inline=inline,
+                prefer_archive=prefer_archive,
+                request_headers=dict(request.headers),
             )
         )
 

@@ -25,8 +25,12 @@ from fairdepot.services import ingest, metadata_crates, records
 from fairdepot.services.crate_records import fairscape_owner_group
 from fairdepot.services.jobs import job_status
 from fairdepot.services.representation_cache import Representation
+from fairdepot.storage.blobs.interface import WriteOptions
 
 router = APIRouter(route_class=FairscapeRoute, tags=["rocrate"])
+# The zip is only unpacked, never served: its members get their own sha256 and md5 in the
+# worker, so md5 of the whole zip would be hashing the same bytes twice for nothing.
+UPLOAD_WRITE = WriteOptions(md5=False)
 CRATE_OFFERS = [
     "application/json",
     "application/ld+json",
@@ -52,7 +56,12 @@ async def upload_async(request: Request, runtime: RuntimeDep, user: RequiredUser
     key = ingest.upload_key(job_id)
     try:  # a write the store timed out on may still land: the blob is discarded either way
         upload = await stream_upload(
-            request, runtime.blobs, key, "crate", runtime.settings.max_upload_bytes
+            request,
+            runtime.blobs,
+            key,
+            "crate",
+            runtime.settings.max_upload_bytes,
+            write_options=UPLOAD_WRITE,
         )
         assert upload.file is not None
         await run_in_threadpool(ingest.check_archive, runtime, key)
@@ -139,13 +148,38 @@ async def summary(
 
 @ark_route(router, "/rocrate/download", ["GET"])
 async def download_crate(
-    naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
+    request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
+) -> Response:
+    """The crate's zip, built from its stored files; `Range` resumes a download."""
+    return await _crate_zip(request, naan, postfix, runtime, user)
+
+
+@ark_route(router, "/rocrate/download", ["HEAD"])
+async def download_crate_head(
+    request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
+) -> Response:
+    """The headers of the crate's zip (length, ETag, ranges); no file is read."""
+    return await _crate_zip(request, naan, postfix, runtime, user)
+
+
+async def _crate_zip(
+    request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
 ) -> Response:
     actor = actor_of(runtime, user)
     crate = await run_in_threadpool(records.resolve_files, runtime, actor, ark_text(naan, postfix))
-    if not crate.archive_blob_key:
+    if not (crate.archive_layout or crate.archive_blob_key):
         raise NotFound(f"{crate.ark} has no archive")
-    return await run_in_threadpool(lambda: file_response(runtime, crate, None, prefer_archive=True))
+    return await run_in_threadpool(
+        lambda: file_response(
+            runtime,
+            actor,
+            crate,
+            None,
+            prefer_archive=True,
+            request_headers=dict(request.headers),
+            head=request.method == "HEAD",
+        )
+    )
 
 
 @ark_route(router, "/rocrate", ["GET"])

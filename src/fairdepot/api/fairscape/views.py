@@ -46,7 +46,7 @@ def resolver_wrapper(record: Record, actor: Actor, base_url: str) -> dict[str, A
 
 
 def distribution(record: Record, base_url: str) -> dict[str, Any] | None:
-    if record.archive_blob_key:
+    if record.archive_layout or record.archive_blob_key:
         return {"distributionType": "archive", "files": len(record.files)}
     if len(record.files) == 1:
         f = record.files[0]

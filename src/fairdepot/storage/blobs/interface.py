@@ -10,11 +10,17 @@ from __future__ import annotations
 import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
 CHUNK_SIZE = 1024 * 1024
+# md5 and sha256 of one chunk run on two cores (hashlib releases the GIL): md5 alone is slower
+# than sha256 on CPUs with SHA extensions, so hashing costs the slower of the two, not the sum.
+# Below this size the hand-over costs more than it saves.
+_PARALLEL_HASH_BYTES = 256 * 1024
+_MD5_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="blob-md5")
 BLOB_STORE = "blob store"  # what DependencyUnavailable names when a store fails
 
 
@@ -25,7 +31,7 @@ class BlobInfo:
     key: str
     size: int
     sha256: str
-    md5: str
+    md5: str | None  # None when the writer was asked not to compute it
 
 
 @dataclass(frozen=True)
@@ -37,25 +43,51 @@ class BlobEntry:
     modified: datetime | None
 
 
+@dataclass(frozen=True)
+class WriteOptions:
+    """What a write must do beyond storing the bytes.
+
+    `md5`: compute it too (md5 runs at less than half sha256's speed; an upload that is only
+    unpacked later needs none). `durable`: the bytes are on stable storage when `commit()`
+    returns; with False the caller makes a batch durable at once with `BlobStore.sync()`
+    before it records them anywhere (one sync for a crate, not one per file).
+    """
+
+    md5: bool = True
+    durable: bool = True
+
+
+DEFAULT_WRITE = WriteOptions()
+
+
 class BlobWriter(ABC):
     """A push-style writer: `write()` chunks, then exactly one of `commit()` or `abort()`."""
 
-    def __init__(self, key: str) -> None:
+    def __init__(self, key: str, options: WriteOptions = DEFAULT_WRITE) -> None:
         self.key = key
         self.size = 0
+        self.options = options
         self._sha256 = hashlib.sha256()
-        self._md5 = hashlib.md5()  # noqa: S324 - a fixity checksum, not a security hash
+        # a fixity checksum, not a security hash
+        self._md5 = hashlib.md5() if options.md5 else None  # noqa: S324
 
     def write(self, chunk: bytes) -> None:
         if not chunk:
             return
-        self._sha256.update(chunk)
-        self._md5.update(chunk)
+        if self._md5 is not None and len(chunk) >= _PARALLEL_HASH_BYTES:
+            md5 = _MD5_THREAD.submit(self._md5.update, chunk)
+            self._sha256.update(chunk)
+            md5.result()
+        else:
+            self._sha256.update(chunk)
+            if self._md5 is not None:
+                self._md5.update(chunk)
         self.size += len(chunk)
         self._write(chunk)
 
     def info(self) -> BlobInfo:
-        return BlobInfo(self.key, self.size, self._sha256.hexdigest(), self._md5.hexdigest())
+        md5 = self._md5.hexdigest() if self._md5 is not None else None
+        return BlobInfo(self.key, self.size, self._sha256.hexdigest(), md5)
 
     @abstractmethod
     def _write(self, chunk: bytes) -> None: ...
@@ -80,7 +112,10 @@ class BlobStore(ABC):
     """Keys are `/`-separated relative paths chosen by the services (never by users)."""
 
     @abstractmethod
-    def open_write(self, key: str) -> BlobWriter: ...
+    def open_write(self, key: str, options: WriteOptions = DEFAULT_WRITE) -> BlobWriter: ...
+
+    def sync(self) -> None:  # noqa: B027 - stores whose commits are durable have nothing to do
+        """Make every write committed with `durable=False` durable (see WriteOptions)."""
 
     def write(self, key: str, chunks: Iterable[bytes]) -> BlobInfo:
         """Stream `chunks` into `key` and return size and checksums."""
@@ -121,6 +156,18 @@ class BlobStore(ABC):
         """Every blob under `prefix` with its size (adapters override this with one listing)."""
         for key in self.list_keys(prefix):
             yield BlobEntry(key, self.size(key), None)
+
+    def sizes(self, keys: list[str]) -> dict[str, int]:
+        """The size of each of `keys` that exists, with one listing per folder of keys
+        (a crate of thousands of files costs a few requests, not one per file)."""
+        wanted = set(keys)
+        folders = {key.rsplit("/", 1)[0] + "/" if "/" in key else "" for key in wanted}
+        found: dict[str, int] = {}
+        for folder in sorted(folders):
+            for entry in self.list_blobs(folder):
+                if entry.key in wanted:
+                    found[entry.key] = entry.size
+        return found
 
     def delete_prefix(self, prefix: str) -> int:
         """Remove every blob under `prefix`; returns how many were removed."""

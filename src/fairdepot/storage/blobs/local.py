@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,13 +15,18 @@ from typing import BinaryIO
 from fairdepot.core.errors import DependencyUnavailable
 from fairdepot.storage.blobs.interface import (
     BLOB_STORE,
+    DEFAULT_WRITE,
     BlobEntry,
     BlobInfo,
     BlobStore,
     BlobWriter,
+    WriteOptions,
 )
 
-TMP = ".tmp"  # half-written blobs live here, apart from the keys, until they are complete
+TMP = ".tmp"
+_LIBC = (
+    ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True) if sys.platform == "linux" else None
+)  # half-written blobs live here, apart from the keys, until they are complete
 
 
 def _safe_relative(key: str) -> PurePosixPath:
@@ -31,8 +39,8 @@ def _safe_relative(key: str) -> PurePosixPath:
 
 
 class _LocalWriter(BlobWriter):
-    def __init__(self, key: str, target: Path, tmp_dir: Path) -> None:
-        super().__init__(key)
+    def __init__(self, key: str, target: Path, tmp_dir: Path, options: WriteOptions) -> None:
+        super().__init__(key, options)
         self._target = target
         fd, tmp = tempfile.mkstemp(prefix="partial-", dir=tmp_dir)
         self._tmp = Path(tmp)
@@ -43,7 +51,8 @@ class _LocalWriter(BlobWriter):
 
     def commit(self) -> BlobInfo:
         self._file.flush()
-        os.fsync(self._file.fileno())
+        if self.options.durable:
+            os.fsync(self._file.fileno())
         self._file.close()
         for attempt in range(3):
             # a concurrent delete may prune the (empty) folder between mkdir and replace
@@ -71,14 +80,35 @@ class LocalBlobStore(BlobStore):
     def _path(self, key: str) -> Path:
         return self.root.joinpath(*_safe_relative(key).parts)
 
-    def open_write(self, key: str) -> BlobWriter:
-        return _LocalWriter(key, self._path(key), self.tmp_dir)
+    def open_write(self, key: str, options: WriteOptions = DEFAULT_WRITE) -> BlobWriter:
+        return _LocalWriter(key, self._path(key), self.tmp_dir, options)
+
+    def sync(self) -> None:
+        """One syncfs(2) of the store's file system: file data, and the renames that put
+        each file under its key (which a per-file fsync alone would not make durable).
+        Where syncfs is not available, sync(2) does the same for every file system."""
+        fd = os.open(self.root, os.O_RDONLY)
+        try:
+            if _LIBC is None or _LIBC.syncfs(fd) != 0:
+                os.sync()
+        finally:
+            os.close(fd)
 
     def open_read(self, key: str) -> BinaryIO:
         return self._path(key).open("rb")
 
     def size(self, key: str) -> int:
         return self._path(key).stat().st_size
+
+    def sizes(self, keys: list[str]) -> dict[str, int]:
+        """One stat per key: cheaper than walking the folder tree."""
+        found = {}
+        for key in keys:
+            try:
+                found[key] = self._path(key).stat().st_size
+            except FileNotFoundError:
+                continue
+        return found
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()

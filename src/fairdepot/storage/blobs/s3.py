@@ -29,10 +29,12 @@ from fairdepot.storage.blobs.availability import Availability, GuardedClient, is
 from fairdepot.storage.blobs.interface import (
     BLOB_STORE,
     CHUNK_SIZE,
+    DEFAULT_WRITE,
     BlobEntry,
     BlobInfo,
     BlobStore,
     BlobWriter,
+    WriteOptions,
 )
 from fairdepot.storage.blobs.local import _safe_relative
 
@@ -75,8 +77,10 @@ def _missing_as_file_not_found(name: str) -> Iterator[None]:
 class _S3Writer(BlobWriter):
     """Holds at most one part in memory; starts a multipart upload only once a part is full."""
 
-    def __init__(self, store: S3BlobStore, key: str, object_key: str) -> None:
-        super().__init__(key)
+    def __init__(
+        self, store: S3BlobStore, key: str, object_key: str, options: WriteOptions
+    ) -> None:
+        super().__init__(key, options)
         self._store = store
         self._object_key = object_key
         self._part_size = store.part_size
@@ -343,11 +347,12 @@ class S3BlobStore(BlobStore):
             raise ValueError(f"blob key {key!r} must name an object")
         return self.prefix + path.as_posix()
 
-    def open_write(self, key: str) -> BlobWriter:
+    def open_write(self, key: str, options: WriteOptions = DEFAULT_WRITE) -> BlobWriter:
+        """A completed PUT or multipart upload is durable: `options.durable` changes nothing."""
         if self._bucket_unchecked:
             self._ensure_bucket()
             self._bucket_unchecked = False
-        return _S3Writer(self, key, self._object_key(key))
+        return _S3Writer(self, key, self._object_key(key), options)
 
     def _head(self, object_key: str) -> dict[str, Any]:
         with _missing_as_file_not_found(f"s3://{self.bucket}/{object_key}"):

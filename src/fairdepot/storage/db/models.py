@@ -169,6 +169,7 @@ class RecordRow(Base):
         sa.ForeignKey("records.pk", ondelete="SET NULL"), index=True
     )
     archive_blob_key: Mapped[str | None] = mapped_column(sa.String(1024))
+    archive_layout: Mapped[list[dict[str, str]] | None] = mapped_column(JSONType)
     revision: Mapped[int] = mapped_column(sa.Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)

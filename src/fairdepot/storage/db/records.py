@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fairdepot.core.ark import normalise
+from fairdepot.core.crates.archive_layout import ArchiveLayout
 from fairdepot.core.errors import IdentifierTaken
 from fairdepot.core.policy import ReadScope
 from fairdepot.core.query import Query
@@ -40,7 +41,7 @@ from fairdepot.storage.db.models import (
     as_utc,
     utcnow,
 )
-from fairdepot.storage.db.values import remove_values, write_values
+from fairdepot.storage.db.values import remove_values, write_values, write_values_many
 from fairdepot.storage.search import SearchDocument, SearchIndex, search_document_of
 
 if TYPE_CHECKING:
@@ -258,31 +259,69 @@ class RecordStore:
 
     # -- writing ------------------------------------------------------------------------------
     def insert(self, record: Record, *, parent: RecordRow | None = None) -> RecordRow:
+        return self.insert_many([record], parent=parent)[0]
+
+    def insert_many(
+        self, records: Sequence[Record], *, parent: RecordRow | None = None
+    ) -> list[RecordRow]:
+        """New records in a few statements whatever their number: a crate's thousands of
+        members cost one batched INSERT per table, not two flushes and five statements each."""
+        if not records:
+            return []
         now = utcnow()
-        row = RecordRow(
-            ark=record.ark,
-            ark_key=_key(record.ark),
-            created_at=now,
-            updated_at=now,
-            revision=1,
-            state=RecordState.ACTIVE.value,
-        )
-        self._fill(row, record)
-        row.parent_pk = parent.pk if parent is not None else None
-        self.session.flush()  # what is pending is not this record's to fail
-        self.session.add(row)
+        values = []
+        for record in records:
+            row = RecordRow(
+                ark=record.ark,
+                ark_key=_key(record.ark),
+                created_at=now,
+                updated_at=now,
+                revision=1,
+                state=RecordState.ACTIVE.value,
+            )
+            self._fill(row, record, parent)
+            # what was set, as the unit of work would write it (unset columns stay SQL NULL)
+            values.append({c: v for c, v in vars(row).items() if c in _RECORD_COLUMNS})
+        # An ORM bulk INSERT ... RETURNING: batched by SQLAlchemy's insertmanyvalues (the
+        # unit of work would send one INSERT per row to get each primary key back); NULLs are
+        # rendered so that rows of different shapes stay in one batch.
+        statement = sa.insert(RecordRow).returning(RecordRow).execution_options(render_nulls=True)
+        self.session.flush()  # what is pending is not these records' to fail
+        if taken := self._first_taken_ark(records):  # say which ARK, before the batch fails
+            raise IdentifierTaken("ark", taken)
         try:
-            self.session.flush()
-        except IntegrityError as exc:  # the one unique column of a new row: its ARK
-            raise IdentifierTaken("ark", record.ark) from exc
-        self._write_relations(row, record.relations)
-        self._write_access_groups(row, record.access.access_groups)
-        self._apply_files(row, FileChanges(added=tuple(record.files)), current={})
-        self._add_identifiers(row, record.identifiers)
-        self.search.put(self.session, row.pk, search_document(record))
-        write_values(self.session, row.pk, record.native, record.metadata)
+            inserted = self.session.scalars(statement, values).all()
+        except IntegrityError as exc:  # taken meanwhile by a concurrent writer
+            arks = records[0].ark if len(records) == 1 else f"one of {len(records)} ARKs"
+            raise IdentifierTaken("ark", arks) from exc
+        by_key = {row.ark_key: row for row in inserted}
+        rows = [by_key[_key(record.ark)] for record in records]
+        self._add_children([(row.pk, record) for row, record in zip(rows, records, strict=True)])
+        self.search.put_many(
+            self.session, [(r.pk, search_document(m)) for r, m in zip(rows, records, strict=True)]
+        )
+        for row, record in zip(rows, records, strict=True):
+            self._add_identifiers(row, record.identifiers)
+        write_values_many(
+            self.session,
+            [(row.pk, r.native, r.metadata) for row, r in zip(rows, records, strict=True)],
+        )
         self.session.flush()
-        return row
+        return rows
+
+    def _first_taken_ark(self, records: Sequence[Record]) -> str | None:
+        """The first of `records`' ARKs already held (or given twice), if any: one indexed
+        lookup, so that a refused insert names the ARK rather than failing as a batch."""
+        keys = [_key(r.ark) for r in records]
+        taken = set(
+            self.session.scalars(sa.select(RecordRow.ark_key).where(RecordRow.ark_key.in_(keys)))
+        )
+        seen: set[str] = set()
+        for record, key in zip(records, keys, strict=True):
+            if key in taken or key in seen:
+                return record.ark
+            seen.add(key)
+        return None
 
     def update(self, row: RecordRow, changes: RecordChanges, *, actor_id: str | None) -> RecordRow:
         """Write a new revision with `changes`; the previous one is kept in record_revisions.
@@ -377,6 +416,9 @@ class RecordStore:
             )
         if changes.archive_blob_key is not UNCHANGED:
             values["archive_blob_key"] = changes.archive_blob_key
+        if changes.archive_layout is not UNCHANGED:
+            layout = changes.archive_layout
+            values["archive_layout"] = layout.to_json() if layout is not None else None
         if changes.lifecycle is not UNCHANGED and changes.lifecycle.value != row.state:
             values["state"] = changes.lifecycle.value
             values["trashed_at"] = utcnow() if changes.lifecycle is RecordState.TRASHED else None
@@ -408,6 +450,7 @@ class RecordStore:
         row.deleted_at = utcnow()
         row.tombstone = tombstone
         row.archive_blob_key = None
+        row.archive_layout = None
         row.revision += 1
 
     def delete_blob_later(self, blob_key: str, *, prefix: bool = False) -> None:
@@ -441,7 +484,7 @@ class RecordStore:
             self.add_identifier(row, scheme, value)
 
     # -- internals ----------------------------------------------------------------------------
-    def _fill(self, row: RecordRow, record: Record) -> None:
+    def _fill(self, row: RecordRow, record: Record, parent: RecordRow | None) -> None:
         access = record.access
         row.kind = record.kind
         row.face = record.face.value
@@ -461,6 +504,9 @@ class RecordStore:
         row.archive_blob_key = record.archive_blob_key
         for column, value in _moderation_columns(access.moderation).items():
             setattr(row, column, value)
+
+        row.archive_layout = record.archive_layout.to_json() if record.archive_layout else None
+        row.parent_pk = parent.pk if parent is not None else None
 
     def _write_relations(self, row: RecordRow, relations: list[Relation]) -> None:
         for relation in relations:
@@ -512,6 +558,45 @@ class RecordStore:
             kept_blobs.add(f.blob_key)
         for blob in sorted({f.blob_key for f in dropped if f.blob_key} - kept_blobs):
             self.delete_blob_later(blob)
+
+    def _add_children(self, records: list[tuple[int, Record]]) -> None:
+        """Insert the records' groups, links and files: one executemany per table."""
+        groups = [
+            {"record_pk": pk, "group_name": group}
+            for pk, record in records
+            for group in sorted(set(record.access.access_groups))
+        ]
+        relations = [
+            {"source_pk": pk, "predicate": rel.predicate, "target_key": rel.target}
+            for pk, record in records
+            for rel in record.relations
+        ]
+        files = [
+            {
+                "record_pk": pk,
+                "path": f.path,
+                "size": f.size,
+                "sha256": f.sha256,
+                "md5": f.md5,
+                "media_type": f.media_type,
+                "blob_key": f.blob_key,
+                "external_url": f.external_url,
+                "client_checksum": f.client_checksum,
+                "client_checksum_alg": f.client_checksum_alg,
+            }
+            for pk, record in records
+            for f in record.files
+        ]
+        for table, rows in (
+            (RecordAccessGroupRow, groups),
+            (RelationRow, relations),
+            (RecordFileRow, files),
+        ):
+            if rows:
+                self.session.execute(sa.insert(table).execution_options(render_nulls=True), rows)
+
+
+_RECORD_COLUMNS = [c.key for c in sa.inspect(RecordRow).column_attrs if c.key != "pk"]
 
 
 def tombstone(row: RecordRow, reason: str) -> dict[str, object]:
@@ -657,6 +742,7 @@ def to_record(
         ],
         parent_ark=parent_ark,
         archive_blob_key=row.archive_blob_key,
+        archive_layout=ArchiveLayout.from_json(row.archive_layout) if row.archive_layout else None,
         revision=row.revision,
         state=RecordState(row.state),
         created_at=as_utc(row.created_at),

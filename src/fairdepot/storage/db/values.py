@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -14,6 +15,11 @@ from fairdepot.storage.db.models import RecordValueRow
 def write_values(session: Session, record_pk: int, native: Any, metadata: Any) -> None:
     """Replace the record's indexed values with those of its current documents."""
     remove_values(session, record_pk)
+    write_values_many(session, [(record_pk, native, metadata)])
+
+
+def write_values_many(session: Session, documents: Sequence[tuple[int, Any, Any]]) -> None:
+    """The indexed values of new records, (pk, native, metadata) each, in one executemany."""
     rows = [
         {
             "record_pk": record_pk,
@@ -23,6 +29,7 @@ def write_values(session: Session, record_pk: int, native: Any, metadata: Any) -
             "boolean": v.boolean,
             "time": v.time,
         }
+        for record_pk, native, metadata in documents
         for v in document_values(native, metadata)
     ]
     if rows:  # one executemany through Core: the ORM's bulk path costs more than the rows

@@ -59,6 +59,10 @@ class SearchIndex(ABC):
     def put(self, session: Session, record_pk: int, document: SearchDocument) -> None: ...
 
     @abstractmethod
+    def put_many(self, session: Session, new: list[tuple[int, SearchDocument]]) -> None:
+        """Index records never indexed before, in one statement (a crate's members)."""
+
+    @abstractmethod
     def remove(self, session: Session, record_pk: int) -> None: ...
 
     @abstractmethod
@@ -69,15 +73,19 @@ class SearchIndex(ABC):
 
 
 class SqliteSearchIndex(SearchIndex):
+    _INSERT = sa.text(
+        "INSERT INTO record_fts(rowid, name, description, keywords, body) "
+        "VALUES (:pk, :name, :description, :keywords, :body)"
+    )
+
     def put(self, session: Session, record_pk: int, document: SearchDocument) -> None:
         self.remove(session, record_pk)
-        session.execute(
-            sa.text(
-                "INSERT INTO record_fts(rowid, name, description, keywords, body) "
-                "VALUES (:pk, :name, :description, :keywords, :body)"
-            ),
-            {"pk": record_pk, **document.__dict__},
-        )
+        session.execute(self._INSERT, {"pk": record_pk, **document.__dict__})
+
+    def put_many(self, session: Session, new: list[tuple[int, SearchDocument]]) -> None:
+        # no delete first: an FTS5 delete costs a lookup even when there is no row
+        if new:
+            session.execute(self._INSERT, [{"pk": pk, **doc.__dict__} for pk, doc in new])
 
     def remove(self, session: Session, record_pk: int) -> None:
         session.execute(sa.text("DELETE FROM record_fts WHERE rowid = :pk"), {"pk": record_pk})
@@ -105,12 +113,17 @@ class PostgresSearchIndex(SearchIndex):
     )
 
     def put(self, session: Session, record_pk: int, document: SearchDocument) -> None:
+        self.put_many(session, [(record_pk, document)])
+
+    def put_many(self, session: Session, new: list[tuple[int, SearchDocument]]) -> None:
+        if not new:
+            return
         session.execute(
             sa.text(
                 f"INSERT INTO record_search(record_pk, document) VALUES (:pk, {self._VECTOR}) "  # noqa: S608 - constant SQL
                 "ON CONFLICT (record_pk) DO UPDATE SET document = EXCLUDED.document"
             ),
-            {"pk": record_pk, **document.__dict__},
+            [{"pk": pk, **doc.__dict__} for pk, doc in new],
         )
 
     def remove(self, session: Session, record_pk: int) -> None:
