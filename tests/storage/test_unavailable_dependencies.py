@@ -109,3 +109,15 @@ def test_a_terminated_database_connection_is_unavailable_and_the_pool_recovers()
     finally:
         engine.dispose()
         drop_database(name)
+
+
+@pytest.mark.parametrize("listing", ["list_keys", "list_blobs"])
+def test_an_outage_while_listing_is_unavailable(silent_port: int, listing: str) -> None:
+    """Listings page through a paginator, outside the client's own guarded calls."""
+    store = _store(silent_port, connect_timeout=0.5, read_timeout=0.5, max_attempts=1)
+    try:
+        error, _ = _timed_failure(lambda: list(getattr(store, listing)("crates/")))
+        assert error.dependency == "blob store"
+        assert "ReadTimeoutError" in error.cause
+    finally:
+        store.close()
