@@ -14,6 +14,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
+from fairdepot.api.json_body import refuse_nul_in_field
 from fairdepot.core.errors import InvalidInput, Problem, TooLarge, UnsupportedMediaType
 from fairdepot.core.filenames import safe_basename
 from fairdepot.storage.blobs.interface import BlobInfo, BlobStore, BlobWriter
@@ -94,7 +95,9 @@ class _PartCollector:
 
     def on_part_end(self) -> None:
         if not self._is_target and self._name is not None:
-            self.result.fields[self._name] = self._text.decode("utf-8", "replace")
+            text = self._text.decode("utf-8", "replace")
+            refuse_nul_in_field(self._name, text)
+            self.result.fields[self._name] = text
         self._is_target = False
 
 
