@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from fairdepot.core import ark as arks
+from fairdepot.core.accounts import User
 from fairdepot.core.errors import (
     CatalogueError,
     Conflict,
@@ -34,7 +35,8 @@ from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outa
 from fairdepot.services.records import find_row, load, parse_ark_display
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.storage.db import jobs
-from fairdepot.storage.db.models import JobRow, RecordRow, RelationRow, UserRow
+from fairdepot.storage.db.accounts import AccountRepository
+from fairdepot.storage.db.models import JobRow, RecordRow, RelationRow
 from fairdepot.storage.db.records import RecordStore
 
 EVIDENCE_GRAPH_BUILD = "evidence_graph"
@@ -53,7 +55,7 @@ MAX_NODES = 10_000
 _KEEP = ("@id", "@type", "name", "description", *GENERATED_BY, *USED, "generated")
 
 
-def submit_build(runtime: Runtime, user: UserRow, ark_text: str) -> JobRow:
+def submit_build(runtime: Runtime, user: User, ark_text: str) -> JobRow:
     actor = accounts.actor_for(user, runtime.settings.admin_group)
     with runtime.reading() as store:
         row = find_row(store, actor, ark_text, Action.READ_METADATA)
@@ -73,7 +75,7 @@ def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
     try:
         with runtime.read_sessions() as session:
             job = session.get(JobRow, claim.job_id)
-            user = session.get(UserRow, job.owner_id) if job and job.owner_id else None
+            user = AccountRepository(session).get(job.owner_id) if job and job.owner_id else None
         if job is None or user is None:
             raise InvalidInput("the job or its owner no longer exists")
         actor = accounts.actor_for(user, runtime.settings.admin_group)
@@ -100,7 +102,7 @@ def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
 
 
 def _build_and_finish(
-    runtime: Runtime, claim: jobs.Claim, lease: Lease, actor: Actor, user: UserRow, start: str
+    runtime: Runtime, claim: jobs.Claim, lease: Lease, actor: Actor, user: User, start: str
 ) -> None:
     with runtime.writing() as store:
         graph_ark = _build(store, actor, user, start, runtime)
@@ -115,7 +117,7 @@ def _build_and_finish(
             raise LostClaim(claim.job_id)
 
 
-def _build(store: RecordStore, actor: Actor, user: UserRow, start: str, runtime: Runtime) -> str:
+def _build(store: RecordStore, actor: Actor, user: User, start: str, runtime: Runtime) -> str:
     """Build (or rebuild in place) this user's evidence graph of one record."""
     root = find_row(store, actor, start, Action.READ_METADATA)
     nodes, all_public = collect(store, actor, root)
@@ -206,7 +208,7 @@ def _generators_of(store: RecordStore, row: RecordRow) -> list[RecordRow]:
     )
 
 
-def register_graph(runtime: Runtime, user: UserRow, body: Any) -> Record:
+def register_graph(runtime: Runtime, user: User, body: Any) -> Record:
     """POST /evidencegraph: store a client-made evidence graph under its ARK (or a new one)."""
     if not isinstance(body, dict) or not isinstance(body.get("name"), str):
         raise InvalidInput("the body needs at least a name (and usually @id and @graph)")
@@ -229,7 +231,7 @@ def register_graph(runtime: Runtime, user: UserRow, body: Any) -> Record:
 
 
 def _graph_record(
-    graph_ark: str, metadata: dict[str, Any], user: UserRow, publication: PublicationStatus
+    graph_ark: str, metadata: dict[str, Any], user: User, publication: PublicationStatus
 ) -> Record:
     summary = summarise(metadata)
     return Record(

@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 
 from fairdepot.core import ark as arks
+from fairdepot.core.accounts import User
 from fairdepot.core.crate_archive import ArchiveLimits, CrateArchive
 from fairdepot.core.crates.graph import parse_metadata
 from fairdepot.core.crates.plan import CratePlan, plan_crate
@@ -34,7 +35,8 @@ from fairdepot.services.crate_records import StoredFile, build_crate_records, fi
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.storage.db import jobs
-from fairdepot.storage.db.models import JobRow, RecordRow, UserRow
+from fairdepot.storage.db.accounts import AccountRepository
+from fairdepot.storage.db.models import JobRow, RecordRow
 from fairdepot.storage.db.records import RecordStore, to_record, tombstone
 
 log = logging.getLogger(__name__)
@@ -76,7 +78,7 @@ def check_archive(runtime: Runtime, key: str) -> None:
 
 
 def submit_crate(
-    runtime: Runtime, owner: UserRow, job_id: str, filename: str, size: int, sha256: str
+    runtime: Runtime, owner: User, job_id: str, filename: str, size: int, sha256: str
 ) -> JobRow:
     with runtime.write_sessions() as session:
         row = jobs.submit(
@@ -108,7 +110,7 @@ def crate_orphans(job: JobRow) -> list[tuple[str, bool]]:
 def run_crate_ingest(runtime: Runtime, claim: jobs.Claim) -> None:
     with runtime.read_sessions() as session:
         job = session.get(JobRow, claim.job_id)
-        owner = session.get(UserRow, job.owner_id) if job and job.owner_id else None
+        owner = AccountRepository(session).get(job.owner_id) if job and job.owner_id else None
     if job is None or owner is None:
         return
     prefix = attempt_prefix(job.id, claim.attempt)
@@ -141,7 +143,7 @@ def run_crate_ingest(runtime: Runtime, claim: jobs.Claim) -> None:
 
 
 def _ingest(
-    runtime: Runtime, claim: jobs.Claim, lease: Lease, job: JobRow, owner: UserRow, prefix: str
+    runtime: Runtime, claim: jobs.Claim, lease: Lease, job: JobRow, owner: User, prefix: str
 ) -> None:
     actor = actor_for(owner, runtime.settings.admin_group)
     lease.stage("reading archive")

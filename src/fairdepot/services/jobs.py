@@ -29,7 +29,8 @@ from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.records import Access
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db import jobs
-from fairdepot.storage.db.models import JobRow, UserRow
+from fairdepot.storage.db.accounts import AccountRepository
+from fairdepot.storage.db.models import JobRow
 
 log = logging.getLogger(__name__)
 Orphans = Callable[[JobRow], list[tuple[str, bool]]]
@@ -195,5 +196,5 @@ def job_status(runtime: Runtime, actor: Actor, job_id: str, kind: str) -> JobVie
         access = Access(owner_id=job.owner_id, owner_group=(job.payload or {}).get("ownerGroup"))
         if not allows(actor, Action.READ_FILES, access):
             raise PermissionDenied("user unauthorized to view this job's status")
-        owner = session.get(UserRow, job.owner_id) if job.owner_id else None
+        owner = AccountRepository(session).get(job.owner_id) if job.owner_id else None
         return JobView(job, owner.email if owner else None)
