@@ -24,9 +24,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from fairdepot.core.accounts import User
 from fairdepot.core.errors import AuthenticationRequired, Conflict, InvalidInput, Problem
 from fairdepot.core.policy import Actor
+from fairdepot.core.timestamps import utcnow
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.uow import read_only, unit_of_work
-from fairdepot.storage.db.models import utcnow
 
 API_TOKEN_PREFIX = "fdp_"  # noqa: S105 - a marker, not a secret
 _hasher = PasswordHasher()

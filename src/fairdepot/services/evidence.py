@@ -23,6 +23,7 @@ from fairdepot.core.errors import (
     NotFound,
     PreconditionFailed,
 )
+from fairdepot.core.jobs import COMPLETE, Claim, Job
 from fairdepot.core.json_input import check_json
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import ANONYMOUS, Action, Actor, allows
@@ -34,9 +35,8 @@ from fairdepot.services.ingest import minter
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.records import find_row, load, parse_ark_display
 from fairdepot.services.runtime import Runtime, json_limits
-from fairdepot.storage.db import jobs
-from fairdepot.storage.db.accounts import AccountRepository
-from fairdepot.storage.db.models import JobRow, RecordRow, RelationRow
+from fairdepot.services.uow import read_only, unit_of_work
+from fairdepot.storage.db.models import RecordRow, RelationRow
 from fairdepot.storage.db.records import RecordStore
 
 EVIDENCE_GRAPH_BUILD = "evidence_graph"
@@ -55,27 +55,25 @@ MAX_NODES = 10_000
 _KEEP = ("@id", "@type", "name", "description", *GENERATED_BY, *USED, "generated")
 
 
-def submit_build(runtime: Runtime, user: User, ark_text: str) -> JobRow:
+def submit_build(runtime: Runtime, user: User, ark_text: str) -> Job:
     actor = accounts.actor_for(user, runtime.settings.admin_group)
     with runtime.reading() as store:
         row = find_row(store, actor, ark_text, Action.READ_METADATA)
-    with runtime.write_sessions() as session:
-        job = jobs.submit(
-            session,
+    with unit_of_work(runtime) as work:
+        job = work.jobs.submit(
             EVIDENCE_GRAPH_BUILD,
             user.id,
             {"ark": row.ark, "naan": arks.parse(row.ark).naan, "postfix": arks.parse(row.ark).name},
         )
-        session.commit()
     runtime.job_submitted.set()
     return job
 
 
-def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
+def run_build(runtime: Runtime, claim: Claim) -> None:
     try:
-        with runtime.read_sessions() as session:
-            job = session.get(JobRow, claim.job_id)
-            user = AccountRepository(session).get(job.owner_id) if job and job.owner_id else None
+        with read_only(runtime) as work:
+            job = work.jobs.get(claim.job_id)
+            user = work.accounts.get(job.owner_id) if job and job.owner_id else None
         if job is None or user is None:
             raise InvalidInput("the job or its owner no longer exists")
         actor = accounts.actor_for(user, runtime.settings.admin_group)
@@ -102,15 +100,14 @@ def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
 
 
 def _build_and_finish(
-    runtime: Runtime, claim: jobs.Claim, lease: Lease, actor: Actor, user: User, start: str
+    runtime: Runtime, claim: Claim, lease: Lease, actor: Actor, user: User, start: str
 ) -> None:
-    with runtime.writing() as store:
-        graph_ark = _build(store, actor, user, start, runtime)
+    with unit_of_work(runtime) as work:
+        graph_ark = _build(work.records, actor, user, start, runtime)
         lease.check()
-        if not jobs.finish(
-            store.session,
+        if not work.jobs.finish(
             claim,
-            jobs.COMPLETE,
+            COMPLETE,
             result={"evidence_graph_id": graph_ark},
             stage="built",
         ):

@@ -1,7 +1,7 @@
 """One unit of work for every write: one transaction, its repositories, then its side effects.
 
 A use case that changes the catalogue writes through `unit_of_work(runtime)`: the records,
-accounts and (soon) jobs repositories share one session, so what they write commits or rolls
+accounts and jobs repositories share one session, so what they write commits or rolls
 back together; clashes arrive as core errors (`Conflict`, `PreconditionFailed`,
 `DependencyUnavailable`: storage maps the driver's). Blobs the transaction orphaned are only
 queued (the outbox) and deleted after the commit, so a failed commit never leaves a record
@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from fairdepot.core.errors import DependencyUnavailable
-from fairdepot.storage.db.models import utcnow
+from fairdepot.core.timestamps import utcnow
 from fairdepot.storage.db.transaction import Repositories, reading, transaction
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 UnitOfWork = Repositories
-"""What a unit of work offers: `records`, `accounts`, `outbox`, all on one transaction."""
+"""What a unit of work offers: `records`, `accounts`, `jobs`, `outbox`, on one transaction."""
 
 
 @contextmanager

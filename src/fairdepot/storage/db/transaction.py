@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from fairdepot.core.errors import Conflict, PreconditionFailed
 from fairdepot.storage.db.accounts import AccountRepository
 from fairdepot.storage.db.blob_outbox import BlobOutbox
+from fairdepot.storage.db.jobs import JobRepository
 from fairdepot.storage.db.records import RecordStore, StaleRevision
 from fairdepot.storage.search import SearchIndex
 
@@ -33,12 +34,17 @@ class Repositories:
     session: Session
     records: RecordStore
     accounts: AccountRepository
+    jobs: JobRepository
     outbox: BlobOutbox
 
 
 def repositories(session: Session, search: SearchIndex) -> Repositories:
     return Repositories(
-        session, RecordStore(session, search), AccountRepository(session), BlobOutbox(session)
+        session,
+        RecordStore(session, search),
+        AccountRepository(session),
+        JobRepository(session),
+        BlobOutbox(session),
     )
 
 
