@@ -15,9 +15,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from fairdepot.api.json_body import refuse_nul_in_field
+from fairdepot.core.blobs import BlobInfo, StreamingWrite, WritableBlobs
 from fairdepot.core.errors import InvalidInput, Problem, TooLarge, UnsupportedMediaType
 from fairdepot.core.filenames import safe_basename
-from fairdepot.storage.blobs.interface import BlobInfo, BlobStore, BlobWriter
 
 _MAX_TEXT_FIELD = 16 * 1024 * 1024
 
@@ -38,7 +38,7 @@ class _PartCollector:
         self.writer_factory = writer_factory
         self.result = StreamedUpload()
         self.pending: list[bytes] = []
-        self.writer: BlobWriter | None = None
+        self.writer: StreamingWrite | None = None
         self._header_field = b""
         self._header_value = b""
         self._headers: dict[bytes, bytes] = {}
@@ -103,7 +103,7 @@ class _PartCollector:
 
 async def stream_upload(
     request: Request,
-    blobs: BlobStore,
+    blobs: WritableBlobs,
     key: str,
     file_field: str,
     max_bytes: int,

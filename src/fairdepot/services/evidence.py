@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-import sqlalchemy as sa
-
 from fairdepot.core import ark as arks
 from fairdepot.core.accounts import User
 from fairdepot.core.errors import (
@@ -36,7 +34,7 @@ from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outa
 from fairdepot.services.records import find_row, load, parse_ark_display
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.services.uow import read_only, unit_of_work
-from fairdepot.storage.db.models import RecordRow, RelationRow
+from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore
 
 EVIDENCE_GRAPH_BUILD = "evidence_graph"
@@ -193,16 +191,7 @@ def _refs(metadata: dict[str, Any], properties: tuple[str, ...]) -> list[str]:
 
 
 def _generators_of(store: RecordStore, row: RecordRow) -> list[RecordRow]:
-    return list(
-        store.session.scalars(
-            sa.select(RecordRow)
-            .join(RelationRow, RelationRow.source_pk == RecordRow.pk)
-            .where(
-                RelationRow.target_key == row.ark_key,
-                RelationRow.predicate.in_(["generated", "prov:generated"]),
-            )
-        )
-    )
+    return store.sources_of(row.ark_key, ["generated", "prov:generated"])
 
 
 def register_graph(runtime: Runtime, user: User, body: Any) -> Record:

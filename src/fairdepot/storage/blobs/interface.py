@@ -14,18 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
+from fairdepot.core.blobs import BlobInfo
+
+__all__ = ["BLOB_STORE", "CHUNK_SIZE", "BlobEntry", "BlobInfo", "BlobStore", "BlobWriter"]
+
 CHUNK_SIZE = 1024 * 1024
 BLOB_STORE = "blob store"  # what DependencyUnavailable names when a store fails
-
-
-@dataclass(frozen=True)
-class BlobInfo:
-    """What a finished write tells us about the bytes."""
-
-    key: str
-    size: int
-    sha256: str
-    md5: str
 
 
 @dataclass(frozen=True)

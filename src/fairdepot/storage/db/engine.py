@@ -67,6 +67,12 @@ def create_engine(url: str) -> Engine:
     return engine
 
 
+def ping(engine: Engine) -> None:
+    """One round trip to the database (the readiness probe); outages raise as usual."""
+    with engine.connect() as connection:
+        connection.execute(sa.text("SELECT 1"))
+
+
 def describe_database(url: str) -> tuple[str, Path | None]:
     """(the URL with its password hidden, the SQLite file it names or None), for messages."""
     parsed = sa.engine.make_url(url)
