@@ -45,6 +45,7 @@ class _PartCollector:
         self._name: str | None = None
         self._text = bytearray()
         self._is_target = False
+        self._is_file = False
 
     # python-multipart callbacks ------------------------------------------------------------
     def on_part_begin(self) -> None:
@@ -52,6 +53,7 @@ class _PartCollector:
         self._name = None
         self._text = bytearray()
         self._is_target = False
+        self._is_file = False
 
     def on_header_field(self, data: bytes, start: int, end: int) -> None:
         self._header_field += data[start:end]
@@ -68,6 +70,7 @@ class _PartCollector:
         _disposition, options = parse_options_header(self._headers.get(b"content-disposition", b""))
         name = options.get(b"name", b"").decode("utf-8", "replace")
         self._name = name
+        self._is_file = b"filename" in options
         self.result.field_names.append(name)
         if name == self.file_field and self.writer is None:
             self._is_target = True
@@ -96,7 +99,8 @@ class _PartCollector:
     def on_part_end(self) -> None:
         if not self._is_target and self._name is not None:
             text = self._text.decode("utf-8", "replace")
-            refuse_nul_in_field(self._name, text)
+            if not self._is_file:  # a file in another field is bytes, not text: no NUL rule
+                refuse_nul_in_field(self._name, text)
             self.result.fields[self._name] = text
         self._is_target = False
 
