@@ -121,3 +121,32 @@ def test_a_validation_error_outside_a_face_is_a_problem_too(root) -> None:
 def test_a_nul_character_in_the_url_is_a_400_problem(root, path: str) -> None:
     """PostgreSQL cannot hold U+0000 in text: refused before any query, never a 500."""
     assert "NUL" in _problem(root.get(path), 400)["detail"]
+
+
+@pytest.mark.parametrize("field", ["username", "password"])
+def test_a_nul_character_in_a_form_field_is_a_400_problem_naming_the_field(root, field) -> None:
+    """Refused at the face like NUL in the URL or in JSON, before any service sees it."""
+    form = {"username": "alice", "password": "alice-pw", field: "ali\x00ce"}
+    body = _problem(root.post("/api/login", data=form), 400)
+    assert "NUL" in body["detail"]
+    assert [p["location"] for p in body["errors"]] == [field]
+
+
+def test_a_nul_character_in_a_streamed_multipart_field_is_a_400_problem(
+    api, plain_zip, server
+) -> None:
+    """An upload's text fields are refused alike, and the streamed upload is not kept."""
+    from tests.support.blobs import blob_keys
+
+    uploads_before = {key for key in blob_keys(server) if key.startswith("uploads/")}
+    with plain_zip.open("rb") as handle:
+        response = api.http.post(
+            "/rocrate/upload-async",
+            headers=api.auth("alice"),
+            files={"crate": (plain_zip.name, handle, "application/zip")},
+            data={"note": "a\x00b"},
+        )
+    body = _problem(response, 400)
+    assert "NUL" in body["detail"]
+    assert [p["location"] for p in body["errors"]] == ["note"]
+    assert {key for key in blob_keys(server) if key.startswith("uploads/")} <= uploads_before

@@ -11,8 +11,6 @@ nothing, leave no orphan blob and give no 500.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -26,7 +24,12 @@ import sqlalchemy as sa
 
 from tests.conftest import Api
 from tests.support.blobs import blob_keys
-from tests.support.deployments import Deployment, backend_name, scaleout
+from tests.support.consistency import (
+    referenced_blobs,
+    scaleout_with_database,
+    stored_against_referenced,
+)
+from tests.support.deployments import Deployment, backend_name
 from tests.support.seaweedfs import SeaweedFS
 from tests.support.zips import ROOT, crate_metadata, crate_zip
 
@@ -64,14 +67,10 @@ def outage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outage]:
     store = SeaweedFS().start()
     try:
         root = tmp_path_factory.mktemp("outage")
-        deployment = scaleout(root, store, api_processes=1, workers=1, extra=OUTAGE_SETTINGS)
-        # pre-ping: the test that cuts connections cuts this engine's too
-        engine = sa.create_engine(deployment.env["FAIRDEPOT_DATABASE_URL"], pool_pre_ping=True)
-        try:
+        with scaleout_with_database(
+            root, store, api_processes=1, workers=1, extra=OUTAGE_SETTINGS
+        ) as (deployment, engine):
             yield Outage(store, deployment, engine, Api(deployment))
-        finally:
-            engine.dispose()
-            deployment.stop()
     finally:
         store.stop()
 
@@ -88,16 +87,6 @@ def _crate(path: Path, name: str, files: int = 2, size: int = 4096) -> tuple[Pat
 def _member_ark(api: Api, crate_ark: str, name: str) -> str:
     graph = api.http.get(f"/rocrate/{crate_ark}").json()["@graph"]
     return next(e["@id"] for e in graph if e.get("name") == name)
-
-
-def _stop_workers(deployment: Deployment) -> None:
-    for worker in deployment.workers:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-            try:
-                worker.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
 
 
 def _job_rows(engine: sa.Engine, guids: list[str]) -> dict[str, Any]:
@@ -147,7 +136,7 @@ def test_a_store_outage_delays_jobs_answers_503_quickly_and_recovers(
     file_ark = _member_ark(api, crate_ark, "before-f0")
     auth = api.auth("alice")
 
-    _stop_workers(deployment)  # so that the jobs below are still queued when the store stops
+    deployment.stop_workers()  # so that the jobs below are still queued when the store stops
     queued = [_crate(tmp_path / f"queued-{i}.zip", f"queued-{i}") for i in range(3)]
     guids = [api.upload(path).json()["guid"] for path, _ in queued]
     if how == "frozen":
@@ -282,30 +271,10 @@ def test_cut_database_connections_lose_nothing_and_give_no_500(
             retries = connection.execute(
                 sa.text("SELECT retries FROM jobs WHERE id = :id"), {"id": guid}
             ).scalar()
-            referenced = {
-                row[0]
-                for row in connection.execute(
-                    sa.text(
-                        "SELECT blob_key FROM record_files WHERE blob_key IS NOT NULL "
-                        "UNION SELECT archive_blob_key FROM records "
-                        "WHERE archive_blob_key IS NOT NULL"
-                    )
-                )
-            }
+            referenced = referenced_blobs(connection)
         assert members == files  # each file recorded once, however many runs it took
-        stored: set[str] = set()
-
-        def store_matches_catalogue() -> bool:
-            nonlocal stored
-            stored = set(blob_keys(deployment))
-            return stored == referenced
-
-        try:
-            _eventually(store_matches_catalogue, 30, "no orphan blob, no missing blob")
-        except AssertionError:
-            raise AssertionError(
-                f"orphans: {sorted(stored - referenced)}, missing: {sorted(referenced - stored)}"
-            ) from None
+        orphans, missing = stored_against_referenced(deployment, referenced, timeout=30)
+        assert (orphans, missing) == (set(), set()), "no orphan blob, no missing blob"
         sample = _member_ark(api, job["rocrateIdentifier"], "big-f7")
         assert api.http.get(f"/download/{sample}", headers=auth).content == contents["data/f7.bin"]
         print(

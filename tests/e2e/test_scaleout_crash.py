@@ -16,8 +16,12 @@ import sqlalchemy as sa
 
 from tests.conftest import Api
 from tests.e2e.test_crash_recovery import _big_crate
-from tests.support.blobs import blob_keys
-from tests.support.deployments import backend_name, scaleout
+from tests.support.consistency import (
+    referenced_blobs,
+    scaleout_with_database,
+    stored_against_referenced,
+)
+from tests.support.deployments import backend_name
 
 pytestmark = pytest.mark.skipif(
     backend_name() != "scaleout",
@@ -48,11 +52,9 @@ def _kill_worker_mid_ingest(deployment, engine, killed: set[str]) -> str | None:
 
 
 def test_sigkilled_workers_lose_nothing_and_duplicate_nothing(tmp_path, seaweedfs) -> None:
-    deployment = scaleout(
+    with scaleout_with_database(
         tmp_path, seaweedfs, api_processes=1, workers=2, extra={"FAIRDEPOT_JOB_LEASE_SECONDS": "3"}
-    )
-    engine = sa.create_engine(deployment.env["FAIRDEPOT_DATABASE_URL"])
-    try:
+    ) as (deployment, engine):
         api = Api(deployment)
         guids = []
         for index in range(JOBS):
@@ -95,16 +97,7 @@ def test_sigkilled_workers_lose_nothing_and_duplicate_nothing(tmp_path, seaweedf
                     "SELECT count(*) FROM records WHERE parent_pk IS NOT NULL AND state = 'active'"
                 )
             ).scalar()
-            referenced = {
-                row[0]
-                for row in connection.execute(
-                    sa.text(
-                        "SELECT blob_key FROM record_files WHERE blob_key IS NOT NULL "
-                        "UNION SELECT archive_blob_key FROM records "
-                        "WHERE archive_blob_key IS NOT NULL"
-                    )
-                )
-            }
+            referenced = referenced_blobs(connection)
         assert crates_per_job == dict.fromkeys(guids, 1)
         assert duplicates == 0
         # the records of a job point at one attempt's blobs only, never at two attempts' copies
@@ -115,13 +108,7 @@ def test_sigkilled_workers_lose_nothing_and_duplicate_nothing(tmp_path, seaweedf
         assert all(len(used) == 1 for used in attempts_used.values()), attempts_used
         assert per_crate == JOBS * FILES
 
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            stored = set(blob_keys(deployment))
-            if stored == referenced:
-                break
-            time.sleep(1)
-        orphans, missing = stored - referenced, referenced - stored
+        orphans, missing = stored_against_referenced(deployment, referenced, timeout=60)
         print(
             f"\ncrash test: jobs={JOBS} files/job={FILES} kills={len(killed)} "
             f"duplicates={duplicates} orphans={len(orphans)} missing={len(missing)} "
@@ -129,6 +116,3 @@ def test_sigkilled_workers_lose_nothing_and_duplicate_nothing(tmp_path, seaweedf
         )
         assert not missing
         assert not orphans
-    finally:
-        engine.dispose()
-        deployment.stop()

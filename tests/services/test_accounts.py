@@ -14,6 +14,7 @@ from fairdepot.config import Settings
 from fairdepot.core.errors import AuthenticationRequired
 from fairdepot.services import accounts
 from fairdepot.services.runtime import build_runtime
+from fairdepot.services.uow import read_only
 
 
 def _accounts_file(tmp_path):
@@ -53,9 +54,12 @@ def test_functional_accounts_load_idempotently_with_groups(runtime, tmp_path) ->
 
 
 def test_passwords_are_hashed_with_argon2(runtime) -> None:
-    user = accounts.add_user(runtime, "dana", "dana@example.org", "s3cret", ["g"])
-    assert user.password_hash.startswith("$argon2")
-    assert "s3cret" not in user.password_hash
+    accounts.add_user(runtime, "dana", "dana@example.org", "s3cret", ["g"])
+    with read_only(runtime) as work:  # a User carries no hash: only the login check reads it
+        stored = work.accounts.password_hash("dana")
+    assert stored is not None
+    assert stored.startswith("$argon2")
+    assert "s3cret" not in stored
     with pytest.raises(AuthenticationRequired):
         accounts.authenticate(runtime, "dana", "wrong")
 

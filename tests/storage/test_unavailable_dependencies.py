@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from fairdepot.core.errors import DependencyUnavailable
 from fairdepot.storage.blobs.s3 import S3BlobStore
 from fairdepot.storage.db.engine import create_engine
+from fairdepot.storage.db.migrate import current_revision
 from tests.support.deployments import backend_name, create_database, drop_database
 from tests.support.server import free_port
 
@@ -109,3 +110,43 @@ def test_a_terminated_database_connection_is_unavailable_and_the_pool_recovers()
     finally:
         engine.dispose()
         drop_database(name)
+
+
+@pytest.mark.parametrize("listing", ["list_keys", "list_blobs"])
+def test_an_outage_while_listing_is_unavailable(silent_port: int, listing: str) -> None:
+    """Listings page through a paginator, outside the client's own guarded calls."""
+    store = _store(silent_port, connect_timeout=0.5, read_timeout=0.5, max_attempts=1)
+    try:
+        error, _ = _timed_failure(lambda: list(getattr(store, listing)("crates/")))
+        assert error.dependency == "blob store"
+        assert "ReadTimeoutError" in error.cause
+    finally:
+        store.close()
+
+
+def test_a_missing_postgresql_database_is_unavailable_to_the_schema_check() -> None:
+    """psycopg reports a refused connection without a SQLSTATE: the engine's hook maps it."""
+    if backend_name() != "scaleout":
+        pytest.skip("a missing PostgreSQL database: scale-out pass")
+    engine = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:5432/none_{uuid.uuid4().hex}")
+    try:
+        error, _ = _timed_failure(lambda: current_revision(engine))
+        assert error.dependency == "database"
+        assert "does not exist" in error.cause
+    finally:
+        engine.dispose()
+
+
+def test_a_database_file_sqlite_cannot_open_is_unavailable_to_the_schema_check(tmp_path) -> None:
+    """SQLite's "unable to open database file" is no outage to the engine's hook (a statement
+    cannot cause it, but nor will a retry cure it); the operator commands' schema check is
+    where it is met, and storage, not the service, names it."""
+    unopenable = tmp_path / "fairdepot.db"
+    unopenable.mkdir()  # exists, as the embedded check asks, but is no file
+    engine = create_engine(f"sqlite:///{unopenable}")
+    try:
+        error, _ = _timed_failure(lambda: current_revision(engine))
+        assert error.dependency == "database"
+        assert "unable to open database file" in error.cause
+    finally:
+        engine.dispose()

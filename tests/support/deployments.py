@@ -57,11 +57,8 @@ class Deployment(OnLoopback):
         self.workers.append(process)
         return process
 
-    def stop(self) -> None:
-        if self.balancer:
-            self.balancer.stop()
-        for server in self.servers:
-            server.stop()
+    def stop_workers(self) -> None:
+        """SIGTERM every worker still running (SIGKILL after 20 s); servers keep running."""
         for worker in self.workers:
             if worker.poll() is None:
                 os.killpg(worker.pid, signal.SIGTERM)
@@ -69,6 +66,13 @@ class Deployment(OnLoopback):
                     worker.wait(20)
                 except subprocess.TimeoutExpired:
                     os.killpg(worker.pid, signal.SIGKILL)
+
+    def stop(self) -> None:
+        if self.balancer:
+            self.balancer.stop()
+        for server in self.servers:
+            server.stop()
+        self.stop_workers()
         for cleanup in reversed(self.cleanups):
             with contextlib.suppress(Exception):
                 cleanup()

@@ -165,7 +165,21 @@ class SeaweedFS:
         # seven volumes per bucket is most of the cost of a test's setup
         (self.workdir / "master.toml").write_text("[master.volume_growth]\ncopy_1 = 1\n")
         self.ports = dict(zip(_SERVICES, pick_ports(), strict=True))
-        log = (self.workdir / "weed.log").open("wb")
+        started = self._launch(log_mode="wb")
+        try:
+            self._wait_ready(started)
+        except _EarlyExit:
+            raise  # start() cleans up and retries with fresh ports
+        except BaseException:
+            self.stop()
+            raise
+        self.startup_seconds = time.monotonic() - started
+
+    def _launch(self, *, log_mode: str) -> float:
+        """Run weed on `self.ports` in `self.workdir` (log truncated or appended to), note who
+        owns it for `reap_orphans`, and return when it was started (monotonic)."""
+        assert self.workdir is not None
+        log = (self.workdir / "weed.log").open(log_mode)
         started = time.monotonic()
         self._process = subprocess.Popen(
             self.command(),
@@ -179,14 +193,7 @@ class SeaweedFS:
         log.close()
         owner = {"test_pid": os.getpid(), "weed_pid": self._process.pid, "ports": self.ports}
         (self.workdir / "owner.json").write_text(json.dumps(owner))
-        try:
-            self._wait_ready(started)
-        except _EarlyExit:
-            raise  # start() cleans up and retries with fresh ports
-        except BaseException:
-            self.stop()
-            raise
-        self.startup_seconds = time.monotonic() - started
+        return started
 
     def command(self) -> list[str]:
         """The exact weed command line (also handy for reports and debugging)."""
@@ -303,21 +310,7 @@ class SeaweedFS:
         assert self._process is not None
         for socket_path in _grpc_sockets(self.ports):
             socket_path.unlink(missing_ok=True)
-        log = (self.workdir / "weed.log").open("ab")
-        started = time.monotonic()
-        self._process = subprocess.Popen(
-            self.command(),
-            cwd=self.workdir,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
-        )
-        log.close()
-        owner = {"test_pid": os.getpid(), "weed_pid": self._process.pid, "ports": self.ports}
-        (self.workdir / "owner.json").write_text(json.dumps(owner))
-        self._wait_ready(started)
+        self._wait_ready(self._launch(log_mode="ab"))
 
     def __enter__(self) -> SeaweedFS:
         return self.start()

@@ -8,11 +8,11 @@ from fastapi import Depends, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
+from fairdepot.core.accounts import User
 from fairdepot.core.errors import AuthenticationRequired
 from fairdepot.core.policy import ANONYMOUS, Actor
 from fairdepot.services import accounts
 from fairdepot.services.runtime import Runtime
-from fairdepot.storage.db.models import UserRow
 
 
 def get_runtime(request: Request) -> Runtime:
@@ -40,7 +40,7 @@ def bearer_token(request: Request) -> str | None:
     return None
 
 
-async def optional_user(request: Request, runtime: RuntimeDep) -> UserRow | None:
+async def optional_user(request: Request, runtime: RuntimeDep) -> User | None:
     """The caller's account, None if no credentials; a bad or expired token is an error."""
     token = bearer_token(request)
     if token is None:
@@ -59,15 +59,15 @@ is read by `optional_user`, so that both kinds of token and our own 401 body app
 
 
 async def required_user(
-    user: Annotated[UserRow | None, Depends(optional_user)],
+    user: Annotated[User | None, Depends(optional_user)],
     _declared: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
-) -> UserRow:
+) -> User:
     if user is None:
         raise AuthenticationRequired()
     return user
 
 
-def actor_of(runtime: Runtime, user: UserRow | None) -> Actor:
+def actor_of(runtime: Runtime, user: User | None) -> Actor:
     return accounts.actor_for(user, runtime.settings.facility_groups) if user else ANONYMOUS
 
 
@@ -77,5 +77,5 @@ Offset = Annotated[
     int, Query(ge=0, le=MAX_OFFSET, description="How many results to skip (paging).")
 ]
 
-OptionalUser = Annotated[UserRow | None, Depends(optional_user)]
-RequiredUser = Annotated[UserRow, Depends(required_user)]
+OptionalUser = Annotated[User | None, Depends(optional_user)]
+RequiredUser = Annotated[User, Depends(required_user)]

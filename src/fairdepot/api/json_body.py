@@ -1,8 +1,10 @@
-"""JSON request bodies parsed by the catalogue's strict parser, for every route of every face.
+"""Request bodies parsed strictly, for every route of every face.
 
 FastAPI parses a JSON body with `json.loads`, which accepts `NaN`, `Infinity`, over-long numbers
 and any nesting its stack survives; such a body would be stored and then break every read.
-Each face's route class hands its handlers this request instead, so no route can forget.
+Form fields may carry U+0000, which PostgreSQL text cannot hold and no client means. Each
+face's route class hands its handlers this request instead, so no route can forget; the
+streamed multipart reader (`multipart_stream.py`) applies the same `refuse_nul_in_field`.
 """
 
 from __future__ import annotations
@@ -11,14 +13,32 @@ import json
 from typing import Any
 
 from fastapi import Request
+from starlette.datastructures import FormData
 
-from fairdepot.core.errors import InvalidInput
+from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.json_input import load_json, path_locator
 from fairdepot.services.runtime import Runtime, json_limits
 
+NUL_IN_FORM = "a form field may not contain the NUL character (\\u0000)"
+
+
+def refuse_nul_in_field(name: str, value: str) -> None:
+    """InvalidInput naming the field when its name or text holds U+0000."""
+    if "\x00" in name or "\x00" in value:
+        shown = name.replace("\x00", "\\x00")
+        raise InvalidInput(NUL_IN_FORM, problems=[Problem("contains U+0000", shown)])
+
 
 class StrictJsonRequest(Request):
-    """A request whose `json()` refuses non-finite and over-long numbers and deep nesting."""
+    """A request whose `json()` refuses non-finite and over-long numbers and deep nesting, and
+    whose form refuses the NUL character in any text field."""
+
+    async def _get_form(self, **limits: Any) -> FormData:
+        form = await super()._get_form(**limits)
+        for name, value in form.multi_items():
+            if isinstance(value, str):
+                refuse_nul_in_field(name, value)
+        return form
 
     async def json(self) -> Any:
         if not hasattr(self, "_json"):

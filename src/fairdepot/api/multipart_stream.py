@@ -14,15 +14,16 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from fairdepot.core.errors import InvalidInput, Problem, TooLarge, UnsupportedMediaType
-from fairdepot.core.filenames import safe_basename
-from fairdepot.storage.blobs.interface import (
+from fairdepot.api.json_body import refuse_nul_in_field
+from fairdepot.core.blobs import (
     DEFAULT_WRITE,
     BlobInfo,
-    BlobStore,
-    BlobWriter,
+    StreamingWrite,
+    WritableBlobs,
     WriteOptions,
 )
+from fairdepot.core.errors import InvalidInput, Problem, TooLarge, UnsupportedMediaType
+from fairdepot.core.filenames import safe_basename
 
 _MAX_TEXT_FIELD = 16 * 1024 * 1024
 # Network chunks are ~64 KiB: gathering 1 MiB before each write (a thread hop, hashing, a
@@ -47,13 +48,14 @@ class _PartCollector:
         self.result = StreamedUpload()
         self.pending: list[bytes] = []
         self.pending_size = 0
-        self.writer: BlobWriter | None = None
+        self.writer: StreamingWrite | None = None
         self._header_field = b""
         self._header_value = b""
         self._headers: dict[bytes, bytes] = {}
         self._name: str | None = None
         self._text = bytearray()
         self._is_target = False
+        self._is_file = False
 
     # python-multipart callbacks ------------------------------------------------------------
     def on_part_begin(self) -> None:
@@ -61,6 +63,7 @@ class _PartCollector:
         self._name = None
         self._text = bytearray()
         self._is_target = False
+        self._is_file = False
 
     def on_header_field(self, data: bytes, start: int, end: int) -> None:
         self._header_field += data[start:end]
@@ -77,6 +80,7 @@ class _PartCollector:
         _disposition, options = parse_options_header(self._headers.get(b"content-disposition", b""))
         name = options.get(b"name", b"").decode("utf-8", "replace")
         self._name = name
+        self._is_file = b"filename" in options
         self.result.field_names.append(name)
         if name == self.file_field and self.writer is None:
             self._is_target = True
@@ -105,13 +109,16 @@ class _PartCollector:
 
     def on_part_end(self) -> None:
         if not self._is_target and self._name is not None:
-            self.result.fields[self._name] = self._text.decode("utf-8", "replace")
+            text = self._text.decode("utf-8", "replace")
+            if not self._is_file:  # a file in another field is bytes, not text: no NUL rule
+                refuse_nul_in_field(self._name, text)
+            self.result.fields[self._name] = text
         self._is_target = False
 
 
 async def stream_upload(
     request: Request,
-    blobs: BlobStore,
+    blobs: WritableBlobs,
     key: str,
     file_field: str,
     max_bytes: int,

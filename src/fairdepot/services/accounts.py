@@ -18,16 +18,15 @@ from pathlib import Path
 from typing import Any
 
 import jwt
-import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from fairdepot.core.accounts import User
 from fairdepot.core.errors import AuthenticationRequired, Conflict, InvalidInput, Problem
 from fairdepot.core.policy import Actor, FacilityGroups
+from fairdepot.core.timestamps import utcnow
 from fairdepot.services.runtime import Runtime
-from fairdepot.storage.db.locks import ACCOUNTS_LOCK, lock_for_transaction
-from fairdepot.storage.db.models import ApiTokenRow, UserRow, utcnow
-from fairdepot.storage.db.organizations import memberships_of, with_memberships
+from fairdepot.services.uow import read_only, unit_of_work
 
 API_TOKEN_PREFIX = "fdp_"  # noqa: S105 - a marker, not a secret
 _hasher = PasswordHasher()
@@ -41,15 +40,15 @@ class LoginToken:
     issued_at: int
 
 
-def actor_for(user: UserRow, facility: FacilityGroups) -> Actor:
-    """The policy's view of an account loaded `with_memberships()` (its organization roles)."""
+def actor_for(user: User, facility: FacilityGroups) -> Actor:
+    """The policy's view of an account: its groups, admin flag and organization roles."""
     return Actor(
         user.id,
         user.username,
         user.email,
         frozenset(user.groups or []),
         user.is_admin,
-        memberships_of(user),
+        user.memberships,
         facility,
     )
 
@@ -64,7 +63,7 @@ def add_user(
     admin: bool = False,
     full_name: str | None = None,
     update: bool = False,
-) -> UserRow:
+) -> User:
     """Create an account; with `update`, an existing one (same username) is brought in line."""
     if not username.strip() or not email.strip():
         raise InvalidInput("username and email are required")
@@ -72,35 +71,29 @@ def add_user(
     # loading one accounts file together do not queue behind each other's hashing.
     new_hash = None
     if password is not None:
-        with runtime.read_sessions() as session:
-            stored = session.scalar(
-                sa.select(UserRow.password_hash).where(UserRow.username == username)
-            )
+        with read_only(runtime) as work:
+            stored = work.accounts.password_hash(username)
         if not _password_matches(stored, password):
             new_hash = _hasher.hash(password)
-    with runtime.write_sessions() as session:
+    with unit_of_work(runtime) as work:
         # N processes loading one accounts file at start-up: the check and the insert below
         # must be one step for each of them (see storage/db/locks.py).
-        lock_for_transaction(session, ACCOUNTS_LOCK)
-        user = session.scalar(sa.select(UserRow).where(UserRow.username == username))
-        if user is not None and not update:
+        work.accounts.lock()
+        existing = work.accounts.by_username(username)
+        if existing is not None and not update:
             raise Conflict(f"user {username!r} already exists")
-        clash = session.scalar(
-            sa.select(UserRow).where(UserRow.email == email, UserRow.username != username)
-        )
+        clash = work.accounts.email_holder(email, other_than=username)
         if clash is not None:
             raise Conflict(f"email {email!r} belongs to user {clash.username!r}")
-        if user is None:
-            user = UserRow(id=str(uuid.uuid4()), username=username, email=email)
-            session.add(user)
-        user.email = email
-        user.groups = list(dict.fromkeys(groups))
-        user.is_admin = admin
-        user.full_name = full_name or user.full_name
-        if new_hash is not None:
-            user.password_hash = new_hash
-        session.commit()
-        return user
+        wanted = User(
+            id=existing.id if existing else str(uuid.uuid4()),
+            username=username,
+            email=email,
+            full_name=full_name,
+            groups=list(dict.fromkeys(groups)),
+            is_admin=admin,
+        )
+        return work.accounts.save(wanted, password_hash=new_hash)
 
 
 def load_accounts_file(runtime: Runtime, path: Path) -> list[str]:
@@ -144,7 +137,7 @@ def load_accounts_file(runtime: Runtime, path: Path) -> list[str]:
 
 def authenticate(
     runtime: Runtime, login: str, password: str, *, client_address: str | None = None
-) -> UserRow:
+) -> User:
     """Username or email plus password; the one check behind every login route of every face.
 
     Failed logins are throttled per login name and per `client_address` (the face passes the
@@ -153,23 +146,17 @@ def authenticate(
     checked against a dummy hash, so that timing does not tell which accounts exist.
     """
     attempt = runtime.login_throttle.admit(login, client_address)
-    user = None
-    if "\x00" not in login:  # no account has one (PostgreSQL text cannot even hold it)
-        with runtime.read_sessions() as session:
-            user = session.scalar(
-                sa.select(UserRow)
-                .where(sa.or_(UserRow.username == login, UserRow.email == login))
-                .options(with_memberships())
-            )
-    stored = user.password_hash if user is not None else None
+    with read_only(runtime) as work:
+        found = work.accounts.credentials(login)
+    stored = found.password_hash if found is not None else None
     matches = _password_matches(stored or _dummy_hash(), password)
-    if user is None or not stored or not matches:
+    if found is None or not stored or not matches:
         raise AuthenticationRequired("unrecognized username password combination")
     runtime.login_throttle.succeeded(attempt)
-    return user
+    return found.user
 
 
-def issue_login_token(runtime: Runtime, user: UserRow) -> LoginToken:
+def issue_login_token(runtime: Runtime, user: User) -> LoginToken:
     now = utcnow()
     ttl = runtime.settings.token_ttl_seconds
     claims: dict[str, Any] = {
@@ -189,48 +176,39 @@ def issue_login_token(runtime: Runtime, user: UserRow) -> LoginToken:
 
 def create_api_token(runtime: Runtime, username: str, label: str | None = None) -> str:
     token = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with runtime.write_sessions() as session:
-        user = session.scalar(sa.select(UserRow).where(UserRow.username == username))
+    with unit_of_work(runtime) as work:
+        user = work.accounts.by_username(username)
         if user is None:
             raise InvalidInput(f"no user {username!r}")
-        session.add(
-            ApiTokenRow(
-                id=str(uuid.uuid4()), user_id=user.id, token_hash=_digest(token), label=label
-            )
-        )
-        session.commit()
+        work.accounts.add_token(user, _digest(token), label)
     return token
 
 
-def user_for_token(runtime: Runtime, token: str) -> UserRow:
+def user_for_token(runtime: Runtime, token: str) -> User:
     """The account behind a bearer token; AuthenticationRequired says why not."""
-    with runtime.read_sessions() as session:
-        if token.startswith(API_TOKEN_PREFIX):
-            row = session.scalar(
-                sa.select(ApiTokenRow).where(
-                    ApiTokenRow.token_hash == _digest(token), ApiTokenRow.revoked_at.is_(None)
-                )
-            )
-            user = session.get(UserRow, row.user_id, options=[with_memberships()]) if row else None
-            if user is None:
-                raise AuthenticationRequired("unknown or revoked API token")
-            return user
-        try:
-            claims = jwt.decode(
-                token,
-                runtime.settings.signing_key(),
-                algorithms=["HS256"],
-                issuer=_ISSUER,
-                options={"require": ["exp", "sub"]},
-            )
-        except jwt.ExpiredSignatureError as exc:
-            raise AuthenticationRequired("the token has expired: log in again") from exc
-        except jwt.PyJWTError as exc:
-            raise AuthenticationRequired(f"invalid token: {exc}") from exc
-        user = session.get(UserRow, claims["sub"], options=[with_memberships()])
+    if token.startswith(API_TOKEN_PREFIX):
+        with read_only(runtime) as work:
+            user = work.accounts.user_for_token(_digest(token))
         if user is None:
-            raise AuthenticationRequired("the token's account no longer exists")
+            raise AuthenticationRequired("unknown or revoked API token")
         return user
+    try:
+        claims = jwt.decode(
+            token,
+            runtime.settings.signing_key(),
+            algorithms=["HS256"],
+            issuer=_ISSUER,
+            options={"require": ["exp", "sub"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise AuthenticationRequired("the token has expired: log in again") from exc
+    except jwt.PyJWTError as exc:
+        raise AuthenticationRequired(f"invalid token: {exc}") from exc
+    with read_only(runtime) as work:
+        user = work.accounts.get(str(claims["sub"]))
+    if user is None:
+        raise AuthenticationRequired("the token's account no longer exists")
+    return user
 
 
 def _digest(token: str) -> str:

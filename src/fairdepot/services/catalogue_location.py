@@ -19,12 +19,10 @@ import enum
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from fairdepot.config import Settings
 from fairdepot.core.errors import CatalogueError, DependencyUnavailable
 from fairdepot.services.runtime import Runtime, build_runtime
-from fairdepot.storage.db.engine import create_engine
+from fairdepot.storage.db.engine import create_engine, describe_database
 from fairdepot.storage.db.migrate import current_revision, head_revision, known_revisions
 
 
@@ -54,14 +52,11 @@ class CatalogueLocation:
 
 
 def locate(settings: Settings) -> CatalogueLocation:
-    url = sa.engine.make_url(settings.resolved_database_url)
-    sqlite_file = None
-    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
-        sqlite_file = Path(url.database or "").resolve()
+    database_url, sqlite_file = describe_database(settings.resolved_database_url)
     storage = settings.storage_url.strip() or str(settings.data_dir.resolve() / "blobs")
     return CatalogueLocation(
         data_dir=settings.data_dir.resolve(),
-        database_url=url.render_as_string(hide_password=True),
+        database_url=database_url,
         storage_url=storage,
         embedded_database=sqlite_file,
     )
@@ -79,10 +74,6 @@ def schema_state(settings: Settings) -> tuple[SchemaState, str | None]:
         cause = exc.cause.strip().splitlines()[0] if exc.cause.strip() else exc.dependency
         raise CatalogueUnavailable(
             f"cannot reach the database {location.database_url}: {cause}"
-        ) from exc
-    except sa.exc.OperationalError as exc:
-        raise CatalogueUnavailable(
-            f"cannot reach the database {location.database_url}: {_first_line(exc)}"
         ) from exc
     finally:
         engine.dispose()
@@ -128,8 +119,3 @@ def missing_hint(location: CatalogueLocation) -> str:
         f"{where}. Set FAIRDEPOT_DATA_DIR (or FAIRDEPOT_DATABASE_URL) to the catalogue your "
         "server uses, or pass --init to create a new, empty catalogue there"
     )
-
-
-def _first_line(exc: Exception) -> str:
-    text = str(getattr(exc, "orig", None) or exc)
-    return text.strip().splitlines()[0] if text.strip() else type(exc).__name__

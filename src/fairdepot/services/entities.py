@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fairdepot.core import ark as arks
+from fairdepot.core.accounts import User
 from fairdepot.core.crates.graph import type_list
 from fairdepot.core.crates.plan import record_kind
 from fairdepot.core.errors import Conflict, InvalidInput, Problem
@@ -29,7 +30,6 @@ from fairdepot.services.crate_records import (
 )
 from fairdepot.services.ingest import minter
 from fairdepot.services.runtime import Runtime, json_limits
-from fairdepot.storage.db.models import UserRow
 
 
 def entity_key(entity_id: str) -> str:
@@ -38,7 +38,7 @@ def entity_key(entity_id: str) -> str:
 
 def register_entity(
     runtime: Runtime,
-    owner: UserRow,
+    owner: User,
     metadata: Any,
     expected_kind: str | None,
     stored: StoredFile | None = None,

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-import sqlalchemy as sa
-
 from fairdepot.core import ark as arks
+from fairdepot.core.accounts import User
 from fairdepot.core.errors import (
     CatalogueError,
     Conflict,
@@ -22,6 +21,7 @@ from fairdepot.core.errors import (
     NotFound,
     PreconditionFailed,
 )
+from fairdepot.core.jobs import COMPLETE, Claim, Job
 from fairdepot.core.json_input import check_json
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import ANONYMOUS, Action, Actor, allows
@@ -39,9 +39,8 @@ from fairdepot.services.records import (
     parse_ark_display,
 )
 from fairdepot.services.runtime import Runtime, json_limits
-from fairdepot.storage.db import jobs
-from fairdepot.storage.db.models import JobRow, RecordRow, RelationRow, UserRow
-from fairdepot.storage.db.organizations import with_memberships
+from fairdepot.services.uow import read_only, unit_of_work
+from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore
 
 EVIDENCE_GRAPH_BUILD = "evidence_graph"
@@ -60,31 +59,25 @@ MAX_NODES = 10_000
 _KEEP = ("@id", "@type", "name", "description", *GENERATED_BY, *USED, "generated")
 
 
-def submit_build(runtime: Runtime, user: UserRow, ark_text: str) -> JobRow:
+def submit_build(runtime: Runtime, user: User, ark_text: str) -> Job:
     actor = accounts.actor_for(user, runtime.settings.facility_groups)
     with runtime.reading() as store:
         row = find_row(store, actor, ark_text, Action.READ_METADATA)
-    with runtime.write_sessions() as session:
-        job = jobs.submit(
-            session,
+    with unit_of_work(runtime) as work:
+        job = work.jobs.submit(
             EVIDENCE_GRAPH_BUILD,
             user.id,
             {"ark": row.ark, "naan": arks.parse(row.ark).naan, "postfix": arks.parse(row.ark).name},
         )
-        session.commit()
     runtime.job_submitted.set()
     return job
 
 
-def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
+def run_build(runtime: Runtime, claim: Claim) -> None:
     try:
-        with runtime.read_sessions() as session:
-            job = session.get(JobRow, claim.job_id)
-            user = (
-                session.get(UserRow, job.owner_id, options=[with_memberships()])
-                if job and job.owner_id
-                else None
-            )
+        with read_only(runtime) as work:
+            job = work.jobs.get(claim.job_id)
+            user = work.accounts.get(job.owner_id) if job and job.owner_id else None
         if job is None or user is None:
             raise InvalidInput("the job or its owner no longer exists")
         actor = accounts.actor_for(user, runtime.settings.facility_groups)
@@ -111,22 +104,21 @@ def run_build(runtime: Runtime, claim: jobs.Claim) -> None:
 
 
 def _build_and_finish(
-    runtime: Runtime, claim: jobs.Claim, lease: Lease, actor: Actor, user: UserRow, start: str
+    runtime: Runtime, claim: Claim, lease: Lease, actor: Actor, user: User, start: str
 ) -> None:
-    with runtime.writing() as store:
-        graph_ark = _build(store, actor, user, start, runtime)
+    with unit_of_work(runtime) as work:
+        graph_ark = _build(work.records, actor, user, start, runtime)
         lease.check()
-        if not jobs.finish(
-            store.session,
+        if not work.jobs.finish(
             claim,
-            jobs.COMPLETE,
+            COMPLETE,
             result={"evidence_graph_id": graph_ark},
             stage="built",
         ):
             raise LostClaim(claim.job_id)
 
 
-def _build(store: RecordStore, actor: Actor, user: UserRow, start: str, runtime: Runtime) -> str:
+def _build(store: RecordStore, actor: Actor, user: User, start: str, runtime: Runtime) -> str:
     """Build (or rebuild in place) this user's evidence graph of one record."""
     root = find_row(store, actor, start, Action.READ_METADATA)
     nodes, all_public = collect(store, actor, root)
@@ -211,19 +203,10 @@ def _refs(metadata: dict[str, Any], properties: tuple[str, ...]) -> list[str]:
 
 
 def _generators_of(store: RecordStore, row: RecordRow) -> list[RecordRow]:
-    return list(
-        store.session.scalars(
-            sa.select(RecordRow)
-            .join(RelationRow, RelationRow.source_pk == RecordRow.pk)
-            .where(
-                RelationRow.target_key == row.ark_key,
-                RelationRow.predicate.in_(["generated", "prov:generated"]),
-            )
-        )
-    )
+    return store.sources_of(row.ark_key, ["generated", "prov:generated"])
 
 
-def register_graph(runtime: Runtime, user: UserRow, body: Any) -> Record:
+def register_graph(runtime: Runtime, user: User, body: Any) -> Record:
     """POST /evidencegraph: store a client-made evidence graph under its ARK (or a new one)."""
     fairscape_owner_group(accounts.actor_for(user, runtime.settings.facility_groups), user.groups)
     if not isinstance(body, dict) or not isinstance(body.get("name"), str):
@@ -247,7 +230,7 @@ def register_graph(runtime: Runtime, user: UserRow, body: Any) -> Record:
 
 
 def _graph_record(
-    graph_ark: str, metadata: dict[str, Any], user: UserRow, publication: PublicationStatus
+    graph_ark: str, metadata: dict[str, Any], user: User, publication: PublicationStatus
 ) -> Record:
     summary = summarise(metadata)
     return Record(

@@ -19,6 +19,8 @@ import logging
 from collections.abc import Callable
 
 from fairdepot.core import ark as arks
+from fairdepot.core.accounts import User
+from fairdepot.core.blobs import WriteOptions
 from fairdepot.core.crate_archive import ArchiveLimits, CrateArchive
 from fairdepot.core.crates.graph import parse_metadata
 from fairdepot.core.crates.plan import CratePlan, plan_crate
@@ -30,6 +32,7 @@ from fairdepot.core.errors import (
     InvalidInput,
     Problem,
 )
+from fairdepot.core.jobs import COMPLETE, Claim, Job
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.record_changes import RecordChanges
 from fairdepot.core.records import Record, RecordState
@@ -37,10 +40,8 @@ from fairdepot.services.accounts import actor_for
 from fairdepot.services.crate_records import StoredFile, build_crate_records, first_group
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.runtime import Runtime, json_limits
-from fairdepot.storage.blobs.interface import WriteOptions
-from fairdepot.storage.db import jobs
-from fairdepot.storage.db.models import JobRow, RecordRow, UserRow
-from fairdepot.storage.db.organizations import with_memberships
+from fairdepot.services.uow import read_only, unit_of_work
+from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, to_record, tombstone
 
 log = logging.getLogger(__name__)
@@ -84,11 +85,10 @@ def check_archive(runtime: Runtime, key: str) -> None:
 
 
 def submit_crate(
-    runtime: Runtime, owner: UserRow, job_id: str, filename: str, size: int, sha256: str
-) -> JobRow:
-    with runtime.write_sessions() as session:
-        row = jobs.submit(
-            session,
+    runtime: Runtime, owner: User, job_id: str, filename: str, size: int, sha256: str
+) -> Job:
+    with unit_of_work(runtime) as work:
+        job = work.jobs.submit(
             CRATE_INGEST,
             owner.id,
             {
@@ -100,12 +100,11 @@ def submit_crate(
             },
             job_id=job_id,
         )
-        session.commit()
     runtime.job_submitted.set()
-    return row
+    return job
 
 
-def crate_orphans(job: JobRow) -> list[tuple[str, bool]]:
+def crate_orphans(job: Job) -> list[tuple[str, bool]]:
     """Blobs a failed crate job leaves: every attempt's files, and the uploaded zip."""
     return [
         (f"crates/{job.id}/", True),
@@ -113,14 +112,10 @@ def crate_orphans(job: JobRow) -> list[tuple[str, bool]]:
     ]
 
 
-def run_crate_ingest(runtime: Runtime, claim: jobs.Claim) -> None:
-    with runtime.read_sessions() as session:
-        job = session.get(JobRow, claim.job_id)
-        owner = (
-            session.get(UserRow, job.owner_id, options=[with_memberships()])
-            if job and job.owner_id
-            else None
-        )
+def run_crate_ingest(runtime: Runtime, claim: Claim) -> None:
+    with read_only(runtime) as work:
+        job = work.jobs.get(claim.job_id)
+        owner = work.accounts.get(job.owner_id) if job and job.owner_id else None
     if job is None or owner is None:
         return
     prefix = attempt_prefix(job.id, claim.attempt)
@@ -153,7 +148,7 @@ def run_crate_ingest(runtime: Runtime, claim: jobs.Claim) -> None:
 
 
 def _ingest(
-    runtime: Runtime, claim: jobs.Claim, lease: Lease, job: JobRow, owner: UserRow, prefix: str
+    runtime: Runtime, claim: Claim, lease: Lease, job: Job, owner: User, prefix: str
 ) -> None:
     actor = actor_for(owner, runtime.settings.facility_groups)
     lease.stage("reading archive")
@@ -241,33 +236,32 @@ def _store_files(
 
 def _persist(
     runtime: Runtime,
-    claim: jobs.Claim,
+    claim: Claim,
     root: Record,
     members: list[Record],
     actor: Actor,
     upload: str,
 ) -> None:
-    # A clash with a concurrent writer surfaces as Conflict / PreconditionFailed (writing()).
-    with runtime.writing() as store:
-        write_crate(store, root, members, actor)
+    # A clash with a concurrent writer surfaces as Conflict / PreconditionFailed (the uow).
+    with unit_of_work(runtime) as work:
+        write_crate(work.records, root, members, actor)
         result = {
             "rocrateIdentifier": root.ark,
             "identifiersMinted": len(members) + 1,
             "identifiers": [root.ark, *(m.ark for m in members)],
         }
-        if not jobs.finish(
-            store.session,
+        if not work.jobs.finish(
             claim,
-            jobs.COMPLETE,
+            COMPLETE,
             result=result,
             stage="completed all tasks successfully",
         ):
             raise LostClaim(claim.job_id)
         # the files are the one copy now; the zip goes once this transaction has committed
-        store.delete_blob_later(upload)
+        work.records.delete_blob_later(upload)
         # other attempts of this job (interrupted workers) left blobs nobody references
         for other in range(1, claim.attempt):
-            store.delete_blob_later(attempt_prefix(claim.job_id, other), prefix=True)
+            work.records.delete_blob_later(attempt_prefix(claim.job_id, other), prefix=True)
 
 
 def write_crate(store: RecordStore, root: Record, members: list[Record], actor: Actor) -> None:

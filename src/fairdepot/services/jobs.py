@@ -25,14 +25,14 @@ from fairdepot.core.errors import (
     NotFound,
     PermissionDenied,
 )
+from fairdepot.core.jobs import FAILED, Claim, Job
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.records import Access
 from fairdepot.services.runtime import Runtime
-from fairdepot.storage.db import jobs
-from fairdepot.storage.db.models import JobRow, UserRow
+from fairdepot.services.uow import read_only, unit_of_work
 
 log = logging.getLogger(__name__)
-Orphans = Callable[[JobRow], list[tuple[str, bool]]]
+Orphans = Callable[[Job], list[tuple[str, bool]]]
 
 
 class LostClaim(Exception):
@@ -42,7 +42,7 @@ class LostClaim(Exception):
 class Lease:
     """Keeps a claimed job's lease alive while the `with` block runs."""
 
-    def __init__(self, runtime: Runtime, claim: jobs.Claim) -> None:
+    def __init__(self, runtime: Runtime, claim: Claim) -> None:
         self.runtime = runtime
         self.claim = claim
         self.lost = False
@@ -68,9 +68,8 @@ class Lease:
             raise LostClaim(self.claim.job_id)
 
     def _renew(self, stage: str | None = None) -> None:
-        with self.runtime.write_sessions() as session:
-            ours = jobs.renew(session, self.claim, timedelta(seconds=self._seconds), stage)
-            session.commit()
+        with unit_of_work(self.runtime) as work:
+            ours = work.jobs.renew(self.claim, timedelta(seconds=self._seconds), stage)
         if not ours:
             self.lost = True
 
@@ -88,18 +87,18 @@ class Lease:
 
 def fail_job(
     runtime: Runtime,
-    claim: jobs.Claim,
+    claim: Claim,
     error: CatalogueError,
     stage: str,
     orphans: Iterable[tuple[str, bool]] = (),
 ) -> None:
     """End the job as FAILED and queue the blobs it leaves (key, is_prefix) for deletion."""
     detail = {"message": error.message, "problems": [p.as_dict() for p in error.problems]}
-    with runtime.writing() as store:
-        if not jobs.finish(store.session, claim, jobs.FAILED, error=detail, stage=stage):
+    with unit_of_work(runtime) as work:
+        if not work.jobs.finish(claim, FAILED, error=detail, stage=stage):
             return
         for key, is_prefix in orphans:
-            store.delete_blob_later(key, prefix=is_prefix)
+            work.records.delete_blob_later(key, prefix=is_prefix)
 
 
 def retry_delay(runtime: Runtime, retries_so_far: int) -> float:
@@ -117,7 +116,7 @@ def retry_delay(runtime: Runtime, retries_so_far: int) -> float:
 
 def retry_after_outage(
     runtime: Runtime,
-    claim: jobs.Claim,
+    claim: Claim,
     error: DependencyUnavailable,
     *,
     attempt_blobs: Iterable[tuple[str, bool]] = (),
@@ -131,8 +130,8 @@ def retry_after_outage(
     """
     limit = runtime.settings.job_max_retries
     try:
-        with runtime.read_sessions() as session:
-            job = jobs.get(session, claim.job_id)
+        with read_only(runtime) as work:
+            job = work.jobs.get(claim.job_id)
             retries = job.retries if job is not None else 0
         if retries >= limit:
             log.warning("job %s: giving up after %d retries: %s", claim.job_id, retries, error)
@@ -147,10 +146,10 @@ def retry_after_outage(
             f"waiting {delay:.0f} s to retry ({retries + 1} of {limit}): "
             f"the {error.dependency} is unavailable"
         )
-        with runtime.writing() as store:
-            if jobs.retry_later(store.session, claim, timedelta(seconds=delay), stage):
+        with unit_of_work(runtime) as work:
+            if work.jobs.retry_later(claim, timedelta(seconds=delay), stage):
                 for key, is_prefix in attempt_blobs:
-                    store.delete_blob_later(key, prefix=is_prefix)
+                    work.records.delete_blob_later(key, prefix=is_prefix)
         log.warning("job %s: %s (%s)", claim.job_id, stage, error.cause)
     except DependencyUnavailable as again:
         log.warning(
@@ -160,17 +159,16 @@ def retry_after_outage(
 
 def fail_exhausted_jobs(runtime: Runtime, orphans_by_kind: dict[str, Orphans]) -> int:
     """Jobs interrupted on every allowed attempt end as FAILED with a clear reason."""
-    with runtime.read_sessions() as session:
-        stuck = jobs.exhausted(session, runtime.settings.job_max_attempts)
+    with read_only(runtime) as work:
+        stuck = work.jobs.exhausted(runtime.settings.job_max_attempts)
     for job in stuck:
-        claim = jobs.Claim(job.id, job.kind, job.attempts, job.lease_owner or "")
+        claim = job.claim()
         orphans = orphans_by_kind.get(job.kind)
         fail_job(
             runtime,
             claim,
             InvalidInput(
-                f"the job was interrupted {job.attempts - job.retries} times (worker crashes); "
-                "giving up"
+                f"the job was interrupted {job.interrupted_runs} times (worker crashes); giving up"
             ),
             stage="interrupted",
             orphans=orphans(job) if orphans else (),
@@ -180,11 +178,11 @@ def fail_exhausted_jobs(runtime: Runtime, orphans_by_kind: dict[str, Orphans]) -
 
 @dataclass(frozen=True)
 class JobView:
-    job: JobRow
+    job: Job
     owner_email: str | None
 
 
-def job_access(job: JobRow) -> Access:
+def job_access(job: Job) -> Access:
     """A job as the policy sees it: what its record will be (owner, owner group, organization);
     whoever may read that record's files may follow the job."""
     payload = job.payload or {}
@@ -197,13 +195,13 @@ def job_access(job: JobRow) -> Access:
 
 def job_status(runtime: Runtime, actor: Actor, job_id: str, kind: str) -> JobView:
     """A job of `kind`, for its owner, members of its owner group, and administrators."""
-    with runtime.read_sessions() as session:
-        job = jobs.get(session, job_id)
+    with read_only(runtime) as work:
+        job = work.jobs.get(job_id)
         if job is None or job.kind != kind:
             raise NotFound(
                 "upload request not found" if kind == "crate_ingest" else "job not found"
             )
         if not allows(actor, Action.READ_FILES, job_access(job)):
             raise PermissionDenied("user unauthorized to view this job's status")
-        owner = session.get(UserRow, job.owner_id) if job.owner_id else None
+        owner = work.accounts.get(job.owner_id) if job.owner_id else None
         return JobView(job, owner.email if owner else None)

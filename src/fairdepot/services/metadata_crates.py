@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fairdepot.core.accounts import User
 from fairdepot.core.crates.graph import parse_document
 from fairdepot.core.crates.plan import plan_crate
 from fairdepot.core.crates.validation import validate_crate
@@ -13,10 +14,9 @@ from fairdepot.services.accounts import actor_for
 from fairdepot.services.crate_records import build_crate_records, fairscape_owner_group
 from fairdepot.services.ingest import check_identifiers, minter, write_crate
 from fairdepot.services.runtime import Runtime, json_limits
-from fairdepot.storage.db.models import UserRow
 
 
-def register(runtime: Runtime, owner: UserRow, document: Any) -> tuple[str, list[str]]:
+def register(runtime: Runtime, owner: User, document: Any) -> tuple[str, list[str]]:
     actor = actor_for(owner, runtime.settings.facility_groups)
     owner_group = fairscape_owner_group(actor, owner.groups)
     check_json(document, json_limits(runtime.settings))

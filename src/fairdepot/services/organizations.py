@@ -4,44 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
-
 from fairdepot.core.errors import Conflict, InvalidInput, NotFound, Problem
 from fairdepot.core.organizations import Organization, check_organization_name
 from fairdepot.core.policy import Membership, Role
 from fairdepot.services.runtime import Runtime
-from fairdepot.storage.db.models import UserRow
-from fairdepot.storage.db.organizations import OrganizationRepository
+from fairdepot.services.uow import read_only, unit_of_work
 
 
 def add_organization(
     runtime: Runtime, name: str, *, title: str | None = None, moderated: bool = False
 ) -> Organization:
     organization = Organization(check_organization_name(name), title, moderated)
-    with runtime.write_sessions() as session:
-        repository = OrganizationRepository(session)
-        if repository.get(name) is not None:
-            raise Conflict(f"organization {name!r} already exists")
-        try:
-            repository.add(organization)
-            session.commit()
-        except IntegrityError as exc:  # created by someone else meanwhile
-            raise Conflict(f"organization {name!r} already exists") from exc
+    taken = Conflict(f"organization {name!r} already exists")
+    try:
+        with unit_of_work(runtime) as work:
+            if work.organizations.get(name) is not None:
+                raise taken
+            work.organizations.add(organization)
+    except Conflict as exc:  # also: created by someone else meanwhile (the unique name)
+        raise taken from exc
     return organization
 
 
 def list_organizations(runtime: Runtime) -> list[Organization]:
-    with runtime.read_sessions() as session:
-        return OrganizationRepository(session).all()
+    with read_only(runtime) as work:
+        return work.organizations.all()
 
 
 def members(runtime: Runtime, organization: str) -> list[tuple[str, Role]]:
-    with runtime.read_sessions() as session:
-        repository = OrganizationRepository(session)
-        if repository.get(organization) is None:
+    with read_only(runtime) as work:
+        if work.organizations.get(organization) is None:
             raise NotFound(f"no organization {organization!r}")
-        return repository.members(organization)
+        return work.organizations.members(organization)
 
 
 def parse_memberships(roles: Sequence[str], organizations: Sequence[str]) -> list[Membership]:
@@ -64,8 +58,8 @@ def parse_memberships(roles: Sequence[str], organizations: Sequence[str]) -> lis
 
 
 def check_organizations_exist(runtime: Runtime, memberships: Sequence[Membership]) -> None:
-    with runtime.read_sessions() as session:
-        missing = OrganizationRepository(session).missing(m.organization for m in memberships)
+    with read_only(runtime) as work:
+        missing = work.organizations.missing(m.organization for m in memberships)
     if missing:
         raise InvalidInput(
             "unknown organization "
@@ -81,13 +75,11 @@ def check_organizations_exist(runtime: Runtime, memberships: Sequence[Membership
 def set_memberships(runtime: Runtime, username: str, memberships: Sequence[Membership]) -> None:
     """The user's roles become exactly `memberships` (unknown organizations: InvalidInput)."""
     check_organizations_exist(runtime, memberships)
-    with runtime.write_sessions() as session:
-        user_id = session.scalar(sa.select(UserRow.id).where(UserRow.username == username))
-        if user_id is None:
+    with unit_of_work(runtime) as work:
+        user = work.accounts.by_username(username)
+        if user is None:
             raise InvalidInput(f"no user {username!r}")
-        repository = OrganizationRepository(session)
-        missing = repository.missing(m.organization for m in memberships)  # deleted meanwhile
-        if missing:
+        missing = work.organizations.missing(m.organization for m in memberships)
+        if missing:  # deleted meanwhile
             raise InvalidInput(f"unknown organization {missing[0]!r}")
-        repository.replace_memberships(user_id, memberships)
-        session.commit()
+        work.organizations.replace_memberships(user.id, memberships)

@@ -13,10 +13,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from fairdepot.core.errors import DependencyUnavailable
 from fairdepot.services.runtime import Runtime
+from fairdepot.storage.db.engine import ping
 
 log = logging.getLogger(__name__)
 
@@ -55,5 +54,4 @@ def check(runtime: Runtime) -> Readiness:
 
 
 def _ping_database(runtime: Runtime) -> None:
-    with runtime.engine.connect() as connection:
-        connection.execute(sa.text("SELECT 1"))
+    ping(runtime.engine)

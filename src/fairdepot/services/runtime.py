@@ -7,24 +7,20 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
 from fairdepot.config import Settings
-from fairdepot.core.errors import Conflict, DependencyUnavailable, PreconditionFailed
+from fairdepot.core.errors import DependencyUnavailable
 from fairdepot.core.json_input import JsonLimits
 from fairdepot.services.login_throttle import LoginThrottle
 from fairdepot.services.representation_cache import RepresentationCache
+from fairdepot.services.uow import apply_blob_outbox, unit_of_work
 from fairdepot.storage.blobs.interface import BlobStore
 from fairdepot.storage.db.engine import create_engine, session_factories
 from fairdepot.storage.db.migrate import upgrade
-from fairdepot.storage.db.models import BlobDeletionRow, RecordFileRow, RecordRow, utcnow
-from fairdepot.storage.db.records import RecordStore, StaleRevision
+from fairdepot.storage.db.records import RecordStore
 from fairdepot.storage.login_attempts import open_attempt_counters
 from fairdepot.storage.search import SearchIndex, search_index_for
 
@@ -50,33 +46,9 @@ class Runtime:
 
     @contextmanager
     def writing(self) -> Iterator[RecordStore]:
-        """One transaction; blobs it orphaned are removed only after it commits."""
-        session = self.write_sessions()
-        try:
-            store = RecordStore(session, self.search)
-            yield store
-            session.commit()
-        except (StaleDataError, StaleRevision) as exc:
-            session.rollback()
-            raise PreconditionFailed(
-                "the record was changed by someone else meanwhile; reload it and try again"
-            ) from exc
-        except IntegrityError as exc:
-            session.rollback()
-            raise Conflict("a concurrent change conflicts with this one; try again") from exc
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
-        if not store.queued_deletions:
-            return  # most writes orphan nothing: no second transaction for them
-        try:  # best effort: what fails here is retried by the workers' housekeeping
-            self.flush_blob_deletions()
-        except DependencyUnavailable as exc:
-            log.warning("deleting orphaned blobs postponed (housekeeping will retry): %s", exc)
-        except Exception:
-            log.exception("deleting orphaned blobs failed; housekeeping will retry")
+        """The records repository of one unit of work (`services/uow.py`)."""
+        with unit_of_work(self) as work:
+            yield work.records
 
     def discard_blob(self, key: str) -> None:
         """Delete a blob no record refers to; if the store is down, queue it in the outbox.
@@ -94,34 +66,8 @@ class Runtime:
                 log.warning("could not delete or queue blob %s: %s", key, exc)
 
     def flush_blob_deletions(self) -> int:
-        """Delete queued blobs that no record references any more; safe to run anywhere, twice.
-
-        A queued blob is deleted only once `blob_deletion_grace_seconds` have passed since the
-        *last* transaction that queued it: every transaction that drops a reference queues the
-        blob, so a blob referenced by a database snapshot outlives that snapshot by the grace
-        period, and a backup that copies blobs within the grace finds every one it needs.
-        """
-        cutoff = utcnow() - timedelta(seconds=self.settings.blob_deletion_grace_seconds)
-        removed = 0
-        with self.write_sessions() as session:
-            due = session.scalars(
-                sa.select(BlobDeletionRow)
-                .where(BlobDeletionRow.created_at <= cutoff)
-                .order_by(BlobDeletionRow.id)
-                .limit(1000)
-            ).all()
-            still_in_grace = _queued_since(session, cutoff, {item.blob_key for item in due})
-            for item in due:
-                session.delete(item)
-                if item.blob_key in still_in_grace:
-                    continue  # a later queueing of the same blob restarts its grace period
-                if item.is_prefix:  # an attempt's or a failed job's folder: nobody refers to it
-                    removed += self.blobs.delete_prefix(item.blob_key)
-                elif not _referenced(session, item.blob_key):
-                    self.blobs.delete(item.blob_key)
-                    removed += 1
-            session.commit()
-        return removed
+        """Apply the blob-deletion outbox (`services.uow.apply_blob_outbox`)."""
+        return apply_blob_outbox(self)
 
     def close(self) -> None:
         self.login_throttle.counters.close()
@@ -158,34 +104,6 @@ def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
         search_index_for(engine.dialect.name),
         login_throttle=LoginThrottle.from_settings(counters, settings),
         representations=RepresentationCache(settings.representation_cache_bytes),
-    )
-
-
-def _queued_since(session: Session, cutoff: datetime, keys: set[str]) -> set[str]:
-    """Which of `keys` were queued again after `cutoff` (their grace period is not over)."""
-    if not keys:
-        return set()
-    return set(
-        session.scalars(
-            sa.select(BlobDeletionRow.blob_key).where(
-                BlobDeletionRow.created_at > cutoff, BlobDeletionRow.blob_key.in_(keys)
-            )
-        )
-    )
-
-
-def _referenced(session: Session, blob_key: str) -> bool:
-    return bool(
-        session.scalar(
-            sa.select(sa.func.count())
-            .select_from(RecordFileRow)
-            .where(RecordFileRow.blob_key == blob_key)
-        )
-        or session.scalar(
-            sa.select(sa.func.count())
-            .select_from(RecordRow)
-            .where(RecordRow.archive_blob_key == blob_key)
-        )
     )
 
 

@@ -16,13 +16,14 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from fairdepot.core.errors import DependencyUnavailable
+from fairdepot.core.jobs import Claim
 from fairdepot.services import evidence, ingest
 from fairdepot.services.jobs import fail_exhausted_jobs
 from fairdepot.services.runtime import Runtime
-from fairdepot.storage.db import jobs
+from fairdepot.services.uow import unit_of_work
 
 log = logging.getLogger(__name__)
-Handler = Callable[[Runtime, jobs.Claim], None]
+Handler = Callable[[Runtime, Claim], None]
 _HOUSEKEEPING_EVERY = 10.0
 
 
@@ -43,11 +44,8 @@ class Worker:
         """Run at most one job; True if one was run."""
         self._housekeeping()
         lease = timedelta(seconds=self.runtime.settings.job_lease_seconds)
-        with self.runtime.write_sessions() as session:
-            claim = jobs.claim_next(
-                session, self.name, lease, self.runtime.settings.job_max_attempts
-            )
-            session.commit()
+        with unit_of_work(self.runtime) as work:
+            claim = work.jobs.claim_next(self.name, lease, self.runtime.settings.job_max_attempts)
         if claim is None:
             return False
         handler = self.handlers.get(claim.kind)

@@ -17,6 +17,7 @@ from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.api.fairscape.paths import ark_route, ark_text
 from fairdepot.api.fairscape.views import crate_document, crate_summary, job_document
 from fairdepot.api.multipart_stream import stream_upload
+from fairdepot.core.blobs import WriteOptions
 from fairdepot.core.errors import InvalidInput, NotFound
 from fairdepot.core.metadata.croissant import CROISSANT_MEDIA_TYPE, crate_to_croissant
 from fairdepot.core.metadata.rdf import serialize
@@ -25,7 +26,6 @@ from fairdepot.services import ingest, metadata_crates, records
 from fairdepot.services.crate_records import fairscape_owner_group
 from fairdepot.services.jobs import job_status
 from fairdepot.services.representation_cache import Representation
-from fairdepot.storage.blobs.interface import WriteOptions
 
 router = APIRouter(route_class=FairscapeRoute, tags=["rocrate"])
 # The zip is only unpacked, never served: its members get their own sha256 and md5 in the

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fairdepot.core import links
+from fairdepot.core.jobs import Job
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.records import Record
+from fairdepot.core.timestamps import isoformat_z
 from fairdepot.services.crate_records import summary_group
-from fairdepot.storage.db.models import JobRow, isoformat_z
 
 iso = isoformat_z
 
@@ -71,7 +72,7 @@ def distribution(record: Record, base_url: str) -> dict[str, Any] | None:
     return None
 
 
-def job_document(job: JobRow, owner_email: str | None) -> dict[str, Any]:
+def job_document(job: Job, owner_email: str | None) -> dict[str, Any]:
     """A superset of the reference job document and the documented one (see docs)."""
     result = job.result or {}
     error = job.error or {}

@@ -15,6 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import BinaryIO
 
+from fairdepot.core.blobs import DEFAULT_WRITE, BlobInfo, WriteOptions
+
+__all__ = [
+    "BLOB_STORE",
+    "CHUNK_SIZE",
+    "DEFAULT_WRITE",
+    "BlobEntry",
+    "BlobInfo",
+    "BlobStore",
+    "BlobWriter",
+    "WriteOptions",
+]
+
 CHUNK_SIZE = 1024 * 1024
 # md5 and sha256 of one chunk run on two cores (hashlib releases the GIL): md5 alone is slower
 # than sha256 on CPUs with SHA extensions, so hashing costs the slower of the two, not the sum.
@@ -25,39 +38,12 @@ BLOB_STORE = "blob store"  # what DependencyUnavailable names when a store fails
 
 
 @dataclass(frozen=True)
-class BlobInfo:
-    """What a finished write tells us about the bytes."""
-
-    key: str
-    size: int
-    sha256: str
-    md5: str | None  # None when the writer was asked not to compute it
-
-
-@dataclass(frozen=True)
 class BlobEntry:
     """One blob as a listing shows it; `modified` (UTC) tells in-flight uploads from orphans."""
 
     key: str
     size: int
     modified: datetime | None
-
-
-@dataclass(frozen=True)
-class WriteOptions:
-    """What a write must do beyond storing the bytes.
-
-    `md5`: compute it too (md5 runs at less than half sha256's speed; an upload that is only
-    unpacked later needs none). `durable`: the bytes are on stable storage when `commit()`
-    returns; with False the caller makes a batch durable at once with `BlobStore.sync()`
-    before it records them anywhere (one sync for a crate, not one per file).
-    """
-
-    md5: bool = True
-    durable: bool = True
-
-
-DEFAULT_WRITE = WriteOptions()
 
 
 class BlobWriter(ABC):

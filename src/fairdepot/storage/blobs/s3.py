@@ -397,7 +397,12 @@ class S3BlobStore(BlobStore):
         # S3 answers 204 for absent keys too, which is exactly the idempotence we promise
         self.client.delete_object(Bucket=self.bucket, Key=self._object_key(key))
 
-    def list_keys(self, prefix: str = "") -> Iterator[str]:
+    def _listed_objects(self, prefix: str) -> Iterator[dict[str, Any]]:
+        """Every object under `prefix`, each page fetched inside the availability guard.
+
+        The paginator calls the raw client, past `GuardedClient`, and a guard must not stay
+        open across a yield, so each page is one guarded step.
+        """
         paginator = self.client.get_paginator("list_objects_v2")
         pages = iter(paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix))
         while True:
@@ -405,16 +410,17 @@ class S3BlobStore(BlobStore):
                 page = next(pages, None)
             if page is None:
                 return
-            for item in page.get("Contents", []):
-                yield item["Key"][len(self.prefix) :]
+            yield from page.get("Contents", [])
+
+    def list_keys(self, prefix: str = "") -> Iterator[str]:
+        for item in self._listed_objects(prefix):
+            yield item["Key"][len(self.prefix) :]
 
     def list_blobs(self, prefix: str = "") -> Iterator[BlobEntry]:
         """Sizes and times come with the listing: no HEAD per object."""
-        paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=self.prefix + prefix):
-            for item in page.get("Contents", []):
-                key = item["Key"][len(self.prefix) :]
-                yield BlobEntry(key, int(item["Size"]), item.get("LastModified"))
+        for item in self._listed_objects(prefix):
+            key = item["Key"][len(self.prefix) :]
+            yield BlobEntry(key, int(item["Size"]), item.get("LastModified"))
 
     def delete_prefix(self, prefix: str) -> int:
         """Batch deletes of up to 1000 keys; restarts the listing after each batch.

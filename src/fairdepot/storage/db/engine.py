@@ -67,6 +67,21 @@ def create_engine(url: str) -> Engine:
     return engine
 
 
+def ping(engine: Engine) -> None:
+    """One round trip to the database (the readiness probe); outages raise as usual."""
+    with engine.connect() as connection:
+        connection.execute(sa.text("SELECT 1"))
+
+
+def describe_database(url: str) -> tuple[str, Path | None]:
+    """(the URL with its password hidden, the SQLite file it names or None), for messages."""
+    parsed = sa.engine.make_url(url)
+    sqlite_file = None
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        sqlite_file = Path(parsed.database or "").resolve()
+    return parsed.render_as_string(hide_password=True), sqlite_file
+
+
 def is_transient(context: ExceptionContext) -> bool:
     """The database, not the statement, failed: a later try may succeed."""
     error = context.original_exception

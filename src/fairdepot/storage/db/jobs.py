@@ -13,24 +13,16 @@ of the same transaction as the row that asked for it.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from fairdepot.core.jobs import COMPLETE, FAILED, PENDING, PROCESSING, Claim, Job
 from fairdepot.storage.db.models import JobRow, utcnow
 
-PENDING, PROCESSING, COMPLETE, FAILED = "PENDING", "PROCESSING", "COMPLETE", "FAILED"
-
-
-@dataclass(frozen=True)
-class Claim:
-    job_id: str
-    kind: str
-    attempt: int
-    worker: str
+__all__ = ["COMPLETE", "FAILED", "PENDING", "PROCESSING", "Claim", "JobRepository"]
 
 
 def submit(
@@ -188,3 +180,64 @@ def exhausted(session: Session, max_attempts: int) -> list[JobRow]:
             )
         )
     )
+
+
+def to_job(row: JobRow) -> Job:
+    return Job(
+        id=row.id,
+        kind=row.kind,
+        state=row.state,
+        owner_id=row.owner_id,
+        payload=dict(row.payload or {}),
+        stage=row.stage,
+        result=row.result,
+        error=row.error,
+        attempts=row.attempts or 0,
+        retries=row.retries or 0,
+        lease_owner=row.lease_owner,
+        created_at=row.created_at,
+        started_at=row.started_at,
+        finished_at=row.finished_at,
+    )
+
+
+class JobRepository:
+    """The job queue over one session, in `core.jobs` types; every change is conditional on
+    the caller's claim, so a worker whose lease was taken over changes nothing."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def submit(
+        self, kind: str, owner_id: str | None, payload: dict[str, Any], job_id: str | None = None
+    ) -> Job:
+        return to_job(submit(self.session, kind, owner_id, payload, job_id))
+
+    def get(self, job_id: str) -> Job | None:
+        if "\x00" in job_id:  # PostgreSQL text cannot hold it: no job has such an id
+            return None
+        row = get(self.session, job_id)
+        return to_job(row) if row is not None else None
+
+    def claim_next(self, worker: str, lease: timedelta, max_attempts: int) -> Claim | None:
+        return claim_next(self.session, worker, lease, max_attempts)
+
+    def renew(self, claim: Claim, lease: timedelta, stage: str | None = None) -> bool:
+        return renew(self.session, claim, lease, stage)
+
+    def retry_later(self, claim: Claim, delay: timedelta, stage: str) -> bool:
+        return retry_later(self.session, claim, delay, stage)
+
+    def finish(
+        self,
+        claim: Claim,
+        state: str,
+        *,
+        result: dict[str, Any] | None = None,
+        error: Any = None,
+        stage: str | None = None,
+    ) -> bool:
+        return finish(self.session, claim, state, result=result, error=error, stage=stage)
+
+    def exhausted(self, max_attempts: int) -> list[Job]:
+        return [to_job(row) for row in exhausted(self.session, max_attempts)]

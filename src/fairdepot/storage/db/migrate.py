@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
-from fairdepot.storage.db.engine import WRITE_OPTION
+from fairdepot.core.errors import DependencyUnavailable
+from fairdepot.storage.db.engine import DATABASE, WRITE_OPTION
 from fairdepot.storage.db.locks import MIGRATIONS_LOCK, lock_for_transaction
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -90,11 +92,23 @@ def known_revisions() -> set[str]:
 
 
 def current_revision(engine: Engine) -> str | None:
-    """The revision the database is at; None when it has no fairdepot schema yet."""
+    """The revision the database is at; None when it has no fairdepot schema yet.
+
+    This is the first connection an operator command makes. Outages are already
+    `DependencyUnavailable` (the engine's hook); a database that cannot be opened at all
+    (SQLite's "unable to open database file") is not one to the hook, since a retry will not
+    cure it, but to this check it means the same: the catalogue cannot be reached.
+    """
     from alembic.migration import MigrationContext
 
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except sa.exc.OperationalError as error:
+        reason = str(error.orig or error).strip().splitlines()
+        raise DependencyUnavailable(
+            DATABASE, reason[0] if reason else type(error).__name__
+        ) from error
 
 
 def user_tables(engine: Engine) -> list[str]:

@@ -6,32 +6,19 @@ full-text index, and their ARK key (normalised, hyphen-free) as the identity use
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from fairdepot.core.timestamps import as_utc, isoformat_z, utcnow
+
+__all__ = ["as_utc", "isoformat_z", "utcnow"]  # kept importable from here for storage code
+
 JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
 BigIntPK = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def isoformat_z(value: datetime | None) -> str | None:
-    """UTC ISO 8601 with a `Z`, the form every face emits."""
-    value = as_utc(value)
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
-def as_utc(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 class Base(DeclarativeBase):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fairdepot.core.organizations import Collection, Organization
-from fairdepot.core.policy import Membership, Role
+from fairdepot.core.policy import Membership, ReadScope, Role
 from fairdepot.storage.db.models import (
     CollectionRecordRow,
     CollectionRow,
@@ -17,6 +17,7 @@ from fairdepot.storage.db.models import (
     RecordRow,
     UserRow,
 )
+from fairdepot.storage.db.records import readable
 
 
 class OrganizationRepository:
@@ -108,8 +109,9 @@ class CollectionRepository:
             self.session.add(CollectionRecordRow(collection_id=row.id, record_pk=record_pk))
             self.session.flush()
 
-    def record_keys(self, name: str, where: sa.ColumnElement[bool]) -> list[str]:
-        """ARK keys of the collection's records that `where` (a read scope) selects."""
+    def record_keys(self, name: str, scope: ReadScope) -> list[str]:
+        """ARK keys of the collection's records the read scope selects (active ones)."""
+        where = readable(scope)
         return list(
             self.session.scalars(
                 sa.select(RecordRow.ark_key)

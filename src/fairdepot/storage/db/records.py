@@ -230,6 +230,19 @@ class RecordStore:
             )
         )
 
+    def sources_of(self, target_key: str, predicates: Sequence[str]) -> list[RecordRow]:
+        """Records (any state) whose metadata links to `target_key` with one of `predicates`."""
+        return list(
+            self.session.scalars(
+                sa.select(RecordRow)
+                .join(RelationRow, RelationRow.source_pk == RecordRow.pk)
+                .where(
+                    RelationRow.target_key == target_key,
+                    RelationRow.predicate.in_(list(predicates)),
+                )
+            )
+        )
+
     def dependents(
         self, target_keys: Sequence[str], exclude_pks: set[int]
     ) -> list[tuple[RecordRow, str]]:
