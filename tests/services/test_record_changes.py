@@ -24,7 +24,7 @@ from fairdepot.core.records import (
     RecordState,
     Relation,
 )
-from fairdepot.services import accounts
+from fairdepot.services import accounts, organizations
 from fairdepot.storage.db.models import BlobDeletionRow
 from fairdepot.storage.db.records import load_records
 
@@ -195,3 +195,21 @@ def test_an_ark_taken_by_another_record_is_named_in_the_conflict(runtime, owner)
 def test_a_purge_is_not_an_update() -> None:
     with pytest.raises(ValueError, match="purge"):
         RecordChanges(lifecycle=RecordState.DELETED)
+
+
+def test_an_access_change_moves_the_record_into_an_organization_and_out_again(
+    runtime, owner
+) -> None:
+    """The organization is part of a record's access (found when the policy and lifecycle
+    branches met: an access change wrote every access column but this one)."""
+    organizations.add_organization(runtime, "beamline")
+    with runtime.writing() as store:
+        store.insert(_record(ARK, owner.id))
+    moved = dataclasses.replace(_stored(runtime).access, organization="beamline")
+    with runtime.writing() as store:
+        store.update(store.row_by_key(ARK.lower()), RecordChanges(access=moved), actor_id=None)
+    assert _stored(runtime).access.organization == "beamline"
+    back = dataclasses.replace(moved, organization=None)
+    with runtime.writing() as store:
+        store.update(store.row_by_key(ARK.lower()), RecordChanges(access=back), actor_id=None)
+    assert _stored(runtime).access.organization is None

@@ -417,6 +417,7 @@ class RecordStore:
             values.update(
                 owner_id=access.owner_id,
                 owner_group=access.owner_group,
+                organization=access.organization,
                 metadata_public=access.metadata_public,
                 group_write=access.group_write,
                 publication_status=access.publication.value,
