@@ -518,7 +518,6 @@ class RecordStore:
         row.archive_blob_key = record.archive_blob_key
         for column, value in _moderation_columns(access.moderation).items():
             setattr(row, column, value)
-
         row.archive_layout = record.archive_layout.to_json() if record.archive_layout else None
         row.parent_pk = parent.pk if parent is not None else None
 
