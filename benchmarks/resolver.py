@@ -91,7 +91,8 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk (Debian/Ubuntu package)")
-    if args.py_spy and shutil.which("py-spy") is None:
+    py_spy = shutil.which("py-spy") or shutil.which("py-spy", path=str(Path(sys.executable).parent))
+    if args.py_spy and py_spy is None:
         sys.exit("py-spy is not installed: pip install py-spy")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
@@ -118,7 +119,7 @@ def main() -> None:
                 spy = None
                 if args.py_spy and name == "json":
                     spy = subprocess.Popen(
-                        ["py-spy", "record", "-o", args.py_spy, "-p", str(server.process.pid),
+                        [py_spy, "record", "-o", args.py_spy, "-p", str(server.process.pid),
                          "-d", str(args.seconds), "--nonblocking",
                          "--format", "flamegraph" if args.py_spy.endswith(".svg") else "raw"],
                         stdout=subprocess.DEVNULL,
