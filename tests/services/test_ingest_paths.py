@@ -25,6 +25,7 @@ from fairdepot.core.records import Access, Face, Record, RecordState
 from fairdepot.services import accounts, catalogue, ingest, records
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.blobs.s3 import S3BlobStore
+from fairdepot.storage.db import blob_references as refs
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import RecordRevisionRow
 from fairdepot.worker.runner import Worker
@@ -164,6 +165,11 @@ def test_a_new_upload_tombstones_dropped_members_and_revises_kept_ones(
     prefix = ingest.attempt_prefix("job-v2", claim.attempt)
     assert kept_record.files[0].blob_key == ingest.member_blob_key(prefix, "data/kept.csv")
     assert b"".join(runtime.blobs.iter_read(kept_record.files[0].blob_key)) == b"v2, longer\n"
+    assert kept_record.files[0].sha256 == hashlib.sha256(b"v2, longer\n").hexdigest()
+    assert kept_record.files[0].md5 == hashlib.md5(b"v2, longer\n").hexdigest()
+    crate = records.resolve(runtime, actor, CRATE)
+    assert crate.access.owner_id == alice.id
+    assert crate.extra["sourceFilename"] == "job-v2.zip"
     new = _row(runtime, added)
     assert (new.state, new.revision, new.parent_pk) == (RecordState.ACTIVE.value, 1, root.pk)
     with runtime.reading() as store:
@@ -193,6 +199,7 @@ def test_write_crate_revises_members_as_the_uploader(runtime: Runtime, alice, bo
 
     with pytest.raises(Conflict) as caught, runtime.writing() as store:
         ingest.write_crate(store, root, [_record(taken, alice.id)], alice_actor)
+    assert caught.value.message == "the crate carries identifiers it may not use"
     assert [p.as_dict() for p in caught.value.problems] == [
         {"location": taken, "message": "this ARK is held by another owner"}
     ]
@@ -225,7 +232,7 @@ def test_a_crate_carrying_identifiers_it_may_not_use_fails_before_storing_anythi
 
     job, _ = _ingest(runtime, bob, tmp_path, "job-ids", metadata, files)
 
-    assert job.state == jobs.FAILED
+    assert (job.state, job.stage) == (jobs.FAILED, "failed")
     assert job.error["message"] == "the crate carries identifiers it may not use"
     assert sorted((p["location"], p["message"]) for p in job.error["problems"]) == [
         (deleted, "this ARK was deleted and can never be reused"),
@@ -436,3 +443,41 @@ def _refused_store() -> S3BlobStore:
         read_timeout=0.5,
         max_attempts=1,
     )
+
+
+def test_the_worker_applies_the_archive_and_json_limits_itself(
+    runtime: Runtime, alice, tmp_path: Path
+) -> None:
+    """The worker reopens the upload under the limits of its own settings (the upload check
+    may have run on another node, or before the limits were lowered): a crate over them fails
+    as the user's error, and leaves nothing behind."""
+    metadata, files = _crate({"ark:59852/m-limit": "data/a.csv"}, {"data/a.csv": b"a\n"})
+    _limited(runtime, zip_max_entries=1)
+    job, _ = _ingest(runtime, alice, tmp_path, "job-entries", metadata, files)
+    assert job.state == jobs.FAILED
+    assert "2 entries, over the limit of 1" in job.error["message"]
+    assert _keys(runtime, "job-entries") == []
+
+    _limited(runtime, zip_max_entries=10, json_max_depth=4)
+    metadata["@graph"][1]["keywords"] = [[[["deep"]]]]
+    job, _ = _ingest(runtime, alice, tmp_path, "job-deep", metadata, files)
+    assert job.state == jobs.FAILED
+    assert "nested deeper than 4 levels" in json.dumps(job.error)
+    assert _keys(runtime, "job-deep") == []
+
+
+def test_a_pending_upload_is_referenced_with_the_size_and_checksum_submitted(
+    runtime: Runtime, alice, tmp_path: Path
+) -> None:
+    """Backups and fixity checks know an upload that is still waiting for a worker by the job
+    payload: its key, its size and its SHA-256 as the API measured them."""
+    data = crate_zip(tmp_path / "pending.zip", *_crate({}, {})).read_bytes()
+    info = runtime.blobs.write(ingest.upload_key("job-pending"), [data])
+    job = ingest.submit_crate(runtime, alice, "job-pending", "pending.zip", info.size, info.sha256)
+    assert job.payload["filename"] == "pending.zip"
+    assert job.payload["ownerGroup"] == "lab-a"
+    with runtime.engine.connect() as connection:
+        found = [r for r in refs.upload_references(connection) if r.owner == "job job-pending"]
+    assert [(r.key, r.size, r.sha256) for r in found] == [
+        (ingest.upload_key("job-pending"), len(data), hashlib.sha256(data).hexdigest())
+    ]
