@@ -481,3 +481,21 @@ def test_a_pending_upload_is_referenced_with_the_size_and_checksum_submitted(
     assert [(r.key, r.size, r.sha256) for r in found] == [
         (ingest.upload_key("job-pending"), len(data), hashlib.sha256(data).hexdigest())
     ]
+
+
+def test_a_fairscape_crate_gets_the_format_fairscape_clients_read(
+    runtime: Runtime, alice, fresh_fairscape_zip: Path
+) -> None:
+    """FAIRSCAPE clients read a file's media type from `format`: in a crate fairscape-cli made
+    (root typed ROCrate), every stored file's `format` is a media type, whatever was declared."""
+    job, _ = _ingest_zip(runtime, alice, "job-fairscape", fresh_fairscape_zip.read_bytes())
+    assert job.state == jobs.COMPLETE, job.error
+    actor = _actor(runtime, alice)
+    crate = records.resolve(runtime, actor, job.result["rocrateIdentifier"])
+    formats = {
+        member.metadata["name"]: member.metadata.get("format")
+        for member in records.members(runtime, actor, crate)
+        if member.files
+    }
+    assert formats
+    assert all(isinstance(f, str) and "/" in f for f in formats.values()), formats
