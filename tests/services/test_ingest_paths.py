@@ -215,8 +215,9 @@ def test_a_crate_carrying_identifiers_it_may_not_use_fails_before_storing_anythi
     runtime: Runtime, alice, bob, tmp_path: Path
 ) -> None:
     """The early check names every ARK the crate may not use, with the reason, and the job
-    fails before a single member is stored: nothing is left in the store but nothing either
-    of the records it refused to touch."""
+    fails before a single member is stored: the job leaves no blob, no record is written, and
+    the records holding those ARKs are untouched (a user must learn every clash at once, and a
+    refused crate must cost the store nothing)."""
     held, trashed, deleted = (f"ark:59852/id-{n}" for n in ("held", "trashed", "deleted"))
     with runtime.writing() as store:
         store.insert(_record(held, alice.id))
