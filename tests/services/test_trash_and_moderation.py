@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from fairdepot.core.errors import (
     Conflict,
@@ -15,7 +16,8 @@ from fairdepot.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from fairdepot.core.policy import ANONYMOUS, Actor, Membership, Role
+from fairdepot.core.policy import ANONYMOUS, Actor, FacilityGroups, Membership, Role
+from fairdepot.core.record_changes import RecordChanges
 from fairdepot.core.records import (
     Access,
     Face,
@@ -27,8 +29,10 @@ from fairdepot.core.records import (
     RecordFile,
     RecordState,
 )
+from fairdepot.core.relations import extract_relations
 from fairdepot.services import accounts, catalogue, organizations, records
 from fairdepot.services.ingest import identifier_problem
+from fairdepot.storage.db.models import RecordRevisionRow
 
 CRATE = "ark:99999/fd1crate"
 MEMBER = "ark:99999/fd1member"
@@ -304,3 +308,77 @@ def test_the_fairscape_delete_of_a_trashed_crate_takes_the_members_trashed_with_
     catalogue.trash(runtime, alice, CRATE)
     assert records.delete(runtime, alice, CRATE, force=False).deleted == [CRATE, MEMBER]
     assert [r.ark for r in catalogue.list_trash(runtime, alice)] == [OTHER]
+
+
+# -- the deletion paths, as mutation testing found them untested (docs/testing.md) ------------
+
+
+def _latest_revision_author(runtime, ark: str) -> str | None:
+    """Who wrote the revision a change replaced (record_revisions keeps the author)."""
+    with runtime.reading() as store:
+        row = store.row_by_key(ark.lower())
+        return store.session.scalar(
+            sa.select(RecordRevisionRow.created_by)
+            .where(RecordRevisionRow.record_pk == row.pk)
+            .order_by(RecordRevisionRow.revision.desc())
+            .limit(1)
+        )
+
+
+def test_a_purged_record_says_it_was_purged(runtime, people, crate):
+    alice = people["alice"]
+    catalogue.purge(runtime, alice, CRATE)
+    with pytest.raises(Gone) as gone:
+        records.resolve(runtime, alice, CRATE)
+    assert gone.value.tombstone.reason == "purged"
+    with runtime.writing() as store:
+        store.insert(_record(OTHER, alice))
+    catalogue.trash(runtime, alice, OTHER)
+    catalogue.empty_trash(runtime, alice)
+    with pytest.raises(Gone) as emptied:
+        records.resolve(runtime, alice, OTHER)
+    assert emptied.value.tombstone.reason == "purged"
+
+
+def test_delete_groups_restore_and_purge_records_they_may_not_change(runtime, people, crate):
+    """SciCat's DELETE_GROUPS: restoring and purging are asked as DELETE and PURGE, not as an
+    update."""
+    cleaners = FacilityGroups(delete=frozenset({"cleaners"}))
+    cleaner = Actor(
+        "u-cleaner", "cleaner", "c@example.org", frozenset({"cleaners"}), facility=cleaners
+    )
+    with pytest.raises(PermissionDenied):
+        records.replace_metadata(runtime, cleaner, CRATE, {"@id": CRATE, "name": "mine now"})
+    catalogue.trash(runtime, people["alice"], CRATE)
+    assert catalogue.restore(runtime, cleaner, CRATE) == [CRATE, MEMBER]  # who may delete, may
+    assert catalogue.purge(runtime, cleaner, CRATE) == [CRATE, MEMBER]
+
+
+def test_restore_and_the_crate_edit_of_a_delete_are_recorded_as_the_actors(runtime, people, crate):
+    alice = people["alice"]
+    catalogue.trash(runtime, alice, CRATE)
+    catalogue.restore(runtime, alice, CRATE)
+    assert _latest_revision_author(runtime, CRATE) == alice.user_id
+    with runtime.writing() as store:
+        row = store.row_by_key(CRATE.lower())
+        document = {**row.metadata_doc, "hasPart": [{"@id": MEMBER}, "not-an-object"]}
+        changes = RecordChanges.of_metadata(document, extract_relations(document))
+        store.update(row, changes, actor_id=None)
+    records.delete(runtime, alice, MEMBER, force=True)
+    stored = records.resolve(runtime, alice, CRATE)
+    assert stored.metadata["hasPart"] == ["not-an-object"]  # the member's entry went, only it
+    assert _latest_revision_author(runtime, CRATE) == alice.user_id
+
+
+def test_a_put_keeps_the_members_place_in_its_crate_whatever_the_body_says(runtime, people, crate):
+    alice = people["alice"]
+    crate_name = records.resolve(runtime, alice, CRATE).metadata["name"]
+    parent = {"@id": CRATE, "name": crate_name}
+    records.replace_metadata(runtime, alice, MEMBER, {"@id": MEMBER, "name": "no isPartOf"})
+    assert records.resolve(runtime, alice, MEMBER).metadata["isPartOf"] == [parent]
+    elsewhere = {"@id": "ark:99999/fd1elsewhere"}
+    records.replace_metadata(runtime, alice, MEMBER, {"@id": MEMBER, "isPartOf": elsewhere})
+    assert records.resolve(runtime, alice, MEMBER).metadata["isPartOf"] == [elsewhere, parent]
+    given = [{"@id": CRATE, "name": "as the client wrote it"}]
+    records.replace_metadata(runtime, alice, MEMBER, {"@id": MEMBER, "isPartOf": given})
+    assert records.resolve(runtime, alice, MEMBER).metadata["isPartOf"] == given
