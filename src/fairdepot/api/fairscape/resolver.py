@@ -100,11 +100,12 @@ async def representation(
 async def resolve(
     request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
 ) -> Response:
-    """Access is checked and the record's version read first (two small queries); the
+    """Access is checked and the record's version read first (on the event loop when the
+    access cache and its change-stamp probe answer, else one statement in a thread); the
     representation is served from the cache for that version, or built and kept there."""
     actor = actor_of(runtime, user)
     text = ark_text(naan, postfix)
-    current = await run_in_threadpool(records.version, runtime, actor, text)
+    current = await records.current_version(runtime, actor, text)
     if "info" in request.query_params:
         name, chosen, headers = "info", "text/plain", {}
     else:
