@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from anyio import to_thread
@@ -49,7 +50,10 @@ from fairdepot.storage.db.records import (
 )
 
 
+@lru_cache(maxsize=1024)
 def parse_ark(text: str) -> str:
+    """The normalised key of an ARK (remembered: the resolver asks it on every request);
+    InvalidInput if it is not one (never remembered)."""
     try:
         return arks.normalise(text)
     except arks.InvalidArk as exc:
@@ -143,9 +147,14 @@ class RecordVersion:
 
     def etag(self, representation: str) -> str:
         """A strong ETag; keeps the `"r<revision>-` prefix that If-Match on PUT reads."""
-        named = f"{self.ark_key}\0{self.view}\0{self.base_url}"
-        digest = hashlib.sha256(named.encode()).hexdigest()[:12]
+        digest = _view_digest(self.ark_key, self.view, self.base_url)
         return f'"r{self.revision}-{representation}-{digest}"'
+
+
+@lru_cache(maxsize=4096)
+def _view_digest(ark_key: str, view: str, base_url: str) -> str:
+    named = f"{ark_key}\0{view}\0{base_url}"
+    return hashlib.sha256(named.encode()).hexdigest()[:12]
 
 
 def version(runtime: Runtime, actor: Actor, ark_text: str) -> RecordVersion:
