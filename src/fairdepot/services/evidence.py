@@ -83,8 +83,8 @@ def run_build(runtime: Runtime, claim: Claim) -> None:
         actor = accounts.actor_for(user, runtime.settings.facility_groups)
         with Lease(runtime, claim) as lease:
             for attempt in (1, 2):
-                # Two builds of the same graph at once: the loser of the race sees the winner's
-                # graph on its second try and rebuilds it in place.
+                # Builds of one graph take turns (see _build_and_finish); a second try is for
+                # a record changed meanwhile by something else (a PUT of the record itself).
                 try:
                     _build_and_finish(runtime, claim, lease, actor, user, job.payload["ark"])
                     break
@@ -107,6 +107,9 @@ def _build_and_finish(
     runtime: Runtime, claim: Claim, lease: Lease, actor: Actor, user: User, start: str
 ) -> None:
     with unit_of_work(runtime) as work:
+        # Builds of one record's graphs (by any user: each also marks the record) take turns,
+        # so N simultaneous builds all succeed instead of N-1 losing a race to the first.
+        work.serialise(f"evidence-graph-of {start}")
         graph_ark = _build(work.records, actor, user, start, runtime)
         lease.check()
         if not work.jobs.finish(
