@@ -1,6 +1,6 @@
 """A crate ingest run in-process on a real database: what a successful job records and leaves.
 
-The HTTP tests ingest through the server; these let mutation testing see services/ingest.py.
+The HTTP tests ingest through the server; these let mutation testing see services/crates/ingest.py.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from fairdepot.services import accounts, ingest, records
+from fairdepot.services import accounts, records
+from fairdepot.services.crates import ingest
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import JobRow

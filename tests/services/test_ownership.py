@@ -8,7 +8,7 @@ from fairdepot.core.errors import Conflict
 from fairdepot.core.policy import ANONYMOUS
 from fairdepot.core.records import Access, Face, Record
 from fairdepot.services import accounts, records
-from fairdepot.services.ingest import write_crate
+from fairdepot.services.crates.ingest import write_crate
 
 
 def _user(runtime, name: str, group: str):

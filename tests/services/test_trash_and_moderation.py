@@ -31,7 +31,7 @@ from fairdepot.core.records import (
 )
 from fairdepot.core.relations import extract_relations
 from fairdepot.services import accounts, catalogue, organizations, records
-from fairdepot.services.ingest import identifier_problem
+from fairdepot.services.crates.ingest import identifier_problem
 from fairdepot.storage.db.models import RecordRevisionRow
 
 CRATE = "ark:99999/fd1crate"

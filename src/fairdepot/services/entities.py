@@ -21,14 +21,14 @@ from fairdepot.core.records import (
 )
 from fairdepot.core.relations import extract_relations
 from fairdepot.services.accounts import actor_for
-from fairdepot.services.crate_records import (
+from fairdepot.services.crates.ingest import minter
+from fairdepot.services.crates.records import (
     StoredFile,
     describe_file,
     fairscape_access,
     fairscape_owner_group,
     record_file,
 )
-from fairdepot.services.ingest import minter
 from fairdepot.services.runtime import Runtime, json_limits
 
 

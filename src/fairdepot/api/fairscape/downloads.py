@@ -1,6 +1,6 @@
 """Streaming a record's bytes: one file, a chosen file, or a crate's zip.
 
-A crate's zip is built from its stored files (services/crate_zip.py); crates stored before
+A crate's zip is built from its stored files (services/crates/zip.py); crates stored before
 that kept their uploaded zip, which is streamed as it is.
 
 The blob is opened and its first chunk read before any header is sent: once a 200 and its
@@ -27,7 +27,7 @@ from fairdepot.core.errors import InvalidInput, NotFound, Problem, StoredBytesMi
 from fairdepot.core.policy import Actor
 from fairdepot.core.records import Record, RecordFile
 from fairdepot.services import records
-from fairdepot.services.crate_zip import crate_zip
+from fairdepot.services.crates.zip import crate_zip
 from fairdepot.services.runtime import Runtime
 
 log = logging.getLogger(__name__)

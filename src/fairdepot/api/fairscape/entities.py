@@ -26,7 +26,7 @@ from fairdepot.core.errors import (
 from fairdepot.core.json_input import load_json
 from fairdepot.core.records import PublicationStatus
 from fairdepot.services import entities, records
-from fairdepot.services.crate_records import StoredFile
+from fairdepot.services.crates.records import StoredFile
 from fairdepot.services.runtime import Runtime, json_limits
 
 router = APIRouter(route_class=FairscapeRoute, tags=["entities"])

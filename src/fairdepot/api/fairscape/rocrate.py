@@ -22,8 +22,10 @@ from fairdepot.core.errors import InvalidInput, NotFound
 from fairdepot.core.metadata.croissant import CROISSANT_MEDIA_TYPE, crate_to_croissant
 from fairdepot.core.metadata.rdf import serialize
 from fairdepot.core.negotiation import choose
-from fairdepot.services import ingest, metadata_crates, records
-from fairdepot.services.crate_records import fairscape_owner_group
+from fairdepot.services import records
+from fairdepot.services.crates import ingest
+from fairdepot.services.crates.metadata_only import register as register_metadata_crate
+from fairdepot.services.crates.records import fairscape_owner_group
 from fairdepot.services.jobs import job_status
 from fairdepot.services.representation_cache import Representation
 
@@ -93,7 +95,7 @@ async def metadata_only(
     runtime: RuntimeDep, user: RequiredUser, crate: Annotated[Any, Body()]
 ) -> dict[str, Any]:
     """Register a crate that has no files (its data lives elsewhere), synchronously."""
-    root, minted = await run_in_threadpool(metadata_crates.register, runtime, user, crate)
+    root, minted = await run_in_threadpool(register_metadata_crate, runtime, user, crate)
     return {"rocrate_guid": root, "minted_element_identifiers": minted}
 
 

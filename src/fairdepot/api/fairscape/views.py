@@ -10,7 +10,7 @@ from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.records import Record
 from fairdepot.core.timestamps import isoformat_z
-from fairdepot.services.crate_records import summary_group
+from fairdepot.services.crates.records import summary_group
 
 iso = isoformat_z
 

@@ -11,8 +11,8 @@ from fairdepot.core.crates.validation import validate_crate
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.json_input import check_json
 from fairdepot.services.accounts import actor_for
-from fairdepot.services.crate_records import build_crate_records, fairscape_owner_group
-from fairdepot.services.ingest import check_identifiers, minter, write_crate
+from fairdepot.services.crates.ingest import check_identifiers, minter, write_crate
+from fairdepot.services.crates.records import build_crate_records, fairscape_owner_group
 from fairdepot.services.runtime import Runtime, json_limits
 
 

@@ -37,7 +37,7 @@ from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.record_changes import RecordChanges
 from fairdepot.core.records import Record, RecordState
 from fairdepot.services.accounts import actor_for
-from fairdepot.services.crate_records import StoredFile, build_crate_records, first_group
+from fairdepot.services.crates.records import StoredFile, build_crate_records, first_group
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.services.uow import read_only, unit_of_work

@@ -29,8 +29,8 @@ from fairdepot.core.record_changes import MetadataChange, RecordChanges
 from fairdepot.core.records import Face, PublicationStatus, Record, RecordState, summarise
 from fairdepot.core.relations import extract_relations, target_key
 from fairdepot.services import accounts
-from fairdepot.services.crate_records import fairscape_access, fairscape_owner_group, first_group
-from fairdepot.services.ingest import minter
+from fairdepot.services.crates.ingest import minter
+from fairdepot.services.crates.records import fairscape_access, fairscape_owner_group, first_group
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.records import (
     find_row,
