@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from fastapi import Response
 from fastapi.responses import StreamingResponse
 
-from fairdepot.api import byte_ranges
-from fairdepot.api.content_disposition import content_disposition
+from fairdepot.api.common import byte_ranges
+from fairdepot.api.common.content_disposition import content_disposition
 from fairdepot.api.fairscape.views import crate_document
 from fairdepot.core.errors import InvalidInput, NotFound, Problem, StoredBytesMissing
 from fairdepot.core.policy import Actor

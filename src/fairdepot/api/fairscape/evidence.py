@@ -8,9 +8,9 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from fairdepot.api.deps import Offset, OptionalUser, RequiredUser, RuntimeDep, actor_of
+from fairdepot.api.common.ark_paths import ark_route, ark_text
+from fairdepot.api.common.deps import Offset, OptionalUser, RequiredUser, RuntimeDep, actor_of
 from fairdepot.api.fairscape.errors import FairscapeRoute
-from fairdepot.api.fairscape.paths import ark_route, ark_text
 from fairdepot.api.fairscape.views import iso, resolver_wrapper
 from fairdepot.services import provenance, records
 from fairdepot.services.jobs import job_status

@@ -9,14 +9,14 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from fairdepot.api import conditional
-from fairdepot.api.deps import Offset, OptionalUser, RequiredUser, RuntimeDep, actor_of
-from fairdepot.api.errors import multipart_body, problem_response, problem_responses
+from fairdepot.api.common import conditional
+from fairdepot.api.common.ark_paths import ark_route, ark_text
+from fairdepot.api.common.deps import Offset, OptionalUser, RequiredUser, RuntimeDep, actor_of
+from fairdepot.api.common.errors import multipart_body, problem_response, problem_responses
+from fairdepot.api.common.multipart_stream import stream_upload
 from fairdepot.api.fairscape.downloads import file_response
 from fairdepot.api.fairscape.errors import FairscapeRoute
-from fairdepot.api.fairscape.paths import ark_route, ark_text
 from fairdepot.api.fairscape.views import crate_document, crate_summary, job_document
-from fairdepot.api.multipart_stream import stream_upload
 from fairdepot.core.blobs import WriteOptions
 from fairdepot.core.errors import InvalidInput, NotFound
 from fairdepot.core.metadata.croissant import CROISSANT_MEDIA_TYPE, crate_to_croissant

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from fairdepot.api.deps import Offset, OptionalUser, RuntimeDep, actor_of
+from fairdepot.api.common.deps import Offset, OptionalUser, RuntimeDep, actor_of
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.core.errors import InvalidInput
 from fairdepot.services import records
