@@ -214,7 +214,9 @@ def replace_metadata(
     with runtime.writing() as store:
         row = find_row(store, actor, ark_text, Action.UPDATE)
         given = metadata.get("@id")
-        if given is not None and (not isinstance(given, str) or _safe_key(given) != row.ark_key):
+        if given is not None and (
+            not isinstance(given, str) or arks.identifier_key(given) != row.ark_key
+        ):
             raise InvalidInput(f"@id {given!r} does not match {row.ark}; identifiers cannot change")
         if expected_revision is not None and expected_revision != row.revision:
             raise PreconditionFailed(
@@ -321,7 +323,9 @@ def _drop_from_parts(store: RecordStore, parent: RecordRow, gone: set[str], acto
         p
         for p in parts
         if not (
-            isinstance(p, dict) and isinstance(p.get("@id"), str) and _safe_key(p["@id"]) in gone
+            isinstance(p, dict)
+            and isinstance(p.get("@id"), str)
+            and arks.identifier_key(p["@id"]) in gone
         )
     ]
     if len(kept) == len(parts):
@@ -340,13 +344,6 @@ def metadata_keeping_summary(row: RecordRow, document: dict[str, Any]) -> Metada
     return MetadataChange(
         document, row.name, row.description, tuple(row.keywords or ()), tuple(row.types or ())
     )
-
-
-def _safe_key(identifier: str) -> str:
-    try:
-        return arks.normalise(identifier)
-    except arks.InvalidArk:
-        return identifier
 
 
 def set_publication(
