@@ -12,7 +12,7 @@ from fairdepot.api.common.ark_paths import ark_route, ark_text
 from fairdepot.api.common.deps import Offset, OptionalUser, RequiredUser, RuntimeDep, actor_of
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.api.fairscape.views import iso, resolver_wrapper
-from fairdepot.services import provenance, records
+from fairdepot.services import provenance, records, search
 from fairdepot.services.jobs import job_status
 
 router = APIRouter(route_class=FairscapeRoute, tags=["evidence graphs"])
@@ -68,7 +68,7 @@ async def list_graphs(
 ) -> dict[str, Any]:
     actor = actor_of(runtime, user)
     graphs = await run_in_threadpool(
-        lambda: records.list_records(
+        lambda: search.list_records(
             runtime, actor, kind="EvidenceGraph", limit=limit, offset=offset
         )
     )

@@ -22,7 +22,7 @@ from fairdepot.core.errors import InvalidInput, NotFound
 from fairdepot.core.metadata.croissant import CROISSANT_MEDIA_TYPE, crate_to_croissant
 from fairdepot.core.metadata.rdf import serialize
 from fairdepot.core.negotiation import choose
-from fairdepot.services import records
+from fairdepot.services import records, search
 from fairdepot.services.crates import ingest
 from fairdepot.services.crates.metadata_only import register as register_metadata_crate
 from fairdepot.services.crates.records import fairscape_owner_group
@@ -108,7 +108,7 @@ async def list_crates(
 ) -> dict[str, Any]:
     actor = actor_of(runtime, user)
     crates = await run_in_threadpool(
-        lambda: records.list_records(
+        lambda: search.list_records(
             runtime, actor, kind="ROCrate", own_or_group_only=True, limit=limit, offset=offset
         )
     )
