@@ -42,7 +42,7 @@ def test_a_completed_ingest_records_the_crate_and_drops_earlier_attempts(
     actor = accounts.actor_for(alice, runtime.settings.facility_groups)
     root = records.resolve_files(runtime, actor, crate)
     assert root.access.owner_group == "lab-a"
-    assert root.extra["jobId"] == job_id
+    assert root.crate_parts.job_id == job_id
     assert root.archive_blob_key is None  # the zip is not kept: its layout is
     assert root.archive_layout is not None
     assert "data/table.csv" in root.archive_layout.file_paths

@@ -170,7 +170,7 @@ def test_a_new_upload_tombstones_dropped_members_and_revises_kept_ones(
     assert kept_record.files[0].md5 == hashlib.md5(b"v2, longer\n").hexdigest()
     crate = records.resolve(runtime, actor, CRATE)
     assert crate.access.owner_id == alice.id
-    assert crate.extra["sourceFilename"] == "job-v2.zip"
+    assert crate.crate_parts.source_filename == "job-v2.zip"
     new = _row(runtime, added)
     assert (new.state, new.revision, new.parent_pk) == (RecordState.ACTIVE.value, 1, root.pk)
     with runtime.reading() as store:

@@ -48,7 +48,7 @@ def file_response(
     if wants_archive and record.archive_layout:
         return crate_zip_response(runtime, actor, record, request_headers or {}, inline, head)
     if wants_archive and record.archive_blob_key:
-        name = record.extra.get("sourceFilename") or f"{record.ark.rsplit('/', 1)[-1]}.zip"
+        name = record.crate_parts.source_filename or f"{record.ark.rsplit('/', 1)[-1]}.zip"
         key = record.archive_blob_key
         chunks = _opened(runtime, record, "the crate's zip archive", key)
         return _stream(chunks, name, "application/zip", runtime.blobs.size(key), None, inline)
@@ -80,7 +80,7 @@ def crate_zip_response(
     )
     text = json.dumps(metadata, indent=2, ensure_ascii=False).encode()
     archive = crate_zip(runtime, record, text)
-    name = record.extra.get("sourceFilename") or f"{record.ark.rsplit('/', 1)[-1]}.zip"
+    name = record.crate_parts.source_filename or f"{record.ark.rsplit('/', 1)[-1]}.zip"
     headers = {
         "Content-Disposition": content_disposition(name, inline=inline),
         "Accept-Ranges": "bytes",

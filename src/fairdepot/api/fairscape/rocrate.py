@@ -118,7 +118,7 @@ async def list_crates(
                 "@id": c.ark,
                 "name": c.name,
                 "description": c.description,
-                "counts": c.extra.get("contentSummary"),
+                "counts": c.crate_parts.content_summary,
             }
             for c in crates
         ]

@@ -23,6 +23,7 @@ from fairdepot.core.accounts import User
 from fairdepot.core.blobs import WriteOptions
 from fairdepot.core.crate_archive import ArchiveLimits, CrateArchive
 from fairdepot.core.crates.graph import parse_metadata
+from fairdepot.core.crates.parts import CrateParts
 from fairdepot.core.crates.plan import CratePlan, plan_crate
 from fairdepot.core.crates.validation import validate_crate
 from fairdepot.core.errors import (
@@ -171,7 +172,7 @@ def _ingest(
         owner_group=job.payload.get("ownerGroup"),
         fairscape=crate.is_fairscape,
         archive_layout=layout,
-        extra={"sourceFilename": job.payload.get("filename"), "jobId": job.id},
+        arrival=CrateParts(source_filename=job.payload.get("filename"), job_id=job.id),
     )
     lease.stage("recording")
     _persist(runtime, claim, root, members, actor, job.payload["uploadKey"])

@@ -6,6 +6,7 @@ from typing import Any
 
 from fairdepot.core.accounts import User
 from fairdepot.core.crates.graph import parse_document
+from fairdepot.core.crates.parts import CrateParts
 from fairdepot.core.crates.plan import plan_crate
 from fairdepot.core.crates.validation import validate_crate
 from fairdepot.core.errors import InvalidInput, Problem
@@ -42,7 +43,7 @@ def register(runtime: Runtime, owner: User, document: Any) -> tuple[str, list[st
         owner_group=owner_group,
         fairscape=crate.is_fairscape,
         archive_layout=None,
-        extra={"metadataOnly": True},
+        arrival=CrateParts(metadata_only=True),
     )
     with runtime.writing() as store:
         write_crate(store, root, members, actor)
