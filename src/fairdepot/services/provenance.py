@@ -27,16 +27,15 @@ from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import ANONYMOUS, Action, Actor, allows
 from fairdepot.core.record_changes import MetadataChange, RecordChanges
 from fairdepot.core.records import Face, PublicationStatus, Record, RecordState, summarise
-from fairdepot.core.relations import extract_relations, target_key
+from fairdepot.core.relations import extract_relations
 from fairdepot.services import accounts
-from fairdepot.services.crate_records import fairscape_access, fairscape_owner_group, first_group
-from fairdepot.services.ingest import minter
+from fairdepot.services.crates.ingest import minter
+from fairdepot.services.crates.records import fairscape_access, fairscape_owner_group, first_group
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.records import (
     find_row,
     load,
     metadata_keeping_summary,
-    parse_ark_display,
 )
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.services.uow import read_only, unit_of_work
@@ -201,7 +200,7 @@ def _refs(metadata: dict[str, Any], properties: tuple[str, ...]) -> list[str]:
         for item in value if isinstance(value, list) else [value]:
             ref = item.get("@id") if isinstance(item, dict) else item
             if isinstance(ref, str):
-                keys.append(target_key(ref))
+                keys.append(arks.identifier_key(ref))
     return keys
 
 
@@ -216,8 +215,11 @@ def register_graph(runtime: Runtime, user: User, body: Any) -> Record:
         raise InvalidInput("the body needs at least a name (and usually @id and @graph)")
     check_json(body, json_limits(runtime.settings))
     given = body.get("@id")
-    kept = isinstance(given, str) and "ark:" in given.lower()
-    graph_ark = parse_ark_display(given) if kept else minter(runtime)()
+    try:
+        kept = arks.submitted_ark(given, refuse_malformed=True)
+    except arks.InvalidArk as exc:
+        raise InvalidInput(str(exc)) from exc
+    graph_ark = kept or minter(runtime)()
     metadata = {
         "@context": CANONICAL_CONTEXT,
         **body,
