@@ -245,6 +245,10 @@ def _persist(
 ) -> None:
     # A clash with a concurrent writer surfaces as Conflict / PreconditionFailed (the uow).
     with unit_of_work(runtime) as work:
+        # Two uploads of one crate at once take turns here: the second sees the first's crate
+        # and becomes its next revision, as if uploaded after it, instead of losing a race on
+        # the crate's ARK (see storage/db/locks.py).
+        work.serialise(f"crate {arks.normalise(root.ark)}")
         write_crate(work.records, root, members, actor)
         result = {
             "rocrateIdentifier": root.ark,
