@@ -176,6 +176,7 @@ def test_an_absent_or_empty_where_matches_every_scicat_record() -> None:
         ({"where": {"datasetName": {"regexp": "(a+)+"}}}, "filter.where.datasetName.regexp"),
         ({"where": {"datasetName": {"like": "x", "options": 3}}}, "filter.where.datasetName"),
         ({"where": {"size": {"options": "i"}}}, "filter.where.size.options"),
+        ({"where": {"datasetName": {"regexp": "/^a/m"}}}, "filter.where.datasetName.regexp"),
         ({"where": {"isPublished": {"gt": True}}}, "filter.where.isPublished.gt"),
         ({"where": []}, "filter.where"),
         ({"limits": {"limit": -1}}, "filter.limit"),

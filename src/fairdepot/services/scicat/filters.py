@@ -293,7 +293,8 @@ def _pattern(target: Field, key: str, value: object, options: str, location: str
         literal = _REGEX_LITERAL.fullmatch(value)
         if literal:
             value, flags = literal.group(1), flags + literal.group(2)
-    unknown = set(flags) - {"i", "m", "s", "g"}
+    # only "i": Python's and PostgreSQL's other inline flags differ ("g" means nothing here)
+    unknown = set(flags) - {"i", "g"}
     if unknown:
         raise InvalidQuery(f"unsupported regular expression flag '{sorted(unknown)[0]}'", location)
     insensitive = key == "ilike" or "i" in flags
@@ -303,8 +304,7 @@ def _pattern(target: Field, key: str, value: object, options: str, location: str
         op = Op.ILIKE if insensitive else Op.LIKE
         pattern = Comparison(target, op, f"%{value}%")
     else:
-        inline = "".join(f for f in "ims" if f in flags or (f == "i" and insensitive))
-        pattern = Comparison(target, Op.REGEXP, f"(?{inline}){value}" if inline else value)
+        pattern = Comparison(target, Op.REGEXP, f"(?i){value}" if insensitive else value)
     checked(pattern, location)
     return Not(pattern) if key == "nlike" else pattern
 
