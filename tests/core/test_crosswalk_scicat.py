@@ -516,3 +516,15 @@ def test_every_field_of_the_reference_is_known() -> None:
         "runNumber",
     ]
     assert sorted(FIELDS) == sorted(reference)
+
+
+def test_the_jsonld_is_rdf_in_schema_org_and_evi_terms() -> None:
+    from rdflib import Literal, URIRef
+
+    from fairdepot.core.metadata.rdf import to_graph
+
+    dataset = validate_dataset(dict(SCITACEAN_V4, usedSoftware=["reduce-1.0"])) | {"pid": PID}
+    graph = to_graph(jsonld_of(dataset, "ark:99999/fd1x"))
+    subject = URIRef("ark:99999/fd1x")
+    assert (subject, URIRef("https://schema.org/name"), Literal("compat raw")) in graph
+    assert (subject, URIRef("https://w3id.org/EVI#usedSoftware"), Literal("reduce-1.0")) in graph

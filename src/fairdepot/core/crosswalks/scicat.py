@@ -25,6 +25,7 @@ from fairdepot.core.crosswalks.scicat_validation import (
     Kind,
     format_time,
 )
+from fairdepot.core.metadata.contexts import FAIRSCAPE_CONTEXT
 from fairdepot.core.query import Column, Field, InvalidQuery
 from fairdepot.core.records import (
     Access,
@@ -35,7 +36,6 @@ from fairdepot.core.records import (
     Relation,
 )
 
-SCHEMA_ORG = "https://schema.org/"
 INPUT_DATASET = "inputDatasets"
 USED_SOFTWARE = "usedSoftware"
 """Relation predicates of a SciCat dataset (targets: the pids and software named)."""
@@ -124,7 +124,7 @@ def v3_view(dataset: dict[str, Any]) -> dict[str, Any]:
 
 def jsonld_of(dataset: dict[str, Any], ark: str) -> dict[str, Any]:
     """The schema.org Dataset a SciCat dataset describes (field by field in docs/crosswalks.md)."""
-    doc: dict[str, Any] = {"@context": SCHEMA_ORG, "@id": ark, "@type": "Dataset"}
+    doc: dict[str, Any] = {"@context": dict(FAIRSCAPE_CONTEXT), "@id": ark, "@type": "Dataset"}
     if dataset.get("pid"):
         doc["identifier"] = [dataset["pid"]]
     for source, target in (
