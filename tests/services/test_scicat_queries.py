@@ -209,6 +209,8 @@ def test_fullquery_text_groups_and_form_fields(catalogue) -> None:
         None,
     )
     assert _found(catalogue, form)[0] == ["d2"]
+    either = full_query({"ownerGroup": "group1", "accessGroups": ["group3"]}, {"order": "size:asc"})
+    assert _found(catalogue, either)[0] == ["d4", "d1", "d2"]  # group fields are alternatives
     sized = full_query({"size": {"min": 50, "max": 100}}, {"order": "size:asc"})
     assert _found(catalogue, sized)[0] == ["d3", "d1"]
 

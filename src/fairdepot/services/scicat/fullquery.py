@@ -4,7 +4,8 @@ queries.
 `fields` is SciCat's search form, not a projection: `text` is a full-text search, `mode` a
 where object merged in, `scientific` a list of `{lhs, relation, rhs, unit}` conditions on the
 scientific metadata (compared in SI through `valueSI`/`unitSI` when a unit is given),
-`userGroups` narrows to datasets those groups own or may read, and every other key is a
+`userGroups` narrows to datasets those groups own or may read (OR-ed with `ownerGroup`,
+`accessGroups` and `sharedWith`, as the backend does), and every other key is a
 dataset field compared by its type: a list of strings is "any of", `{begin, end}` a time range,
 `{min, max}` a number range, a boolean an equality. `limits` is `{limit (100), skip, order
 "field:asc"}`. `fullfacet` counts the matching datasets per value of each facet field, and
@@ -43,6 +44,9 @@ from fairdepot.services.scicat.filters import (
     where_filter,
 )
 
+GROUP_FIELDS = frozenset({"ownerGroup", "accessGroups", "sharedWith"})
+"""Search-form fields that are alternatives, as on the backend: with `userGroups` they make one
+"any of these" condition (a dataset of this group, or shared with it, or with that address)."""
 DEFAULT_FACETS = ("type", "creationLocation", "ownerGroup", "keywords")
 MAX_FACETS = 20
 _LIMITS_KEYS = frozenset({"limit", "skip", "order"})
@@ -112,6 +116,7 @@ def search_form(fields: object) -> tuple[Filter | None, str | None]:
     if not isinstance(spec, dict):
         raise InvalidQuery("fields is a JSON object", "fields")
     parts: list[Filter] = []
+    groups: list[Filter] = []
     text: str | None = None
     for key, value in spec.items():
         location = f"fields.{key}"
@@ -128,9 +133,13 @@ def search_form(fields: object) -> tuple[Filter | None, str | None]:
         elif key == "scientific":
             parts.extend(_scientific(value, location))
         elif key == "userGroups":
-            parts.append(_user_groups(value, location))
+            groups.extend(_user_groups(value, location))
+        elif key in GROUP_FIELDS:
+            groups.append(_form_field(key, value, location))
         else:
             parts.append(_form_field(key, value, location))
+    if groups:
+        parts.append(groups[0] if len(groups) == 1 else Or(tuple(groups)))
     if not parts:
         return None, text
     return (parts[0] if len(parts) == 1 else And(tuple(parts))), text
@@ -170,17 +179,15 @@ def _range(name: str, low: object, high: object, location: str) -> Filter:
     return field_condition(name, bounds, location)
 
 
-def _user_groups(value: object, location: str) -> Filter:
-    """Datasets the groups own or may read (the backend ORs ownerGroup and accessGroups)."""
+def _user_groups(value: object, location: str) -> list[Filter]:
+    """Datasets the groups own or may read."""
     groups = value if isinstance(value, list) else [value]
     if not groups or not all(isinstance(g, str) for g in groups):
         raise InvalidQuery("userGroups is a list of group names", location)
-    return Or(
-        (
-            field_condition("ownerGroup", {"inq": groups}, location),
-            field_condition("accessGroups", {"inq": groups}, location),
-        )
-    )
+    return [
+        field_condition("ownerGroup", {"inq": groups}, location),
+        field_condition("accessGroups", {"inq": groups}, location),
+    ]
 
 
 def _scientific(conditions: object, location: str) -> list[Filter]:
