@@ -255,8 +255,31 @@ def test_default_pages_are_the_backend_ones() -> None:
 
 
 def test_a_count_keeps_the_where_and_asks_for_the_count() -> None:
-    counted = dataset_filter({"where": {"type": "raw"}}, V3, count=True).query
+    counted = dataset_filter({"where": {"type": "raw"}, "limit": 5000}, V3, count=True).query
     assert counted.count is True
+    assert counted.where == And((SCICAT_RECORDS, Comparison(column(Column.KIND), Op.EQ, "raw")))
+
+
+def test_the_ingestion_guide_example_filter() -> None:
+    # docs of the SciCat project: a v4 filter with an include scope and a top-level limit
+    example = {
+        "where": {"pid": "PID.prefix/abc"},
+        "include": [
+            {
+                "relation": "origdatablocks",
+                "scope": {"fields": ["_id"], "limit": 20, "order": "filename ASC"},
+            }
+        ],
+        "fields": ["datasetName"],
+        "limit": 10,
+    }
+    translated = dataset_filter(json.dumps(example), V4)
+    assert translated.query.where == And(
+        (SCICAT_RECORDS, Comparison(native("pid"), Op.EQ, "PID.prefix/abc"))
+    )
+    assert translated.include == ("origdatablocks",)
+    assert translated.fields == ("datasetName",)
+    assert translated.query.page.limit == 10
 
 
 # -- fullquery ----------------------------------------------------------------------------------

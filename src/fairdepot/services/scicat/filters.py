@@ -142,7 +142,9 @@ def dataset_filter(
         if key not in _LIMITS_KEYS:
             raise InvalidQuery(f"unknown key '{key}' in limits", "filter.limits")
     fallback = default_limit or (V3_DEFAULT_LIMIT if version is ApiVersion.V3 else V4_DEFAULT_LIMIT)
-    limit = _count_of(limits.get("limit", spec.get("limit")), "filter.limit", fallback)
+    # a count ignores the page (loopback's count takes the where only)
+    asked = None if count else limits.get("limit", spec.get("limit"))
+    limit = _count_of(asked, "filter.limit", fallback)
     skip = _count_of(limits.get("skip", spec.get("skip")), "filter.skip", 0)
     sort = sort_keys(limits.get("order", spec.get("order")), "filter.order")
     sort += sort_object(limits.get("sort"), "filter.limits.sort")
@@ -152,7 +154,7 @@ def dataset_filter(
     query = Query(
         where=scicat_only(where),
         sort=sort,
-        page=Page(limit=min(limit, MAX_LIMIT) if count else limit, offset=skip),
+        page=Page(limit=1) if count else Page(limit=limit, offset=skip),
         count=count,
         projection=tuple(f for f in (query_field(n) for n in fields) if f.column is None),
     )
