@@ -21,7 +21,13 @@ from fairdepot.core.query import (
     SortKey,
     ValueType,
 )
-from fairdepot.services.scicat.filters import SCICAT_RECORDS, dataset_filter, where_filter
+from fairdepot.services.scicat.filters import (
+    MAX_CONDITIONS,
+    MAX_NESTING,
+    SCICAT_RECORDS,
+    dataset_filter,
+    where_filter,
+)
 from fairdepot.services.scicat.fullquery import full_facet, full_query
 
 V3, V4 = ApiVersion.V3, ApiVersion.V4
@@ -177,6 +183,10 @@ def test_an_absent_or_empty_where_matches_every_scicat_record() -> None:
         ({"where": {"datasetName": {"like": "x", "options": 3}}}, "filter.where.datasetName"),
         ({"where": {"size": {"options": "i"}}}, "filter.where.size.options"),
         ({"where": {"datasetName": {"regexp": "/^a/m"}}}, "filter.where.datasetName.regexp"),
+        # Python reads these, PostgreSQL refuses them (an error of the database, not a 400)
+        ({"where": {"datasetName": {"like": "(?P<n>raw)"}}}, "filter.where.datasetName.like"),
+        ({"where": {"datasetName": {"like": "(?i)raw"}}}, "filter.where.datasetName.like"),
+        ({"where": {"datasetName": {"regexp": "\\N{EN DASH}"}}}, "filter.where.datasetName.regexp"),
         ({"where": {"isPublished": {"gt": True}}}, "filter.where.isPublished.gt"),
         ({"where": []}, "filter.where"),
         ({"limits": {"limit": -1}}, "filter.limit"),
@@ -420,3 +430,23 @@ def test_fullfacet_asks_for_a_count_and_one_facet_per_field() -> None:
 def test_a_bad_facet_is_refused_naming_it() -> None:
     assert _error(full_facet, None, '["type", "colour"]') == "facets[1]"
     assert _error(full_facet, None, '"type"') == "facets"
+
+
+def _nested(depth: int) -> dict:
+    where: dict = {"size": 1}
+    for _ in range(depth):
+        where = {"or": [where, {"size": 2}]}
+    return where
+
+
+def test_a_filter_too_deep_or_too_large_for_a_database_statement_is_refused() -> None:
+    dataset_filter({"where": _nested(MAX_NESTING - 2)}, V3)  # with the face's And: fits
+    assert _error(dataset_filter, {"where": _nested(MAX_NESTING)}, V3) == "filter.where"
+    many = {"or": [{"size": i} for i in range(MAX_CONDITIONS + 1)]}
+    assert _error(dataset_filter, {"where": many}, V3) == "filter.where"
+    assert _error(full_query, {"mode": many}, None) == "fields"
+
+
+def test_a_decoded_parameter_is_checked_as_text_would_be() -> None:
+    assert _error(dataset_filter, {"where": {"size": float("nan")}}, V3).startswith("filter")
+    assert _error(full_query, {"datasetName": "a\x00b"}, None).startswith("fields")

@@ -15,7 +15,12 @@ from fairdepot.core.policy import ANONYMOUS, ReadScope, read_scope
 from fairdepot.core.query import FacetCount, Query
 from fairdepot.core.records import Access, Face, Record
 from fairdepot.services import accounts
-from fairdepot.services.scicat.filters import DatasetQuery, dataset_filter
+from fairdepot.services.scicat.filters import (
+    MAX_CONDITIONS,
+    MAX_NESTING,
+    DatasetQuery,
+    dataset_filter,
+)
 from fairdepot.services.scicat.fullquery import full_facet, full_query
 
 V3, V4 = ApiVersion.V3, ApiVersion.V4
@@ -245,3 +250,17 @@ def test_the_read_scope_still_decides_what_is_seen(catalogue) -> None:
     user = accounts.add_user(catalogue, "user3", "user3@your.site", "pw", ["group3"])
     actor = accounts.actor_for(user, catalogue.settings.facility_groups)
     assert _found(catalogue, everything, read_scope(actor))[0] == ["d1", "d4"]
+
+
+def test_the_largest_filter_accepted_is_a_statement_both_databases_run(catalogue) -> None:
+    where: dict = {"size": 100}
+    for _ in range(MAX_NESTING - 2):
+        where = {"or": [where, {"size": -1}]}
+    deep = dataset_filter(json.dumps({"where": where}), V3)
+    assert _found(catalogue, deep)[0] == ["d1"]
+    wide = {"or": [{"size": i} for i in range(MAX_CONDITIONS - 2)] + [{"keywords": "xray"}]}
+    assert sorted(_found(catalogue, dataset_filter(json.dumps({"where": wide}), V3))[0]) == [
+        "d1",
+        "d3",
+        "d4",
+    ]

@@ -27,7 +27,7 @@ from fairdepot.core.crosswalks.scicat import (
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion, to_milliseconds
 from fairdepot.core.document_values import parse_timestamp
 from fairdepot.core.errors import InvalidInput
-from fairdepot.core.json_input import load_json
+from fairdepot.core.json_input import check_json, load_json, path_locator
 from fairdepot.core.query import (
     MAX_LIMIT,
     RANGE_OPS,
@@ -62,6 +62,9 @@ _FILTER_KEYS = {
     ApiVersion.V4: frozenset({"where", "fields", "include", "limits", "limit", "skip", "order"}),
 }
 _LIMITS_KEYS = frozenset({"limit", "skip", "order", "sort"})
+MAX_NESTING = 24
+"""Levels of and / or (with the face and field conditions the translation adds)."""
+MAX_CONDITIONS = 500
 
 SCICAT_RECORDS: Filter = Comparison(Field(column=Column.FACE), Op.EQ, Face.SCICAT.value)
 
@@ -89,6 +92,9 @@ _SIMPLE_OPS: dict[str, Op] = {
 _PATTERN_OPS = frozenset({"like", "nlike", "ilike", "regexp", "$regex"})
 _OPTIONS = frozenset({"options", "$options"})
 _REGEX_LITERAL = re.compile(r"/(.*)/([a-z]*)", re.DOTALL)
+_NON_PORTABLE = re.compile(r"\(\?(?!:)|\\N")
+"""Regular-expression syntax Python and PostgreSQL read differently or only one of them
+knows (named groups, inline flags, `\\N{name}`): refused rather than a database error."""
 _REGEX_SPECIAL = re.compile(r"[\\^$.|?*+()\[\]{}]")
 
 
@@ -102,12 +108,17 @@ class DatasetQuery:
     include: tuple[str, ...] = ()
 
 
-def json_parameter(raw: str | bytes | None, name: str) -> Any:
-    """A JSON query parameter (`filter`, `fields`, `limits`, `facets`), None when absent."""
+def json_parameter(raw: object, name: str) -> Any:
+    """A JSON query parameter (`filter`, `fields`, `limits`, `facets`), None when absent.
+    Text is parsed strictly (core.json_input); a value the face already decoded is checked
+    the same way (no NaN, no U+0000, bounded nesting)."""
     if raw is None or (isinstance(raw, str | bytes) and not raw.strip()):
         return None
     try:
-        return load_json(raw, source=name)
+        if isinstance(raw, str | bytes):
+            return load_json(raw, source=name)
+        check_json(raw, locate=path_locator(name))
+        return raw
     except InvalidQuery:
         raise
     except InvalidInput as error:
@@ -126,7 +137,7 @@ def dataset_filter(
 
     v3 lists up to 100 datasets unordered (in creation order); v4 up to 10, newest first.
     """
-    spec = json_parameter(raw, "filter") if isinstance(raw, str | bytes) else raw
+    spec = json_parameter(raw, "filter")
     if spec is None:
         spec = {}
     if not isinstance(spec, dict):
@@ -168,8 +179,17 @@ def scicat_only(where: Filter | None) -> Filter:
     return And((SCICAT_RECORDS, where))
 
 
-def checked_query(query: Query) -> Query:
-    """`check_query`, naming the filter's own words (`filter.skip`) for the page's faults."""
+def checked_query(query: Query, location: str = "filter.where") -> Query:
+    """`check_query`, naming the filter's own words (`filter.skip`) for the page's faults, and
+    refusing a `where` larger than MAX_CONDITIONS or deeper than MAX_NESTING: the compiled
+    statement grows with both (SQLAlchemy's compiler overflows the stack at about 300
+    alternating and/or levels), and no client needs more."""
+    if query.where is not None:
+        depth, conditions = _size(query.where)
+        if depth > MAX_NESTING:
+            raise InvalidQuery(f"and/or nested deeper than {MAX_NESTING} levels", location)
+        if conditions > MAX_CONDITIONS:
+            raise InvalidQuery(f"more than {MAX_CONDITIONS} conditions", location)
     try:
         return check_query(query)
     except InvalidQuery as error:
@@ -178,6 +198,15 @@ def checked_query(query: Query) -> Query:
             place = f"filter.{'skip' if where == 'offset' else where}"
             raise InvalidQuery(error.message, place) from None
         raise
+
+
+def _size(node: Filter) -> tuple[int, int]:
+    """(depth of and/or/not, number of comparisons) of a filter tree."""
+    if isinstance(node, Comparison):
+        return 0, 1
+    parts = node.parts if isinstance(node, And | Or) else (node.part,)
+    sizes = [_size(p) for p in parts]
+    return 1 + max(d for d, _ in sizes), sum(n for _, n in sizes)
 
 
 # -- where --------------------------------------------------------------------------------------
@@ -296,6 +325,11 @@ def _pattern(target: Field, key: str, value: object, options: str, location: str
         if literal:
             value, flags = literal.group(1), flags + literal.group(2)
     # only "i": Python's and PostgreSQL's other inline flags differ ("g" means nothing here)
+    if _NON_PORTABLE.search(value):
+        raise InvalidQuery(
+            "use only (?:...) groups, no inline flags (give options instead) and no \\N escapes",
+            location,
+        )
     unknown = set(flags) - {"i", "g"}
     if unknown:
         raise InvalidQuery(f"unsupported regular expression flag '{sorted(unknown)[0]}'", location)

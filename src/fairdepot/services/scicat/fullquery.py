@@ -84,7 +84,7 @@ def full_query(fields: object, limits: object) -> DatasetQuery:
             limit=limit or V3_DEFAULT_LIMIT, offset=_natural(spec.get("skip"), "limits.skip", 0)
         ),
     )
-    return DatasetQuery(checked_query(query))
+    return DatasetQuery(checked_query(query, "fields"))
 
 
 def full_facet(fields: object, facets: object) -> Query:
@@ -105,7 +105,7 @@ def full_facet(fields: object, facets: object) -> Query:
     query = Query(
         where=scicat_only(where), text=text, page=Page(limit=1), count=True, facets=requests
     )
-    return checked_query(query)
+    return checked_query(query, "fields")
 
 
 def search_form(fields: object) -> tuple[Filter | None, str | None]:
@@ -256,7 +256,7 @@ def _scientific_comparison(
 
 
 def _decoded(value: object, name: str) -> Any:
-    return json_parameter(value, name) if isinstance(value, str | bytes) else value
+    return json_parameter(value, name)
 
 
 def _natural(value: object, location: str, default: int) -> int:
