@@ -528,3 +528,35 @@ def test_the_jsonld_is_rdf_in_schema_org_and_evi_terms() -> None:
     subject = URIRef("ark:99999/fd1x")
     assert (subject, URIRef("https://schema.org/name"), Literal("compat raw")) in graph
     assert (subject, URIRef("https://w3id.org/EVI#usedSoftware"), Literal("reduce-1.0")) in graph
+
+
+_json = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), _text),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_text, inner, max_size=3)),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.sampled_from([*FIELDS, "proposalId", "investigator", "x"]), _json),
+    st.sampled_from(list(ApiVersion)),
+)
+def test_any_body_is_either_a_dataset_or_invalid_input(body: dict, version: ApiVersion) -> None:
+    try:
+        dataset = validate_dataset(body, version)
+    except InvalidInput:
+        pass
+    else:
+        assert validate_dataset(dataset) == dataset
+    try:
+        changes = validate_patch(body, version)
+        apply_patch(validate_dataset(SCITACEAN_V4) | {"pid": PID}, changes)
+    except InvalidInput:
+        pass
+
+
+def test_a_v3_body_whose_type_is_not_a_string_is_invalid_input() -> None:
+    with pytest.raises(InvalidInput) as error:
+        validate_dataset(dict(PYSCICAT_V3, type=["raw"]), ApiVersion.V3)
+    assert "type" in _problems(error)

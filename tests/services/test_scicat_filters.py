@@ -3,10 +3,13 @@ no database; tests/services/test_scicat_queries.py runs them on SQLite and Postg
 
 from __future__ import annotations
 
+import contextlib
 import json
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.query import (
@@ -450,3 +453,63 @@ def test_a_filter_too_deep_or_too_large_for_a_database_statement_is_refused() ->
 def test_a_decoded_parameter_is_checked_as_text_would_be() -> None:
     assert _error(dataset_filter, {"where": {"size": float("nan")}}, V3).startswith("filter")
     assert _error(full_query, {"datasetName": "a\x00b"}, None).startswith("fields")
+
+
+_text = st.text(max_size=12)
+_json = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), _text),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(
+            st.one_of(
+                st.sampled_from(
+                    [
+                        "and",
+                        "or",
+                        "$or",
+                        "inq",
+                        "$in",
+                        "gt",
+                        "between",
+                        "like",
+                        "$regex",
+                        "$options",
+                        "regexp",
+                        "exists",
+                        "size",
+                        "keywords",
+                        "createdAt",
+                        "isPublished",
+                        "scientificMetadata.t.valueSI",
+                        "ownerGroup",
+                        "lhs",
+                        "relation",
+                        "rhs",
+                        "unit",
+                        "scientific",
+                        "mode",
+                        "text",
+                        "userGroups",
+                    ]
+                ),
+                _text,
+            ),
+            inner,
+            max_size=3,
+        ),
+    ),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_json, _json, st.sampled_from(list(ApiVersion)))
+def test_any_parameters_give_a_query_or_invalid_query(first, second, version) -> None:
+    for call in (
+        lambda: dataset_filter({"where": first, "order": second}, version),
+        lambda: dataset_filter(first, version),
+        lambda: full_query(first, second),
+        lambda: full_facet(first, second),
+    ):
+        with contextlib.suppress(InvalidQuery):
+            call()

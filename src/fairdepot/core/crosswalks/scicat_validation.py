@@ -169,7 +169,7 @@ def validate_dataset(
     allowed_types = tuple(types)
     if isinstance(kind, str) and kind not in allowed_types:
         problems.append(Problem(f"must be one of {', '.join(allowed_types)}", "type"))
-    if version is ApiVersion.V3 and kind in V3_REQUIRED:
+    if version is ApiVersion.V3 and isinstance(kind, str) and kind in V3_REQUIRED:
         required: tuple[str, ...] = V3_REQUIRED[str(kind)]
     else:
         required = V4_REQUIRED
