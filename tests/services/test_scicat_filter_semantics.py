@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from fairdepot.core.crosswalks.scicat import record_of
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion, validate_dataset
 from fairdepot.core.policy import ReadScope
-from fairdepot.core.query import Page
+from fairdepot.core.query import InvalidQuery, Page
 from fairdepot.services.scicat.filters import dataset_filter
 
 WORDS = ["neutron", "xray", "powder", "muon", "laser"]
@@ -213,3 +213,76 @@ def test_a_translated_where_finds_exactly_the_datasets_it_describes(catalogue, w
     got = {row.ark.removeprefix("ark:99999/fd1") for row in found.rows}
     expected = {label for label, dataset in DATASETS.items() if _holds(dataset, where)}
     assert got == expected, where
+
+
+_keys = st.sampled_from(
+    [
+        "and",
+        "or",
+        "inq",
+        "nin",
+        "gt",
+        "lte",
+        "between",
+        "like",
+        "ilike",
+        "nlike",
+        "$regex",
+        "$options",
+        "regexp",
+        "exists",
+        "neq",
+        "size",
+        "keywords",
+        "createdAt",
+        "creationTime",
+        "datasetName",
+        "isPublished",
+        "scientificMetadata.temperature.valueSI",
+        "ownerGroup",
+        "runNumber",
+        "type",
+        "pid",
+    ]
+)
+_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=8),
+    st.sampled_from(["raw", "2026-01-15", "2026-02-01T00:00:00Z", "^a", "(a|b)", "i", "%", "_"]),
+)
+_anything = st.recursive(
+    _scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(_keys, inner, min_size=1, max_size=3)
+    ),
+    max_leaves=10,
+)
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    where=st.one_of(
+        _anything,
+        st.dictionaries(
+            st.sampled_from(["size", "keywords", "creationTime", "datasetName", "ownerGroup"]),
+            _anything,
+            min_size=1,
+            max_size=2,
+        ),
+    ),
+    order=st.sampled_from([None, "size DESC", "creationTime:asc", "pid"]),
+)
+def test_every_filter_the_translation_accepts_runs_on_the_database(catalogue, where, order) -> None:
+    try:
+        query = dataset_filter(json.dumps({"where": where, "order": order}), ApiVersion.V3).query
+    except InvalidQuery:
+        return
+    with catalogue.reading() as store:
+        store.find(query, ReadScope(everything=True))
