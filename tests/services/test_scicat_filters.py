@@ -29,9 +29,9 @@ from fairdepot.services.scicat.filters import (
     MAX_NESTING,
     SCICAT_RECORDS,
     dataset_filter,
-    where_filter,
 )
 from fairdepot.services.scicat.fullquery import full_facet, full_query
+from fairdepot.services.scicat.where import where_filter
 
 V3, V4 = ApiVersion.V3, ApiVersion.V4
 

@@ -35,14 +35,12 @@ from fairdepot.core.query import (
 from fairdepot.services.scicat.filters import (
     V3_DEFAULT_LIMIT,
     DatasetQuery,
-    checked,
     checked_query,
-    field_condition,
     json_parameter,
     scicat_only,
     sort_keys,
-    where_filter,
 )
+from fairdepot.services.scicat.where import checked, field_condition, where_filter
 
 GROUP_FIELDS = frozenset({"ownerGroup", "accessGroups", "sharedWith"})
 """Search-form fields that are alternatives, as on the backend: with `userGroups` they make one
