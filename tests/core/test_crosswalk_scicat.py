@@ -560,3 +560,23 @@ def test_a_v3_body_whose_type_is_not_a_string_is_invalid_input() -> None:
     with pytest.raises(InvalidInput) as error:
         validate_dataset(dict(PYSCICAT_V3, type=["raw"]), ApiVersion.V3)
     assert "type" in _problems(error)
+
+
+def test_the_changes_of_an_update_keep_owner_and_moderation_and_follow_the_dataset() -> None:
+    from fairdepot.core.crosswalks.scicat import changes_of
+
+    record = record_of(_stored(), ark="ark:99999/fd1x", owner_id="u1", created_by="user1")
+    record.access.organization = "facility"
+    updated = apply_patch(
+        dataset_of(record),
+        validate_patch({"ownerGroup": "group9", "isPublished": True, "datasetName": "renamed"}),
+    )
+    changes = changes_of(record, updated, updated_by="user2")
+    assert changes.access.owner_id == "u1"
+    assert changes.access.organization == "facility"
+    assert changes.access.owner_group == "group9"
+    assert changes.access.publication is PublicationStatus.PUBLISHED
+    assert changes.metadata.name == "renamed"
+    assert changes.metadata.document["name"] == "renamed"
+    assert changes.native["updatedBy"] == "user2"
+    assert changes.native["createdBy"] == "user1"

@@ -264,3 +264,40 @@ def test_the_largest_filter_accepted_is_a_statement_both_databases_run(catalogue
         "d3",
         "d4",
     ]
+
+
+def test_a_patched_dataset_is_found_by_its_new_values_and_read_back_as_patched(catalogue) -> None:
+    from fairdepot.core.ark import normalise
+    from fairdepot.core.crosswalks.scicat import changes_of, dataset_of
+    from fairdepot.core.crosswalks.scicat_validation import apply_patch, validate_patch
+    from fairdepot.storage.db.records import load_records
+
+    patch = {
+        "scientificMetadata": {"temperature": {"value": 77, "unit": "degC"}},
+        "keywords": ["cryo"],
+        "isPublished": True,
+    }
+    with catalogue.writing() as store:
+        row = store.row_by_key(normalise("ark:99999/fd1d2"))
+        record = load_records(store.session, [row])[0]
+        updated = apply_patch(dataset_of(record), validate_patch(patch))
+        store.update(row, changes_of(record, updated, updated_by="user2"), actor_id=None)
+    hot = {"scientificMetadata.temperature.valueSI": {"gt": 350}}  # 77 degC = 350.15 K
+    assert _where(catalogue, hot) == ["d2"]
+    assert _where(catalogue, {"keywords": "neutron"}) == ["d1"]
+    assert _where(catalogue, {"keywords": "cryo"}) == ["d2"]
+    everything = dataset_filter(json.dumps({"order": "datasetName ASC"}), V3)
+    assert _found(catalogue, everything, read_scope(ANONYMOUS))[0] == ["d1", "d2"]
+    with catalogue.reading() as store:
+        read = dataset_of(
+            load_records(store.session, [store.row_by_key(normalise("ark:99999/fd1d2"))])[0]
+        )
+    assert read["scientificMetadata"]["temperature"]["valueSI"] == pytest.approx(350.15)
+    assert read["updatedBy"] == "user2"
+    assert read["createdBy"] == "u"
+    assert read["isPublished"] is True
+    assert read["datasetName"] == "beta raw"
+    with catalogue.reading() as store:
+        row = store.row_by_key(normalise("ark:99999/fd1d2"))
+        native = load_records(store.session, [row])[0].native
+    assert not {"createdAt", "updatedAt", "version"} & set(native)  # taken from the record

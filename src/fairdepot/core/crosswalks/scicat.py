@@ -15,6 +15,7 @@ path into the native document.
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from typing import Any
 
 from fairdepot.core.crosswalks.scicat_validation import (
@@ -27,6 +28,7 @@ from fairdepot.core.crosswalks.scicat_validation import (
 )
 from fairdepot.core.metadata.contexts import FAIRSCAPE_CONTEXT
 from fairdepot.core.query import Column, Field, InvalidQuery
+from fairdepot.core.record_changes import MetadataChange, RecordChanges
 from fairdepot.core.records import (
     Access,
     Face,
@@ -72,6 +74,46 @@ def record_of(
         identifiers={IdentifierScheme.SCICAT_PID.value: pid},
         relations=relations_of(dataset),
         extra={"scicatVersion": version.value},
+    )
+
+
+_FROM_RECORD = frozenset({"createdAt", "updatedAt", "version"})
+"""Fields `dataset_of` takes from the record, never kept in the native document."""
+
+
+def changes_of(
+    record: Record,
+    dataset: dict[str, Any],
+    *,
+    updated_by: str | None = None,
+    version: ApiVersion = ApiVersion.V4,
+) -> RecordChanges:
+    """What an update (`apply_patch`'s result, or a PUT's checked body) changes in `record`:
+    its native document, JSON-LD, relations, and the access SciCat's fields decide (owner
+    group, access groups, publication); the owner, organization and moderation stay. `dataset`
+    may be what `dataset_of` gave (the fields it takes from the record are dropped)."""
+    native = {k: copy.deepcopy(v) for k, v in dataset.items() if k not in _FROM_RECORD}
+    if updated_by is not None:
+        native["updatedBy"] = updated_by
+    metadata = jsonld_of(dataset, record.ark)
+    access = access_of(dataset, record.access.owner_id)
+    return RecordChanges(
+        metadata=MetadataChange(
+            metadata,
+            dataset.get("datasetName"),
+            dataset.get("description"),
+            tuple(dataset.get("keywords") or ()),
+            ("Dataset",),
+        ),
+        native=native,
+        extra={**record.extra, "scicatVersion": version.value},
+        relations=tuple(relations_of(dataset)),
+        access=replace(
+            record.access,
+            owner_group=access.owner_group,
+            access_groups=access.access_groups,
+            publication=access.publication,
+        ),
     )
 
 
