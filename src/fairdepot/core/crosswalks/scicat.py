@@ -49,7 +49,6 @@ def record_of(
     ark: str,
     owner_id: str | None,
     created_by: str | None = None,
-    version: ApiVersion = ApiVersion.V4,
 ) -> Record:
     """A new record for a checked dataset (`validate_dataset`) that holds its `pid`;
     `created_by` is the creating account's name (SciCat's `createdBy` and `updatedBy`)."""
@@ -73,7 +72,6 @@ def record_of(
         native=native,
         identifiers={IdentifierScheme.SCICAT_PID.value: pid},
         relations=relations_of(dataset),
-        extra={"scicatVersion": version.value},
     )
 
 
@@ -86,7 +84,6 @@ def changes_of(
     dataset: dict[str, Any],
     *,
     updated_by: str | None = None,
-    version: ApiVersion = ApiVersion.V4,
 ) -> RecordChanges:
     """What an update (`apply_patch`'s result, or a PUT's checked body) changes in `record`:
     its native document, JSON-LD, relations, and the access SciCat's fields decide (owner
@@ -106,7 +103,6 @@ def changes_of(
             ("Dataset",),
         ),
         native=native,
-        extra={**record.extra, "scicatVersion": version.value},
         relations=tuple(relations_of(dataset)),
         access=replace(
             record.access,
