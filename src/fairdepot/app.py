@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from fairdepot import __version__
 from fairdepot.api import fairscape
-from fairdepot.api.errors import declare_problems, install_error_handlers
+from fairdepot.api.common.errors import declare_problems, install_error_handlers
 from fairdepot.api.home import FaceLink, home_router
 from fairdepot.config import Settings
 from fairdepot.services import accounts, readiness

@@ -82,3 +82,35 @@ def test_display_form_keeps_hyphens_and_uses_new_label() -> None:
 def test_shoulder_must_be_primordinal() -> None:
     with pytest.raises(ark.InvalidArk):
         ark.mint("99999", "fda")
+
+
+@pytest.mark.parametrize(
+    ("submitted", "kept"),
+    [
+        ("ark:59852/dataset-x", "ark:59852/dataset-x"),  # fairscape-cli's own ARK
+        ("ark:/59852/dataset-x", "ark:59852/dataset-x"),  # legacy label: display form
+        ("https://n2t.net/ARK:59852/x", "ark:59852/x"),  # resolver-prefixed
+    ],
+)
+def test_a_submitted_ark_is_kept_in_display_form(submitted: str, kept: str) -> None:
+    assert ark.submitted_ark(submitted) == kept
+
+
+@pytest.mark.parametrize(
+    "submitted", ["./", "#jane", "data/x.csv", "https://orcid.org/0000-0002", "ark:bogus", None, 7]
+)
+def test_anything_but_a_valid_ark_gets_a_minted_one(submitted: object) -> None:
+    assert ark.submitted_ark(submitted) is None
+
+
+def test_a_malformed_ark_can_be_refused_with_its_reason() -> None:
+    assert ark.submitted_ark("#local", refuse_malformed=True) is None
+    with pytest.raises(ark.InvalidArk, match="NAAN"):
+        ark.submitted_ark("ark:ab!/x", refuse_malformed=True)
+
+
+def test_identifier_keys_compare_arks_normalised_and_the_rest_as_given() -> None:
+    assert ark.identifier_key("ARK:/59852/a-b") == ark.identifier_key("ark:59852/ab")
+    assert ark.identifier_key("ark:59852/ab") == "ark:59852/ab"
+    assert ark.identifier_key("https://Example.org/a-b") == "https://Example.org/a-b"
+    assert ark.identifier_key("ark:nonsense") == "ark:nonsense"

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from fairdepot.core import ark as arks
-from fairdepot.core.crates.graph import parse_metadata
+from fairdepot.core.crates.graph import CrateGraph, parse_document, parse_metadata
 from fairdepot.core.crates.plan import plan_crate, rewrite_ids
 from fairdepot.core.crates.validation import validate_crate
 from fairdepot.core.errors import InvalidInput
@@ -123,3 +123,29 @@ def test_rewrite_ids_reaches_nested_values() -> None:
         "a": [{"@id": "ark:1/x", "b": {"@id": "ark:1/y"}}],
         "@id": "ark:1/x",
     }
+
+
+def test_a_stored_crate_reads_as_the_upload_was_parsed() -> None:
+    metadata = crate_metadata(
+        {"@id": "#jane", "@type": "Person", "name": "Jane"},
+        {"@id": "data/x.csv", "@type": "File", "name": "X", "author": {"@id": "#jane"}},
+    )
+    parsed, read = parse_document(metadata), CrateGraph.read(metadata)
+    assert read.descriptor is parsed.descriptor
+    assert read.root is parsed.root
+    assert read.entities == parsed.entities
+    assert read.positions == parsed.positions
+    assert read.get("#jane") is parsed.get("#jane") is metadata["@graph"][2]
+    assert read.is_descriptor_or_root(parsed.root)
+    assert not read.is_descriptor_or_root(metadata["@graph"][2])
+
+
+def test_reading_a_stored_crate_without_a_descriptor_takes_dot_slash_as_root() -> None:
+    metadata = {"@context": {}, "@graph": [{"@id": "a", "@type": "File"}, {"@id": "./"}]}
+    crate = CrateGraph.read(metadata)
+    assert crate.descriptor is None
+    assert crate.root == {"@id": "./"}
+    assert crate.entities == [{"@id": "a", "@type": "File"}]
+    with pytest.raises(InvalidInput) as refused:
+        CrateGraph.read({"@graph": {}})
+    assert [p.location for p in refused.value.problems] == ["/@graph"]

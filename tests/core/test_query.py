@@ -92,6 +92,25 @@ def test_safe_regular_expressions_pass() -> None:
     cmp("native.a", "regexp", r"^ab[0-9]+c?$")
 
 
+@pytest.mark.parametrize(
+    "pattern", ["a++", "a*+b", "x?+", "a{2}+", "(?>ab)c", "a{256}", "a{1,300}"]
+)
+def test_regular_expressions_postgresql_cannot_read_are_refused(pattern: str) -> None:
+    # Python compiles each of these; PostgreSQL answers "invalid regular expression"
+    with pytest.raises(InvalidQuery) as error:
+        cmp("native.a", "regexp", pattern)
+    assert "not supported" in error.value.message or "at most 255" in error.value.message
+
+
+@pytest.mark.parametrize(
+    "pattern", [r"\++", "[+]+", "[]+]+", "[^]+]+", "a{255}", "{+", "a{,3}", r"a\{2}+", "a+?"]
+)
+def test_escaped_or_literal_pluses_and_braces_are_not_mistaken_for_quantifiers(
+    pattern: str,
+) -> None:
+    cmp("native.a", "regexp", pattern)
+
+
 def test_paging_bounds_and_cursors_are_checked() -> None:
     with pytest.raises(InvalidQuery) as error:
         check_query(Query(page=Page(limit=0)))

@@ -16,7 +16,7 @@ import zipfile
 import httpx
 import pytest
 
-from fairdepot.services.ingest import member_blob_key
+from fairdepot.services.crates.ingest import member_blob_key
 from tests.conftest import Api
 from tests.support.blobs import blob_keys
 from tests.support.deployments import backend_name

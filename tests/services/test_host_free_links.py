@@ -8,8 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from fairdepot.core.policy import ANONYMOUS
-from fairdepot.services import accounts, entities, ingest, records
-from fairdepot.services.crate_records import StoredFile
+from fairdepot.services import accounts, entities, records
+from fairdepot.services.crates import ingest
+from fairdepot.services.crates.records import StoredFile
 from fairdepot.services.representation_cache import Representation
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db.models import RecordRevisionRow, RecordRow

@@ -1,6 +1,6 @@
 """A crate ingest run in-process on a real database: what a successful job records and leaves.
 
-The HTTP tests ingest through the server; these let mutation testing see services/ingest.py.
+The HTTP tests ingest through the server; these let mutation testing see services/crates/ingest.py.
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from fairdepot.services import accounts, ingest, records
+from fairdepot.services import accounts, records
+from fairdepot.services.crates import ingest
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import JobRow
@@ -41,7 +42,7 @@ def test_a_completed_ingest_records_the_crate_and_drops_earlier_attempts(
     actor = accounts.actor_for(alice, runtime.settings.facility_groups)
     root = records.resolve_files(runtime, actor, crate)
     assert root.access.owner_group == "lab-a"
-    assert root.extra["jobId"] == job_id
+    assert root.crate_parts.job_id == job_id
     assert root.archive_blob_key is None  # the zip is not kept: its layout is
     assert root.archive_layout is not None
     assert "data/table.csv" in root.archive_layout.file_paths

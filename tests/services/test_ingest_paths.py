@@ -1,7 +1,7 @@
 """Ingest paths that mutation testing found unguarded: re-uploads, identifier checks, archive
 limits, member blob keys, outages and the clean-up after each.
 
-Every test runs the real ingest code (services/ingest.py) on a real database and a real blob
+Every test runs the real ingest code (services/crates/ingest.py) on a real database and a real blob
 store, and looks at what the catalogue and the store hold afterwards, so that a flipped condition
 or a dropped call in those paths fails a test (docs/testing.md, mutation testing).
 """
@@ -22,7 +22,8 @@ import sqlalchemy as sa
 from fairdepot.core import ark as arks
 from fairdepot.core.errors import Conflict, InvalidInput
 from fairdepot.core.records import Access, Face, Record, RecordState
-from fairdepot.services import accounts, catalogue, ingest, records
+from fairdepot.services import accounts, catalogue, records
+from fairdepot.services.crates import ingest
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.blobs.s3 import S3BlobStore
 from fairdepot.storage.db import blob_references as refs
@@ -169,7 +170,7 @@ def test_a_new_upload_tombstones_dropped_members_and_revises_kept_ones(
     assert kept_record.files[0].md5 == hashlib.md5(b"v2, longer\n").hexdigest()
     crate = records.resolve(runtime, actor, CRATE)
     assert crate.access.owner_id == alice.id
-    assert crate.extra["sourceFilename"] == "job-v2.zip"
+    assert crate.crate_parts.source_filename == "job-v2.zip"
     new = _row(runtime, added)
     assert (new.state, new.revision, new.parent_pk) == (RecordState.ACTIVE.value, 1, root.pk)
     with runtime.reading() as store:

@@ -15,7 +15,8 @@ import pytest
 import sqlalchemy as sa
 
 from fairdepot.core.records import Access, Face, Record, RecordFile
-from fairdepot.services import accounts, ingest
+from fairdepot.services import accounts
+from fairdepot.services.crates import ingest
 from fairdepot.services.runtime import Runtime
 from fairdepot.storage.db import jobs
 from fairdepot.storage.db.models import BlobDeletionRow, JobRow, utcnow

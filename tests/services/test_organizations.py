@@ -7,7 +7,7 @@ import pytest
 from fairdepot.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from fairdepot.core.policy import Action, Membership, Role, allows
 from fairdepot.core.records import Access, Face, Record
-from fairdepot.services import accounts, collections, organizations, records
+from fairdepot.services import accounts, collections, organizations, records, search
 from fairdepot.services.jobs import job_access
 from fairdepot.storage.db.models import JobRow
 
@@ -77,7 +77,7 @@ def test_roles_in_a_records_organization_open_it_to_read_and_to_change(runtime) 
         store.insert(_record("ark:99999/fd1inlab", author.user_id, LAB))
 
     def listed(actor) -> set[str]:
-        return {r.ark for r in records.list_records(runtime, actor)}
+        return {r.ark for r in search.list_records(runtime, actor)}
 
     assert listed(member) == listed(admin) == listed(author) == {"ark:99999/fd1inlab"}
     assert listed(outsider) == set()
@@ -90,7 +90,7 @@ def test_roles_in_a_records_organization_open_it_to_read_and_to_change(runtime) 
     changed = records.replace_metadata(runtime, admin, "ark:99999/fd1inlab", new)
     assert changed.name == "Plankton counts, checked"
     # "my records" stays the author's (and the author's group's), not the organization's
-    mine = records.list_records(runtime, admin, own_or_group_only=True)
+    mine = search.list_records(runtime, admin, own_or_group_only=True)
     assert [r.ark for r in mine] == []
 
 

@@ -7,8 +7,8 @@ import pytest
 from fairdepot.core.errors import Conflict
 from fairdepot.core.policy import ANONYMOUS
 from fairdepot.core.records import Access, Face, Record
-from fairdepot.services import accounts, records
-from fairdepot.services.ingest import write_crate
+from fairdepot.services import accounts, records, search
+from fairdepot.services.crates.ingest import write_crate
 
 
 def _user(runtime, name: str, group: str):
@@ -52,7 +52,7 @@ def test_search_shows_private_records_only_to_those_who_may_read_them(runtime) -
         store.insert(_record("ark:99999/fd1public", alice.id, public=True))
 
     def found(actor):
-        return {h.record.ark for h in records.search(runtime, actor, "zebrafish", 10, 0)[0]}
+        return {h.record.ark for h in search.search(runtime, actor, "zebrafish", 10, 0)[0]}
 
     assert found(alice_actor) == {"ark:99999/fd1private", "ark:99999/fd1public"}
     assert found(bob_actor) == {"ark:99999/fd1public"}

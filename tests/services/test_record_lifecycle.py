@@ -23,7 +23,7 @@ from fairdepot.core.errors import (
 from fairdepot.core.policy import ANONYMOUS
 from fairdepot.core.records import Access, Face, PublicationStatus, Record
 from fairdepot.core.relations import extract_relations
-from fairdepot.services import accounts, records
+from fairdepot.services import accounts, records, search
 
 CRATE = "ark:99999/fd1crate"
 MEMBER = "ark:99999/fd1member"
@@ -207,7 +207,7 @@ def test_listing_own_crates_shows_the_group_and_an_admin_everything(runtime, peo
         store.insert(bobs)
 
     def listed(who: str, own: bool) -> list[str]:
-        found = records.list_records(runtime, people[who][1], own_or_group_only=own)
+        found = search.list_records(runtime, people[who][1], own_or_group_only=own)
         return sorted(r.ark for r in found)
 
     assert listed("alice", True) == [CRATE]

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from fairdepot.config import Settings
 from fairdepot.core.policy import ANONYMOUS
 from fairdepot.core.records import Access, Face, Record, RecordFile, Relation
-from fairdepot.services import accounts, records
+from fairdepot.services import accounts, records, search
 from fairdepot.services.runtime import Runtime, build_runtime
 
 LOAD_STATEMENTS = 8
@@ -102,7 +102,7 @@ def test_a_page_of_fifty_records_costs_the_statements_of_a_page_of_one(runtime, 
     counts = {}
     for size in (1, 50):
         with counted(runtime) as statements:
-            page = records.list_records(runtime, ANONYMOUS, kind="Dataset", limit=size, offset=1)
+            page = search.list_records(runtime, ANONYMOUS, kind="Dataset", limit=size, offset=1)
         assert len(page) == size
         assert all(r.access.access_groups == ["g1", "g2"] and r.identifiers for r in page)
         counts[size] = len(statements)
@@ -141,6 +141,6 @@ def test_inserting_fifty_new_records_costs_the_statements_of_one(runtime) -> Non
     loaded = records.resolve(runtime, ANONYMOUS, "ark:99999/fd1batch50x49")
     assert [f.path for f in loaded.files] == ["data/0.csv", "data/1.csv"]
     assert {r.predicate for r in loaded.relations} == {"usedBy", "isPartOf"}
-    hits, total = records.search(runtime, ANONYMOUS, "fd1batch50x7", limit=5, offset=0)
+    hits, total = search.search(runtime, ANONYMOUS, "fd1batch50x7", limit=5, offset=0)
     assert total == 1  # every new record is in the search index
     assert hits[0].record.ark == "ark:99999/fd1batch50x7"

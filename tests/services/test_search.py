@@ -10,7 +10,7 @@ import pytest
 
 from fairdepot.core.policy import ANONYMOUS
 from fairdepot.core.records import Access, Face, Record
-from fairdepot.services import accounts, records
+from fairdepot.services import accounts, search
 
 
 def _record(ark: str, owner_id: str, *, public: bool, name: str, description: str = "") -> Record:
@@ -43,7 +43,7 @@ def actors(runtime):
 
 
 def _found(runtime, actor, text: str) -> list[str]:
-    hits, total = records.search(runtime, actor, text, 10, 0)
+    hits, total = search.search(runtime, actor, text, 10, 0)
     assert total == len(hits)
     return sorted(h.record.ark for h in hits)
 
@@ -86,7 +86,7 @@ def test_a_stronger_match_scores_higher_and_comes_first(runtime, actors) -> None
                 description="axolotl limbs: axolotl genome",
             )
         )
-    hits, total = records.search(runtime, ANONYMOUS, "axolotl", 10, 0)
+    hits, total = search.search(runtime, ANONYMOUS, "axolotl", 10, 0)
     assert total == 2
     assert [h.record.ark for h in hits] == ["ark:99999/fd1strong", "ark:99999/fd1weak"]
     strong, weak = (h.score for h in hits)

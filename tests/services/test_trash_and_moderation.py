@@ -30,8 +30,8 @@ from fairdepot.core.records import (
     RecordState,
 )
 from fairdepot.core.relations import extract_relations
-from fairdepot.services import accounts, catalogue, organizations, records
-from fairdepot.services.ingest import identifier_problem
+from fairdepot.services import accounts, catalogue, organizations, records, search
+from fairdepot.services.crates.ingest import identifier_problem
 from fairdepot.storage.db.models import RecordRevisionRow
 
 CRATE = "ark:99999/fd1crate"
@@ -98,7 +98,7 @@ def crate(runtime, people) -> None:
 
 
 def _listed(runtime, actor: Actor) -> set[str]:
-    return {r.ark for r in records.list_records(runtime, actor)}
+    return {r.ark for r in search.list_records(runtime, actor)}
 
 
 def test_a_trashed_crate_and_its_members_leave_listings_and_search(runtime, people, crate):
@@ -107,7 +107,7 @@ def test_a_trashed_crate_and_its_members_leave_listings_and_search(runtime, peop
     assert catalogue.trash(runtime, alice, CRATE) == [CRATE, MEMBER]
     for who in ("alice", "bob", "root"):
         assert _listed(runtime, people[who]) == set()
-        hits, total = records.search(runtime, people[who], "record", 10, 0)
+        hits, total = search.search(runtime, people[who], "record", 10, 0)
         assert hits == []
         assert total == 0
 
@@ -222,7 +222,7 @@ def test_a_pending_record_is_seen_by_its_author_and_the_moderators_only(runtime,
         with pytest.raises(NotFound):  # the resolver's fast path (ETags) says the same
             records.version(runtime, actor, OTHER)
         assert _listed(runtime, actor) == set()
-        assert records.search(runtime, actor, "record", 10, 0) == ([], 0)
+        assert search.search(runtime, actor, "record", 10, 0) == ([], 0)
 
 
 def test_a_moderator_approves_with_a_message_and_the_record_is_seen_by_all(runtime, people):

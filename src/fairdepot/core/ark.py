@@ -143,3 +143,32 @@ def mint(naan: str, shoulder: str, blade_length: int = _BLADE_LENGTH) -> Ark:
     blade = "".join(secrets.choice(BETANUMERIC) for _ in range(blade_length))
     zone = f"{naan}/{shoulder}{blade}"
     return Ark(naan=naan, name=f"{shoulder}{blade}{check_character(zone)}")
+
+
+def submitted_ark(identifier: object, *, refuse_malformed: bool = False) -> str | None:
+    """The ARK a submitted entity keeps (display form), or None: the entity gets a minted one.
+
+    A client that names an entity with an ARK (fairscape-cli mints `ark:59852/...` itself)
+    keeps it; whether the caller may hold it is the service's question. Local ids (`./`,
+    `#jane`, `data/x.csv`), other IRIs and non-strings get a minted ARK. Text that mentions
+    `ark:` but is no valid ARK is minted over too, or, with `refuse_malformed`, refused with
+    the parser's reason (InvalidArk), for endpoints where it must be a mistake.
+    """
+    if not isinstance(identifier, str) or "ark:" not in identifier.lower():
+        return None
+    try:
+        return str(parse(identifier))
+    except InvalidArk:
+        if refuse_malformed:
+            raise
+        return None
+
+
+def identifier_key(identifier: str) -> str:
+    """How a submitted `@id` compares: an ARK by its normalised form, anything else as given."""
+    if "ark:" not in identifier.lower():
+        return identifier
+    try:
+        return normalise(identifier)
+    except InvalidArk:
+        return identifier

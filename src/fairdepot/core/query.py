@@ -391,6 +391,47 @@ def check_regexp(pattern: str, location: str = "regexp") -> None:
         re.compile(pattern)
     except re.error as error:
         raise InvalidQuery(f"not a regular expression: {error}", location) from None
+    unportable = _unportable(pattern)
+    if unportable:
+        raise InvalidQuery(unportable, location)
+
+
+MAX_REPETITION = 255
+"""PostgreSQL's largest `{m,n}` count (RE_DUP_MAX); Python has none."""
+_POSSESSIVE = "possessive quantifiers (*+, ++, ?+, {n}+) are not supported"
+
+
+def _unportable(pattern: str) -> str | None:
+    """What Python compiles but PostgreSQL refuses (so the query would fail in the database):
+    possessive quantifiers (`a++`, Python 3.11), atomic groups, counts above 255."""
+    i, in_class = 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":  # a class; a "]" first in it (after any "^") is a literal
+            in_class = True
+            i += 1
+            i += pattern[i : i + 1] == "^"
+            i += pattern[i : i + 1] == "]"
+            continue
+        elif pattern.startswith("(?>", i):
+            return "atomic groups (?>...) are not supported"
+        elif c in "*+?" and pattern[i + 1 : i + 2] == "+":
+            return _POSSESSIVE
+        elif c == "{":
+            counts = re.match(r"\{(\d*)(?:,(\d*))?\}", pattern[i:])
+            if counts:
+                if any(n and int(n) > MAX_REPETITION for n in counts.groups()):
+                    return f"a repetition count is at most {MAX_REPETITION}"
+                i += counts.end() - 1  # on its "}"
+                if pattern[i + 1 : i + 2] == "+":
+                    return _POSSESSIVE
+        i += 1
+    return None
 
 
 def value_type(value: Scalar) -> ValueType:

@@ -13,6 +13,7 @@ from enum import Enum
 from typing import Any
 
 from fairdepot.core.crates.archive_layout import ArchiveLayout
+from fairdepot.core.crates.parts import CrateParts
 from fairdepot.core.records import (
     Access,
     Moderation,
@@ -99,7 +100,7 @@ class RecordChanges:
     metadata: MetadataChange | Unchanged = UNCHANGED
     native: dict[str, Any] | Unchanged | None = UNCHANGED
     kind: str | Unchanged = UNCHANGED
-    extra: dict[str, Any] | Unchanged = UNCHANGED
+    crate_parts: CrateParts | Unchanged = UNCHANGED
     files: FileChanges | Unchanged = UNCHANGED
     relations: tuple[Relation, ...] | Unchanged = UNCHANGED
     access: Access | Unchanged = UNCHANGED
@@ -131,7 +132,7 @@ class RecordChanges:
             metadata=MetadataChange.from_record(record),
             native=record.native,
             kind=record.kind,
-            extra=dict(record.extra),
+            crate_parts=record.crate_parts,
             files=FileChanges.replacing_with(record.files),
             relations=tuple(record.relations),
             access=record.access,

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from fairdepot.core.crates.archive_layout import ArchiveLayout
+from fairdepot.core.crates.parts import CrateParts
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.metadata.contexts import inline_contexts
 
@@ -158,7 +159,7 @@ class Record:
     identifiers: dict[str, str] = field(default_factory=dict)
     relations: list[Relation] = field(default_factory=list)
     files: list[RecordFile] = field(default_factory=list)
-    extra: dict[str, Any] = field(default_factory=dict)
+    crate_parts: CrateParts = field(default_factory=CrateParts)  # what it keeps of its crate
     parent_ark: str | None = None
     archive_blob_key: str | None = None  # a crate's uploaded zip, kept (crates before 0009)
     archive_layout: ArchiveLayout | None = None  # a crate's zip, rebuilt from its files

@@ -16,24 +16,16 @@ MEMBERSHIP = frozenset({"isPartOf", "hasPart"})
 MAX_PREDICATE_LENGTH, MAX_TARGET_LENGTH = 128, 1024
 
 
-def target_key(identifier: str) -> str:
-    """ARKs compare by their normalised form; anything else by its exact text."""
-    try:
-        return arks.normalise(identifier) if "ark:" in identifier.lower() else identifier
-    except arks.InvalidArk:
-        return identifier
-
-
 def extract_relations(metadata: dict[str, Any]) -> list[Relation]:
     """Every `{"@id": ...}` a record's metadata points to, with the property as predicate."""
     own = metadata.get("@id")
-    own_key = target_key(own) if isinstance(own, str) else None
+    own_key = arks.identifier_key(own) if isinstance(own, str) else None
     found: dict[tuple[str, str], Relation] = {}
     for prop, value in metadata.items():
         if prop in _NOT_LINKS or len(prop) > MAX_PREDICATE_LENGTH:
             continue
         for ref in id_refs(value):
-            key = target_key(ref)
+            key = arks.identifier_key(ref)
             if key != own_key and len(key) <= MAX_TARGET_LENGTH:
                 found.setdefault((prop, key), Relation(prop, key))
     return list(found.values())

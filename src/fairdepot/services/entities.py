@@ -21,14 +21,14 @@ from fairdepot.core.records import (
 )
 from fairdepot.core.relations import extract_relations
 from fairdepot.services.accounts import actor_for
-from fairdepot.services.crate_records import (
+from fairdepot.services.crates.ingest import minter
+from fairdepot.services.crates.records import (
     StoredFile,
     describe_file,
     fairscape_access,
     fairscape_owner_group,
     record_file,
 )
-from fairdepot.services.ingest import minter
 from fairdepot.services.runtime import Runtime, json_limits
 
 
@@ -64,7 +64,7 @@ def register_entity(
     if not isinstance(name, str) or not name.strip():
         raise InvalidInput("missing name", problems=[Problem("name is required", "name")])
     given = metadata.get("@id")
-    ark_text = _kept_ark(given) or minter(runtime)()
+    ark_text = arks.submitted_ark(given) or minter(runtime)()
     document = {**metadata, "@id": ark_text}
     document.setdefault("@context", CANONICAL_CONTEXT)
     files: list[RecordFile] = []
@@ -95,12 +95,3 @@ def register_entity(
             raise Conflict(f"identifier already exists: {ark_text}")
         store.insert(record)
     return record
-
-
-def _kept_ark(value: Any) -> str | None:
-    if not isinstance(value, str) or "ark:" not in value.lower():
-        return None
-    try:
-        return str(arks.parse(value))
-    except arks.InvalidArk:
-        return None

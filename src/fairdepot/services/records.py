@@ -1,4 +1,6 @@
-"""Record use cases every face shares: resolve, replace metadata, delete, publish, search.
+"""Record use cases every face shares: resolve, replace metadata, delete, publish.
+
+Searches and listings are services/search.py.
 
 Each function takes the acting user, asks core.policy, and raises core errors; faces only
 translate. Unreadable records are reported as NotFound so that a face never reveals whether
@@ -26,8 +28,7 @@ from fairdepot.core.errors import (
     Tombstone,
 )
 from fairdepot.core.json_input import check_json
-from fairdepot.core.policy import Action, Actor, Mine, allows, read_scope
-from fairdepot.core.query import And, Column, Comparison, Field, Filter, Op, Page, Query
+from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.record_changes import MetadataChange, RecordChanges
 from fairdepot.core.records import (
     Access,
@@ -260,7 +261,9 @@ def replace_metadata(
     with runtime.writing() as store:
         row = find_row(store, actor, ark_text, Action.UPDATE)
         given = metadata.get("@id")
-        if given is not None and (not isinstance(given, str) or _safe_key(given) != row.ark_key):
+        if given is not None and (
+            not isinstance(given, str) or arks.identifier_key(given) != row.ark_key
+        ):
             raise InvalidInput(f"@id {given!r} does not match {row.ark}; identifiers cannot change")
         if expected_revision is not None and expected_revision != row.revision:
             raise PreconditionFailed(
@@ -367,7 +370,9 @@ def _drop_from_parts(store: RecordStore, parent: RecordRow, gone: set[str], acto
         p
         for p in parts
         if not (
-            isinstance(p, dict) and isinstance(p.get("@id"), str) and _safe_key(p["@id"]) in gone
+            isinstance(p, dict)
+            and isinstance(p.get("@id"), str)
+            and arks.identifier_key(p["@id"]) in gone
         )
     ]
     if len(kept) == len(parts):
@@ -388,13 +393,6 @@ def metadata_keeping_summary(row: RecordRow, document: dict[str, Any]) -> Metada
     )
 
 
-def _safe_key(identifier: str) -> str:
-    try:
-        return arks.normalise(identifier)
-    except arks.InvalidArk:
-        return identifier
-
-
 def set_publication(
     runtime: Runtime, actor: Actor, ark_text: str, status: PublicationStatus
 ) -> list[str]:
@@ -408,53 +406,6 @@ def set_publication(
             store.update(target, RecordChanges(publication=status), actor_id=actor.user_id)
             changed.append(target.ark)
         return changed
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """A readable record a search found, with the index's rank of it (higher is better)."""
-
-    record: Record
-    score: float
-
-
-def search(
-    runtime: Runtime, actor: Actor, text: str, limit: int, offset: int
-) -> tuple[list[SearchHit], int]:
-    """FAIRSCAPE's basic search: readable records matching every word, best first, counted."""
-    query = Query(text=text, page=Page(limit=limit, offset=offset), count=True)
-    with runtime.reading() as store:
-        found = store.find(query, read_scope(actor))
-        records = load_records(store.session, found.rows, with_files=False)
-        hits = [
-            SearchHit(record, score or 0.0)
-            for record, score in zip(records, found.scores, strict=True)
-        ]
-        return hits, found.total or 0
-
-
-def list_records(
-    runtime: Runtime,
-    actor: Actor,
-    *,
-    kind: str | None = None,
-    own_or_group_only: bool = False,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[Record]:
-    """Readable records in the order they were created; `own_or_group_only`: those the actor
-    or one of the actor's groups owns (FAIRSCAPE's crate listing)."""
-    conditions: list[Filter] = []
-    if kind:
-        conditions.append(Comparison(Field(column=Column.KIND), Op.EQ, kind))
-    query = Query(
-        where=And(tuple(conditions)) if conditions else None,
-        page=Page(limit=limit, offset=offset),
-    )
-    with runtime.reading() as store:
-        mine = Mine.OWNER_OR_GROUP if own_or_group_only else None
-        found = store.find(query, read_scope(actor, mine=mine))
-        return load_records(store.session, found.rows, with_files=False)
 
 
 def members(runtime: Runtime, actor: Actor, crate: Record) -> list[Record]:

@@ -17,7 +17,8 @@ from datetime import timedelta
 
 from fairdepot.core.errors import DependencyUnavailable
 from fairdepot.core.jobs import Claim
-from fairdepot.services import evidence, ingest
+from fairdepot.services import provenance
+from fairdepot.services.crates import ingest
 from fairdepot.services.jobs import fail_exhausted_jobs
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.uow import unit_of_work
@@ -35,7 +36,7 @@ class Worker:
         self.name = name or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.handlers = handlers or {
             ingest.CRATE_INGEST: ingest.run_crate_ingest,
-            evidence.EVIDENCE_GRAPH_BUILD: evidence.run_build,
+            provenance.EVIDENCE_GRAPH_BUILD: provenance.run_build,
         }
         self.stopping = threading.Event()
         self._last_housekeeping = 0.0

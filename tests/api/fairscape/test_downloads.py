@@ -7,7 +7,7 @@ from pathlib import Path
 
 import httpx
 
-from fairdepot.services.ingest import member_blob_key
+from fairdepot.services.crates.ingest import member_blob_key
 from tests.support.blobs import blob_keys, delete_blob
 from tests.support.zips import ROOT, crate_metadata, crate_zip
 

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form
 from starlette.concurrency import run_in_threadpool
 
-from fairdepot.api.deps import ClientAddress, RuntimeDep
-from fairdepot.api.errors import problem_responses
+from fairdepot.api.common.deps import ClientAddress, RuntimeDep
+from fairdepot.api.common.errors import problem_responses
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.services import accounts
 

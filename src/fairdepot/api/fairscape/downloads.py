@@ -1,6 +1,6 @@
 """Streaming a record's bytes: one file, a chosen file, or a crate's zip.
 
-A crate's zip is built from its stored files (services/crate_zip.py); crates stored before
+A crate's zip is built from its stored files (services/crates/zip.py); crates stored before
 that kept their uploaded zip, which is streamed as it is.
 
 The blob is opened and its first chunk read before any header is sent: once a 200 and its
@@ -20,14 +20,14 @@ from collections.abc import Iterator
 from fastapi import Response
 from fastapi.responses import StreamingResponse
 
-from fairdepot.api import byte_ranges
-from fairdepot.api.content_disposition import content_disposition
+from fairdepot.api.common import byte_ranges
+from fairdepot.api.common.content_disposition import content_disposition
 from fairdepot.api.fairscape.views import crate_document
 from fairdepot.core.errors import InvalidInput, NotFound, Problem, StoredBytesMissing
 from fairdepot.core.policy import Actor
 from fairdepot.core.records import Record, RecordFile
 from fairdepot.services import records
-from fairdepot.services.crate_zip import crate_zip
+from fairdepot.services.crates.zip import crate_zip
 from fairdepot.services.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def file_response(
     if wants_archive and record.archive_layout:
         return crate_zip_response(runtime, actor, record, request_headers or {}, inline, head)
     if wants_archive and record.archive_blob_key:
-        name = record.extra.get("sourceFilename") or f"{record.ark.rsplit('/', 1)[-1]}.zip"
+        name = record.crate_parts.source_filename or f"{record.ark.rsplit('/', 1)[-1]}.zip"
         key = record.archive_blob_key
         chunks = _opened(runtime, record, "the crate's zip archive", key)
         return _stream(chunks, name, "application/zip", runtime.blobs.size(key), None, inline)
@@ -80,7 +80,7 @@ def crate_zip_response(
     )
     text = json.dumps(metadata, indent=2, ensure_ascii=False).encode()
     archive = crate_zip(runtime, record, text)
-    name = record.extra.get("sourceFilename") or f"{record.ark.rsplit('/', 1)[-1]}.zip"
+    name = record.crate_parts.source_filename or f"{record.ark.rsplit('/', 1)[-1]}.zip"
     headers = {
         "Content-Disposition": content_disposition(name, inline=inline),
         "Accept-Ranges": "bytes",

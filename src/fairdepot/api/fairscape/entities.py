@@ -10,14 +10,14 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from fairdepot.api.deps import OptionalUser, RequiredUser, RuntimeDep, actor_of
-from fairdepot.api.errors import multipart_body, problem_responses
+from fairdepot.api.common.ark_paths import ark_route, ark_text
+from fairdepot.api.common.deps import OptionalUser, RequiredUser, RuntimeDep, actor_of
+from fairdepot.api.common.errors import multipart_body, problem_responses
+from fairdepot.api.common.multipart_stream import stream_upload
 from fairdepot.api.fairscape.downloads import file_response
 from fairdepot.api.fairscape.errors import FairscapeRoute
-from fairdepot.api.fairscape.paths import ark_route, ark_text
 from fairdepot.api.fairscape.resolver import negotiated, remove
 from fairdepot.api.fairscape.views import resolver_wrapper
-from fairdepot.api.multipart_stream import stream_upload
 from fairdepot.core.errors import (
     DependencyUnavailable,
     InvalidInput,
@@ -26,7 +26,7 @@ from fairdepot.core.errors import (
 from fairdepot.core.json_input import load_json
 from fairdepot.core.records import PublicationStatus
 from fairdepot.services import entities, records
-from fairdepot.services.crate_records import StoredFile
+from fairdepot.services.crates.records import StoredFile
 from fairdepot.services.runtime import Runtime, json_limits
 
 router = APIRouter(route_class=FairscapeRoute, tags=["entities"])

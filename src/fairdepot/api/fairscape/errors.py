@@ -11,7 +11,7 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from fairdepot.api.errors import (
+from fairdepot.api.common.errors import (
     face_route,
     headers_for,
     problem_response,

@@ -8,11 +8,11 @@ from fastapi import APIRouter, Body, Query
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from fairdepot.api.deps import Offset, OptionalUser, RequiredUser, RuntimeDep, actor_of
+from fairdepot.api.common.ark_paths import ark_route, ark_text
+from fairdepot.api.common.deps import Offset, OptionalUser, RequiredUser, RuntimeDep, actor_of
 from fairdepot.api.fairscape.errors import FairscapeRoute
-from fairdepot.api.fairscape.paths import ark_route, ark_text
 from fairdepot.api.fairscape.views import iso, resolver_wrapper
-from fairdepot.services import evidence, records
+from fairdepot.services import provenance, records, search
 from fairdepot.services.jobs import job_status
 
 router = APIRouter(route_class=FairscapeRoute, tags=["evidence graphs"])
@@ -26,7 +26,7 @@ _STATUS = {
 
 @ark_route(router, "/evidencegraph/build", ["POST"], status_code=202)
 async def build(naan: str, postfix: str, runtime: RuntimeDep, user: RequiredUser) -> JSONResponse:
-    job = await run_in_threadpool(evidence.submit_build, runtime, user, ark_text(naan, postfix))
+    job = await run_in_threadpool(provenance.submit_build, runtime, user, ark_text(naan, postfix))
     return JSONResponse(
         {
             "message": "EvidenceGraph build process initiated.",
@@ -40,7 +40,7 @@ async def build(naan: str, postfix: str, runtime: RuntimeDep, user: RequiredUser
 @router.get("/evidencegraph/build/status/{task_id}")
 async def build_status(task_id: str, runtime: RuntimeDep, user: RequiredUser) -> dict[str, Any]:
     view = await run_in_threadpool(
-        job_status, runtime, actor_of(runtime, user), task_id, evidence.EVIDENCE_GRAPH_BUILD
+        job_status, runtime, actor_of(runtime, user), task_id, provenance.EVIDENCE_GRAPH_BUILD
     )
     job, email = view.job, view.owner_email
     error = job.error.get("message") if isinstance(job.error, dict) else job.error
@@ -68,7 +68,7 @@ async def list_graphs(
 ) -> dict[str, Any]:
     actor = actor_of(runtime, user)
     graphs = await run_in_threadpool(
-        lambda: records.list_records(
+        lambda: search.list_records(
             runtime, actor, kind="EvidenceGraph", limit=limit, offset=offset
         )
     )
@@ -89,7 +89,7 @@ async def list_graphs(
 async def register(
     runtime: RuntimeDep, user: RequiredUser, body: Annotated[Any, Body()]
 ) -> JSONResponse:
-    record = await run_in_threadpool(evidence.register_graph, runtime, user, body)
+    record = await run_in_threadpool(provenance.register_graph, runtime, user, body)
     return JSONResponse(
         resolver_wrapper(record, actor_of(runtime, user), runtime.settings.base_url),
         status_code=201,
@@ -99,7 +99,7 @@ async def register(
 async def _get(naan: str, postfix: str, runtime: Any, user: Any) -> dict[str, Any]:
     actor = actor_of(runtime, user)
     record = await run_in_threadpool(records.resolve, runtime, actor, ark_text(naan, postfix))
-    return resolver_wrapper(evidence.require_graph(record), actor, runtime.settings.base_url)
+    return resolver_wrapper(provenance.require_graph(record), actor, runtime.settings.base_url)
 
 
 @ark_route(router, "/evidencegraph/query", ["GET"])
@@ -122,6 +122,6 @@ async def delete_graph(
 ) -> dict[str, Any]:
     actor = actor_of(runtime, user)
     text = ark_text(naan, postfix)
-    evidence.require_graph(await run_in_threadpool(records.resolve, runtime, actor, text))
+    provenance.require_graph(await run_in_threadpool(records.resolve, runtime, actor, text))
     outcome = await run_in_threadpool(lambda: records.delete(runtime, actor, text, force=True))
     return {"deleted": {"@id": outcome.deleted[0]}}

@@ -16,11 +16,17 @@ from fastapi import APIRouter, Body, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from fairdepot.api import conditional
-from fairdepot.api.deps import RequiredUser, RuntimeDep, actor_of, get_runtime, optional_user
-from fairdepot.api.errors import problem_response
+from fairdepot.api.common import conditional
+from fairdepot.api.common.ark_paths import ark_route, ark_text
+from fairdepot.api.common.deps import (
+    RequiredUser,
+    RuntimeDep,
+    actor_of,
+    get_runtime,
+    optional_user,
+)
+from fairdepot.api.common.errors import problem_response
 from fairdepot.api.fairscape.errors import FairscapeRoute
-from fairdepot.api.fairscape.paths import ark_route, ark_text
 from fairdepot.api.fairscape.views import metadata_document, resolver_wrapper
 from fairdepot.core.erc import erc_kernel
 from fairdepot.core.errors import InvalidInput

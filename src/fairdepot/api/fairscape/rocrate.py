@@ -9,21 +9,23 @@ from fastapi import APIRouter, Body, Query, Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from fairdepot.api import conditional
-from fairdepot.api.deps import Offset, OptionalUser, RequiredUser, RuntimeDep, actor_of
-from fairdepot.api.errors import multipart_body, problem_response, problem_responses
+from fairdepot.api.common import conditional
+from fairdepot.api.common.ark_paths import ark_route, ark_text
+from fairdepot.api.common.deps import Offset, OptionalUser, RequiredUser, RuntimeDep, actor_of
+from fairdepot.api.common.errors import multipart_body, problem_response, problem_responses
+from fairdepot.api.common.multipart_stream import stream_upload
 from fairdepot.api.fairscape.downloads import file_response
 from fairdepot.api.fairscape.errors import FairscapeRoute
-from fairdepot.api.fairscape.paths import ark_route, ark_text
 from fairdepot.api.fairscape.views import crate_document, crate_summary, job_document
-from fairdepot.api.multipart_stream import stream_upload
 from fairdepot.core.blobs import WriteOptions
 from fairdepot.core.errors import InvalidInput, NotFound
 from fairdepot.core.metadata.croissant import CROISSANT_MEDIA_TYPE, crate_to_croissant
 from fairdepot.core.metadata.rdf import serialize
 from fairdepot.core.negotiation import choose
-from fairdepot.services import ingest, metadata_crates, records
-from fairdepot.services.crate_records import fairscape_owner_group
+from fairdepot.services import records, search
+from fairdepot.services.crates import ingest
+from fairdepot.services.crates.metadata_only import register as register_metadata_crate
+from fairdepot.services.crates.records import fairscape_owner_group
 from fairdepot.services.jobs import job_status
 from fairdepot.services.representation_cache import Representation
 
@@ -93,7 +95,7 @@ async def metadata_only(
     runtime: RuntimeDep, user: RequiredUser, crate: Annotated[Any, Body()]
 ) -> dict[str, Any]:
     """Register a crate that has no files (its data lives elsewhere), synchronously."""
-    root, minted = await run_in_threadpool(metadata_crates.register, runtime, user, crate)
+    root, minted = await run_in_threadpool(register_metadata_crate, runtime, user, crate)
     return {"rocrate_guid": root, "minted_element_identifiers": minted}
 
 
@@ -106,7 +108,7 @@ async def list_crates(
 ) -> dict[str, Any]:
     actor = actor_of(runtime, user)
     crates = await run_in_threadpool(
-        lambda: records.list_records(
+        lambda: search.list_records(
             runtime, actor, kind="ROCrate", own_or_group_only=True, limit=limit, offset=offset
         )
     )
@@ -116,7 +118,7 @@ async def list_crates(
                 "@id": c.ark,
                 "name": c.name,
                 "description": c.description,
-                "counts": c.extra.get("contentSummary"),
+                "counts": c.crate_parts.content_summary,
             }
             for c in crates
         ]

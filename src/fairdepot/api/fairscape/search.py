@@ -8,10 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 
-from fairdepot.api.deps import Offset, OptionalUser, RuntimeDep, actor_of
+from fairdepot.api.common.deps import Offset, OptionalUser, RuntimeDep, actor_of
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.core.errors import InvalidInput
-from fairdepot.services import records
+from fairdepot.services import search
 
 router = APIRouter(route_class=FairscapeRoute, tags=["search"])
 
@@ -28,7 +28,7 @@ async def basic_search(
         raise InvalidInput("the query parameter 'query' must not be empty")
     started = time.perf_counter()
     found, total = await run_in_threadpool(
-        records.search, runtime, actor_of(runtime, user), query, limit, offset
+        search.search, runtime, actor_of(runtime, user), query, limit, offset
     )
     return {
         "query": query,

@@ -10,7 +10,7 @@ from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.records import Record
 from fairdepot.core.timestamps import isoformat_z
-from fairdepot.services.crate_records import summary_group
+from fairdepot.services.crates.records import summary_group
 
 iso = isoformat_z
 
@@ -39,7 +39,7 @@ def resolver_wrapper(record: Record, actor: Actor, base_url: str) -> dict[str, A
         "distribution": distribution(record, base_url),
     }
     if record.kind == "ROCrate":
-        body["contentSummary"] = record.extra.get("contentSummary")
+        body["contentSummary"] = record.crate_parts.content_summary
     if allows(actor, Action.READ_FILES, record.access):
         # The owner's e-mail is not published to everyone who may read the metadata.
         body["permissions"] = {"owner": record.owner_email, "group": record.access.owner_group}
@@ -118,7 +118,7 @@ def crate_document(crate: Record, members: list[Record], base_url: str) -> dict[
     rendered with `base_url`."""
     context = crate.metadata.get("@context", CANONICAL_CONTEXT)
     descriptor = dict(
-        crate.extra.get("descriptor")
+        crate.crate_parts.descriptor
         or {
             "@id": "ro-crate-metadata.json",
             "@type": "CreativeWork",
@@ -128,7 +128,7 @@ def crate_document(crate: Record, members: list[Record], base_url: str) -> dict[
     descriptor["about"] = {"@id": crate.ark}
     graph = [descriptor, _strip(metadata_document(crate, base_url))]
     graph += [_strip(metadata_document(m, base_url)) for m in members]
-    graph += links.render(list(crate.extra.get("contextual") or []), base_url)
+    graph += links.render(list(crate.crate_parts.contextual), base_url)
     return {"@context": context, "@graph": graph}
 
 

@@ -63,15 +63,6 @@ def is_global_iri(entity_id: str) -> bool:
     return bool(_SCHEME_RE.match(entity_id)) and not entity_id.lower().startswith(("file:", "ark:"))
 
 
-def _existing_ark(entity_id: str) -> str | None:
-    if "ark:" not in entity_id.lower():
-        return None
-    try:
-        return str(arks.parse(entity_id))
-    except arks.InvalidArk:
-        return None
-
-
 def local_file_path(entity: JsonObject, *, plain: bool) -> str | None:
     """The zip-relative path of the bytes an entity describes, if they are in the crate."""
     content_url = entity.get("contentUrl")
@@ -102,7 +93,7 @@ def plan_crate(crate: CrateGraph, member_paths: set[str], mint: Callable[[], str
     for entity in [crate.root, *crate.entities]:
         entity_id = entity["@id"]
         types = type_list(entity)
-        kept = _existing_ark(entity_id)
+        kept = arks.submitted_ark(entity_id)
         is_data = bool({short_type(t) for t in types} & _DATA_TYPES)
         if kept is None and is_global_iri(entity_id) and not (is_data or entity is crate.root):
             contextual.append(entity)

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, Final
 
-from fairdepot.core.metadata.crate_graph import (
+from fairdepot.core.crates.graph import (
     CrateGraph,
     JsonObject,
     as_list,
@@ -107,7 +107,7 @@ def crate_to_croissant(crate: Mapping[str, Any]) -> JsonObject:
     input is not modified. Files lacking a checksum still appear in `distribution`: dropping
     them would hide data; the caller decides what an invalid Croissant document means.
     """
-    graph = CrateGraph(crate)
+    graph = CrateGraph.read(crate)
     doc: JsonObject = {
         "@context": copy.deepcopy(CROISSANT_CONTEXT),
         "@type": "sc:Dataset",

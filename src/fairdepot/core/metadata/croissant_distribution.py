@@ -12,7 +12,7 @@ import re
 from typing import Any, Final
 from urllib.parse import unquote, urlsplit
 
-from fairdepot.core.metadata.crate_graph import (
+from fairdepot.core.crates.graph import (
     CrateGraph,
     JsonObject,
     as_list,

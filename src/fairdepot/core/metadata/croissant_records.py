@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import quote
 
-from fairdepot.core.metadata.crate_graph import (
+from fairdepot.core.crates.graph import (
     CrateGraph,
     JsonObject,
     as_list,

@@ -15,6 +15,8 @@ to start-up later is covered the same way.
 
 from __future__ import annotations
 
+import hashlib
+
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
@@ -25,8 +27,28 @@ MIGRATIONS_LOCK = 0x6664_7000_0001
 ACCOUNTS_LOCK = 0x6664_7000_0002
 
 
+def named_lock_key(name: str) -> int:
+    """A signed 64-bit advisory-lock key for a lock named by text (e.g. one record's work)."""
+    digest = hashlib.blake2b(f"fairdepot:{name}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
 def lock_for_transaction(target: Connection | Session, key: int) -> None:
     """Wait for, then hold until the transaction ends, the lock named `key` (PostgreSQL)."""
     bind = target.get_bind() if isinstance(target, Session) else target
     if bind.dialect.name == "postgresql":
         target.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
+def hold_named_lock(session: Session, name: str) -> None:
+    """Hold, from now until the session's transaction ends, the lock called `name`.
+
+    PostgreSQL: an advisory lock on the name's key, so only work under the same name waits.
+    SQLite: one statement opens the write transaction (`BEGIN IMMEDIATE`), which holds the
+    database's single writer lock, so all writers wait; either way, once this returns, every
+    later read in the transaction sees what the previous holder committed.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        lock_for_transaction(session, named_lock_key(name))
+    else:
+        session.execute(sa.text("SELECT 1"))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from fairdepot.core.ark import normalise
 from fairdepot.core.crates.archive_layout import ArchiveLayout
+from fairdepot.core.crates.parts import CrateParts
 from fairdepot.core.errors import IdentifierTaken
 from fairdepot.core.policy import ReadScope
 from fairdepot.core.query import Query
@@ -415,8 +416,8 @@ class RecordStore:
             values["native_doc"] = changes.native
         if changes.kind is not UNCHANGED:
             values["kind"] = changes.kind
-        if changes.extra is not UNCHANGED:
-            values["extra"] = changes.extra
+        if changes.crate_parts is not UNCHANGED:
+            values["extra"] = changes.crate_parts.to_json()
         if changes.access is not UNCHANGED:
             access = changes.access
             values.update(
@@ -513,7 +514,7 @@ class RecordStore:
         row.keywords = record.keywords
         row.metadata_doc = record.metadata
         row.native_doc = record.native
-        row.extra = record.extra
+        row.extra = record.crate_parts.to_json()
         row.owner_id = access.owner_id
         row.owner_group = access.owner_group
         row.organization = access.organization
@@ -745,7 +746,7 @@ def to_record(
         description=row.description,
         keywords=list(row.keywords or []),
         native=row.native_doc,
-        extra=dict(row.extra or {}),
+        crate_parts=CrateParts.from_json(row.extra),
         files=[
             RecordFile(
                 path=f.path,

@@ -20,6 +20,7 @@ from fairdepot.core.errors import Conflict, PreconditionFailed
 from fairdepot.storage.db.accounts import AccountRepository
 from fairdepot.storage.db.blob_outbox import BlobOutbox
 from fairdepot.storage.db.jobs import JobRepository
+from fairdepot.storage.db.locks import hold_named_lock
 from fairdepot.storage.db.organizations import CollectionRepository, OrganizationRepository
 from fairdepot.storage.db.records import RecordStore, StaleRevision
 from fairdepot.storage.search import SearchIndex
@@ -39,6 +40,15 @@ class Repositories:
     outbox: BlobOutbox
     organizations: OrganizationRepository
     collections: CollectionRepository
+
+    def serialise(self, name: str) -> None:
+        """Wait for, then hold until this transaction ends, the lock called `name`.
+
+        Units of work that take the same name run one after the other, so a read-then-write
+        sequence (is there a graph? rebuild it : create it) sees what the previous one committed
+        instead of losing an optimistic-concurrency race to it (see locks.py).
+        """
+        hold_named_lock(self.session, name)
 
 
 def repositories(session: Session, search: SearchIndex) -> Repositories:

@@ -23,6 +23,7 @@ from fairdepot.core.accounts import User
 from fairdepot.core.blobs import WriteOptions
 from fairdepot.core.crate_archive import ArchiveLimits, CrateArchive
 from fairdepot.core.crates.graph import parse_metadata
+from fairdepot.core.crates.parts import CrateParts
 from fairdepot.core.crates.plan import CratePlan, plan_crate
 from fairdepot.core.crates.validation import validate_crate
 from fairdepot.core.errors import (
@@ -37,7 +38,7 @@ from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.record_changes import RecordChanges
 from fairdepot.core.records import Record, RecordState
 from fairdepot.services.accounts import actor_for
-from fairdepot.services.crate_records import StoredFile, build_crate_records, first_group
+from fairdepot.services.crates.records import StoredFile, build_crate_records, first_group
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.services.uow import read_only, unit_of_work
@@ -171,7 +172,7 @@ def _ingest(
         owner_group=job.payload.get("ownerGroup"),
         fairscape=crate.is_fairscape,
         archive_layout=layout,
-        extra={"sourceFilename": job.payload.get("filename"), "jobId": job.id},
+        arrival=CrateParts(source_filename=job.payload.get("filename"), job_id=job.id),
     )
     lease.stage("recording")
     _persist(runtime, claim, root, members, actor, job.payload["uploadKey"])
@@ -244,6 +245,10 @@ def _persist(
 ) -> None:
     # A clash with a concurrent writer surfaces as Conflict / PreconditionFailed (the uow).
     with unit_of_work(runtime) as work:
+        # Two uploads of one crate at once take turns here: the second sees the first's crate
+        # and becomes its next revision, as if uploaded after it, instead of losing a race on
+        # the crate's ARK (see storage/db/locks.py).
+        work.serialise(f"crate {arks.normalise(root.ark)}")
         write_crate(work.records, root, members, actor)
         result = {
             "rocrateIdentifier": root.ark,

@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
-from fairdepot.api.json_body import StrictJsonRequest
+from fairdepot.api.common.json_body import StrictJsonRequest
 from fairdepot.core.errors import (
     AuthenticationRequired,
     CatalogueError,

@@ -27,16 +27,15 @@ from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import ANONYMOUS, Action, Actor, allows
 from fairdepot.core.record_changes import MetadataChange, RecordChanges
 from fairdepot.core.records import Face, PublicationStatus, Record, RecordState, summarise
-from fairdepot.core.relations import extract_relations, target_key
+from fairdepot.core.relations import extract_relations
 from fairdepot.services import accounts
-from fairdepot.services.crate_records import fairscape_access, fairscape_owner_group, first_group
-from fairdepot.services.ingest import minter
+from fairdepot.services.crates.ingest import minter
+from fairdepot.services.crates.records import fairscape_access, fairscape_owner_group, first_group
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.records import (
     find_row,
     load,
     metadata_keeping_summary,
-    parse_ark_display,
 )
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.services.uow import read_only, unit_of_work
@@ -83,8 +82,8 @@ def run_build(runtime: Runtime, claim: Claim) -> None:
         actor = accounts.actor_for(user, runtime.settings.facility_groups)
         with Lease(runtime, claim) as lease:
             for attempt in (1, 2):
-                # Two builds of the same graph at once: the loser of the race sees the winner's
-                # graph on its second try and rebuilds it in place.
+                # Builds of one graph take turns (see _build_and_finish); a second try is for
+                # a record changed meanwhile by something else (a PUT of the record itself).
                 try:
                     _build_and_finish(runtime, claim, lease, actor, user, job.payload["ark"])
                     break
@@ -107,6 +106,9 @@ def _build_and_finish(
     runtime: Runtime, claim: Claim, lease: Lease, actor: Actor, user: User, start: str
 ) -> None:
     with unit_of_work(runtime) as work:
+        # Builds of one record's graphs (by any user: each also marks the record) take turns,
+        # so N simultaneous builds all succeed instead of N-1 losing a race to the first.
+        work.serialise(f"evidence-graph-of {start}")
         graph_ark = _build(work.records, actor, user, start, runtime)
         lease.check()
         if not work.jobs.finish(
@@ -198,7 +200,7 @@ def _refs(metadata: dict[str, Any], properties: tuple[str, ...]) -> list[str]:
         for item in value if isinstance(value, list) else [value]:
             ref = item.get("@id") if isinstance(item, dict) else item
             if isinstance(ref, str):
-                keys.append(target_key(ref))
+                keys.append(arks.identifier_key(ref))
     return keys
 
 
@@ -213,8 +215,11 @@ def register_graph(runtime: Runtime, user: User, body: Any) -> Record:
         raise InvalidInput("the body needs at least a name (and usually @id and @graph)")
     check_json(body, json_limits(runtime.settings))
     given = body.get("@id")
-    kept = isinstance(given, str) and "ark:" in given.lower()
-    graph_ark = parse_ark_display(given) if kept else minter(runtime)()
+    try:
+        kept = arks.submitted_ark(given, refuse_malformed=True)
+    except arks.InvalidArk as exc:
+        raise InvalidInput(str(exc)) from exc
+    graph_ark = kept or minter(runtime)()
     metadata = {
         "@context": CANONICAL_CONTEXT,
         **body,

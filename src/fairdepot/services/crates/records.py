@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import mimetypes
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fairdepot.core.crates.archive_layout import ArchiveLayout
+from fairdepot.core.crates.parts import CrateParts
 from fairdepot.core.crates.plan import CratePlan, EntityPlan
 from fairdepot.core.errors import PermissionDenied
 from fairdepot.core.links import download_link
@@ -103,8 +104,9 @@ def build_crate_records(
     owner_group: str | None,
     fairscape: bool,
     archive_layout: ArchiveLayout | None,
-    extra: dict[str, Any],
+    arrival: CrateParts,
 ) -> tuple[Record, list[Record]]:
+    """The crate's root record and its members' records; `arrival` says how the crate came."""
     context = crate_context(plan)
 
     def record(entity: EntityPlan, files: list[StoredFile], is_root: bool) -> Record:
@@ -131,7 +133,7 @@ def build_crate_records(
             relations=extract_relations(metadata),
             files=[record_file(f) for f in files],
             archive_layout=archive_layout if is_root else None,
-            extra={"originalId": entity.original_id} if entity.minted else {},
+            crate_parts=CrateParts(original_id=entity.original_id if entity.minted else None),
         )
 
     members = []
@@ -143,10 +145,13 @@ def build_crate_records(
             files = [f for p, f in stored.items() if p.startswith(entity.folder_path)]
         members.append(record(entity, files, False))
     root = record(plan.root, list(stored.values()), True)
-    root.extra.update(extra)
-    root.extra["descriptor"] = plan.descriptor
-    root.extra["contextual"] = plan.contextual
-    root.extra["contentSummary"] = content_summary(members)
+    root.crate_parts = replace(
+        arrival,
+        original_id=root.crate_parts.original_id,
+        descriptor=plan.descriptor,
+        contextual=tuple(plan.contextual),
+        content_summary=content_summary(members),
+    )
     return root, members
 
 

@@ -6,13 +6,14 @@ from typing import Any
 
 from fairdepot.core.accounts import User
 from fairdepot.core.crates.graph import parse_document
+from fairdepot.core.crates.parts import CrateParts
 from fairdepot.core.crates.plan import plan_crate
 from fairdepot.core.crates.validation import validate_crate
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.json_input import check_json
 from fairdepot.services.accounts import actor_for
-from fairdepot.services.crate_records import build_crate_records, fairscape_owner_group
-from fairdepot.services.ingest import check_identifiers, minter, write_crate
+from fairdepot.services.crates.ingest import check_identifiers, minter, write_crate
+from fairdepot.services.crates.records import build_crate_records, fairscape_owner_group
 from fairdepot.services.runtime import Runtime, json_limits
 
 
@@ -42,7 +43,7 @@ def register(runtime: Runtime, owner: User, document: Any) -> tuple[str, list[st
         owner_group=owner_group,
         fairscape=crate.is_fairscape,
         archive_layout=None,
-        extra={"metadataOnly": True},
+        arrival=CrateParts(metadata_only=True),
     )
     with runtime.writing() as store:
         write_crate(store, root, members, actor)

@@ -14,7 +14,7 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
-from fairdepot.api.json_body import refuse_nul_in_field
+from fairdepot.api.common.json_body import refuse_nul_in_field
 from fairdepot.core.blobs import (
     DEFAULT_WRITE,
     BlobInfo,

@@ -1,0 +1,1 @@
+"""HTTP helpers every face shares: dependencies, error mapping, streaming, ranges, ARK paths."""

@@ -1,0 +1,269 @@
+"""SciCat's `filter` parameter (loopback on v3, Mongo-flavoured on v4) as a core query.
+
+A filter is `{"where", "fields", "include", "limits": {"limit", "skip", "order" | "sort"}}`,
+with loopback's top-level `limit`, `skip` and `order` too. `where` is translated by
+`where.py`; `fields` and `include` are checked and handed to the face; `order` ("field ASC",
+"field:desc", v4's `{"field": "asc"}`) becomes sort keys typed by the dataset field. Every
+query is limited to SciCat records. Anything malformed is an `InvalidQuery` naming where it
+is (`filter.limits.sort.size`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fairdepot.core.crosswalks.scicat import (
+    NUMBER_FIELDS,
+    query_field,
+    time_field,
+)
+from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.errors import InvalidInput
+from fairdepot.core.json_input import check_json, load_json, path_locator
+from fairdepot.core.query import (
+    MAX_LIMIT,
+    And,
+    Column,
+    Comparison,
+    Field,
+    Filter,
+    InvalidQuery,
+    Op,
+    Or,
+    Page,
+    Query,
+    SortKey,
+    ValueType,
+    check_query,
+)
+from fairdepot.core.records import Face
+from fairdepot.services.scicat.where import where_filter
+
+INCLUDES = frozenset(
+    {"origdatablocks", "datablocks", "attachments", "instruments", "proposals", "samples", "all"}
+)
+"""Relations a dataset filter may embed; the face fetches them (through the policy)."""
+
+V3_DEFAULT_LIMIT = 100
+V4_DEFAULT_LIMIT = 10
+FILTER_KEYS = frozenset({"where", "fields", "include", "limits", "limit", "skip", "order"})
+"""What a filter may hold, on v3 and v4 alike (v4 refuses anything else, as its backend does;
+loopback's own top-level limit/skip/order are accepted on both)."""
+_LIMITS_KEYS = frozenset({"limit", "skip", "order", "sort"})
+MAX_NESTING = 24
+"""Levels of and / or (with the face and field conditions the translation adds)."""
+MAX_CONDITIONS = 500
+
+SCICAT_RECORDS: Filter = Comparison(Field(column=Column.FACE), Op.EQ, Face.SCICAT.value)
+
+
+@dataclass(frozen=True)
+class DatasetQuery:
+    """A translated SciCat query: the core query, the dataset fields asked for (all when
+    empty; the face keeps only these of each dataset) and the relations to embed."""
+
+    query: Query
+    fields: tuple[str, ...] = ()
+    include: tuple[str, ...] = ()
+
+
+def json_parameter(raw: object, name: str) -> Any:
+    """A JSON query parameter (`filter`, `fields`, `limits`, `facets`), None when absent.
+    Text is parsed strictly (core.json_input); a value the face already decoded is checked
+    the same way (no NaN, no U+0000, bounded nesting)."""
+    if raw is None or (isinstance(raw, str | bytes) and not raw.strip()):
+        return None
+    try:
+        if isinstance(raw, str | bytes):
+            return load_json(raw, source=name)
+        check_json(raw, locate=path_locator(name))
+        return raw
+    except InvalidQuery:
+        raise
+    except InvalidInput as error:
+        location = error.problems[0].location if error.problems else name
+        raise InvalidQuery(f"invalid JSON in {name}: {error.message}", location or name) from None
+
+
+def dataset_filter(
+    raw: object,
+    version: ApiVersion,
+    *,
+    default_limit: int | None = None,
+    count: bool = False,
+) -> DatasetQuery:
+    """A dataset listing's `filter` (a JSON string or the decoded value) as a query.
+
+    v3 lists up to 100 datasets unordered (in creation order); v4 up to 10, newest first.
+    """
+    spec = json_parameter(raw, "filter")
+    if spec is None:
+        spec = {}
+    if not isinstance(spec, dict):
+        raise InvalidQuery("a filter is a JSON object", "filter")
+    for key in spec:
+        if key not in FILTER_KEYS:
+            raise InvalidQuery(
+                f"Property {key[:40]} should not exist in the filter object", "filter"
+            )
+    where = where_filter(spec.get("where"), "filter.where")
+    limits = spec.get("limits") or {}
+    if not isinstance(limits, dict):
+        raise InvalidQuery("limits is an object {limit, skip, order}", "filter.limits")
+    for key in limits:
+        if key not in _LIMITS_KEYS:
+            raise InvalidQuery(f"unknown key '{key}' in limits", "filter.limits")
+    fallback = default_limit or (V3_DEFAULT_LIMIT if version is ApiVersion.V3 else V4_DEFAULT_LIMIT)
+    # a count ignores the page (loopback's count takes the where only)
+    asked = None if count else limits.get("limit", spec.get("limit"))
+    limit = _count_of(asked, "filter.limit", fallback)
+    skip = _count_of(limits.get("skip", spec.get("skip")), "filter.skip", 0)
+    sort = sort_keys(limits.get("order", spec.get("order")), "filter.order")
+    sort += sort_object(limits.get("sort"), "filter.limits.sort")
+    if not sort and version is ApiVersion.V4:
+        sort = (SortKey(Field(column=Column.CREATED_AT), descending=True),)
+    fields = field_names(spec.get("fields"), "filter.fields")
+    query = Query(
+        where=scicat_only(where),
+        sort=sort,
+        page=Page(limit=1) if count else Page(limit=limit, offset=skip),
+        count=count,
+        projection=tuple(f for f in (query_field(n) for n in fields) if f.column is None),
+    )
+    return DatasetQuery(checked_query(query), fields, include_names(spec.get("include")))
+
+
+def scicat_only(where: Filter | None) -> Filter:
+    """`where`, among records created through the SciCat face only."""
+    if where is None:
+        return SCICAT_RECORDS
+    return And((SCICAT_RECORDS, where))
+
+
+def checked_query(query: Query, location: str = "filter.where") -> Query:
+    """`check_query`, naming the filter's own words (`filter.skip`) for the page's faults, and
+    refusing a `where` larger than MAX_CONDITIONS or deeper than MAX_NESTING: the compiled
+    statement grows with both (SQLAlchemy's compiler overflows the stack at about 300
+    alternating and/or levels), and no client needs more."""
+    if query.where is not None:
+        depth, conditions = _size(query.where)
+        if depth > MAX_NESTING:
+            raise InvalidQuery(f"and/or nested deeper than {MAX_NESTING} levels", location)
+        if conditions > MAX_CONDITIONS:
+            raise InvalidQuery(f"more than {MAX_CONDITIONS} conditions", location)
+    try:
+        return check_query(query)
+    except InvalidQuery as error:
+        where = error.problems[0].location if error.problems else None
+        if where in ("limit", "offset"):
+            place = f"filter.{'skip' if where == 'offset' else where}"
+            raise InvalidQuery(error.message, place) from None
+        raise
+
+
+def _size(node: Filter) -> tuple[int, int]:
+    """(depth of and/or/not, number of comparisons) of a filter tree."""
+    if isinstance(node, Comparison):
+        return 0, 1
+    parts = node.parts if isinstance(node, And | Or) else (node.part,)
+    sizes = [_size(p) for p in parts]
+    return 1 + max(d for d, _ in sizes), sum(n for _, n in sizes)
+
+
+# -- fields, include, order, limits -------------------------------------------------------------
+
+
+def field_names(fields: object, location: str) -> tuple[str, ...]:
+    """`fields` as a list of names or loopback's `{"name": true}`; each must be a field."""
+    if fields is None:
+        return ()
+    if isinstance(fields, dict):
+        if not all(isinstance(v, bool) for v in fields.values()):
+            raise InvalidQuery("fields maps names to true or false", location)
+        names = [k for k, v in fields.items() if v]
+    elif isinstance(fields, list) and all(isinstance(n, str) for n in fields):
+        names = list(fields)
+    else:
+        raise InvalidQuery("fields is a list of field names", location)
+    for i, name in enumerate(names):
+        query_field(name, f"{location}[{i}]")
+    return tuple(names)
+
+
+def include_names(include: object, location: str = "filter.include") -> tuple[str, ...]:
+    """`include`: relation names, or loopback's `{"relation": name, "scope": ...}`."""
+    if include is None:
+        return ()
+    items = include if isinstance(include, list) else [include]
+    names = []
+    for i, item in enumerate(items):
+        name = item.get("relation") if isinstance(item, dict) else item
+        if not isinstance(name, str) or name not in INCLUDES:
+            raise InvalidQuery(
+                f"include names one of {', '.join(sorted(INCLUDES))}", f"{location}[{i}]"
+            )
+        names.append(name)
+    return tuple(dict.fromkeys(names))
+
+
+def sort_keys(order: object, location: str) -> tuple[SortKey, ...]:
+    """loopback `"field ASC"` / `"field DESC"` (a string or a list), or SciCat's
+    `"field:asc"` (comma-separated for several keys)."""
+    if order is None:
+        return ()
+    if isinstance(order, str):
+        items = [part for part in order.split(",") if part.strip()]
+    elif isinstance(order, list) and all(isinstance(o, str) for o in order):
+        items = list(order)
+    else:
+        raise InvalidQuery("order is 'field ASC|DESC' or a list of them", location)
+    keys = []
+    for i, item in enumerate(items):
+        text = item.strip()
+        name, _, direction = text.replace(":", " ").partition(" ")
+        keys.append(sort_key(name, direction.strip() or "asc", f"{location}[{i}]"))
+    return tuple(keys)
+
+
+def sort_object(sort: object, location: str) -> tuple[SortKey, ...]:
+    """v4's `{"field": "asc" | "desc"}` (also 1 / -1, as Mongo takes them)."""
+    if sort is None:
+        return ()
+    if not isinstance(sort, dict):
+        raise InvalidQuery("sort is an object {field: 'asc' | 'desc'}", location)
+    return tuple(
+        sort_key(
+            name,
+            {1: "asc", -1: "desc"}.get(d, d) if not isinstance(d, bool) else d,
+            f"{location}.{name}",
+        )
+        for name, d in sort.items()
+    )
+
+
+def sort_key(name: str, direction: object, location: str) -> SortKey:
+    if not isinstance(direction, str) or direction.lower() not in ("asc", "desc"):
+        raise InvalidQuery("a sort direction is ASC or DESC", location)
+    target = query_field(name, location)
+    head = name.partition(".")[0]
+    if time_field(head) and "." not in name:
+        kind = ValueType.TIME
+    elif (head in NUMBER_FIELDS and "." not in name) or name.endswith((".value", ".valueSI")):
+        kind = ValueType.NUMBER
+    else:
+        kind = ValueType.TEXT
+    return SortKey(target, descending=direction.lower() == "desc", type=kind)
+
+
+def _count_of(value: object, location: str, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidQuery("must be a non-negative integer", location)
+    if location.endswith("limit"):
+        if value == 0:
+            return default
+        if value > MAX_LIMIT:
+            raise InvalidQuery(f"at most {MAX_LIMIT} datasets per page: page with skip", location)
+    return value

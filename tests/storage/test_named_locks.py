@@ -1,0 +1,71 @@
+"""Named locks: units of work under one name take turns, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+import sqlalchemy as sa
+
+from fairdepot.storage.db.engine import session_factories
+from fairdepot.storage.db.locks import hold_named_lock, named_lock_key
+from fairdepot.storage.db.migrate import upgrade
+
+
+@pytest.fixture
+def sessions(empty_engine):
+    upgrade(empty_engine)
+    _reads, writes = session_factories(empty_engine)
+    return writes
+
+
+def _holder(sessions, name: str, entered: threading.Event, times: dict, label: str, hold: float):
+    with sessions() as session:
+        hold_named_lock(session, name)
+        times[f"{label} in"] = time.monotonic()
+        entered.set()
+        time.sleep(hold)
+        session.commit()
+        times[f"{label} out"] = time.monotonic()
+
+
+def test_a_second_holder_of_the_name_waits_for_the_first_to_commit(sessions) -> None:
+    times: dict[str, float] = {}
+    first_in, second_in = threading.Event(), threading.Event()
+    first = threading.Thread(
+        target=_holder, args=(sessions, "evidence-graph-of x", first_in, times, "a", 0.5)
+    )
+    first.start()
+    assert first_in.wait(10)
+    second = threading.Thread(
+        target=_holder, args=(sessions, "evidence-graph-of x", second_in, times, "b", 0)
+    )
+    second.start()
+    first.join(20)
+    second.join(20)
+    assert times["b in"] >= times["a out"], times
+
+
+def test_other_names_do_not_wait_on_postgresql(sessions, empty_engine) -> None:
+    if empty_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has one writer lock for every name")
+    with sessions() as holder:
+        hold_named_lock(holder, "evidence-graph-of x")
+        with empty_engine.connect() as other:
+            taken = "SELECT pg_try_advisory_xact_lock(:key)"
+            same = other.execute(sa.text(taken), {"key": named_lock_key("evidence-graph-of x")})
+            assert same.scalar() is False
+            different = other.execute(
+                sa.text(taken), {"key": named_lock_key("evidence-graph-of y")}
+            )
+            assert different.scalar() is True
+            other.rollback()
+        holder.rollback()
+
+
+def test_keys_are_stable_signed_64_bit_numbers() -> None:
+    key = named_lock_key("evidence-graph-of ark:59852/x")
+    assert key == named_lock_key("evidence-graph-of ark:59852/x")
+    assert key != named_lock_key("evidence-graph-of ark:59852/y")
+    assert -(2**63) <= key < 2**63
