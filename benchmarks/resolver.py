@@ -6,7 +6,7 @@ req/s, p50 and p99 for each and the ratio of each to /healthz (the same process,
 machine, the same run: the ratio is what we compare between versions, not the raw figures).
 
     apt-get install -y wrk      # the load generator (Debian package)
-    .venv/bin/python benchmarks/resolver.py [--seconds 10] [--connections 64]
+    .venv/bin/python benchmarks/resolver.py [--seconds 10] [--connections 64] [--warmup 2]
     .venv/bin/python benchmarks/resolver.py --py-spy profile.svg   # profile the JSON run
     .venv/bin/python benchmarks/resolver.py --py-spy stacks.txt    # the same, collapsed stacks
 """
@@ -84,6 +84,13 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument(
+        "--warmup",
+        type=int,
+        default=2,
+        help="seconds of unmeasured load per case first (the first case measured right after"
+        " a cold start was consistently the slowest)",
+    )
+    parser.add_argument(
         "--py-spy",
         metavar="FILE",
         help="py-spy record the server in the JSON run (.svg: flame graph, else raw stacks)",
@@ -114,6 +121,8 @@ def main() -> None:
             ]
             runs: dict[str, Run] = {}
             alone: dict[str, float] = {}
+            for _, url, accept in cases if args.warmup > 0 else ():
+                wrk(url, accept, args.warmup, args.connections, args.threads)
             for name, url, accept in cases:
                 alone[name] = alone_ms(url, accept)
                 spy = None

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+
+from anyio import to_thread
 
 from fairdepot.core import ark as arks
 from fairdepot.core.errors import (
@@ -39,6 +42,7 @@ from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.storage.db.models import RecordRow, as_utc, isoformat_z
 from fairdepot.storage.db.records import (
     RecordStore,
+    StoredAccess,
     access_groups,
     access_of,
     load_records,
@@ -47,7 +51,10 @@ from fairdepot.storage.db.records import (
 )
 
 
+@lru_cache(maxsize=1024)
 def parse_ark(text: str) -> str:
+    """The normalised key of an ARK (remembered: the resolver asks it on every request);
+    InvalidInput if it is not one (never remembered)."""
     try:
         return arks.normalise(text)
     except arks.InvalidArk as exc:
@@ -141,27 +148,66 @@ class RecordVersion:
 
     def etag(self, representation: str) -> str:
         """A strong ETag; keeps the `"r<revision>-` prefix that If-Match on PUT reads."""
-        named = f"{self.ark_key}\0{self.view}\0{self.base_url}"
-        digest = hashlib.sha256(named.encode()).hexdigest()[:12]
+        digest = _view_digest(self.ark_key, self.view, self.base_url)
         return f'"r{self.revision}-{representation}-{digest}"'
+
+
+@lru_cache(maxsize=4096)
+def _view_digest(ark_key: str, view: str, base_url: str) -> str:
+    named = f"{ark_key}\0{view}\0{base_url}"
+    return hashlib.sha256(named.encode()).hexdigest()[:12]
 
 
 def version(runtime: Runtime, actor: Actor, ark_text: str) -> RecordVersion:
     """The version of a record the actor may read (NotFound / Gone as `resolve`), cheaply:
-    one statement over the record's access attributes, nothing of its documents or files."""
+    the record's access from this process's cache if its change stamp shows it unchanged,
+    else one statement over its access attributes (nothing of its documents or files)."""
     key = parse_ark(ark_text)
-    with runtime.reading() as store:
-        stored = store.access_by_key(key)
-        if stored is None or not allows(actor, Action.READ_METADATA, stored.access):
-            raise NotFound("identifier not found")
-        if not stored.active:  # a tombstone raises Gone; the trash is seen by some only
+    stored = runtime.accesses.current(key) if runtime.accesses is not None else None
+    if stored is None:
+        with runtime.reading() as store:
+            stored = store.access_by_key(key)
+        if stored is not None and runtime.accesses is not None:
+            runtime.accesses.put(stored)
+    return _version_for(runtime, actor, ark_text, stored)
+
+
+def cached_version(runtime: Runtime, actor: Actor, ark_text: str) -> RecordVersion | None:
+    """`version` if it can be answered without waiting: from the access cache, revalidated by
+    a change-stamp probe that may run on the event loop (SQLite). None: call `version` (in a
+    thread). Raises as `version` when the cached access denies the actor."""
+    accesses = runtime.accesses
+    if accesses is None or not accesses.probe.on_event_loop:
+        return None
+    stored = accesses.current(parse_ark(ark_text))
+    if stored is None or not stored.active:  # the trash and tombstones take the full path
+        return None
+    return _version_for(runtime, actor, ark_text, stored)
+
+
+async def current_version(runtime: Runtime, actor: Actor, ark_text: str) -> RecordVersion:
+    """`version` for an async face: on the event loop when the access cache answers, else
+    in a worker thread."""
+    found = cached_version(runtime, actor, ark_text)
+    if found is not None:
+        return found
+    return await to_thread.run_sync(version, runtime, actor, ark_text)
+
+
+def _version_for(
+    runtime: Runtime, actor: Actor, ark_text: str, stored: StoredAccess | None
+) -> RecordVersion:
+    if stored is None or not allows(actor, Action.READ_METADATA, stored.access):
+        raise NotFound("identifier not found")
+    if not stored.active:  # a tombstone raises Gone; the trash is seen by some only
+        with runtime.reading() as store:
             _find(store, actor, ark_text, Action.READ_METADATA)
-        view = (
-            _files_view(stored.owner_email)
-            if allows(actor, Action.READ_FILES, stored.access)
-            else "metadata"
-        )
-        return RecordVersion(stored.ark_key, stored.revision, view, runtime.settings.base_url)
+    view = (
+        _files_view(stored.owner_email)
+        if allows(actor, Action.READ_FILES, stored.access)
+        else "metadata"
+    )
+    return RecordVersion(stored.ark_key, stored.revision, view, runtime.settings.base_url)
 
 
 def version_of(runtime: Runtime, record: Record, actor: Actor) -> RecordVersion:

@@ -19,6 +19,9 @@ from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
 
+from fairdepot.storage.db.change_stamps import ChangeStampProbe
+from fairdepot.storage.db.records import StoredAccess
+
 
 @dataclass(frozen=True)
 class Representation:
@@ -56,6 +59,52 @@ class RepresentationCache:
             while self._bytes > self.max_bytes:
                 _, evicted = self._entries.popitem(last=False)
                 self._bytes -= len(evicted.body)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+class AccessCache:
+    """Records' access attributes by ARK key, each kept with the change stamp it was read with.
+
+    An entry is only ever returned after the probe has read the record's stamp from the
+    database in this call and found it equal to the entry's: a record made private, trashed,
+    deleted, given other groups or whose owner changed e-mail has a new stamp (database
+    triggers bump it in the writing transaction), in this process or any other sharing the
+    database, so its old access is never used. What is cached is the record's side of the
+    access decision only; the policy is asked again with the actor of every request.
+    """
+
+    def __init__(self, probe: ChangeStampProbe, max_entries: int = 100_000) -> None:
+        self.probe = probe
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, StoredAccess] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def current(self, ark_key: str) -> StoredAccess | None:
+        """The cached access of `ark_key` if the record has not changed since; None: read it."""
+        with self._lock:
+            found = self._entries.get(ark_key)
+        if found is None:
+            return None
+        if self.probe.stamp(ark_key) != found.stamp:
+            with self._lock:
+                if self._entries.get(ark_key) is found:
+                    del self._entries[ark_key]
+            return None
+        with self._lock:
+            if ark_key in self._entries:
+                self._entries.move_to_end(ark_key)
+        return found
+
+    def put(self, stored: StoredAccess) -> None:
+        if self.max_entries <= 0:
+            return
+        with self._lock:
+            self._entries[stored.ark_key] = stored
+            self._entries.move_to_end(stored.ark_key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -15,9 +15,10 @@ from fairdepot.config import Settings
 from fairdepot.core.errors import DependencyUnavailable
 from fairdepot.core.json_input import JsonLimits
 from fairdepot.services.login_throttle import LoginThrottle
-from fairdepot.services.representation_cache import RepresentationCache
+from fairdepot.services.representation_cache import AccessCache, RepresentationCache
 from fairdepot.services.uow import apply_blob_outbox, unit_of_work
 from fairdepot.storage.blobs.interface import BlobStore
+from fairdepot.storage.db.change_stamps import ChangeStampProbe
 from fairdepot.storage.db.engine import create_engine, session_factories
 from fairdepot.storage.db.migrate import upgrade
 from fairdepot.storage.db.records import RecordStore
@@ -38,6 +39,8 @@ class Runtime:
     login_throttle: LoginThrottle
     job_submitted: threading.Event = field(default_factory=threading.Event)
     representations: RepresentationCache = field(default_factory=lambda: RepresentationCache(0))
+    accesses: AccessCache | None = None
+    """Records' access attributes, revalidated by change stamp (services.records.version)."""
 
     @contextmanager
     def reading(self) -> Iterator[RecordStore]:
@@ -70,6 +73,8 @@ class Runtime:
         return apply_blob_outbox(self)
 
     def close(self) -> None:
+        if self.accesses is not None:
+            self.accesses.probe.close()
         self.login_throttle.counters.close()
         self.blobs.close()
         self.engine.dispose()
@@ -104,6 +109,7 @@ def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
         search_index_for(engine.dialect.name),
         login_throttle=LoginThrottle.from_settings(counters, settings),
         representations=RepresentationCache(settings.representation_cache_bytes),
+        accesses=AccessCache(ChangeStampProbe(engine)),
     )
 
 

@@ -15,7 +15,8 @@ from fairdepot.services import accounts
 from fairdepot.services.runtime import Runtime
 
 
-def get_runtime(request: Request) -> Runtime:
+async def get_runtime(request: Request) -> Runtime:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a thread hop per request
     runtime: Runtime = request.app.state.runtime
     return runtime
 

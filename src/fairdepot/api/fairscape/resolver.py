@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, Query, Request, Response
@@ -17,7 +18,13 @@ from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.common import conditional
 from fairdepot.api.common.ark_paths import ark_route, ark_text
-from fairdepot.api.common.deps import OptionalUser, RequiredUser, RuntimeDep, actor_of
+from fairdepot.api.common.deps import (
+    RequiredUser,
+    RuntimeDep,
+    actor_of,
+    get_runtime,
+    optional_user,
+)
 from fairdepot.api.common.errors import problem_response
 from fairdepot.api.fairscape.errors import FairscapeRoute
 from fairdepot.api.fairscape.views import metadata_document, resolver_wrapper
@@ -96,20 +103,32 @@ async def representation(
     return Representation(body.encode(), chosen)
 
 
+@lru_cache(maxsize=256)
+def _chosen(accept: str | None) -> str | None:
+    """`choose` for the resolver's offers: clients send a handful of Accept values, each
+    parsed once."""
+    return choose(accept, OFFERS)
+
+
 @ark_route(router, "", ["GET"], summary="Resolve any identifier")
-async def resolve(
-    request: Request, naan: str, postfix: str, runtime: RuntimeDep, user: OptionalUser
-) -> Response:
-    """Access is checked and the record's version read first (two small queries); the
-    representation is served from the cache for that version, or built and kept there."""
-    actor = actor_of(runtime, user)
+async def resolve(request: Request, naan: str, postfix: str) -> Response:
+    """Access is checked and the record's version read first (on the event loop when the
+    access cache and its change-stamp probe answer, else one statement in a thread); the
+    representation is served from the cache for that version, or built and kept there.
+
+    The runtime and the caller are taken from the request here rather than declared as
+    dependencies: FastAPI's solving of two nested dependencies was a fifth of a cached
+    resolve (docs/performance.md §Resolver). Same functions, same errors.
+    """
+    runtime = await get_runtime(request)
+    actor = actor_of(runtime, await optional_user(request, runtime))
     text = ark_text(naan, postfix)
-    current = await run_in_threadpool(records.version, runtime, actor, text)
+    current = await records.current_version(runtime, actor, text)
     if "info" in request.query_params:
         name, chosen, headers = "info", "text/plain", {}
     else:
         accept = request.headers.get("accept")
-        found_type = choose(accept, OFFERS)
+        found_type = _chosen(accept)
         if found_type is None:
             return not_acceptable(accept, OFFERS)
         chosen, headers = found_type, {"Vary": "Accept"}

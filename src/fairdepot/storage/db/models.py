@@ -170,6 +170,10 @@ class RecordRow(Base):
     moderated_by: Mapped[str | None] = mapped_column(sa.String(36))
     moderated_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     tombstone: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    # Bumped by database triggers whenever the row, its access groups or its owner's e-mail
+    # change (migration 0010); never written by the application. The resolver's access cache
+    # is revalidated against it (docs/performance.md).
+    change_stamp: Mapped[int] = mapped_column(sa.Integer, server_default="0")
 
     # Every ORM flush of a record is conditional on the revision it read (optimistic locking);
     # the services set the next revision themselves.

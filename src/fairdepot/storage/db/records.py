@@ -29,6 +29,7 @@ from fairdepot.core.records import (
     RecordState,
     Relation,
 )
+from fairdepot.storage.db.change_stamps import RecordStamp
 from fairdepot.storage.db.engine import SINGLE_STATEMENT_OPTION
 from fairdepot.storage.db.models import (
     BlobDeletionRow,
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
     from fairdepot.storage.db.query import QueryResult
 
 _ACCESS_COLUMNS = (
+    RecordRow.pk,
+    RecordRow.change_stamp,
     RecordRow.ark_key,
     RecordRow.owner_id,
     RecordRow.owner_group,
@@ -158,8 +161,9 @@ class RecordStore:
         return self.session.scalar(sa.select(RecordRow).where(RecordRow.ark_key == ark_key))
 
     def access_by_key(self, ark_key: str) -> StoredAccess | None:
-        """What an access check and a version need, in one statement (no documents decoded):
-        the hot path of a resolve whose representation is cached (docs/performance.md).
+        """What an access check and a version need, in one statement (no documents decoded),
+        with the record's change stamp read in the same statement (so the stamp describes
+        exactly this access: `storage.db.change_stamps`, docs/performance.md).
 
         Called first in its session, it runs without an explicit transaction on SQLite.
         """
@@ -190,6 +194,7 @@ class RecordStore:
                 trashed=first.state == RecordState.TRASHED.value,
             ),
             owner_email=first.email,
+            stamp=(first.pk, first.change_stamp),
         )
 
     def row_by_identifier(self, scheme: str, value: str) -> RecordRow | None:
@@ -627,6 +632,8 @@ class StoredAccess:
     state: RecordState
     access: Access
     owner_email: str | None
+    stamp: RecordStamp
+    """(pk, change_stamp) as read with the rest: equal stamps later mean nothing here changed."""
 
     @property
     def active(self) -> bool:
