@@ -111,12 +111,15 @@ def load(url: str, size: int) -> sa.engine.Engine:
             batch = [make_record(i, rng) for i in range(start, min(size, start + 1000))]
             RecordStore(session, search).insert_many(batch)  # the crate ingest's bulk path
             session.commit()
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        # as autovacuum leaves a settled table: statistics, and on PostgreSQL a visibility map
-        # (without one an index-only scan still visits every heap page)
-        connection.execute(
-            sa.text("ANALYZE" if engine.dialect.name == "sqlite" else "VACUUM ANALYZE")
-        )
+    # statistics, and on PostgreSQL the visibility map autovacuum keeps on a settled table
+    # (without one an index-only scan still visits every heap page)
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as connection:
+            connection.execute(sa.text("ANALYZE"))
+            connection.commit()
+    else:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
     print(f"  loaded {size} records in {time.perf_counter() - started:.0f} s", flush=True)
     return engine
 
