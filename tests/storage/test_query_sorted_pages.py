@@ -95,12 +95,12 @@ def _expected(
     return sorted(arks, key=order)
 
 
-def _keyset(catalogue: Catalogue, query: Query, size: int) -> list[list[str]]:
+def _keyset(catalogue: Catalogue, query: Query, size: int, scope: ReadScope) -> list[list[str]]:
     pages: list[list[str]] = []
     cursor: Cursor | None = None
     while True:
         found = catalogue.find(
-            Query(where=query.where, sort=query.sort, page=Page(limit=size, after=cursor))
+            Query(where=query.where, sort=query.sort, page=Page(limit=size, after=cursor)), scope
         )
         pages.append([row.ark for row in found.rows])
         if found.next_cursor is None:
@@ -108,11 +108,23 @@ def _keyset(catalogue: Catalogue, query: Query, size: int) -> list[list[str]]:
         cursor = Cursor.decode(found.next_cursor.encode())  # as a client sends it back
 
 
-def _offset_pages(catalogue: Catalogue, query: Query, size: int, total: int) -> list[list[str]]:
+def _offset_pages(
+    catalogue: Catalogue, query: Query, size: int, total: int, scope: ReadScope
+) -> list[list[str]]:
     return [
-        catalogue.arks(Query(where=query.where, sort=query.sort, page=Page(size, offset=start)))
+        catalogue.arks(
+            Query(where=query.where, sort=query.sort, page=Page(size, offset=start)), scope
+        )
         for start in range(0, total, size)
     ]
+
+
+# the first walks the path's index (every record is readable); the second, a user who may read
+# every record through the groups, takes the restricted scope's plan: both give the same order
+SCOPES = {
+    "everything": ReadScope(everything=True),
+    "groups": ReadScope(owner_id="nobody", owner_groups=frozenset({"shared", "other"})),
+}
 
 
 NUMBER = Field.parse("native.score")
@@ -135,27 +147,29 @@ SORTS = {
 }
 
 
+@pytest.mark.parametrize("scope", list(SCOPES))
 @pytest.mark.parametrize("name", list(SORTS))
 def test_a_path_sort_breaks_ties_by_the_next_key_then_record_and_puts_nulls_last(
-    sixty, name: str
+    sixty, name: str, scope: str
 ) -> None:
     catalogue, documents = sixty
     sort = SORTS[name]
-    assert catalogue.arks(Query(sort=sort, page=Page(limit=1000))) == _expected(
+    assert catalogue.arks(Query(sort=sort, page=Page(limit=1000)), SCOPES[scope]) == _expected(
         catalogue, documents, sort
     )
 
 
+@pytest.mark.parametrize("scope", list(SCOPES))
 @pytest.mark.parametrize("name", list(SORTS))
 @pytest.mark.parametrize("size", [1, 7, 13, TOTAL])
-def test_keyset_pages_end_where_offset_pages_end(sixty, name: str, size: int) -> None:
+def test_keyset_pages_end_where_offset_pages_end(sixty, name: str, size: int, scope: str) -> None:
     catalogue, documents = sixty
     query = Query(sort=SORTS[name])
     expected = _expected(catalogue, documents, query.sort)
-    keyset = _keyset(catalogue, query, size)
+    keyset = _keyset(catalogue, query, size, SCOPES[scope])
     if keyset[-1] == []:  # the last full page gave a cursor to an empty one
         keyset.pop()
-    assert keyset == _offset_pages(catalogue, query, size, TOTAL)
+    assert keyset == _offset_pages(catalogue, query, size, TOTAL, SCOPES[scope])
     assert [ark for page in keyset for ark in page] == expected
 
 
@@ -164,8 +178,9 @@ def test_offsets_past_the_records_with_a_value_reach_those_without(sixty) -> Non
     sort = SORTS["number up"]
     expected = _expected(catalogue, documents, sort)
     for offset in (0, 39, 40, 41, 45, 59, 60, 75):
-        page = catalogue.arks(Query(sort=sort, page=Page(limit=10, offset=offset)))
-        assert page == expected[offset : offset + 10]
+        for scope in SCOPES.values():
+            page = catalogue.arks(Query(sort=sort, page=Page(limit=10, offset=offset)), scope)
+            assert page == expected[offset : offset + 10]
 
 
 def test_sorted_pages_keep_the_filter_and_the_read_scope(sixty) -> None:

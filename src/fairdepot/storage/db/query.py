@@ -101,7 +101,10 @@ def run_query(
         return QueryResult([], [], 0 if query.count else None)  # no words: nothing matches
     where = sa.and_(*conditions)
 
-    if query.sort and query.sort[0].field.column is None:
+    if query.sort and query.sort[0].field.column is None and scope.everything:
+        # every record in the lifecycle is readable, so walking the path's index in sort order
+        # finds a page at once; a restricted scope lets few through, and the walk would pass
+        # most of the index to find them (see docs/architecture.md, the query layer)
         found = _path_sorted_page(session, compiler, query, where, matches)
     else:
         found = _page(session, compiler, query, where, matches)
@@ -321,14 +324,30 @@ def _facet(
             .limit(facet.limit)
         )
         return [FacetCount(_plain(v), int(n)) for v, n in session.execute(counted)]
+    v = RecordValueRow
+    if whole is None or matches is not None or facet.filter is not None:
+        # driven by the matching records, each looked up at the path: one statement (a union
+        # per type would evaluate the matching set once per part)
+        counted_values = (
+            sa.select(v.number, v.text, v.boolean, sa.func.count(sa.distinct(v.record_pk)))
+            .where(
+                v.path == target.dotted,
+                v.record_pk.in_(records),
+                sa.or_(v.number.is_not(None), v.text.is_not(None), v.boolean.is_not(None)),
+            )
+            .group_by(v.number, v.text, v.boolean)
+            .order_by(sa.desc(sa.func.count(sa.distinct(v.record_pk))), v.number, v.text, v.boolean)
+            .limit(facet.limit)
+        )
+        return [
+            FacetCount(_facet_value(number, text, boolean), int(n))
+            for number, text, boolean, n in session.execute(counted_values)
+        ]
+    others = sorted(s.value for s in RecordState if s is not whole)
+    held = v.record_pk.not_in(sa.select(RecordRow.pk).where(RecordRow.state.in_(others)))
     # one grouped part per type (a value row holds one of them): each walks the covering
     # (path, value, record_pk) index in value order, so the count needs neither the table
-    # rows nor a sort, only the read scope's check of each record
-    v = RecordValueRow
-    held: sa.ColumnElement[bool] = v.record_pk.in_(records)
-    if whole is not None and matches is None and facet.filter is None:
-        others = sorted(s.value for s in RecordState if s is not whole)
-        held = v.record_pk.not_in(sa.select(RecordRow.pk).where(RecordRow.state.in_(others)))
+    # rows nor a sort
     parts = []
     for kind in (ValueType.NUMBER, ValueType.TEXT, ValueType.BOOLEAN):
         grouped = _VALUE_COLUMNS[kind]
@@ -478,6 +497,9 @@ class _Compiler:
         v = RecordValueRow
         column = _VALUE_COLUMNS[key.type]
         pick = sa.func.max(column) if key.descending else sa.func.min(column)
+        if key.type is ValueType.BOOLEAN and self.dialect == "postgresql":
+            # PostgreSQL has no min/max of booleans: they are bool_and / bool_or
+            pick = sa.func.bool_or(column) if key.descending else sa.func.bool_and(column)
         return (
             sa.select(pick)
             .where(v.record_pk == RecordRow.pk, v.path == key.field.dotted)
