@@ -34,7 +34,7 @@ from fairdepot.core.query import (
     cmp,
 )
 from fairdepot.core.record_changes import RecordChanges
-from fairdepot.core.records import Access, Face, PublicationStatus, Record
+from fairdepot.core.records import Access, Face, PublicationStatus, Record, RecordState
 from fairdepot.storage.db.engine import session_factories
 from fairdepot.storage.db.migrate import upgrade
 from fairdepot.storage.db.models import RecordValueRow, UserRow
@@ -320,6 +320,22 @@ def test_facets_follow_the_query_filter(three: Catalogue) -> None:
         )
     )
     assert found.facets["native.tags"] == [FacetCount("x", 1), FacetCount("y", 1)]
+
+
+def test_a_facet_over_everything_counts_only_the_records_in_its_lifecycle(three: Catalogue) -> None:
+    with three.writes() as session:
+        row = RecordStore(session, three.search).row_by_key(normalise(B))
+        assert row is not None
+        row.state = RecordState.TRASHED.value  # a trashed record keeps its values
+        session.commit()
+    tags = (FacetRequest(Field.parse("native.tags")),)
+    listed = three.find(Query(facets=tags)).facets["native.tags"]
+    assert listed == [FacetCount("x", 1), FacetCount("y", 1)]
+    with three.reads() as session:
+        trash = RecordStore(session, three.search).find(
+            Query(facets=tags), EVERYTHING, RecordState.TRASHED
+        )
+    assert trash.facets["native.tags"] == [FacetCount("y", 1)]
 
 
 def test_text_search_reaches_every_string_of_the_documents(three: Catalogue) -> None:

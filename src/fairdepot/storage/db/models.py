@@ -204,10 +204,12 @@ class RecordValueRow(Base):
 
     __tablename__ = "record_values"
     __table_args__ = (
-        sa.Index("ix_record_values_path_number", "path", "number"),
-        sa.Index("ix_record_values_path_text", "path", "text"),
-        sa.Index("ix_record_values_path_time", "path", "time"),
-        sa.Index("ix_record_values_path_boolean", "path", "boolean"),
+        # (path, typed value, record): a path condition is a range scan, a sort by a path
+        # walks it in order (keyset pages seek in it), a facet counts from the index alone
+        sa.Index("ix_record_values_path_number_record_pk", "path", "number", "record_pk"),
+        sa.Index("ix_record_values_path_text_record_pk", "path", "text", "record_pk"),
+        sa.Index("ix_record_values_path_time_record_pk", "path", "time", "record_pk"),
+        sa.Index("ix_record_values_path_boolean_record_pk", "path", "boolean", "record_pk"),
         sa.Index("ix_record_values_record_pk_path", "record_pk", "path"),
     )
 

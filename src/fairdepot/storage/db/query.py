@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import QueryableAttribute, Session
+from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
 from fairdepot.core.policy import ReadScope
 from fairdepot.core.query import (
@@ -101,6 +101,57 @@ def run_query(
         return QueryResult([], [], 0 if query.count else None)  # no words: nothing matches
     where = sa.and_(*conditions)
 
+    if query.sort and query.sort[0].field.column is None and scope.everything:
+        # every record in the lifecycle is readable, so walking the path's index in sort order
+        # finds a page at once; a restricted scope lets few through, and the walk would pass
+        # most of the index to find them (see docs/architecture.md, the query layer)
+        found = _path_sorted_page(session, compiler, query, where, matches)
+    else:
+        found = _page(session, compiler, query, where, matches)
+
+    rows = [f.row for f in found]
+    scores: list[float | None] = [f.score for f in found]
+    result = QueryResult(rows, scores)
+    if found and len(found) == query.page.limit:
+        last = found[-1]
+        result.next_cursor = Cursor(tuple(_plain(v) for v in last.sort_values), last.row.pk)
+    if query.count:
+        counted = sa.select(sa.func.count()).select_from(RecordRow).where(where)
+        if matches is not None:
+            counted = counted.join(matches, matches.c.pk == RecordRow.pk)
+        result.total = int(session.scalar(counted) or 0)
+    # everything in the lifecycle is readable and nothing else narrows it: a facet need not
+    # check its records one by one (see _facet)
+    whole = scope.everything and query.where is None and lifecycle is not RecordState.DELETED
+    for facet in query.facets:
+        result.facets[facet.key] = _facet(
+            session, compiler, facet, where, matches, lifecycle if whole else None
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class _Found:
+    row: RecordRow
+    sort_values: tuple[object, ...]
+    score: float | None
+
+
+def _found(rows: Sequence[sa.Row[Any]], keys: int, ranked: bool) -> list[_Found]:
+    """Rows of (record, its sort values..., [score])."""
+    return [
+        _Found(r[0], tuple(r[1 : keys + 1]), float(r[keys + 1]) if ranked else None) for r in rows
+    ]
+
+
+def _page(
+    session: Session,
+    compiler: _Compiler,
+    query: Query,
+    where: sa.ColumnElement[bool],
+    matches: sa.Subquery | None,
+) -> list[_Found]:
+    """A page in column order, or in text rank, or in record order: one statement."""
     sort_values = [compiler.sort_value(key) for key in query.sort]
     order: list[sa.ColumnElement[Any]] = []
     for key, value in zip(query.sort, sort_values, strict=True):
@@ -115,24 +166,108 @@ def run_query(
     if query.page.after is not None:
         page = page.where(_after(query.sort, sort_values, query.page.after))
     page = page.order_by(*order).limit(query.page.limit).offset(query.page.offset)
-    found = session.execute(page).all()
+    return _found(session.execute(page).all(), len(sort_values), matches is not None)
 
-    rows = [r[0] for r in found]
-    scores: list[float | None] = [float(r.score) if matches is not None else None for r in found]
-    result = QueryResult(rows, scores)
-    if found and len(found) == query.page.limit:
-        last = found[-1]
-        result.next_cursor = Cursor(
-            tuple(_plain(last[i + 1]) for i in range(len(sort_values))), last[0].pk
+
+def _path_sorted_page(
+    session: Session,
+    compiler: _Compiler,
+    query: Query,
+    where: sa.ColumnElement[bool],
+    matches: sa.Subquery | None,
+) -> list[_Found]:
+    """A page sorted first by a document path, in two index-driven parts.
+
+    The records that have a value of the lead key's type at its path come first: the statement
+    walks `(path, value, record_pk)` in sort order from the cursor (a seek, whatever the depth)
+    or from the start past the offset (an index walk, not a sort of every record), keeping the
+    row that is its record's sort value (smallest going up, largest going down; one per record).
+    Records with no such value follow, in the order of the other keys and then pk; they are
+    only asked for when the page runs past the valued ones.
+    """
+    lead, rest = query.sort[0], query.sort[1:]
+    rest_values = [compiler.sort_value(key) for key in rest]
+    rest_order = [
+        (value.desc() if key.descending else value.asc()).nulls_last()
+        for key, value in zip(rest, rest_values, strict=True)
+    ]
+    rest_columns = [v.label(f"sort_{i + 1}") for i, v in enumerate(rest_values)]
+    page, after = query.page, query.page.after
+    path = lead.field.dotted
+    ranked = matches is not None
+
+    found: list[_Found] = []
+    if after is None or after.values[0] is not None:
+        v = aliased(RecordValueRow, name="sort_value")
+        other = aliased(RecordValueRow, name="other_value")
+        value = _typed(v, lead.type)
+        rival = _typed(other, lead.type)
+        better = rival > value if lead.descending else rival < value
+        picked = ~sa.exists().where(
+            other.record_pk == v.record_pk,
+            other.path == path,
+            sa.or_(better, sa.and_(rival == value, other.id < v.id)),
         )
-    if query.count:
-        counted = sa.select(sa.func.count()).select_from(RecordRow).where(where)
+        valued = (
+            sa.select(RecordRow, value.label("sort_0"), *rest_columns)
+            .select_from(v)
+            .join(RecordRow, RecordRow.pk == v.record_pk)
+            .where(v.path == path, value.is_not(None), picked, where)
+        )
         if matches is not None:
-            counted = counted.join(matches, matches.c.pk == RecordRow.pk)
-        result.total = int(session.scalar(counted) or 0)
-    for facet in query.facets:
-        result.facets[facet.key] = _facet(session, compiler, facet, where, matches)
-    return result
+            valued = valued.join(matches, matches.c.pk == RecordRow.pk).add_columns(matches.c.score)
+        if after is not None:
+            last = _bound(after.values[0])
+            # the leading bound is what makes it a seek: the OR below alone is not a range
+            valued = valued.where(value <= last if lead.descending else value >= last)
+            valued = valued.where(_after(query.sort, [value, *rest_values], after))
+        valued = valued.order_by(
+            value.desc() if lead.descending else value.asc(), *rest_order, v.record_pk.asc()
+        )
+        rows = session.execute(valued.limit(page.limit).offset(page.offset)).all()
+        found = _found(rows, len(query.sort), ranked)
+        if len(found) == page.limit:
+            return found
+
+    offset = 0
+    if after is None and page.offset and not found:
+        # the page starts among the valueless records: skip what the valued ones took
+        valued_count = (
+            sa.select(sa.func.count()).select_from(RecordRow).where(where, _has_value(lead))
+        )
+        if matches is not None:
+            valued_count = valued_count.join(matches, matches.c.pk == RecordRow.pk)
+        offset = max(0, page.offset - int(session.scalar(valued_count) or 0))
+    valueless = sa.select(RecordRow, sa.null().label("sort_0"), *rest_columns).where(
+        where, sa.not_(_has_value(lead))
+    )
+    if matches is not None:
+        valueless = valueless.join(matches, matches.c.pk == RecordRow.pk).add_columns(
+            matches.c.score
+        )
+    if after is not None and after.values[0] is None:
+        valueless = valueless.where(_after(rest, rest_values, Cursor(after.values[1:], after.pk)))
+    valueless = (
+        valueless.order_by(*rest_order, RecordRow.pk.asc())
+        .limit(page.limit - len(found))
+        .offset(offset)
+    )
+    return found + _found(session.execute(valueless).all(), len(query.sort), ranked)
+
+
+def _has_value(key: SortKey) -> sa.ColumnElement[bool]:
+    """The record has a value of the key's type at the key's path."""
+    v = aliased(RecordValueRow, name="held_value")
+    column = _typed(v, key.type)
+    return sa.exists().where(
+        v.record_pk == RecordRow.pk, v.path == key.field.dotted, column.is_not(None)
+    )
+
+
+def _typed(values: Any, kind: ValueType) -> Expression:
+    """The column of `kind` on an alias of `record_values`."""
+    column: Expression = getattr(values, _VALUE_COLUMNS[kind].key)
+    return column
 
 
 def _plain(value: object) -> Scalar | None:
@@ -150,9 +285,15 @@ def _after(
         if last is None:
             condition = sa.and_(value.is_(None), condition)
         else:
-            beyond = value < last if key.descending else value > last
-            condition = sa.or_(beyond, value.is_(None), sa.and_(value == last, condition))
+            bound = _bound(last)
+            beyond = value < bound if key.descending else value > bound
+            condition = sa.or_(beyond, value.is_(None), sa.and_(value == bound, condition))
     return condition
+
+
+def _bound(value: Scalar | None) -> object:
+    """A cursor value as a bound parameter (SQLAlchemy takes a bare True for `IS true`)."""
+    return sa.literal(value, sa.Boolean) if isinstance(value, bool) else value
 
 
 def _facet(
@@ -161,7 +302,12 @@ def _facet(
     facet: FacetRequest,
     where: sa.ColumnElement[bool],
     matches: sa.Subquery | None,
+    whole: RecordState | None = None,
 ) -> list[FacetCount]:
+    """Records per value, most first. `whole` says the query matches every record in that
+    lifecycle state: then a path facet counts the values of all records minus those of the
+    records in other states (the trash and tombstones, few), a walk of the path's index
+    entries alone, instead of a check of each record against the matching set."""
     records = sa.select(RecordRow.pk).where(where)
     if matches is not None:
         records = records.join(matches, matches.c.pk == RecordRow.pk)
@@ -179,20 +325,49 @@ def _facet(
         )
         return [FacetCount(_plain(v), int(n)) for v, n in session.execute(counted)]
     v = RecordValueRow
+    if whole is None or matches is not None or facet.filter is not None:
+        # driven by the matching records, each looked up at the path: one statement (a union
+        # per type would evaluate the matching set once per part)
+        counted_values = (
+            sa.select(v.number, v.text, v.boolean, sa.func.count(sa.distinct(v.record_pk)))
+            .where(
+                v.path == target.dotted,
+                v.record_pk.in_(records),
+                sa.or_(v.number.is_not(None), v.text.is_not(None), v.boolean.is_not(None)),
+            )
+            .group_by(v.number, v.text, v.boolean)
+            .order_by(sa.desc(sa.func.count(sa.distinct(v.record_pk))), v.number, v.text, v.boolean)
+            .limit(facet.limit)
+        )
+        return [
+            FacetCount(_facet_value(number, text, boolean), int(n))
+            for number, text, boolean, n in session.execute(counted_values)
+        ]
+    others = sorted(s.value for s in RecordState if s is not whole)
+    held = v.record_pk.not_in(sa.select(RecordRow.pk).where(RecordRow.state.in_(others)))
+    # one grouped part per type (a value row holds one of them): each walks the covering
+    # (path, value, record_pk) index in value order, so the count needs neither the table
+    # rows nor a sort
+    parts = []
+    for kind in (ValueType.NUMBER, ValueType.TEXT, ValueType.BOOLEAN):
+        grouped = _VALUE_COLUMNS[kind]
+        parts.append(
+            sa.select(
+                *(
+                    (column if column is grouped else sa.cast(sa.null(), column.type)).label(
+                        column.key
+                    )
+                    for column in (v.number, v.text, v.boolean)
+                ),
+                sa.func.count(sa.distinct(v.record_pk)).label("n"),
+            )
+            .where(v.path == target.dotted, grouped.is_not(None), held)
+            .group_by(grouped)
+        )
+    counts = sa.union_all(*parts).subquery("counts")
     counted_values = (
-        sa.select(
-            v.number,
-            v.text,
-            v.boolean,
-            sa.func.count(sa.distinct(v.record_pk)).label("n"),
-        )
-        .where(
-            v.path == target.dotted,
-            v.record_pk.in_(records),
-            sa.or_(v.number.is_not(None), v.text.is_not(None), v.boolean.is_not(None)),
-        )
-        .group_by(v.number, v.text, v.boolean)
-        .order_by(sa.desc("n"), v.number, v.text, v.boolean)
+        sa.select(counts.c.number, counts.c.text, counts.c.boolean, counts.c.n)
+        .order_by(sa.desc(counts.c.n), counts.c.number, counts.c.text, counts.c.boolean)
         .limit(facet.limit)
     )
     return [
@@ -322,6 +497,9 @@ class _Compiler:
         v = RecordValueRow
         column = _VALUE_COLUMNS[key.type]
         pick = sa.func.max(column) if key.descending else sa.func.min(column)
+        if key.type is ValueType.BOOLEAN and self.dialect == "postgresql":
+            # PostgreSQL has no min/max of booleans: they are bool_and / bool_or
+            pick = sa.func.bool_or(column) if key.descending else sa.func.bool_and(column)
         return (
             sa.select(pick)
             .where(v.record_pk == RecordRow.pk, v.path == key.field.dotted)
