@@ -4,14 +4,14 @@ A sort by a document path walks (path, value, record_pk) in order and seeks a ke
 it; a facet counts distinct records per value from the index alone. They replace the
 (path, value) indexes of 0008, of which they are a superset.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 """
 
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
