@@ -490,3 +490,13 @@ def test_a_trashed_record_is_restored_before_it_is_moderated_or_submitted(runtim
     kept = records.resolve(runtime, alice, OTHER)
     assert kept.state is RecordState.TRASHED
     assert kept.access.moderation == Moderation(ModerationState.PENDING)
+
+
+def test_delete_groups_trash_records_they_may_not_change(runtime, people, crate):
+    """SciCat's DELETE_GROUPS move a record to the trash as a DELETE, not as an update."""
+    cleaners = FacilityGroups(delete=frozenset({"cleaners"}))
+    cleaner = Actor(
+        "u-cleaner", "cleaner", "c@example.org", frozenset({"cleaners"}), facility=cleaners
+    )
+    assert catalogue.trash(runtime, cleaner, CRATE) == [CRATE, MEMBER]
+    assert {r.ark for r in catalogue.list_trash(runtime, people["alice"])} == {CRATE, MEMBER}
