@@ -231,3 +231,31 @@ def test_a_tombstone_says_what_was_deleted_and_when(runtime, people, crate) -> N
     stone = gone.value.tombstone
     assert (stone.ark, stone.kind, stone.name) == (MEMBER, "Dataset", f"record {MEMBER[-6:]}")
     assert stone.deleted_at.endswith("Z")
+
+
+def test_a_refused_delete_names_the_dependents_the_actor_may_read_even_others(
+    runtime, people
+) -> None:
+    """bob's public analysis uses alice's dataset: alice may read it, not change it, and is
+    told its name; a dependent without a name is listed with an empty one."""
+    alice, bob = people["alice"][0], people["bob"][0]
+    analysis = "ark:99999/fd1bobsanalysis"
+    nameless = "ark:99999/fd1nameless"
+    with runtime.writing() as store:
+        store.insert(_record(OTHER, alice.id))
+        bobs = _record(analysis, bob.id, usedDataset=[{"@id": OTHER}], name="bob's analysis")
+        bobs.access.owner_group = "lab-b"
+        store.insert(bobs)
+        unnamed = _record(nameless, bob.id, usedSoftware=[{"@id": OTHER}])
+        del unnamed.metadata["name"]
+        unnamed.name = None
+        unnamed.access.owner_group = "lab-b"
+        store.insert(unnamed)
+    with pytest.raises(Conflict) as refused:
+        records.delete(runtime, people["alice"][1], OTHER, force=False)
+    assert refused.value.message == (f"{OTHER} has dependents; delete them first or use force=true")
+    assert sorted(refused.value.dependents, key=lambda d: d["@id"]) == [
+        {"@id": analysis, "name": "bob's analysis", "relation": "usedDataset"},
+        {"@id": nameless, "name": "", "relation": "usedSoftware"},
+    ]
+    assert records.resolve(runtime, ANONYMOUS, OTHER).ark == OTHER  # nothing was deleted

@@ -3,6 +3,7 @@ databases (SQLite in the embedded pass, PostgreSQL in the scale-out pass)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -382,3 +383,120 @@ def test_a_put_keeps_the_members_place_in_its_crate_whatever_the_body_says(runti
     given = [{"@id": CRATE, "name": "as the client wrote it"}]
     records.replace_metadata(runtime, alice, MEMBER, {"@id": MEMBER, "isPartOf": given})
     assert records.resolve(runtime, alice, MEMBER).metadata["isPartOf"] == given
+
+
+# -- what a trash listing shows, and what a moderation decision records (docs/testing.md) -----
+
+
+def test_trashing_is_recorded_as_the_actors_revision_and_a_second_trash_changes_nothing(
+    runtime, people, crate
+):
+    root = people["root"]  # an admin trashing alice's crate: the revisions name root, not alice
+    assert catalogue.trash(runtime, root, CRATE) == [CRATE, MEMBER]
+    for ark in (CRATE, MEMBER):
+        assert _latest_revision_author(runtime, ark) == root.user_id
+    trashed = _revision_and_trashed_at(runtime, CRATE)
+    assert catalogue.trash(runtime, people["alice"], CRATE) == []
+    assert _revision_and_trashed_at(runtime, CRATE) == trashed  # its time in the trash is kept
+
+
+def _revision_and_trashed_at(runtime, ark: str) -> tuple[int, object]:
+    with runtime.reading() as store:
+        row = store.row_by_key(ark.lower())
+        return row.revision, row.trashed_at
+
+
+def test_the_trash_is_listed_page_by_page(runtime, people, crate):
+    alice = people["alice"]
+    catalogue.trash(runtime, alice, CRATE)
+    everything = [r.ark for r in catalogue.list_trash(runtime, alice)]
+    first = [r.ark for r in catalogue.list_trash(runtime, alice, limit=1)]
+    second = [r.ark for r in catalogue.list_trash(runtime, alice, limit=1, offset=1)]
+    assert sorted(everything) == [CRATE, MEMBER]
+    assert first + second == everything
+    assert catalogue.list_trash(runtime, alice, offset=2) == []
+
+
+def test_the_trash_is_listed_a_hundred_at_a_time_unless_asked(runtime, people):
+    alice = people["alice"]
+    arks = [f"ark:99999/fd1t{n:04d}" for n in range(101)]
+    with runtime.writing() as store:
+        for row in store.insert_many([_record(ark, alice) for ark in arks]):
+            changes = RecordChanges(lifecycle=RecordState.TRASHED)
+            store.update(row, changes, actor_id=alice.user_id)
+    assert len(catalogue.list_trash(runtime, alice)) == 100
+    assert len(catalogue.list_trash(runtime, alice, offset=100)) == 1
+    assert len(catalogue.list_trash(runtime, alice, limit=101)) == 101
+
+
+def _pending(runtime, owner: Actor) -> None:
+    with runtime.writing() as store:
+        store.insert(_record(OTHER, owner, moderation=Moderation(ModerationState.PENDING)))
+
+
+def test_a_moderation_decision_records_who_took_it_and_when(runtime, people):
+    alice, mod = people["alice"], people["mod"]
+    _pending(runtime, alice)
+    before = datetime.now(UTC)
+    catalogue.moderate(runtime, mod, OTHER, ModerationState.REJECTED, "needs a licence")
+    after = datetime.now(UTC)
+    seen = records.resolve(runtime, alice, OTHER).access.moderation
+    assert (seen.state, seen.message, seen.decided_by) == (
+        ModerationState.REJECTED,
+        "needs a licence",
+        mod.user_id,
+    )
+    assert seen.decided_at is not None
+    assert before - timedelta(seconds=1) <= seen.decided_at <= after + timedelta(seconds=1)
+    assert _latest_revision_author(runtime, OTHER) == mod.user_id
+    resubmitted = catalogue.submit_for_moderation(runtime, alice, OTHER)
+    assert resubmitted.access.moderation.state is ModerationState.PENDING
+    assert _latest_revision_author(runtime, OTHER) == alice.user_id
+    root = people["root"]  # an administrator may decide too, and is recorded as the one who did
+    approved = catalogue.moderate(runtime, root, OTHER, ModerationState.APPROVED)
+    assert approved.access.moderation.decided_by == root.user_id
+    assert approved.access.moderation.message is None
+    assert _latest_revision_author(runtime, OTHER) == root.user_id
+
+
+def test_who_may_not_moderate_is_told_why_or_not_told_it_exists(runtime, people):
+    alice = people["alice"]
+    _pending(runtime, alice)
+    with pytest.raises(PermissionDenied, match=r"you may not moderate ark:99999/fd1other"):
+        catalogue.moderate(runtime, alice, OTHER, ModerationState.APPROVED)  # its own author
+    for who in ("carol", "bob"):  # awaiting moderation, they cannot even read it
+        with pytest.raises(NotFound):
+            catalogue.moderate(runtime, people[who], OTHER, ModerationState.APPROVED)
+        with pytest.raises(NotFound):
+            catalogue.submit_for_moderation(runtime, people[who], OTHER)
+    with pytest.raises(InvalidInput) as refused:
+        catalogue.moderate(runtime, people["mod"], OTHER, ModerationState.NONE)
+    assert refused.value.message == "a moderation decision is approved or rejected, not none"
+    assert records.resolve(runtime, alice, OTHER).access.moderation == Moderation(
+        ModerationState.PENDING
+    )
+
+
+def test_a_trashed_record_is_restored_before_it_is_moderated_or_submitted(runtime, people):
+    alice = people["alice"]
+    _pending(runtime, alice)
+    catalogue.trash(runtime, alice, OTHER)
+    with pytest.raises(Conflict, match="ark:99999/fd1other is in the trash; restore it first"):
+        catalogue.moderate(runtime, people["root"], OTHER, ModerationState.APPROVED)
+    with pytest.raises(Conflict, match="restore it first"):
+        catalogue.submit_for_moderation(runtime, alice, OTHER)
+    with pytest.raises(NotFound):  # a moderator does not see the trash
+        catalogue.moderate(runtime, people["mod"], OTHER, ModerationState.APPROVED)
+    kept = records.resolve(runtime, alice, OTHER)
+    assert kept.state is RecordState.TRASHED
+    assert kept.access.moderation == Moderation(ModerationState.PENDING)
+
+
+def test_delete_groups_trash_records_they_may_not_change(runtime, people, crate):
+    """SciCat's DELETE_GROUPS move a record to the trash as a DELETE, not as an update."""
+    cleaners = FacilityGroups(delete=frozenset({"cleaners"}))
+    cleaner = Actor(
+        "u-cleaner", "cleaner", "c@example.org", frozenset({"cleaners"}), facility=cleaners
+    )
+    assert catalogue.trash(runtime, cleaner, CRATE) == [CRATE, MEMBER]
+    assert {r.ark for r in catalogue.list_trash(runtime, people["alice"])} == {CRATE, MEMBER}
