@@ -266,6 +266,28 @@ def test_a_record_nobody_moderates_cannot_be_moderated(runtime, people):
         catalogue.moderate(runtime, people["mod"], OTHER, ModerationState.APPROVED)
 
 
+def test_only_a_record_of_a_moderated_organization_can_be_submitted(runtime, people):
+    """Elsewhere nobody but an administrator could decide: the record would stay hidden."""
+    alice = people["alice"]
+    organizations.add_organization(runtime, "open-lab", moderated=False)
+    with runtime.writing() as store:
+        store.insert(_record(OTHER, alice))
+        unmoderated = _record(CRATE, alice)
+        unmoderated.access.organization = "open-lab"
+        store.insert(unmoderated)
+        nowhere = _record(MEMBER, alice)
+        nowhere.access.organization = None
+        store.insert(nowhere)
+    with pytest.raises(Conflict, match="organization 'open-lab' moderates it"):
+        catalogue.submit_for_moderation(runtime, alice, CRATE)
+    with pytest.raises(Conflict, match="no organization moderates it"):
+        catalogue.submit_for_moderation(runtime, alice, MEMBER)
+    for ark in (CRATE, MEMBER):
+        assert records.resolve(runtime, people["bob"], ark).access.moderation == Moderation()
+    submitted = catalogue.submit_for_moderation(runtime, alice, OTHER)  # ORG is moderated
+    assert submitted.access.moderation.state is ModerationState.PENDING
+
+
 def test_a_crate_upload_cannot_revise_a_trashed_record(runtime, people, crate):
     catalogue.trash(runtime, people["alice"], CRATE)
     with runtime.reading() as store:

@@ -18,6 +18,7 @@ from fairdepot.core.record_changes import RecordChanges
 from fairdepot.core.records import Moderation, ModerationState, Record, RecordState
 from fairdepot.services.records import check_row, find_row, load, parse_ark, trashed_with
 from fairdepot.services.runtime import Runtime
+from fairdepot.services.uow import unit_of_work
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, load_records, tombstone
 
@@ -114,13 +115,18 @@ def empty_trash(runtime: Runtime, actor: Actor) -> list[str]:
 def submit_for_moderation(runtime: Runtime, actor: Actor, ark_text: str) -> Record:
     """Its author asks for (again, after a rejection) approval: the record becomes pending.
 
-    Organizations configured as moderated create their records pending already.
+    Only a record of a moderated organization can be: anywhere else nobody but an administrator
+    could ever decide, and the record would stay hidden from everyone but its author.
     """
-    with runtime.writing() as store:
-        row = find_row(store, actor, ark_text, Action.UPDATE)
+    with unit_of_work(runtime) as work:
+        row = find_row(work.records, actor, ark_text, Action.UPDATE)  # not a trashed one
+        organization = work.organizations.get(row.organization) if row.organization else None
+        if organization is None or not organization.moderated:
+            where = f"organization {row.organization!r}" if row.organization else "no organization"
+            raise Conflict(f"{row.ark} cannot be submitted for moderation: {where} moderates it")
         pending = Moderation(ModerationState.PENDING)
-        store.update(row, RecordChanges(moderation=pending), actor_id=actor.user_id)
-        return load(store, row, with_files=False)
+        work.records.update(row, RecordChanges(moderation=pending), actor_id=actor.user_id)
+        return load(work.records, row, with_files=False)
 
 
 DECISIONS = frozenset({ModerationState.APPROVED, ModerationState.REJECTED})
