@@ -17,7 +17,7 @@ from tests.support.databases import fresh_database_url
 
 @pytest.fixture
 def runtime(tmp_path) -> Iterator[Runtime]:
-    with fresh_database_url(tmp_path, "services") as url:
+    with fresh_database_url(tmp_path, "services", migrated=True) as url:
         # no grace before deleting blobs (as in the test deployments): tests see the outcome
         settings = Settings(
             data_dir=tmp_path / "data", database_url=url, blob_deletion_grace_seconds=0

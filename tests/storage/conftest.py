@@ -18,3 +18,12 @@ def empty_engine(tmp_path) -> Iterator[sa.engine.Engine]:
         engine = create_engine(url)
         yield engine
         engine.dispose()
+
+
+@pytest.fixture
+def head_engine(tmp_path) -> Iterator[sa.engine.Engine]:
+    """A database of the backend under test at the schema's head (PostgreSQL: a template copy)."""
+    with fresh_database_url(tmp_path, "head", migrated=True) as url:
+        engine = create_engine(url)
+        yield engine
+        engine.dispose()

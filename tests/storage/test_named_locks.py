@@ -26,8 +26,10 @@ def _holder(sessions, name: str, entered: threading.Event, times: dict, label: s
         times[f"{label} in"] = time.monotonic()
         entered.set()
         time.sleep(hold)
-        session.commit()
+        # taken before the commit that releases the lock: a second holder can only come in
+        # after it (taken after the commit, the second holder's thread may win the race to it)
         times[f"{label} out"] = time.monotonic()
+        session.commit()
 
 
 def test_a_second_holder_of_the_name_waits_for_the_first_to_commit(sessions) -> None:

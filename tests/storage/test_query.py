@@ -111,8 +111,8 @@ A, B, C = "ark:99999/fd1a", "ark:99999/fd1b", "ark:99999/fd1c"
 
 
 @pytest.fixture
-def catalogue(empty_engine) -> Catalogue:
-    return Catalogue(empty_engine)
+def catalogue(head_engine) -> Catalogue:
+    return Catalogue(head_engine)
 
 
 @pytest.fixture

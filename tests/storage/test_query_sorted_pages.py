@@ -44,8 +44,8 @@ def _document(i: int, rng: random.Random) -> dict[str, Any]:
 
 
 @pytest.fixture
-def sixty(empty_engine) -> tuple[Catalogue, dict[str, dict[str, Any]]]:
-    catalogue = Catalogue(empty_engine)
+def sixty(head_engine) -> tuple[Catalogue, dict[str, dict[str, Any]]]:
+    catalogue = Catalogue(head_engine)
     rng = random.Random(11)
     documents = {f"ark:99999/fd1s{i:02d}": _document(i, rng) for i in range(TOTAL)}
     catalogue.add(

@@ -86,10 +86,11 @@ def embedded(root: Path, extra: dict[str, str] | None = None) -> Deployment:
     return deployment
 
 
-def create_database(name: str) -> str:
+def create_database(name: str, template: str | None = None) -> str:
     admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    copied = f' TEMPLATE "{template}"' if template else ""
     with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"{copied}')
     admin.dispose()
     return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
