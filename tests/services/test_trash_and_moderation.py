@@ -278,9 +278,9 @@ def test_only_a_record_of_a_moderated_organization_can_be_submitted(runtime, peo
         nowhere = _record(MEMBER, alice)
         nowhere.access.organization = None
         store.insert(nowhere)
-    with pytest.raises(Conflict, match="organization 'open-lab' moderates it"):
+    with pytest.raises(Conflict, match="organization 'open-lab' does not moderate its records"):
         catalogue.submit_for_moderation(runtime, alice, CRATE)
-    with pytest.raises(Conflict, match="no organization moderates it"):
+    with pytest.raises(Conflict, match="it belongs to no organization"):
         catalogue.submit_for_moderation(runtime, alice, MEMBER)
     for ark in (CRATE, MEMBER):
         assert records.resolve(runtime, people["bob"], ark).access.moderation == Moderation()

@@ -22,7 +22,8 @@ def empty_engine(tmp_path) -> Iterator[sa.engine.Engine]:
 
 @pytest.fixture
 def head_engine(tmp_path) -> Iterator[sa.engine.Engine]:
-    """A database of the backend under test at the schema's head (PostgreSQL: a template copy)."""
+    """PostgreSQL: a copy of a database at the schema's head. SQLite: a new file, which its
+    user migrates (upgrading a head copy is a no-op, so both are used the same way)."""
     with fresh_database_url(tmp_path, "head", migrated=True) as url:
         engine = create_engine(url)
         yield engine

@@ -12,6 +12,8 @@ from fairdepot.storage.db.engine import session_factories
 from fairdepot.storage.db.locks import hold_named_lock, named_lock_key
 from fairdepot.storage.db.migrate import upgrade
 
+PINNED_KEY = 1153153163653957150  # named_lock_key("evidence-graph-of ark:59852/x")
+
 
 @pytest.fixture
 def sessions(empty_engine):
@@ -30,6 +32,14 @@ def _holder(sessions, name: str, entered: threading.Event, times: dict, label: s
         # after it (taken after the commit, the second holder's thread may win the race to it)
         times[f"{label} out"] = time.monotonic()
         session.commit()
+
+
+def test_the_lock_must_come_before_anything_else_in_its_transaction(sessions) -> None:
+    with sessions() as session:
+        session.execute(sa.text("SELECT 1"))
+        with pytest.raises(RuntimeError, match="before the transaction's first statement"):
+            hold_named_lock(session, "evidence-graph-of x")
+        session.rollback()
 
 
 def test_a_second_holder_of_the_name_waits_for_the_first_to_commit(sessions) -> None:
@@ -68,6 +78,8 @@ def test_other_names_do_not_wait_on_postgresql(sessions, empty_engine) -> None:
 
 def test_keys_are_stable_signed_64_bit_numbers() -> None:
     key = named_lock_key("evidence-graph-of ark:59852/x")
+    # processes of two releases must agree on a name's key during a rolling upgrade
+    assert key == PINNED_KEY
     assert key == named_lock_key("evidence-graph-of ark:59852/x")
     assert key != named_lock_key("evidence-graph-of ark:59852/y")
     assert -(2**63) <= key < 2**63

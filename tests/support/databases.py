@@ -51,8 +51,11 @@ def _head_template() -> str:
         engine = create_engine(create_database(name))
         try:
             upgrade(engine)
-        finally:
-            engine.dispose()  # a template must have no connections when it is copied
+        except BaseException:
+            engine.dispose()
+            drop_database(name)  # a half-migrated template is nobody's
+            raise
+        engine.dispose()  # a template must have no connections when it is copied
         atexit.register(drop_database, name)
         _template = name
     return _template

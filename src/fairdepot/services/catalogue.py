@@ -122,8 +122,12 @@ def submit_for_moderation(runtime: Runtime, actor: Actor, ark_text: str) -> Reco
         row = find_row(work.records, actor, ark_text, Action.UPDATE)  # not a trashed one
         organization = work.organizations.get(row.organization) if row.organization else None
         if organization is None or not organization.moderated:
-            where = f"organization {row.organization!r}" if row.organization else "no organization"
-            raise Conflict(f"{row.ark} cannot be submitted for moderation: {where} moderates it")
+            why = (
+                f"its organization {row.organization!r} does not moderate its records"
+                if row.organization
+                else "it belongs to no organization"
+            )
+            raise Conflict(f"{row.ark} cannot be submitted for moderation: {why}")
         pending = Moderation(ModerationState.PENDING)
         work.records.update(row, RecordChanges(moderation=pending), actor_id=actor.user_id)
         return load(work.records, row, with_files=False)

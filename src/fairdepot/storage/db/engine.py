@@ -62,6 +62,9 @@ def create_engine(url: str) -> Engine:
             max_overflow=10,
             connect_args=connect,
             json_serializer=strict_json,
+            # pinned, whatever the server's default_transaction_isolation: named locks
+            # (locks.py) rely on each statement seeing what was committed before it began
+            isolation_level="READ COMMITTED",
         )
     event.listen(engine, "handle_error", _translate_unavailable)
     return engine

@@ -46,8 +46,13 @@ def hold_named_lock(session: Session, name: str) -> None:
     PostgreSQL: an advisory lock on the name's key, so only work under the same name waits.
     SQLite: one statement opens the write transaction (`BEGIN IMMEDIATE`), which holds the
     database's single writer lock, so all writers wait; either way, once this returns, every
-    later read in the transaction sees what the previous holder committed.
+    later read in the transaction sees what the previous holder committed (on PostgreSQL
+    because the engine runs READ COMMITTED: each statement sees what was committed before it).
+    That holds only if nothing was read before, so the lock must be the transaction's first
+    statement; one name per transaction, so that two holders can never wait on each other.
     """
+    if session.in_transaction():
+        raise RuntimeError("a named lock is taken before the transaction's first statement")
     if session.get_bind().dialect.name == "postgresql":
         lock_for_transaction(session, named_lock_key(name))
     else:
