@@ -11,8 +11,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot import __version__
-from fairdepot.api import fairscape
+from fairdepot.api import fairscape, scicat
 from fairdepot.api.common.errors import declare_problems, install_error_handlers
+from fairdepot.api.common.raw_path import RawPathRouting
 from fairdepot.api.home import FaceLink, home_router
 from fairdepot.config import Settings
 from fairdepot.services import accounts, readiness
@@ -26,6 +27,11 @@ FACES = [
         "FAIRSCAPE",
         "/api",
         "log in, upload RO-Crates, resolve ARKs (fairscape-cli works against it)",
+    ),
+    FaceLink(
+        "SciCat",
+        "/api/v3",
+        "datasets, origdatablocks, attachments (scitacean, pyscicat, scicat-sdk-py)",
     ),
 ]
 """The public APIs mounted below; `GET /` lists them (SciCat and gCat join here)."""
@@ -85,6 +91,9 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
     generated_openapi = app.openapi
     app.openapi = lambda: declare_problems(generated_openapi())  # type: ignore[method-assign]
     app.include_router(home_router(FACES, settings.base_url))
+    # SciCat first: its versioned prefixes must not reach FAIRSCAPE's catch-all routes
+    app.include_router(scicat.router)
+    app.add_middleware(RawPathRouting, prefixes=scicat.ROUTING_PREFIXES)
     # The real FAIRSCAPE server answers both under /api and at the root; so do we.
     app.include_router(fairscape.router, prefix="/api")
     app.include_router(fairscape.router, include_in_schema=False)

@@ -1,0 +1,15 @@
+"""The SciCat face: /api/v3 and /api/v4 as scitacean, pyscicat and scicat-sdk-py call them.
+
+Every route here is declared in lower case and reads identifier segments with
+`api.common.raw_path.raw_segment` (see that module: PIDs contain `/`, sent as `%2F`).
+`ROUTING_PREFIXES` are the paths that routing applies to; `router` holds every route.
+"""
+
+from fastapi import APIRouter
+
+from fairdepot.api.scicat import auth
+
+ROUTING_PREFIXES = ("/api/v3", "/api/v4")
+
+router = APIRouter()
+router.include_router(auth.router)
