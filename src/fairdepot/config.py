@@ -68,6 +68,12 @@ class Settings(BaseSettings):
         description="Members may create records for any owner group, with their own "
         "identifiers too (SciCat CREATE_DATASET_PRIVILEGED_GROUPS).",
     )
+    pid_prefix: str = Field(
+        "fairdepot",
+        min_length=1,
+        description="SciCat dataset PIDs are PREFIX/uuid4 (SciCat PID_PREFIX; a trailing '/' "
+        "is dropped).",
+    )
     token_ttl_seconds: int = Field(24 * 3600, description="Lifetime of login tokens.")
     login_max_failures_per_account: int = Field(
         10, ge=0, description="Failed logins of one login name per window before 429; 0: off."

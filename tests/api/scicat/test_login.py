@@ -69,3 +69,9 @@ def test_a_bad_token_is_anonymous_not_401(server: Deployment) -> None:
     )
     assert response.status_code == 403
     assert response.json()["statusCode"] == 403
+
+
+def test_scitacean_accounts_log_in(scicat) -> None:  # type: ignore[no-untyped-def]
+    who = scicat.request("GET", "/api/v3/auth/whoami", "user1")
+    assert who.status_code == 200
+    assert who.json()["currentGroups"] == ["group1"]
