@@ -22,8 +22,18 @@ pytest_plugins = ["tests.support.fixtures_s3"]
 DEPLOYMENT_INDEPENDENT = ("tests/core/",)
 
 
+# These only need a database of their own per test: pytest-xdist (scripts/test runs `-n 2 --dist
+# loadgroup`) spreads them over the workers; every other test talks to the session's deployment
+# and goes to one worker, so one deployment is started per pass, as without xdist.
+DATABASE_ONLY = ("tests/core/", "tests/services/", "tests/storage/")
+DEPLOYMENT_GROUP = pytest.mark.xdist_group("deployment")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The scale-out pass re-runs what talks to a deployment; pure unit tests ran once already."""
+    for item in items:
+        if not item.path.relative_to(config.rootpath).as_posix().startswith(DATABASE_ONLY):
+            item.add_marker(DEPLOYMENT_GROUP)
     if backend_name() != "scaleout":
         return
     keep, drop = [], []
