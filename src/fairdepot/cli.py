@@ -92,19 +92,17 @@ def root(
 @contextmanager
 def _reported_errors() -> Iterator[None]:
     """Operator mistakes (a duplicate user, a bad file) are one clear line, not a traceback."""
-    from sqlalchemy.exc import OperationalError
-
     from fairdepot.core.errors import CatalogueError
     from fairdepot.storage.db.dumps import DumpError
+    from fairdepot.storage.db.engine import DatabaseFailed
 
     try:
         yield
     except (CatalogueError, DumpError, ValueError) as exc:
         console.print(f"[red]error:[/red] {escape(str(exc))}")
         raise typer.Exit(1) from exc
-    except OperationalError as exc:  # the database went away or refuses us
-        reason = str(exc.orig or exc).strip().splitlines()[0]
-        console.print(f"[red]error:[/red] the database failed: {escape(reason)}")
+    except DatabaseFailed as exc:  # the database refuses us (storage's word for it)
+        console.print(f"[red]error:[/red] the database failed: {escape(exc.reason)}")
         raise typer.Exit(1) from exc
 
 
@@ -408,10 +406,11 @@ def check(
 
 def _run_check(runtime: Runtime, *, sample: int | None, orphans: bool, min_age: timedelta) -> Any:
     from fairdepot.services.fixity import check_catalogue
+    from fairdepot.storage.db.blob_references import live_references
 
-    with runtime.engine.connect() as connection:
+    with live_references(runtime.database) as references:
         return check_catalogue(
-            connection,
+            references,
             runtime.blobs,
             sample=sample,
             orphans=orphans,

@@ -50,7 +50,7 @@ def test_check_names_a_missing_a_corrupted_and_an_orphan_blob(
 
     runtime = build_runtime(_settings(deployment.env), migrate=False)
     try:
-        with runtime.engine.connect() as connection:
+        with runtime.database.engine.connect() as connection:
             first_refs: dict[str, blob_references.BlobReference] = {}
             for ref in blob_references.file_references(connection):
                 first_refs.setdefault(ref.key, ref)

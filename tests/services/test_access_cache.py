@@ -161,5 +161,5 @@ def _pk_of(ark_key: str) -> str:
 
 def _sql(runtime: Runtime, statement: str) -> None:
     """A change written behind the services' back, as an operator or an old release might."""
-    with runtime.engine.begin() as connection:
+    with runtime.database.engine.begin() as connection:
         connection.execute(sa.text(statement))

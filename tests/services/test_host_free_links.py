@@ -25,7 +25,7 @@ def alice(runtime: Runtime):
 
 
 def _stored_documents(runtime: Runtime) -> list[str]:
-    with runtime.read_sessions() as session:
+    with runtime.database.read_sessions() as session:
         rows = session.scalars(sa.select(RecordRow)).all()
         revisions = session.scalars(sa.select(RecordRevisionRow)).all()
         return [json.dumps([r.metadata_doc, r.extra]) for r in rows] + [

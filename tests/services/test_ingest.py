@@ -75,7 +75,7 @@ def test_an_unexpected_error_still_ends_the_job_and_cleans_up(runtime: Runtime, 
 def test_a_job_whose_owner_is_gone_is_left_alone(runtime: Runtime, alice, tmp_path) -> None:
     job_id = _submit(runtime, alice, tmp_path)
     claim = _claim(runtime, "w1", timedelta(seconds=60))
-    with runtime.write_sessions() as session:
+    with runtime.database.write_sessions() as session:
         row = session.get(JobRow, job_id)
         assert row is not None
         row.owner_id = None

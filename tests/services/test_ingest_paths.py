@@ -192,7 +192,7 @@ def test_write_crate_revises_members_as_the_uploader(runtime: Runtime, alice, bo
         ingest.write_crate(store, root, [_record(kept, alice.id, name="Second")], alice_actor)
     revised = _row(runtime, kept)
     assert (revised.revision, revised.name) == (2, "Second")
-    with runtime.read_sessions() as session:
+    with runtime.database.read_sessions() as session:
         authors = session.scalars(
             sa.select(RecordRevisionRow.created_by).where(RecordRevisionRow.record_pk == revised.pk)
         )
@@ -478,7 +478,7 @@ def test_a_pending_upload_is_referenced_with_the_size_and_checksum_submitted(
     job = ingest.submit_crate(runtime, alice, "job-pending", "pending.zip", info.size, info.sha256)
     assert job.payload["filename"] == "pending.zip"
     assert job.payload["ownerGroup"] == "lab-a"
-    with runtime.engine.connect() as connection:
+    with runtime.database.engine.connect() as connection:
         found = [r for r in refs.upload_references(connection) if r.owner == "job job-pending"]
     assert [(r.key, r.size, r.sha256) for r in found] == [
         (ingest.upload_key("job-pending"), len(data), hashlib.sha256(data).hexdigest())

@@ -41,7 +41,7 @@ def _submit(runtime: Runtime, owner, tmp_path: Path) -> str:
 
 
 def _claim(runtime: Runtime, worker: str, lease: timedelta = timedelta(seconds=60)):
-    with runtime.write_sessions() as session:
+    with runtime.database.write_sessions() as session:
         claim = jobs.claim_next(session, worker, lease, runtime.settings.job_max_attempts)
         session.commit()
     assert claim is not None
@@ -50,7 +50,7 @@ def _claim(runtime: Runtime, worker: str, lease: timedelta = timedelta(seconds=6
 
 def _expire_lease(runtime: Runtime, job_id: str) -> None:
     """As if the worker holding the job had died an hour ago."""
-    with runtime.write_sessions() as session:
+    with runtime.database.write_sessions() as session:
         session.execute(
             sa.update(JobRow)
             .where(JobRow.id == job_id)
@@ -60,7 +60,7 @@ def _expire_lease(runtime: Runtime, job_id: str) -> None:
 
 
 def _job(runtime: Runtime, job_id: str) -> JobRow:
-    with runtime.read_sessions() as session:
+    with runtime.database.read_sessions() as session:
         row = session.get(JobRow, job_id)
         assert row is not None
         return row
@@ -178,13 +178,15 @@ def test_the_outbox_keeps_a_blob_a_record_still_refers_to(runtime: Runtime, alic
         "crates/shared/data.csv",
         "uploads/archive.zip",
     ]
-    with runtime.read_sessions() as session:  # the outbox is empty: nothing left to retry
+    with runtime.database.read_sessions() as session:  # the outbox is empty: nothing left to retry
         assert session.scalar(sa.text("SELECT count(*) FROM blob_deletions")) == 0
 
 
 def test_worker_housekeeping_retries_deletions_left_in_the_outbox(runtime: Runtime) -> None:
     runtime.blobs.write("crates/left-over/data.csv", [b"the flush after commit failed"])
-    with runtime.write_sessions() as session:  # queued, but its process died before the flush
+    with (
+        runtime.database.write_sessions() as session
+    ):  # queued, but its process died before the flush
         session.add(BlobDeletionRow(blob_key="crates/left-over/", is_prefix=True))
         session.commit()
 

@@ -39,11 +39,11 @@ def counted(runtime: Runtime, *, with_transaction_control: bool = False) -> Iter
         if with_transaction_control or not control:
             statements.append(statement)
 
-    event.listen(runtime.engine, "before_cursor_execute", count)
+    event.listen(runtime.database.engine, "before_cursor_execute", count)
     try:
         yield statements
     finally:
-        event.remove(runtime.engine, "before_cursor_execute", count)
+        event.remove(runtime.database.engine, "before_cursor_execute", count)
 
 
 def _record(ark: str, owner_id: str, files: int) -> Record:

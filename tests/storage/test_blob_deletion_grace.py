@@ -29,13 +29,13 @@ def runtime(empty_engine, tmp_path):
 
 
 def _queue(runtime: Runtime, key: str, age: timedelta, *, prefix: bool = False) -> None:
-    with runtime.write_sessions() as session:
+    with runtime.database.write_sessions() as session:
         session.add(BlobDeletionRow(blob_key=key, is_prefix=prefix, created_at=utcnow() - age))
         session.commit()
 
 
 def _queued(runtime: Runtime) -> list[str]:
-    with runtime.read_sessions() as session:
+    with runtime.database.read_sessions() as session:
         return sorted(session.scalars(sa.select(BlobDeletionRow.blob_key)))
 
 

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from fairdepot.core.errors import DependencyUnavailable
 from fairdepot.storage.blobs.s3 import S3BlobStore
-from fairdepot.storage.db.engine import create_engine
+from fairdepot.storage.db.engine import DatabaseFailed, create_engine
 from fairdepot.storage.db.migrate import current_revision
 from tests.support.deployments import backend_name, create_database, drop_database
 from tests.support.server import free_port
@@ -148,5 +148,21 @@ def test_a_database_file_sqlite_cannot_open_is_unavailable_to_the_schema_check(t
         error, _ = _timed_failure(lambda: current_revision(engine))
         assert error.dependency == "database"
         assert "unable to open database file" in error.cause
+    finally:
+        engine.dispose()
+
+
+def test_a_database_that_cannot_be_opened_is_a_storage_error_not_a_driver_one(tmp_path) -> None:
+    """A failure a retry will not cure is `DatabaseFailed` with the driver's reason.
+
+    Services, faces and the CLI catch it without importing SQLAlchemy (tests/test_layers.py);
+    an outage stays `DependencyUnavailable` (the tests above).
+    """
+    engine = create_engine(f"sqlite:///{tmp_path}")  # a folder: SQLite cannot open it
+    try:
+        with pytest.raises(DatabaseFailed) as caught:
+            engine.connect()
+        assert "unable to open database file" in caught.value.reason
+        assert not isinstance(caught.value, DependencyUnavailable)
     finally:
         engine.dispose()

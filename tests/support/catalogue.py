@@ -32,7 +32,7 @@ def deployment_runtime(server) -> Iterator[Runtime]:
 
 
 def user_id(runtime: Runtime, username: str) -> str:
-    with runtime.read_sessions() as session:
+    with runtime.database.read_sessions() as session:
         row = session.query(UserRow).filter_by(username=username).one()
         return row.id
 
@@ -62,7 +62,7 @@ def stored_revisions(server, ark: str) -> dict[int, dict]:
     from fairdepot.core import ark as arks
     from fairdepot.storage.db.models import RecordRevisionRow, RecordRow
 
-    with deployment_runtime(server) as runtime, runtime.read_sessions() as session:
+    with deployment_runtime(server) as runtime, runtime.database.read_sessions() as session:
         row = session.query(RecordRow).filter_by(ark_key=arks.normalise(ark)).one()
         kept = session.query(RecordRevisionRow).filter_by(record_pk=row.pk).all()
         return {r.revision: r.metadata_doc for r in kept}

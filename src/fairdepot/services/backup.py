@@ -23,13 +23,10 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from alembic.migration import MigrationContext
-from sqlalchemy.engine import Connection
 
 from fairdepot import __version__
 from fairdepot.config import Settings
@@ -86,10 +83,10 @@ def take_backup(
     _require_empty_folder(folder)
     settings = runtime.settings
     started, clock = utcnow(), time.monotonic()
-    with _snapshot(runtime, folder) as (connection, facts):
+    with _snapshot(runtime, folder) as (references, facts):
         snapshot_at = utcnow()
-        revision = MigrationContext.configure(connection).get_current_revision()
-        needed = _needed_blobs(connection)
+        revision = references.schema_revision()
+        needed = _needed_blobs(references)
     note(f"database dumped ({facts.tool}); copying {len(needed)} blobs")
     if after_dump is not None:
         after_dump()
@@ -196,29 +193,34 @@ def restore_backup(
     return RestoreResult(manifest, copied, warnings)
 
 
+@contextmanager
 def _snapshot(
     runtime: Runtime, folder: Path
-) -> AbstractContextManager[tuple[Connection, dumps.DumpFacts]]:
+) -> Iterator[tuple[refs.BlobReferences, dumps.DumpFacts]]:
+    """Dump the database into `folder`; yield the references of exactly what was dumped."""
     location = locate(runtime.settings)
     if location.embedded_database is not None:
-        return dumps.sqlite_snapshot(location.embedded_database, folder / SQLITE_DUMP)
-    if runtime.engine.dialect.name != "postgresql":
-        raise BackupError(f"cannot back up a {runtime.engine.dialect.name} database")
-    return dumps.postgresql_snapshot(runtime.engine, folder / PG_DUMP)
+        dumped = dumps.sqlite_snapshot(location.embedded_database, folder / SQLITE_DUMP)
+    elif runtime.database.dialect != "postgresql":
+        raise BackupError(f"cannot back up a {runtime.database.dialect} database")
+    else:
+        dumped = dumps.postgresql_snapshot(runtime.database.engine, folder / PG_DUMP)
+    with dumped as (connection, facts):
+        yield refs.BlobReferences(connection), facts
 
 
-def _needed_blobs(connection: Connection) -> list[refs.BlobReference]:
+def _needed_blobs(references: refs.BlobReferences) -> list[refs.BlobReference]:
     """Every blob the snapshot refers to, once (a crate's root and member share blobs)."""
     unique: dict[str, refs.BlobReference] = {}
-    for ref in _all_references(connection):
+    for ref in _all_references(references):
         unique.setdefault(ref.key, ref)
     return list(unique.values())
 
 
-def _all_references(connection: Connection) -> Iterator[refs.BlobReference]:
-    yield from refs.file_references(connection)
-    yield from refs.archive_references(connection)
-    yield from refs.upload_references(connection)
+def _all_references(references: refs.BlobReferences) -> Iterator[refs.BlobReference]:
+    yield from references.files()
+    yield from references.archives()
+    yield from references.uploads()
 
 
 def _copy_checked(

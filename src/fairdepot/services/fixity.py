@@ -15,8 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy.engine import Connection
-
 from fairdepot.storage.blobs.interface import BlobEntry, BlobStore
 from fairdepot.storage.db import blob_references as refs
 from fairdepot.storage.db.models import utcnow
@@ -54,7 +52,7 @@ class CheckReport:
 
 
 def check_catalogue(
-    connection: Connection,
+    references: refs.BlobReferences,
     blobs: BlobStore,
     *,
     sample: int | None = None,
@@ -62,24 +60,22 @@ def check_catalogue(
     orphan_min_age: timedelta = timedelta(hours=24),
     progress: Callable[[str], None] | None = None,
 ) -> CheckReport:
-    """Verify the blobs `connection`'s database refers to; list the ones nobody needs."""
+    """Verify the blobs the database of `references` refers to; list the ones nobody needs."""
     report = CheckReport()
     note = progress or (lambda _message: None)
-    file_refs = list(refs.file_references(connection, sample=sample))
-    report.files_total = (
-        len(file_refs) if sample is None else sum(1 for _ in refs.file_references(connection))
-    )
+    file_refs = list(references.files(sample=sample))
+    report.files_total = len(file_refs) if sample is None else sum(1 for _ in references.files())
     note(f"reading {len(file_refs)} files")
     for ref in _unique(file_refs):
         report.findings.extend(_verify_bytes(blobs, ref, report))
         report.files_checked += 1
-    others = [*refs.archive_references(connection), *refs.upload_references(connection)]
+    others = [*references.archives(), *references.uploads()]
     for ref in _unique(others):
         report.findings.extend(_verify_size(blobs, ref))
         report.other_blobs_checked += 1
     if orphans:
         note("listing the blob store for orphans")
-        _find_orphans(connection, blobs, report, orphan_min_age)
+        _find_orphans(references, blobs, report, orphan_min_age)
     return report
 
 
@@ -128,15 +124,15 @@ def _verify_size(blobs: BlobStore, ref: refs.BlobReference) -> list[Finding]:
 
 
 def _find_orphans(
-    connection: Connection, blobs: BlobStore, report: CheckReport, min_age: timedelta
+    references: refs.BlobReferences, blobs: BlobStore, report: CheckReport, min_age: timedelta
 ) -> None:
-    needed = {ref.key for ref in refs.file_references(connection)}
-    needed |= {ref.key for ref in refs.archive_references(connection)}
-    needed |= {ref.key for ref in refs.upload_references(connection)}
-    queued = refs.queued_deletions(connection)
+    needed = {ref.key for ref in references.files()}
+    needed |= {ref.key for ref in references.archives()}
+    needed |= {ref.key for ref in references.uploads()}
+    queued = references.queued_deletions()
     queued_keys = {key for key, is_prefix in queued if not is_prefix}
     prefixes = tuple(
-        [key for key, is_prefix in queued if is_prefix] + refs.unfinished_job_prefixes(connection)
+        [key for key, is_prefix in queued if is_prefix] + references.unfinished_job_prefixes()
     )
     cutoff = utcnow() - min_age
     for entry in blobs.list_blobs():

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 from fairdepot.core.errors import DependencyUnavailable
 from fairdepot.services.runtime import Runtime
-from fairdepot.storage.db.engine import ping
 
 log = logging.getLogger(__name__)
 
@@ -54,4 +53,4 @@ def check(runtime: Runtime) -> Readiness:
 
 
 def _ping_database(runtime: Runtime) -> None:
-    ping(runtime.engine)
+    runtime.database.ping()

@@ -8,9 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
 from fairdepot.config import Settings
 from fairdepot.core.errors import DependencyUnavailable
 from fairdepot.core.json_input import JsonLimits
@@ -19,7 +16,7 @@ from fairdepot.services.representation_cache import AccessCache, RepresentationC
 from fairdepot.services.uow import apply_blob_outbox, unit_of_work
 from fairdepot.storage.blobs.interface import BlobStore
 from fairdepot.storage.db.change_stamps import ChangeStampProbe
-from fairdepot.storage.db.engine import create_engine, session_factories
+from fairdepot.storage.db.engine import Database
 from fairdepot.storage.db.migrate import upgrade
 from fairdepot.storage.db.records import RecordStore
 from fairdepot.storage.login_attempts import open_attempt_counters
@@ -30,10 +27,14 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class Runtime:
+    """What a process (API, worker, CLI command) works with, built once.
+
+    `database` is storage's opaque handle: services pass it to storage (units of work,
+    `storage.db.blob_references`) and never look inside (no SQLAlchemy outside storage).
+    """
+
     settings: Settings
-    engine: Engine
-    read_sessions: sessionmaker[Session]
-    write_sessions: sessionmaker[Session]
+    database: Database
     blobs: BlobStore
     search: SearchIndex
     login_throttle: LoginThrottle
@@ -44,7 +45,7 @@ class Runtime:
 
     @contextmanager
     def reading(self) -> Iterator[RecordStore]:
-        with self.read_sessions() as session:
+        with self.database.read_sessions() as session:
             yield RecordStore(session, self.search)
 
     @contextmanager
@@ -77,7 +78,7 @@ class Runtime:
             self.accesses.probe.close()
         self.login_throttle.counters.close()
         self.blobs.close()
-        self.engine.dispose()
+        self.database.dispose()
 
 
 def json_limits(settings: Settings) -> JsonLimits:
@@ -92,24 +93,21 @@ def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
     S3 deployment); commands that must not create a catalogue check first
     (`services.catalogue_location`).
     """
-    engine = create_engine(settings.resolved_database_url)
+    database = Database.open(settings.resolved_database_url)
     if migrate:
-        upgrade(engine)
-    reads, writes = session_factories(engine)
+        upgrade(database.engine)
     blobs = blob_store_for(settings)
     counters = open_attempt_counters(
-        writes, redis_url=settings.redis_url, key_prefix=settings.redis_key_prefix
+        database.write_sessions, redis_url=settings.redis_url, key_prefix=settings.redis_key_prefix
     )
     return Runtime(
         settings,
-        engine,
-        reads,
-        writes,
+        database,
         blobs,
-        search_index_for(engine.dialect.name),
+        search_index_for(database.dialect),
         login_throttle=LoginThrottle.from_settings(counters, settings),
         representations=RepresentationCache(settings.representation_cache_bytes),
-        accesses=AccessCache(ChangeStampProbe(engine)),
+        accesses=AccessCache(ChangeStampProbe(database.engine)),
     )
 
 

@@ -32,7 +32,7 @@ UnitOfWork = Repositories
 @contextmanager
 def unit_of_work(runtime: Runtime) -> Iterator[UnitOfWork]:
     """Commit at the end of the block (or roll back); then apply the blob outbox."""
-    with transaction(runtime.write_sessions, runtime.search) as work:
+    with transaction(runtime.database.write_sessions, runtime.search) as work:
         yield work
     if not work.records.queued_deletions:
         return  # most writes orphan nothing: no second transaction for them
@@ -47,7 +47,7 @@ def unit_of_work(runtime: Runtime) -> Iterator[UnitOfWork]:
 @contextmanager
 def read_only(runtime: Runtime) -> Iterator[UnitOfWork]:
     """The same repositories over a read session, for use cases that change nothing."""
-    with reading(runtime.read_sessions, runtime.search) as work:
+    with reading(runtime.database.read_sessions, runtime.search) as work:
         yield work
 
 
@@ -61,7 +61,7 @@ def apply_blob_outbox(runtime: Runtime) -> int:
     """
     cutoff = utcnow() - timedelta(seconds=runtime.settings.blob_deletion_grace_seconds)
     removed = 0
-    with transaction(runtime.write_sessions, runtime.search) as work:
+    with transaction(runtime.database.write_sessions, runtime.search) as work:
         due = work.outbox.due(cutoff)
         still_in_grace = work.outbox.queued_since(cutoff, {item.blob_key for item in due})
         for item in due:

@@ -68,3 +68,32 @@ def test_a_reupload_without_a_member_tombstones_it_and_frees_its_blobs(
             break
         time.sleep(0.3)
     assert not [k for k in keys if first["guid"] in k]  # the first upload's zip and files
+
+
+def test_a_crates_own_id_is_its_identifier_and_another_owner_gets_409(
+    api, fairscape_crate_dir, tmp_path
+) -> None:
+    """The root's own `@id` (not an ARK) is the record's `crate_id`: the owner's re-upload is
+    its next revision; anybody else's crate with that `@id` is a 409 naming it."""
+    metadata = _fairscape_metadata(fresh_copy(fairscape_crate_dir, tmp_path / "c"))
+    for entity in metadata["@graph"]:
+        if str(entity.get("contentUrl", "")).startswith("file://"):
+            entity["contentUrl"] = f"https://data.example.org/{uuid.uuid4().hex}.csv"
+    root_id = metadata["@graph"][0]["about"]["@id"]
+    doi = f"https://doi.org/10.5555/{uuid.uuid4().hex}"
+    text = json.dumps(metadata).replace(json.dumps(root_id), json.dumps(doi))
+    document = json.loads(text)
+
+    first = api.http.post("/rocrate/metadata", json=document, headers=api.auth("alice"))
+    assert first.status_code == 201, first.text
+    again = api.http.post("/rocrate/metadata", json=document, headers=api.auth("alice"))
+    assert again.status_code == 201, again.text
+    assert again.json()["rocrate_guid"] == first.json()["rocrate_guid"]
+
+    taken = api.http.post("/rocrate/metadata", json=document, headers=api.auth("bob"))
+
+    assert taken.status_code == 409, taken.text
+    assert taken.json()["detail"] == f"the crate_id {doi!r} is already taken by another record"
+    assert [e["location"] for e in taken.json()["errors"]] == ["crate_id"]
+    crate = api.http.get(f"/{first.json()['rocrate_guid']}", headers=api.auth("alice"))
+    assert crate.status_code == 200

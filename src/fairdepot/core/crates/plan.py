@@ -82,7 +82,31 @@ def local_file_path(entity: JsonObject, *, plain: bool) -> str | None:
     return None
 
 
-def plan_crate(crate: CrateGraph, member_paths: set[str], mint: Callable[[], str]) -> CratePlan:
+_NOT_AN_IDENTIFIER = frozenset({"./", ".", ""})
+
+
+def own_crate_id(crate: CrateGraph) -> str | None:
+    """The root's own `@id` as an identifier of the crate (`IdentifierScheme.CRATE_ID`), if any.
+
+    An ARK is not one: the record keeps it as its ARK. `./` is not one either: it is what every
+    crate calls itself (the RO-Crate default) and identifies nothing. Anything else the client
+    chose (`https://doi.org/10.x/y`, `#thing`) names this crate, and finds its record.
+    """
+    root_id = crate.root["@id"]
+    if root_id.strip() in _NOT_AN_IDENTIFIER or arks.submitted_ark(root_id) is not None:
+        return None
+    return str(root_id)
+
+
+def plan_crate(
+    crate: CrateGraph,
+    member_paths: set[str],
+    mint: Callable[[], str],
+    *,
+    root_ark: str | None = None,
+) -> CratePlan:
+    """`root_ark`: the ARK a root without one of its own takes instead of a new one (the record
+    that already holds the crate's own `@id`, so that a re-upload is its next revision)."""
     plain = not crate.is_fairscape
     id_map: dict[str, str] = {}
     plans: list[EntityPlan] = []
@@ -98,7 +122,7 @@ def plan_crate(crate: CrateGraph, member_paths: set[str], mint: Callable[[], str
         if kept is None and is_global_iri(entity_id) and not (is_data or entity is crate.root):
             contextual.append(entity)
             continue
-        new_id = kept or mint()
+        new_id = kept or (root_ark if entity is crate.root and root_ark else None) or mint()
         key = arks.normalise(new_id)
         if key in seen_keys:
             problems.append(

@@ -10,6 +10,12 @@ Order of side effects, so that a crash at any point leaves no orphan and no dang
 4. blobs no record references any more (the upload, a failed attempt's, a failed job's) are
    deleted only after the transaction that orphaned them commits, through the blob-deletion
    outbox: a worker that dies before the commit leaves the upload for the retry.
+
+A crate's own `@id`, when it is neither an ARK nor `./` (`core.crates.plan.own_crate_id`), is
+stored as the root record's `crate_id` identifier and finds it (`services.catalogue.find`). A
+re-upload of that crate by someone who may update its record becomes the record's next
+revision, as a re-upload under a kept ARK does; anybody else gets `IdentifierTaken` (409), as
+does the owner while the record is in the trash (restore or purge it first).
 """
 
 from __future__ import annotations
@@ -22,21 +28,22 @@ from fairdepot.core import ark as arks
 from fairdepot.core.accounts import User
 from fairdepot.core.blobs import WriteOptions
 from fairdepot.core.crate_archive import ArchiveLimits, CrateArchive
-from fairdepot.core.crates.graph import parse_metadata
+from fairdepot.core.crates.graph import CrateGraph, parse_metadata
 from fairdepot.core.crates.parts import CrateParts
-from fairdepot.core.crates.plan import CratePlan, plan_crate
+from fairdepot.core.crates.plan import CratePlan, own_crate_id, plan_crate
 from fairdepot.core.crates.validation import validate_crate
 from fairdepot.core.errors import (
     CatalogueError,
     Conflict,
     DependencyUnavailable,
+    IdentifierTaken,
     InvalidInput,
     Problem,
 )
 from fairdepot.core.jobs import COMPLETE, Claim, Job
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.record_changes import RecordChanges
-from fairdepot.core.records import Record, RecordState
+from fairdepot.core.records import IdentifierScheme, Record, RecordState
 from fairdepot.services.accounts import actor_for
 from fairdepot.services.crates.records import StoredFile, build_crate_records, first_group
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
@@ -160,7 +167,12 @@ def _ingest(
         lease.stage("validating metadata")
         crate = parse_metadata(archive.read_metadata(), json_limits(runtime.settings))
         validate_crate(crate)
-        plan = plan_crate(crate, set(archive.members), minter(runtime))
+        plan = plan_crate(
+            crate,
+            set(archive.members),
+            minter(runtime),
+            root_ark=crate_id_holder(runtime, crate, actor),
+        )
         check_identifiers(runtime, plan, actor)
         lease.stage("storing files")
         stored = _store_files(runtime, archive, prefix, lease)
@@ -174,12 +186,39 @@ def _ingest(
         archive_layout=layout,
         arrival=CrateParts(source_filename=job.payload.get("filename"), job_id=job.id),
     )
+    keep_crate_id(root, crate)
     lease.stage("recording")
     _persist(runtime, claim, root, members, actor, job.payload["uploadKey"])
 
 
 def minter(runtime: Runtime) -> Callable[[], str]:
     return lambda: str(arks.mint(runtime.settings.naan, runtime.settings.ark_shoulder))
+
+
+def crate_id_holder(runtime: Runtime, crate: CrateGraph, actor: Actor) -> str | None:
+    """The ARK of the record already holding this crate's own `@id`, if the actor may revise it.
+
+    None when no record holds it (or the crate has no such `@id`): the root gets a new ARK.
+    Held by a record the actor may not update, or by one in the trash: `IdentifierTaken`.
+    Checked again by the unique index when the records are written (a concurrent first upload
+    of the same crate gets the 409 there).
+    """
+    crate_id = own_crate_id(crate)
+    if crate_id is None:
+        return None
+    with runtime.reading() as store:
+        row = store.row_by_identifier(IdentifierScheme.CRATE_ID, crate_id)
+        if row is None:
+            return None
+        if identifier_problem(row, actor) is not None:
+            raise IdentifierTaken(IdentifierScheme.CRATE_ID, crate_id)
+        return row.ark
+
+
+def keep_crate_id(root: Record, crate: CrateGraph) -> None:
+    """Store the crate's own `@id` as an identifier of its root record (see the module doc)."""
+    if (crate_id := own_crate_id(crate)) is not None:
+        root.identifiers[IdentifierScheme.CRATE_ID] = crate_id
 
 
 def identifier_problem(row: RecordRow | None, actor: Actor) -> str | None:

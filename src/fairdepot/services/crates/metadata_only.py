@@ -12,7 +12,13 @@ from fairdepot.core.crates.validation import validate_crate
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.json_input import check_json
 from fairdepot.services.accounts import actor_for
-from fairdepot.services.crates.ingest import check_identifiers, minter, write_crate
+from fairdepot.services.crates.ingest import (
+    check_identifiers,
+    crate_id_holder,
+    keep_crate_id,
+    minter,
+    write_crate,
+)
 from fairdepot.services.crates.records import build_crate_records, fairscape_owner_group
 from fairdepot.services.runtime import Runtime, json_limits
 
@@ -34,7 +40,9 @@ def register(runtime: Runtime, owner: User, document: Any) -> tuple[str, list[st
             "Metadata-only ROCrates cannot contain local file references (file://)", problems=local
         )
     validate_crate(crate)
-    plan = plan_crate(crate, set(), minter(runtime))
+    plan = plan_crate(
+        crate, set(), minter(runtime), root_ark=crate_id_holder(runtime, crate, actor)
+    )
     check_identifiers(runtime, plan, actor)
     root, members = build_crate_records(
         plan,
@@ -45,6 +53,7 @@ def register(runtime: Runtime, owner: User, document: Any) -> tuple[str, list[st
         archive_layout=None,
         arrival=CrateParts(metadata_only=True),
     )
+    keep_crate_id(root, crate)
     with runtime.writing() as store:
         write_crate(store, root, members, actor)
     return root.ark, [root.ark, *(m.ark for m in members)]

@@ -8,11 +8,13 @@ since the first migration are selected, so a backup works on a database not yet 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from fairdepot.storage.db.engine import Database
 from fairdepot.storage.db.models import BlobDeletionRow, JobRow, RecordFileRow, RecordRow
 
 UNFINISHED_JOB_STATES = ("PENDING", "PROCESSING")
@@ -104,3 +106,43 @@ def _upload_facts(connection: Connection) -> dict[str, tuple[int | None, str | N
         if isinstance(payload, dict) and (key := payload.get("uploadKey")):
             facts[key] = (payload.get("size"), payload.get("sha256"))
     return facts
+
+
+class BlobReferences:
+    """The blob references of one database state, read on one connection.
+
+    What `fairdepot check` and `fairdepot backup` (services) get instead of a SQLAlchemy
+    connection: the live database's (`live_references`) or a snapshot's (`dumps`), the same
+    questions either way.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+
+    def files(self, *, sample: int | None = None) -> Iterator[BlobReference]:
+        return file_references(self._connection, sample=sample)
+
+    def archives(self) -> Iterator[BlobReference]:
+        return archive_references(self._connection)
+
+    def uploads(self) -> Iterator[BlobReference]:
+        return upload_references(self._connection)
+
+    def unfinished_job_prefixes(self) -> list[str]:
+        return unfinished_job_prefixes(self._connection)
+
+    def queued_deletions(self) -> list[tuple[str, bool]]:
+        return queued_deletions(self._connection)
+
+    def schema_revision(self) -> str | None:
+        """The migration this state is at (a backup's manifest records it)."""
+        from alembic.migration import MigrationContext
+
+        return MigrationContext.configure(self._connection).get_current_revision()
+
+
+@contextmanager
+def live_references(database: Database) -> Iterator[BlobReferences]:
+    """The live database's references, on one connection for the block."""
+    with database.engine.connect() as connection:
+        yield BlobReferences(connection)

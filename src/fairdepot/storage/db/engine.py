@@ -8,6 +8,7 @@ answer 503 without knowing SQLAlchemy or psycopg.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
@@ -70,6 +71,50 @@ def create_engine(url: str) -> Engine:
     return engine
 
 
+class DatabaseFailed(RuntimeError):
+    """The database refused or failed a statement for a reason a retry will not cure.
+
+    For example a wrong password, a missing schema, an unreadable SQLite file. Raised instead of
+    SQLAlchemy's `OperationalError` so that the CLI can say "the database failed" in one line
+    without importing SQLAlchemy; a face lets it become a 500 (it is not the client's doing).
+    `reason` is the driver's first line.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Database:
+    """One database a process uses: its engine and its read and write session factories.
+
+    Services hold it as an opaque handle and pass it to storage functions; only storage looks
+    inside (`tests/test_layers.py` keeps SQLAlchemy out of services, faces, worker and CLI).
+    """
+
+    engine: Engine
+    read_sessions: sessionmaker[Session]
+    write_sessions: sessionmaker[Session]
+
+    @classmethod
+    def open(cls, url: str) -> Database:
+        engine = create_engine(url)
+        reads, writes = session_factories(engine)
+        return cls(engine, reads, writes)
+
+    @property
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql"."""
+        return self.engine.dialect.name
+
+    def ping(self) -> None:
+        ping(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
 def ping(engine: Engine) -> None:
     """One round trip to the database (the readiness probe); outages raise as usual."""
     with engine.connect() as connection:
@@ -104,11 +149,17 @@ def is_transient(context: ExceptionContext) -> bool:
 def _translate_unavailable(context: ExceptionContext) -> BaseException | None:
     if context.is_pre_ping:
         return None  # the pool handles a failed ping itself: it opens a new connection
-    if not is_transient(context):
-        return None
     error = context.original_exception
-    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return DependencyUnavailable(DATABASE, f"{type(error).__name__}: {message}"[:300])
+    if not is_transient(context):
+        if isinstance(context.sqlalchemy_exception, sa.exc.OperationalError):
+            return DatabaseFailed(_first_line(error))
+        return None
+    return DependencyUnavailable(DATABASE, f"{type(error).__name__}: {_first_line(error)}"[:300])
+
+
+def _first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -101,10 +101,14 @@ def current_revision(engine: Engine) -> str | None:
     """
     from alembic.migration import MigrationContext
 
+    from fairdepot.storage.db.engine import DatabaseFailed
+
     try:
         with engine.connect() as connection:
             return MigrationContext.configure(connection).get_current_revision()
-    except sa.exc.OperationalError as error:
+    except DatabaseFailed as error:  # the engine's hook turned OperationalError into this
+        raise DependencyUnavailable(DATABASE, error.reason) from error
+    except sa.exc.OperationalError as error:  # an engine made without the hook
         reason = str(error.orig or error).strip().splitlines()
         raise DependencyUnavailable(
             DATABASE, reason[0] if reason else type(error).__name__
