@@ -35,7 +35,7 @@ from fairdepot.core.records import (
 )
 from fairdepot.services import accounts, organizations
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import readable
+from fairdepot.storage.db.scope import readable
 
 ORG = "beamline"
 # listings ask a read scope over active records; the trash view the same scope over trashed

@@ -36,7 +36,7 @@ from fairdepot.storage.db.models import (
     RecordRow,
     UserRow,
 )
-from fairdepot.storage.db.records import readable
+from fairdepot.storage.db.scope import readable
 from tests.support.databases import fresh_database_url
 
 USERS = ["u1", "u2", "u3"]

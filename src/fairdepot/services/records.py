@@ -46,9 +46,9 @@ from fairdepot.storage.db.records import (
     access_groups,
     access_of,
     load_records,
-    readable,
     tombstone,
 )
+from fairdepot.storage.db.scope import readable
 
 
 @lru_cache(maxsize=1024)

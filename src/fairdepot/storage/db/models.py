@@ -148,7 +148,7 @@ class RecordRow(Base):
     organization: Mapped[str | None] = mapped_column(
         sa.ForeignKey("organizations.name"), index=True
     )
-    metadata_public: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    metadata_public: Mapped[bool] = mapped_column(sa.Boolean, default=False, index=True)
     group_write: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     publication_status: Mapped[str] = mapped_column(sa.String(16), default="DRAFT", index=True)
     state: Mapped[str] = mapped_column(sa.String(16), default="active", index=True)

@@ -17,7 +17,7 @@ from fairdepot.storage.db.models import (
     RecordRow,
     UserRow,
 )
-from fairdepot.storage.db.records import readable
+from fairdepot.storage.db.scope import readable
 
 
 class OrganizationRepository:

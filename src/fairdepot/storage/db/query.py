@@ -40,7 +40,7 @@ from fairdepot.core.query import (
 )
 from fairdepot.core.records import RecordState
 from fairdepot.storage.db.models import RecordRow, RecordValueRow
-from fairdepot.storage.db.records import readable
+from fairdepot.storage.db.scope import readable
 from fairdepot.storage.search import SearchIndex
 
 Expression = sa.ColumnElement[Any] | QueryableAttribute[Any]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +18,6 @@ from fairdepot.core.policy import ReadScope
 from fairdepot.core.query import Query
 from fairdepot.core.record_changes import UNCHANGED, FileChanges, RecordChanges
 from fairdepot.core.records import (
-    AWAITING_APPROVAL,
     Access,
     Face,
     Moderation,
@@ -43,11 +42,10 @@ from fairdepot.storage.db.models import (
     as_utc,
     utcnow,
 )
+from fairdepot.storage.db.query import QueryResult, run_query
+from fairdepot.storage.db.scope import in_lifecycle
 from fairdepot.storage.db.values import remove_values, write_values, write_values_many
 from fairdepot.storage.search import SearchDocument, SearchIndex, search_document_of
-
-if TYPE_CHECKING:
-    from fairdepot.storage.db.query import QueryResult
 
 _ACCESS_COLUMNS = (
     RecordRow.pk,
@@ -66,86 +64,6 @@ _ACCESS_COLUMNS = (
     RecordRow.moderated_by,
     RecordRow.moderated_at,
 )
-
-
-def in_lifecycle(state: RecordState) -> sa.ColumnElement[bool]:
-    """Which records a listing in `state` shows: the one rule every listing and search uses.
-
-    Listings and search show active records; the trash view shows trashed ones; tombstones
-    are never listed (they answer 410 through their ARK only).
-    """
-    if state is RecordState.DELETED:
-        return sa.false()
-    return RecordRow.state == state.value
-
-
-def readable(
-    scope: ReadScope, lifecycle: RecordState = RecordState.ACTIVE
-) -> sa.ColumnElement[bool]:
-    """The policy's read scope as a WHERE clause over `records` in one lifecycle state: the one
-    place a scope becomes SQL. Every clause is an indexed column or an indexed join, so a
-    listing never scans.
-
-    As core.policy.allows decides for one record: active records in plain view match any
-    clause of the scope; those awaiting moderation match their author and their
-    organization's Moderators only; trashed ones (the trash view) whoever may delete them.
-    """
-    listed = in_lifecycle(lifecycle)
-    if scope.everything:
-        return listed
-    awaiting = RecordRow.moderation_state.in_(sorted(s.value for s in AWAITING_APPROVAL))
-    granted: list[sa.ColumnElement[bool]] = []
-    if scope.owner_id:
-        granted.append(RecordRow.owner_id == scope.owner_id)
-    if lifecycle is RecordState.TRASHED:
-        granted.extend(_trash_clauses(scope))
-    elif lifecycle is RecordState.ACTIVE:
-        plain = _plain_view_clauses(scope)
-        if plain:
-            granted.append(sa.and_(sa.not_(awaiting), sa.or_(*plain)))
-        if scope.moderated_organizations:
-            moderated = RecordRow.organization.in_(sorted(scope.moderated_organizations))
-            granted.append(sa.and_(awaiting, moderated))
-    return sa.and_(listed, sa.or_(*granted)) if granted else sa.false()
-
-
-def _plain_view_clauses(scope: ReadScope) -> list[sa.ColumnElement[bool]]:
-    clauses: list[sa.ColumnElement[bool]] = []
-    if scope.metadata_public:
-        clauses.append(RecordRow.metadata_public.is_(True))
-    if scope.published:
-        clauses.append(RecordRow.publication_status == PublicationStatus.PUBLISHED.value)
-    if scope.owner_groups:
-        clauses.append(RecordRow.owner_group.in_(sorted(scope.owner_groups)))
-    if scope.access_groups:
-        # an uncorrelated IN, not EXISTS: each clause of the OR is then an index lookup, and a
-        # restricted user's query is driven by them rather than by a scan of `records`
-        clauses.append(
-            RecordRow.pk.in_(
-                sa.select(RecordAccessGroupRow.record_pk).where(
-                    RecordAccessGroupRow.group_name.in_(sorted(scope.access_groups))
-                )
-            )
-        )
-    if scope.organizations:
-        clauses.append(RecordRow.organization.in_(sorted(scope.organizations)))
-    return clauses
-
-
-def _trash_clauses(scope: ReadScope) -> list[sa.ColumnElement[bool]]:
-    if scope.trash_everything:
-        return [sa.true()]
-    clauses: list[sa.ColumnElement[bool]] = []
-    if scope.trash_organizations:
-        clauses.append(RecordRow.organization.in_(sorted(scope.trash_organizations)))
-    if scope.trash_shared_groups:
-        clauses.append(
-            sa.and_(
-                RecordRow.group_write.is_(True),
-                RecordRow.owner_group.in_(sorted(scope.trash_shared_groups)),
-            )
-        )
-    return clauses
 
 
 class RecordStore:
@@ -272,8 +190,6 @@ class RecordStore:
     ) -> QueryResult:
         """Rows of a page of readable records matching `query` (storage/db/query.py), among
         the records in `lifecycle` (listings: active ones; the trash view: trashed ones)."""
-        from fairdepot.storage.db.query import run_query  # it needs `readable` from here
-
         return run_query(self.session, self.search, query, scope, lifecycle)
 
     # -- writing ------------------------------------------------------------------------------
