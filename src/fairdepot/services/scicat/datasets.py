@@ -41,7 +41,7 @@ from fairdepot.core.errors import (
 from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.policy.rules import CreateRequest
 from fairdepot.core.query import FacetCount, Page, Query
-from fairdepot.core.records import IdentifierScheme, Record, RecordState
+from fairdepot.core.records import Face, IdentifierScheme, Record, RecordState
 from fairdepot.services.crates.ingest import minter
 from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
@@ -147,7 +147,7 @@ def _row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRo
     """The active dataset a pid names if the actor may do `action`: 404 when there is none
     (or it is in the trash), 403 when there is one the actor may not read or change."""
     row = store.row_by_identifier(PID_SCHEME, pid)
-    if row is None or row.state != RecordState.ACTIVE.value or row.face != "scicat":
+    if row is None or row.state != RecordState.ACTIVE.value or row.face != Face.SCICAT.value:
         raise NotFound(f"dataset: {pid} not found")
     record = load(store, row, with_files=False)
     if not allows(actor, action, record.access):  # SciCat answers 403 to both
