@@ -59,8 +59,21 @@ def _with_includes(
 
 
 def _empty() -> Response:
-    """What the backend sends for a `findOne` that found nothing: 200 and no body."""
-    return Response(status_code=200, media_type="application/json")
+    """What the backend sends for a `findOne` that found nothing: 200 and no body (not JSON,
+    so it is declared as an empty text answer; clients treat it as "none")."""
+    return Response(status_code=200, media_type="text/plain")
+
+
+MAYBE_EMPTY = {
+    200: {
+        "description": "The dataset, or an empty body when there is none",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "text/plain": {"schema": {"type": "string", "maxLength": 0}},
+        },
+    }
+}
+"""OpenAPI of the routes that may answer `_empty()`."""
 
 
 # -- create and check -------------------------------------------------------------------------
@@ -168,7 +181,7 @@ def _add_list_routes(version: str, *, public: bool = False) -> None:
             base + suffix,
             endpoint,
             methods=["GET"],
-            responses=scicat_responses(),
+            responses={**scicat_responses(), **(MAYBE_EMPTY if suffix == "/findone" else {})},
             summary=f"{summary} (SciCat {version})",
         )
 
@@ -255,7 +268,7 @@ def _add_public_item_route() -> None:
         "/api/v4/datasets/public/{pid}",
         public_dataset,
         methods=["GET"],
-        responses=scicat_responses(),
+        responses={**scicat_responses(), **MAYBE_EMPTY},
         summary="One published dataset by pid (SciCat v4)",
     )
 
