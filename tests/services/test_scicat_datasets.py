@@ -133,3 +133,21 @@ def test_listings_show_what_one_may_read(facility: Runtime) -> None:
     assert datasets.count(facility, ANONYMOUS, dataset_filter(None, ApiVersion.V4, count=True)) == 1
     fields = dataset_filter('{"fields": ["pid"]}', ApiVersion.V3)
     assert all(set(d) == {"pid"} for d in datasets.find(facility, user1, fields))
+
+
+def test_if_unmodified_since_refuses_a_stale_change(facility: Runtime) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from fairdepot.core.errors import PreconditionFailed
+
+    user1 = actor(facility, "user1", "group1")
+    created = datasets.create(facility, user1, body("stale"))
+    before = datetime.now(UTC) - timedelta(days=1)
+    with pytest.raises(PreconditionFailed):
+        datasets.update(facility, user1, created["pid"], {"comment": "x"}, unmodified_since=before)
+    assert "comment" not in datasets.get(facility, user1, created["pid"])
+    later = datetime.now(UTC) + timedelta(days=1)
+    changed = datasets.update(
+        facility, user1, created["pid"], {"comment": "y"}, unmodified_since=later
+    )
+    assert changed["comment"] == "y"

@@ -234,6 +234,23 @@ def test_patch_put_lifecycle_and_delete(scicat: Scicat) -> None:
     assert body["scientificMetadata"]["temperature"]["unitSI"] == "K"  # merged, kept
     assert body["scientificMetadata"]["n"] == 1
     assert body["createdAt"] == dataset["createdAt"]
+    stale = scicat.request(
+        "PATCH",
+        path,
+        "user1",
+        json={"description": "stale"},
+        headers={"If-Unmodified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"},
+    )
+    assert stale.status_code == 412, stale.text
+    fresh = scicat.request(
+        "PATCH",
+        path,
+        "user1",
+        json={"comment": "fresh"},
+        headers={"If-Unmodified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"},
+    )
+    assert fresh.status_code == 200, fresh.text
+    assert fresh.json()["description"] == "now described"  # the stale change wrote nothing
     retyped = scicat.request("PATCH", path, "user1", json={"type": "derived"})
     assert retyped.status_code == 400, retyped.text
     assert scicat.request("PATCH", path, "user2", json={"description": "x"}).status_code == 403

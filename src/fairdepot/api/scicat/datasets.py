@@ -8,6 +8,8 @@ before the `{pid}` routes, and a pid is read with `raw_segment` (it contains `/`
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -48,6 +50,18 @@ async def _body(request: Request) -> Any:
     return load_json(raw or b"null", source="body")
 
 
+def _unmodified_since(request: Request) -> datetime | None:
+    """`If-Unmodified-Since` as an instant; a date that cannot be read is ignored (RFC 9110)."""
+    text = request.headers.get("if-unmodified-since")
+    if not text:
+        return None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
 def _v(version: str) -> ApiVersion:
     return ApiVersion.V3 if version == "v3" else ApiVersion.V4
 
@@ -64,7 +78,7 @@ def _empty() -> Response:
     return Response(status_code=200, media_type="text/plain")
 
 
-MAYBE_EMPTY = {
+MAYBE_EMPTY: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The dataset, or an empty body when there is none",
         "content": {
@@ -211,15 +225,21 @@ def _add_item_routes(version: str) -> None:
     async def patch_dataset(request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
         pid = raw_segment(request, "pid")
         body = await _body(request)
+        since = _unmodified_since(request)
         return await run_in_threadpool(
-            datasets.update, runtime, caller.actor, pid, body, _v(version)
+            lambda: datasets.update(
+                runtime, caller.actor, pid, body, _v(version), unmodified_since=since
+            )
         )
 
     async def put_dataset(request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
         pid = raw_segment(request, "pid")
         body = await _body(request)
+        since = _unmodified_since(request)
         return await run_in_threadpool(
-            lambda: datasets.update(runtime, caller.actor, pid, body, _v(version), replace=True)
+            lambda: datasets.update(
+                runtime, caller.actor, pid, body, _v(version), replace=True, unmodified_since=since
+            )
         )
 
     async def delete_dataset(request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
@@ -236,6 +256,7 @@ def _add_item_routes(version: str) -> None:
         return await run_in_threadpool(datasets.update_lifecycle, runtime, caller.actor, pid, body)
 
     item = scicat_responses(403, 404)
+    change = scicat_responses(403, 404, 412)
     for path, endpoint, method, summary, extra in (
         ("/datasetlifecycle", get_lifecycle, "GET", "A dataset's lifecycle", None),
         ("/datasetlifecycle", patch_lifecycle, "PATCH", "Change a dataset's lifecycle", BODY),
@@ -248,7 +269,7 @@ def _add_item_routes(version: str) -> None:
             base + path,
             endpoint,
             methods=[method],
-            responses=item,
+            responses=change if method in ("PATCH", "PUT") and not path else item,
             openapi_extra=extra,
             summary=f"{summary} (SciCat {version})",
         )

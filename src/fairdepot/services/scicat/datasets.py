@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from fairdepot.core.crosswalks.scicat import changes_of, dataset_of, record_of
 from fairdepot.core.crosswalks.scicat_validation import (
     ApiVersion,
     apply_patch,
+    format_time,
     validate_dataset,
     validate_patch,
     with_si_values,
@@ -36,6 +38,7 @@ from fairdepot.core.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    PreconditionFailed,
     Problem,
 )
 from fairdepot.core.policy import Action, Actor, allows, read_scope
@@ -228,15 +231,26 @@ def update(
     version: ApiVersion = ApiVersion.V4,
     *,
     replace: bool = False,
+    unmodified_since: datetime | None = None,
 ) -> dict[str, Any]:
     """PATCH (merge-patch on v4, top-level replacement on v3) or PUT (`replace`: the body is
     the whole dataset, checked like a create, and must keep the pid and type). `pid`, `type`
-    and server fields equal to the stored ones may be sent back (pyscicat sends its model)."""
+    and server fields equal to the stored ones may be sent back (pyscicat sends its model).
+    `unmodified_since` (`If-Unmodified-Since`): 412 if the dataset changed after it, so a
+    client's read-modify-write does not overwrite someone else's change."""
     if actor.is_anonymous:
         raise PermissionDenied(FORBIDDEN)
     with runtime.writing() as store:
         row = _row(store, actor, pid, Action.UPDATE)
         record = load(store, row, with_files=False)
+        if unmodified_since is not None and record.updated_at is not None:
+            # an HTTP date has whole seconds: a change within its second is not "after" it
+            changed = record.updated_at.astimezone(UTC).replace(microsecond=0)
+            if changed > unmodified_since.astimezone(UTC):
+                raise PreconditionFailed(
+                    f"dataset {pid} was modified at {format_time(record.updated_at)}, "
+                    "after If-Unmodified-Since"
+                )
         current = dataset_of(record)
         fields = _without_server_fields(body, current)
         if replace:
