@@ -1,0 +1,333 @@
+"""SciCat's dataset use cases (v3 and v4): create, check, read, list, count, search, change, delete.
+
+Every dataset is a record of the SciCat face (core/crosswalks/scicat.py): it gets an ARK like
+any record, its `pid` is an identifier of scheme "pid", and every decision goes through the
+core policy, so a dataset a SciCat client writes is the record FAIRSCAPE resolves, and what a
+listing shows is what the caller may open.
+
+SciCat tells "you may not" (403) from "there is no such dataset" (404), unlike our other faces:
+a dataset is looked up by its pid first, then the policy decides. Anonymous callers get 403 on
+every write and on v4's authenticated reads (the backend's guard), and only published datasets
+in listings (their read scope).
+
+Deleting is a purge: the record becomes a tombstone (its ARK answers 410 for ever) and its pid
+is free again, as on the real backend, where a deleted dataset is gone and its pid reusable.
+Only DELETE_GROUPS members and administrators delete, as on the backend (the owner group,
+which may change a dataset, may not delete it).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from fairdepot.core.crosswalks.scicat import changes_of, dataset_of, record_of
+from fairdepot.core.crosswalks.scicat_validation import (
+    ApiVersion,
+    apply_patch,
+    format_time,
+    validate_dataset,
+    validate_patch,
+    with_si_values,
+)
+from fairdepot.core.errors import (
+    Conflict,
+    IdentifierTaken,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+    Problem,
+)
+from fairdepot.core.policy import Action, Actor, allows, read_scope
+from fairdepot.core.policy.rules import CreateRequest
+from fairdepot.core.query import FacetCount, Page, Query
+from fairdepot.core.records import Face, IdentifierScheme, Record, RecordState
+from fairdepot.services.crates.ingest import minter
+from fairdepot.services.records import load
+from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.filters import DatasetQuery
+from fairdepot.storage.db.models import RecordRow
+from fairdepot.storage.db.records import RecordStore, load_records, tombstone
+
+PID_SCHEME = IdentifierScheme.SCICAT_PID.value
+FORBIDDEN = "Forbidden resource"
+"""The backend's words for a refusal of its guards (anonymous writes)."""
+UNAUTHORIZED = "Unauthorized access"
+"""Its words for a dataset a logged-in caller may not read or change (v4 creates too)."""
+UNAUTHORIZED_V3_CREATE = "Unauthorized to create this dataset"
+
+
+def _refusal(actor: Actor) -> PermissionDenied:
+    return PermissionDenied(FORBIDDEN if actor.is_anonymous else UNAUTHORIZED)
+
+
+@dataclass(frozen=True)
+class Validity:
+    """`POST /datasets/isValid`'s answer: whether the body would be created, and why not."""
+
+    valid: bool
+    reason: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"valid": self.valid, "reason": self.reason}
+
+
+def new_pid(runtime: Runtime) -> str:
+    """A server pid: the facility's prefix (its trailing `/` dropped), `/`, a UUID4."""
+    prefix = runtime.settings.pid_prefix.rstrip("/")
+    return f"{prefix}/{uuid.uuid4()}" if prefix else str(uuid.uuid4())
+
+
+def _checked_create(actor: Actor, body: object, version: ApiVersion) -> dict[str, Any]:
+    """The stored shape of a create body the actor may create, or the error to give.
+
+    The DTO is checked first (400 with every problem), then the policy: anonymous, a foreign
+    owner group or a pid set without the right are all 403, as the backend's guard answers."""
+    if actor.is_anonymous:
+        raise PermissionDenied(FORBIDDEN)
+    dataset = validate_dataset(body, version)
+    request = CreateRequest(
+        owner_group=dataset.get("ownerGroup"), preset_identifier=bool(dataset.get("pid"))
+    )
+    if not allows(actor, Action.CREATE, request):
+        if request.preset_identifier and allows(
+            actor, Action.CREATE, CreateRequest(owner_group=request.owner_group)
+        ):
+            raise PermissionDenied("You are not allowed to create a dataset with your own pid")
+        raise PermissionDenied(UNAUTHORIZED_V3_CREATE if version is ApiVersion.V3 else UNAUTHORIZED)
+    return dataset
+
+
+def is_valid(actor: Actor, body: object, version: ApiVersion) -> Validity:
+    """Whether `body` would be created: DTO faults are `valid: false` with their reasons;
+    a body the actor may not create at all is refused (403), as the backend's guard does."""
+    if actor.is_anonymous:
+        raise PermissionDenied(FORBIDDEN)
+    try:
+        _checked_create(actor, body, version)
+    except InvalidInput as error:
+        reasons = [
+            {"property": p.location, "constraints": {"isValid": p.message}} for p in error.problems
+        ] or [{"property": "body", "constraints": {"isValid": error.message}}]
+        return Validity(False, reasons)
+    return Validity(True, [])
+
+
+def create(
+    runtime: Runtime, actor: Actor, body: object, version: ApiVersion = ApiVersion.V4
+) -> dict[str, Any]:
+    """A new dataset (201): server pid unless a permitted client pid, createdBy/updatedBy the
+    caller, SI values beside every convertible quantity, and an ARK of its own."""
+    dataset = _checked_create(actor, body, version)
+    if not dataset.get("pid"):
+        dataset["pid"] = new_pid(runtime)
+    if isinstance(dataset.get("scientificMetadata"), dict):
+        dataset["scientificMetadata"] = with_si_values(dataset["scientificMetadata"])
+    record = record_of(
+        dataset, ark=minter(runtime)(), owner_id=actor.user_id, created_by=actor.username
+    )
+    pid = dataset["pid"]
+    try:
+        with runtime.writing() as store:
+            if store.row_by_identifier(PID_SCHEME, pid) is not None:
+                raise Conflict(f"A dataset with pid {pid} already exists!")
+            row = store.insert(record)
+            stored = load(store, row, with_files=False)
+    except IdentifierTaken as error:  # taken meanwhile by a concurrent create
+        if error.scheme == PID_SCHEME:
+            raise Conflict(f"A dataset with pid {pid} already exists!") from None
+        raise
+    return dataset_of(stored, version)
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def _row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRow:
+    """The active dataset a pid names if the actor may do `action`: 404 when there is none
+    (or it is in the trash), 403 when there is one the actor may not read or change."""
+    row = store.row_by_identifier(PID_SCHEME, pid)
+    if row is None or row.state != RecordState.ACTIVE.value or row.face != Face.SCICAT.value:
+        raise NotFound(f"dataset: {pid} not found")
+    record = load(store, row, with_files=False)
+    if not allows(actor, action, record.access):  # SciCat answers 403 to both
+        raise _refusal(actor)
+    return row
+
+
+def get(
+    runtime: Runtime, actor: Actor, pid: str, version: ApiVersion = ApiVersion.V4
+) -> dict[str, Any]:
+    """One dataset by pid (404 unknown, 403 unreadable)."""
+    return dataset_of(get_record(runtime, actor, pid), version)
+
+
+def get_record(runtime: Runtime, actor: Actor, pid: str) -> Record:
+    with runtime.reading() as store:
+        return load(store, _row(store, actor, pid, Action.READ_METADATA), with_files=False)
+
+
+def ark_of(runtime: Runtime, actor: Actor, pid: str) -> str:
+    """The ARK of a readable dataset (the record other faces resolve)."""
+    return get_record(runtime, actor, pid).ark
+
+
+def find(
+    runtime: Runtime, actor: Actor, spec: DatasetQuery, version: ApiVersion = ApiVersion.V4
+) -> list[dict[str, Any]]:
+    """The readable datasets a translated filter finds (anonymous: published ones), each
+    with only the fields asked for (all when none)."""
+    with runtime.reading() as store:
+        found = store.find(spec.query, read_scope(actor))
+        records = load_records(store.session, found.rows, with_files=False)
+    return [project(dataset_of(r, version), spec.fields) for r in records]
+
+
+def count(runtime: Runtime, actor: Actor, spec: DatasetQuery) -> int:
+    """How many readable datasets match (the page of `spec` ignored)."""
+    query = Query(where=spec.query.where, text=spec.query.text, page=Page(limit=1), count=True)
+    with runtime.reading() as store:
+        return store.find(query, read_scope(actor)).total or 0
+
+
+def facets(runtime: Runtime, actor: Actor, query: Query) -> list[dict[str, Any]]:
+    """`fullfacet`'s answer: one object with, per facet, `[{_id, count}]`, and `all:
+    [{totalSets}]`, counting readable datasets only."""
+    with runtime.reading() as store:
+        found = store.find(query, read_scope(actor))
+    out: dict[str, Any] = {
+        name: [_facet_entry(c) for c in counts] for name, counts in found.facets.items()
+    }
+    for request in query.facets:
+        out.setdefault(request.name or "", [])
+    out["all"] = [{"totalSets": found.total or 0}]
+    return [out]
+
+
+def _facet_entry(count: FacetCount) -> dict[str, Any]:
+    return {"_id": count.value, "count": count.count}
+
+
+def project(dataset: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """Only the top-level `fields` of a dataset (all when empty); a dotted name keeps its
+    top-level field whole."""
+    if not fields:
+        return dataset
+    wanted = {name.split(".", 1)[0] for name in fields}
+    return {k: v for k, v in dataset.items() if k in wanted}
+
+
+# -- changing -----------------------------------------------------------------------------------
+
+
+def update(
+    runtime: Runtime,
+    actor: Actor,
+    pid: str,
+    body: object,
+    version: ApiVersion = ApiVersion.V4,
+    *,
+    replace: bool = False,
+    unmodified_since: datetime | None = None,
+) -> dict[str, Any]:
+    """PATCH (merge-patch on v4, top-level replacement on v3) or PUT (`replace`: the body is
+    the whole dataset, checked like a create, and must keep the pid and type). `pid`, `type`
+    and server fields equal to the stored ones may be sent back (pyscicat sends its model).
+    `unmodified_since` (`If-Unmodified-Since`): 412 if the dataset changed after it, so a
+    client's read-modify-write does not overwrite someone else's change."""
+    if actor.is_anonymous:
+        raise PermissionDenied(FORBIDDEN)
+    with runtime.writing() as store:
+        row = _row(store, actor, pid, Action.UPDATE)
+        record = load(store, row, with_files=False)
+        if unmodified_since is not None and record.updated_at is not None:
+            # an HTTP date has whole seconds: a change within its second is not "after" it
+            changed = record.updated_at.astimezone(UTC).replace(microsecond=0)
+            if changed > unmodified_since.astimezone(UTC):
+                raise PreconditionFailed(
+                    f"dataset {pid} was modified at {format_time(record.updated_at)}, "
+                    "after If-Unmodified-Since"
+                )
+        current = dataset_of(record)
+        fields = _without_server_fields(body, current)
+        if replace:
+            fields.setdefault("pid", pid)
+            fields.setdefault("type", current.get("type"))
+            new = validate_dataset(fields, version)
+            if new.get("pid") != pid or new.get("type") != current.get("type"):
+                raise InvalidInput(
+                    "the changes are not valid",
+                    problems=[
+                        Problem("cannot be changed", "pid" if new.get("pid") != pid else "type")
+                    ],
+                )
+            if isinstance(new.get("scientificMetadata"), dict):
+                new["scientificMetadata"] = with_si_values(new["scientificMetadata"], refresh=True)
+            for name in ("createdBy",):
+                if name in current:
+                    new[name] = current[name]
+        else:
+            changes = validate_patch(fields, version)
+            new = apply_patch(current, changes, merge=version is ApiVersion.V4)
+        store.update(
+            row, changes_of(record, new, updated_by=actor.username), actor_id=actor.user_id
+        )
+        stored = load(store, row, with_files=False)
+    return dataset_of(stored, version)
+
+
+_SERVER_FIELDS = ("createdAt", "updatedAt", "createdBy", "updatedBy", "version", "_id", "id")
+
+
+def _without_server_fields(body: object, current: dict[str, Any]) -> dict[str, Any]:
+    """A change body without the server's fields a client read and sent back (pyscicat and
+    scicat-sdk send the whole model); the backend ignores them too."""
+    if not isinstance(body, dict):
+        raise InvalidInput(
+            "a dataset is a JSON object", problems=[Problem("must be an object", "body")]
+        )
+    fields = dict(body)
+    for name in _SERVER_FIELDS:
+        fields.pop(name, None)
+    if "isPublished" in fields and fields["isPublished"] is None:
+        fields.pop("isPublished")
+    return fields
+
+
+def delete(runtime: Runtime, actor: Actor, pid: str) -> dict[str, Any]:
+    """Delete a dataset for good (DELETE_GROUPS and administrators only): it becomes a
+    tombstone and its pid is free again. Returns the dataset as it was."""
+    if actor.is_anonymous:
+        raise PermissionDenied(FORBIDDEN)
+    with runtime.writing() as store:
+        row = _row(store, actor, pid, Action.DELETE)
+        if not (actor.is_facility_admin or actor.in_facility_list(actor.facility.delete)):
+            raise _refusal(actor)
+        record = load(store, row, with_files=False)
+        gone = dataset_of(record)
+        store.mark_deleted(row, tombstone(row, "deleted through SciCat"))
+    return gone
+
+
+def lifecycle(runtime: Runtime, actor: Actor, pid: str) -> dict[str, Any]:
+    """`GET /datasets/{pid}/datasetlifecycle`: the dataset's lifecycle object ({} when unset)."""
+    lifecycle_of = get(runtime, actor, pid).get("datasetlifecycle")
+    return dict(lifecycle_of) if isinstance(lifecycle_of, dict) else {}
+
+
+def update_lifecycle(runtime: Runtime, actor: Actor, pid: str, body: object) -> dict[str, Any]:
+    """`PATCH /datasets/{pid}/datasetlifecycle`: merge-patch the lifecycle object alone."""
+    if not isinstance(body, dict):
+        raise InvalidInput(
+            "a lifecycle is a JSON object", problems=[Problem("must be an object", "body")]
+        )
+    updated = update(runtime, actor, pid, {"datasetlifecycle": body})
+    return lifecycle_of_dataset(updated)
+
+
+def lifecycle_of_dataset(dataset: dict[str, Any]) -> dict[str, Any]:
+    value = dataset.get("datasetlifecycle")
+    return dict(value) if isinstance(value, dict) else {}
