@@ -33,7 +33,8 @@ DATASET_KINDS = ("raw", "derived")
 
 _ACCESS_FIELDS = {"ownerGroup", "accessGroups", "instrumentGroup", "isPublished"}
 _BLOCK_FIELDS = {"datasetId", "dataFileList", "size", "chkAlg", *_ACCESS_FIELDS}
-_FILE_FIELDS = {"path", "size", "time", "chk", "uid", "gid", "perm"}
+_FILE_FIELDS = {"path", "size", "time", "chk", "uid", "gid", "perm", "type", "metadata"}
+"""A file entry's fields (scicat-sdk-py's DataFile adds `type` and `metadata`)."""
 _ATTACHMENT_FIELDS = {
     "aid",
     "caption",
@@ -156,8 +157,10 @@ def validate_origdatablock(body: object, version: ApiVersion) -> dict[str, Any]:
                 problems.append(
                     Problem(f"{at}.time must be a valid ISO 8601 date string", f"{at}.time")
                 )
-            for key in ("chk", "uid", "gid", "perm"):
+            for key in ("chk", "uid", "gid", "perm", "type"):
                 _text(entry.get(key), f"{at}.{key}", problems)
+            if entry.get("metadata") is not None and not isinstance(entry["metadata"], dict):
+                problems.append(Problem(f"{at}.metadata must be an object", f"{at}.metadata"))
     if problems:
         raise _invalid(problems, "origdatablock")
     return block
