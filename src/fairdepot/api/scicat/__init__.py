@@ -7,10 +7,12 @@ Every route here is declared in lower case and reads identifier segments with
 
 from fastapi import APIRouter
 
-from fairdepot.api.scicat import auth, datasets
+from fairdepot.api.scicat import attachments, auth, datablocks, datasets
 
 ROUTING_PREFIXES = ("/api/v3", "/api/v4")
 
 router = APIRouter()
 router.include_router(auth.router)
+router.include_router(datablocks.router)
+router.include_router(attachments.router)
 router.include_router(datasets.router)

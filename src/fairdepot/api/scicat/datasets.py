@@ -67,9 +67,17 @@ def _v(version: str) -> ApiVersion:
 
 
 def _with_includes(
-    runtime: Runtime, caller: Caller, dataset: dict[str, Any], names: tuple[str, ...]
+    runtime: Runtime,
+    caller: Caller,
+    dataset: dict[str, Any],
+    names: tuple[str, ...],
+    version: ApiVersion = ApiVersion.V4,
 ) -> dict[str, Any]:
-    return {**dataset, **included(runtime, caller.actor, dataset, names)} if names else dataset
+    """The dataset with the relations `names` embedded (run in a worker thread: it reads)."""
+    if not names:
+        return dataset
+    record = datasets.get_record(runtime, caller.actor, str(dataset["pid"]))
+    return {**dataset, **included(runtime, caller.actor, record, names, version)}
 
 
 def _empty() -> Response:
@@ -144,7 +152,10 @@ def _add_list_routes(version: str, *, public: bool = False) -> None:
     ) -> Any:
         spec = spec_of(request, filter)
         found = await run_in_threadpool(datasets.find, runtime, actor_of(caller), spec, _v(version))
-        return [_with_includes(runtime, caller, d, spec.include) for d in found]
+        return [
+            await run_in_threadpool(_with_includes, runtime, caller, d, spec.include, _v(version))
+            for d in found
+        ]
 
     async def find_one(
         request: Request, runtime: RuntimeDep, caller: CallerDep, filter: str | None = FilterParam
@@ -155,7 +166,9 @@ def _add_list_routes(version: str, *, public: bool = False) -> None:
         found = await run_in_threadpool(datasets.find, runtime, actor_of(caller), one, _v(version))
         if not found:
             return _empty()
-        return _with_includes(runtime, caller, found[0], spec.include)
+        return await run_in_threadpool(
+            _with_includes, runtime, caller, found[0], spec.include, _v(version)
+        )
 
     async def count(
         request: Request, runtime: RuntimeDep, caller: CallerDep, filter: str | None = FilterParam
@@ -220,7 +233,7 @@ def _add_item_routes(version: str) -> None:
         if filter and version == "v3":
             names = dataset_filter(filter, ApiVersion.V3).include
         found = await run_in_threadpool(datasets.get, runtime, caller.actor, pid, _v(version))
-        return _with_includes(runtime, caller, found, names)
+        return await run_in_threadpool(_with_includes, runtime, caller, found, names, _v(version))
 
     async def patch_dataset(request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
         pid = raw_segment(request, "pid")

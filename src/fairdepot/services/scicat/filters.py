@@ -55,7 +55,13 @@ MAX_NESTING = 24
 """Levels of and / or (with the face and field conditions the translation adds)."""
 MAX_CONDITIONS = 500
 
-SCICAT_RECORDS: Filter = Comparison(Field(column=Column.FACE), Op.EQ, Face.SCICAT.value)
+SCICAT_RECORDS: Filter = And(
+    (
+        Comparison(Field(column=Column.FACE), Op.EQ, Face.SCICAT.value),
+        Comparison(Field(column=Column.KIND), Op.IN, ("raw", "derived")),
+    )
+)
+"""SciCat datasets; their origdatablocks and attachments are records of other kinds."""
 
 
 @dataclass(frozen=True)
@@ -164,8 +170,8 @@ def checked_query(query: Query, location: str = "filter.where") -> Query:
 
 def _size(node: Filter) -> tuple[int, int]:
     """(depth of and/or/not, number of comparisons) of a filter tree."""
-    if isinstance(node, Comparison):
-        return 0, 1
+    if isinstance(node, Comparison) or node is SCICAT_RECORDS:
+        return 0, 1  # "a SciCat dataset" is one condition of the budget, as it always was
     parts = node.parts if isinstance(node, And | Or) else (node.part,)
     sizes = [_size(p) for p in parts]
     return 1 + max(d for d, _ in sizes), sum(n for _, n in sizes)

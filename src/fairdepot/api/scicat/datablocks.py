@@ -1,0 +1,59 @@
+"""SciCat origdatablock routes: v4 `/api/v4/origdatablocks` and v3 `/api/v3/datasets/{pid}/
+origdatablocks`; HTTP <-> services/scicat/datablocks.py only."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Query, Request
+from starlette.concurrency import run_in_threadpool
+
+from fairdepot.api.common.deps import RuntimeDep
+from fairdepot.api.common.raw_path import raw_segment
+from fairdepot.api.scicat.deps import CallerDep
+from fairdepot.api.scicat.errors import ScicatRoute, scicat_responses
+from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.services.scicat import datablocks
+
+router = APIRouter(route_class=ScicatRoute, tags=["scicat origdatablocks"])
+
+JsonBody = Annotated[Any, Body()]
+FilterParameter = Annotated[str | None, Query(alias="filter")]
+
+
+@router.post("/api/v4/origdatablocks", status_code=201, responses=scicat_responses(403, 404))
+async def create_v4(runtime: RuntimeDep, caller: CallerDep, body: JsonBody) -> dict[str, Any]:
+    """Store a block of the dataset `datasetId`; its size and numberOfFiles are recomputed."""
+    return await run_in_threadpool(datablocks.create, runtime, caller.actor, body, ApiVersion.V4)
+
+
+@router.get("/api/v4/origdatablocks", responses=scicat_responses())
+async def find_v4(
+    runtime: RuntimeDep, caller: CallerDep, filter_: FilterParameter = None
+) -> list[dict[str, Any]]:
+    return await run_in_threadpool(datablocks.find, runtime, caller.actor, filter_)
+
+
+@router.post(
+    "/api/v3/datasets/{pid}/origdatablocks",
+    status_code=201,
+    responses=scicat_responses(403, 404),
+)
+async def create_v3(
+    request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str, body: JsonBody
+) -> dict[str, Any]:
+    """Store a block of the dataset in the URL, with the dataset's access fields."""
+    target = raw_segment(request, "pid")
+    return await run_in_threadpool(
+        lambda: datablocks.create(runtime, caller.actor, body, ApiVersion.V3, pid=target)
+    )
+
+
+@router.get("/api/v3/datasets/{pid}/origdatablocks", responses=scicat_responses(404))
+async def list_v3(
+    request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str
+) -> list[dict[str, Any]]:
+    target = raw_segment(request, "pid")
+    return await run_in_threadpool(
+        datablocks.of_dataset, runtime, caller.actor, target, ApiVersion.V3
+    )

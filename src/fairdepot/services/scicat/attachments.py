@@ -1,0 +1,128 @@
+"""SciCat attachments (thumbnails with a caption), each a child record of its dataset.
+
+An attachment has its own access fields (`ownerGroup`, `accessGroups`, `isPublished`,
+default false), so a dataset's readers do not thereby see its attachments. The caller must
+be in the attachment's owner group and may write to the dataset it is attached to.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fairdepot.core.crosswalks.scicat_files import (
+    ATTACHMENT,
+    child_record,
+    scicat_view,
+    validate_attachment,
+)
+from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.errors import InvalidInput, Problem
+from fairdepot.core.policy import Action, Actor
+from fairdepot.core.query import Field
+from fairdepot.core.records import Record, Relation
+from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.children import (
+    children_of,
+    dataset_row,
+    listing,
+    may_write,
+    new_ark,
+    reload,
+)
+from fairdepot.services.uow import unit_of_work
+
+ATTACHED_TO = "scicat:attachedTo"
+"""Relation predicate from an attachment to each of its targets' ids."""
+
+V3_LIMIT = 10
+"""v3 GET /datasets/{pid}/attachments answers at most this many (the backend's default)."""
+
+FILTER_FIELDS = {
+    "aid": Field.parse("native.aid"),
+    "_id": Field.parse("native.aid"),
+    "id": Field.parse("native.aid"),
+    "caption": Field.parse("native.caption"),
+    "ownerGroup": Field.parse("native.ownerGroup"),
+    "datasetId": Field.parse("native.datasetId"),
+    "createdBy": Field.parse("native.createdBy"),
+}
+
+
+def create(
+    runtime: Runtime,
+    actor: Actor,
+    body: object,
+    version: ApiVersion,
+    *,
+    pid: str | None = None,
+) -> dict[str, Any]:
+    """Store an attachment. v4: its datasets are the `relationships` of targetType dataset
+    (at least one, each must exist and be writable by the caller); v3: the dataset of the
+    URL, whose owner group the attachment takes, with the relationship the backend adds."""
+    attachment = validate_attachment(body, version)
+    with unit_of_work(runtime) as work:
+        store = work.records
+        if version is ApiVersion.V3:
+            assert pid is not None
+            row = dataset_row(store, actor, pid, Action.UPDATE)
+            attachment["datasetId"] = pid
+            attachment["relationships"] = [
+                {"targetId": pid, "targetType": "dataset", "relationType": "is attached to"}
+            ]
+            targets = [pid]
+            attachment["ownerGroup"] = row.owner_group  # forced, as the backend does
+        else:
+            targets = [
+                rel["targetId"]
+                for rel in attachment.get("relationships") or []
+                if rel.get("targetType") == "dataset"
+            ]
+            if not targets:
+                raise InvalidInput(
+                    "an attachment is attached to a dataset",
+                    problems=[
+                        Problem(
+                            "relationships must name a dataset (targetType dataset)",
+                            "relationships",
+                        )
+                    ],
+                )
+            rows = [dataset_row(store, actor, t, Action.UPDATE) for t in targets]
+            row = rows[0]
+        may_write(actor, attachment.get("ownerGroup"))
+        aid = attachment.get("aid") or str(uuid.uuid4())
+        attachment = {"aid": aid, "_id": aid, **{k: v for k, v in attachment.items() if k != "aid"}}
+        attachment.setdefault("isPublished", False)
+        attachment.setdefault("accessGroups", [])
+        attachment.setdefault("caption", "")  # clients' models require both on the way back
+        attachment.setdefault("thumbnail", "")
+        if actor.username:
+            attachment["createdBy"] = attachment["updatedBy"] = actor.username
+        record = child_record(
+            attachment,
+            kind=ATTACHMENT,
+            ark=new_ark(runtime),
+            parent_ark=row.ark,
+            owner_id=actor.user_id,
+            name=str(attachment.get("caption") or f"attachment of {targets[0]}"),
+        )
+        record.relations = [Relation(ATTACHED_TO, t) for t in targets]
+        created = store.insert(record, parent=row)
+        return view(reload(store, created))
+
+
+def view(record: Record) -> dict[str, Any]:
+    return scicat_view(record, "aid")
+
+
+def of_dataset(
+    runtime: Runtime, actor: Actor, pid: str, *, limit: int | None = V3_LIMIT
+) -> list[dict[str, Any]]:
+    """The attachments of a dataset the actor may read, each by its own access."""
+    return [view(r) for r in children_of(runtime, actor, pid, ATTACHMENT, limit=limit)]
+
+
+def find(runtime: Runtime, actor: Actor, raw_filter: object) -> list[dict[str, Any]]:
+    """GET /api/v4/attachments?filter=."""
+    return [view(r) for r in listing(runtime, actor, ATTACHMENT, raw_filter, FILTER_FIELDS)]

@@ -1,0 +1,195 @@
+"""What origdatablocks and attachments share: finding their dataset, listing, simple filters.
+
+Both are child records of a dataset's record (core/crosswalks/scicat_files.py). The dataset
+is found by its pid (identifier scheme "pid", as the datasets' own routes create it), so the
+blocks and attachments of a dataset created through POST /datasets compose with these routes
+without either knowing the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from fairdepot.core import ark as arks
+from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS
+from fairdepot.core.errors import AuthenticationRequired, NotFound, PermissionDenied
+from fairdepot.core.policy import Action, Actor, allows, read_scope
+from fairdepot.core.query import (
+    And,
+    Column,
+    Comparison,
+    Field,
+    Filter,
+    InvalidQuery,
+    Op,
+    Page,
+    Query,
+    SortKey,
+)
+from fairdepot.core.records import Face, IdentifierScheme, Record
+from fairdepot.services.records import check_row, load
+from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.filters import checked_query, json_parameter
+from fairdepot.storage.db.models import RecordRow
+from fairdepot.storage.db.records import RecordStore, load_records
+
+MAX_LIMIT = 1000
+
+
+def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRow:
+    """The active SciCat dataset a pid names, if the actor may do `action` on it.
+
+    Unknown or unreadable: NotFound (404). Readable but not writable: PermissionDenied (403),
+    An anonymous write is 403 before any lookup, as the real backend answers (never 401 here).
+    """
+    if action is not Action.READ_METADATA and actor.is_anonymous:
+        # the backend's guard refuses an anonymous write before it looks the dataset up
+        raise PermissionDenied("Forbidden resource: log in to do this")
+    row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
+    if row is None or row.face != Face.SCICAT.value or row.kind not in DATASET_KINDS:
+        raise NotFound(f"dataset {pid[:200]!r} not found")
+    try:
+        check_row(store, actor, row, action)
+    except AuthenticationRequired:
+        raise PermissionDenied(f"you may not change dataset {pid[:200]!r}") from None
+    return row
+
+
+def children(store: RecordStore, parent: RecordRow, kind: str) -> list[Record]:
+    """Every active child of `kind` of a dataset (whoever may read it), oldest first."""
+    rows = [row for row in store.members(parent) if row.kind == kind]
+    return load_records(store.session, rows, with_files=False)
+
+
+def readable(actor: Actor, records: list[Record]) -> list[Record]:
+    """Those each filtered by its own access: a dataset's readers do not thereby read its
+    blocks (an anonymous reader of a public dataset sees none of its unpublished files)."""
+    return [r for r in records if allows(actor, Action.READ_METADATA, r.access)]
+
+
+def children_of(
+    runtime: Runtime, actor: Actor, pid: str, kind: str, *, limit: int | None = None
+) -> list[Record]:
+    """The children of `kind` of the dataset `pid` the actor may read (NotFound: no dataset)."""
+    with runtime.reading() as store:
+        row = dataset_row(store, actor, pid, Action.READ_METADATA)
+        found = readable(actor, children(store, row, kind))
+    return found[:limit] if limit is not None else found
+
+
+def may_write(actor: Actor, owner_group: object) -> None:
+    """A child's owner group must be one of the caller's groups (or the caller an admin)."""
+    if actor.is_anonymous:
+        raise PermissionDenied("log in to do this")
+    if actor.is_facility_admin:
+        return
+    if not isinstance(owner_group, str) or owner_group not in actor.groups:
+        raise PermissionDenied(f"you are not in the owner group {str(owner_group)[:200]!r}")
+
+
+def new_ark(runtime: Runtime) -> str:
+    return str(arks.mint(runtime.settings.naan, runtime.settings.ark_shoulder))
+
+
+def reload(store: RecordStore, row: RecordRow) -> Record:
+    store.session.flush()
+    store.session.refresh(row)
+    return load(store, row, with_files=False)
+
+
+def listing(
+    runtime: Runtime,
+    actor: Actor,
+    kind: str,
+    raw_filter: object,
+    fields: dict[str, Field],
+) -> list[Record]:
+    """A page of the children of `kind` the actor reads, by a loopback `filter` whose `where`
+    names `fields` with a value (equality) or one of inq / nin / eq / neq / gt(e) / lt(e).
+    Run in the database as a core query, like every listing."""
+    spec = json_parameter(raw_filter, "filter") or {}
+    if not isinstance(spec, dict):
+        raise InvalidQuery("a filter is a JSON object", "filter")
+    for key in spec:
+        if key not in {"where", "limit", "skip", "limits", "order", "fields", "include"}:
+            raise InvalidQuery(
+                f"Property {str(key)[:40]} should not exist in the filter object", "filter"
+            )
+    limits = spec.get("limits") or {}
+    if not isinstance(limits, dict):
+        raise InvalidQuery("limits is an object {limit, skip, order}", "filter.limits")
+    limit = _count(limits.get("limit", spec.get("limit")), "filter.limit", 100)
+    skip = _count(limits.get("skip", spec.get("skip")), "filter.skip", 0)
+    parts: list[Filter] = [
+        Comparison(Field(column=Column.FACE), Op.EQ, Face.SCICAT.value),
+        Comparison(Field(column=Column.KIND), Op.EQ, kind),
+    ]
+    where = spec.get("where") or {}
+    if not isinstance(where, dict):
+        raise InvalidQuery("where is a JSON object", "filter.where")
+    for name, condition in where.items():
+        parts.append(_condition(name, condition, fields))
+    query = Query(
+        where=And(tuple(parts)),
+        sort=(SortKey(Field(column=Column.CREATED_AT)),),
+        page=Page(limit=limit, offset=skip),
+    )
+    query = checked_query(replace(query))
+    with runtime.reading() as store:
+        result = store.find(query, read_scope(actor))
+        return load_records(store.session, result.rows, with_files=False)
+
+
+_OPS = {
+    "eq": Op.EQ,
+    "neq": Op.NEQ,
+    "inq": Op.IN,
+    "$in": Op.IN,
+    "nin": Op.NIN,
+    "$nin": Op.NIN,
+    "gt": Op.GT,
+    "gte": Op.GTE,
+    "lt": Op.LT,
+    "lte": Op.LTE,
+}
+
+
+def _condition(name: str, condition: object, fields: dict[str, Field]) -> Filter:
+    location = f"filter.where.{str(name)[:80]}"
+    if name not in fields:
+        raise InvalidQuery(f"'{str(name)[:80]}' is not a field one can filter on here", location)
+    target = fields[name]
+    if isinstance(condition, dict):
+        if len(condition) != 1:
+            raise InvalidQuery("a condition is one operator and its value", location)
+        [(key, value)] = condition.items()
+        if key not in _OPS:
+            raise InvalidQuery(f"unknown operator '{str(key)[:40]}'", location)
+        op = _OPS[key]
+        if op in (Op.IN, Op.NIN):
+            if not isinstance(value, list) or not all(_scalar(v) for v in value):
+                raise InvalidQuery(f"{key} takes a list of values", location)
+            return Comparison(target, op, tuple(value))
+        if not _scalar(value):
+            raise InvalidQuery(f"{key} takes a value", location)
+        return Comparison(target, op, value)
+    if not _scalar(condition):
+        raise InvalidQuery("a condition is a value or an object of one operator", location)
+    return Comparison(target, Op.EQ, condition)
+
+
+def _scalar(value: object) -> bool:
+    return isinstance(value, str | int | float | bool) and not (
+        isinstance(value, float) and value != value
+    )
+
+
+def _count(value: Any, location: str, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidQuery("must be a whole number, 0 or more", location)
+    if value > MAX_LIMIT and location.endswith("limit"):
+        raise InvalidQuery(f"at most {MAX_LIMIT}", location)
+    return value

@@ -1,0 +1,138 @@
+"""SciCat origdatablocks: a dataset's file lists, each a child record of the dataset.
+
+Creating one checks the body, requires write access to the dataset (404 unknown, 403 not
+yours), writes the block and the dataset's recomputed `size` / `numberOfFiles` and JSON-LD
+`hasPart` in one unit of work: either both are stored or neither.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from typing import Any
+
+from fairdepot.core.crosswalks import scicat as crosswalk
+from fairdepot.core.crosswalks.scicat_files import (
+    ORIGDATABLOCK,
+    child_record,
+    dataset_dict,
+    dataset_totals,
+    files_part,
+    scicat_view,
+    validate_origdatablock,
+)
+from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.policy import Action, Actor
+from fairdepot.core.query import Field
+from fairdepot.core.record_changes import MetadataChange, RecordChanges
+from fairdepot.core.records import Record
+from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.children import (
+    children,
+    children_of,
+    dataset_row,
+    listing,
+    may_write,
+    new_ark,
+    reload,
+)
+from fairdepot.services.uow import unit_of_work
+from fairdepot.storage.db.records import RecordStore, load_records
+
+FILTER_FIELDS = {
+    "_id": Field.parse("native._id"),
+    "id": Field.parse("native._id"),
+    "datasetId": Field.parse("native.datasetId"),
+    "ownerGroup": Field.parse("native.ownerGroup"),
+    "chkAlg": Field.parse("native.chkAlg"),
+    "size": Field.parse("native.size"),
+    "createdBy": Field.parse("native.createdBy"),
+}
+"""What GET /origdatablocks?filter= can select on."""
+
+
+def create(
+    runtime: Runtime,
+    actor: Actor,
+    body: object,
+    version: ApiVersion,
+    *,
+    pid: str | None = None,
+) -> dict[str, Any]:
+    """Store a block for its dataset (v4: `datasetId` in the body; v3: `pid` from the URL,
+    the body's access fields replaced by the dataset's, as the real backend does)."""
+    block = validate_origdatablock(body, version)
+    target = pid if pid is not None else str(block["datasetId"])
+    with unit_of_work(runtime) as work:
+        store = work.records
+        row = dataset_row(store, actor, target, Action.UPDATE)
+        dataset = load_records(store.session, [row], with_files=False)[0]
+        native = dataset.native or {}
+        if version is ApiVersion.V3:
+            for key in ("ownerGroup", "accessGroups", "instrumentGroup"):
+                block.pop(key, None)
+        for key in ("ownerGroup", "accessGroups", "instrumentGroup"):
+            if key not in block and key in native:
+                block[key] = copy.deepcopy(native[key])
+        may_write(actor, block.get("ownerGroup"))
+        block["datasetId"] = target
+        block = {"_id": str(uuid.uuid4()), **block}
+        block.setdefault("isPublished", False)
+        if actor.username:
+            block["createdBy"] = block["updatedBy"] = actor.username
+        record = child_record(
+            block,
+            kind=ORIGDATABLOCK,
+            ark=new_ark(runtime),
+            parent_ark=row.ark,
+            owner_id=actor.user_id,
+            name=f"files of {target}",
+        )
+        created = store.insert(record, parent=row)
+        _recompute(store, row, dataset, actor)
+        return view(reload(store, created), version)
+
+
+def _recompute(store: RecordStore, row: Any, dataset: Record, actor: Actor) -> None:
+    """The dataset's size and numberOfFiles as sums over all its blocks, and its JSON-LD's
+    `hasPart` listing every file; its other fields stay as they are."""
+    blocks = [b.native or {} for b in children(store, row, ORIGDATABLOCK)]
+    size, count = dataset_totals(blocks)
+    native = copy.deepcopy(dataset.native or {})
+    native["size"], native["numberOfFiles"] = size, count
+    document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark)
+    parts = files_part(blocks)
+    if parts:
+        document["hasPart"] = parts
+    changes = RecordChanges(
+        native=native,
+        metadata=MetadataChange(
+            document,
+            dataset.name,
+            dataset.description,
+            tuple(dataset.keywords),
+            tuple(dataset.types) or ("Dataset",),
+        ),
+    )
+    store.update(row, changes, actor_id=actor.user_id)
+
+
+def view(record: Record, version: ApiVersion) -> dict[str, Any]:
+    """A block as SciCat emits it (v4 adds `version`, which the backend does not store)."""
+    block = scicat_view(record, "_id")
+    if version is ApiVersion.V3:
+        block.pop("version", None)
+    return block
+
+
+def of_dataset(
+    runtime: Runtime, actor: Actor, pid: str, version: ApiVersion
+) -> list[dict[str, Any]]:
+    """The blocks of a dataset the actor may read, each by its own access."""
+    return [view(r, version) for r in children_of(runtime, actor, pid, ORIGDATABLOCK)]
+
+
+def find(runtime: Runtime, actor: Actor, raw_filter: object) -> list[dict[str, Any]]:
+    """GET /api/v4/origdatablocks?filter=: the blocks the actor reads that the filter selects."""
+    found = listing(runtime, actor, ORIGDATABLOCK, raw_filter, FILTER_FIELDS)
+    return [view(r, ApiVersion.V4) for r in found]
