@@ -68,6 +68,11 @@ class Settings(BaseSettings):
         description="Members may create records for any owner group, with their own "
         "identifiers too (SciCat CREATE_DATASET_PRIVILEGED_GROUPS).",
     )
+    proposal_groups: GroupList = Field(
+        [],
+        description="Members may create SciCat proposals, besides administrators (SciCat "
+        "PROPOSAL_GROUPS; by default administrators only).",
+    )
     pid_prefix: str = Field(
         "fairdepot",
         min_length=1,
@@ -139,6 +144,7 @@ class Settings(BaseSettings):
         "delete_groups",
         "create_with_pid_groups",
         "create_privileged_groups",
+        "proposal_groups",
         mode="before",
     )
     @classmethod

@@ -7,9 +7,10 @@ Every route here is declared in lower case and reads identifier segments with
 
 from fastapi import APIRouter
 
-from fairdepot.api.scicat import auth
+from fairdepot.api.scicat import auth, objects
 
 ROUTING_PREFIXES = ("/api/v3", "/api/v4")
 
 router = APIRouter()
 router.include_router(auth.router)
+router.include_router(objects.router)
