@@ -114,4 +114,10 @@ def test_changes_follow_the_owner_group_and_publication() -> None:
     assert access.owner_group == "g2"
     assert access.owner_id == "u1"
     assert access.publication is PublicationStatus.PUBLISHED
-    assert changes.native == {**document, "ownerGroup": "g2", "isPublished": True, "updatedBy": "x"}
+    assert changes.native == {
+        **document,
+        "ownerGroup": "g2",
+        "isPublished": True,
+        "createdBy": "user1",
+        "updatedBy": "x",
+    }

@@ -77,6 +77,7 @@ def test_a_duplicate_proposal_is_409_and_a_patch_changes_it(scicat: Scicat) -> N
     assert patched.status_code == 200, patched.text
     assert patched.json()["abstract"] == "new"
     assert patched.json()["updatedBy"] == "user1"
+    assert patched.json()["createdBy"] == "admin"  # a patch keeps who created it
     assert scicat.request("PATCH", path, "user2", json={"abstract": "no"}).status_code == 403
     listed = scicat.request("GET", "/api/v3/proposals", "user1")
     assert body["proposalId"] in [p["proposalId"] for p in listed.json()]

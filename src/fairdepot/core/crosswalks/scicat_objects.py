@@ -60,6 +60,8 @@ class ObjectKind:
     description_field: str | None
     owned: bool = True
     """Owned objects read by ownerGroup/accessGroups/isPublished; instruments by anyone."""
+    defaults: tuple[tuple[str, Any], ...] = ()
+    """What the backend stores for a field a new object leaves out (the SDK requires them)."""
 
     def __str__(self) -> str:
         return self.kind
@@ -87,8 +89,10 @@ PROPOSAL = ObjectKind(
         "parentProposalId": Type.TEXT,
         "type": Type.TEXT,
         "instrumentIds": Type.TEXTS,
+        "keywords": Type.TEXTS,
     },
     required=("proposalId", "email", "title", "ownerGroup"),
+    defaults=(("type", "Default Proposal"), ("keywords", ())),
     schema_type="ResearchProject",
     name_field="title",
     description_field="abstract",
@@ -101,15 +105,21 @@ SAMPLE = ObjectKind(
     fields={
         **OWNABLE,
         "sampleId": Type.TEXT,
+        "sampleName": Type.TEXT,
+        "parentSampleId": Type.TEXT,
+        "type": Type.TEXT,
         "owner": Type.TEXT,
         "description": Type.TEXT,
         "sampleCharacteristics": Type.OBJECT,
         "proposalId": Type.TEXT,
         "datasetsId": Type.TEXT,
+        "datasetId": Type.TEXT,
+        "rawDatasetId": Type.TEXT,
+        "derivedDatasetId": Type.TEXT,
     },
     required=("ownerGroup",),
     schema_type="Thing",
-    name_field=None,
+    name_field="sampleName",
     description_field="description",
 )
 
@@ -173,6 +183,9 @@ def validate_object(kind: ObjectKind, body: object, *, partial: bool = False) ->
                 problems.append(Problem(f"{name} must be {kind.fields[name].value}", name))
     if problems:
         raise InvalidInput(f"the {kind.kind.lower()} is not valid", problems=problems)
+    if not partial:
+        for name, value in kind.defaults:
+            checked.setdefault(name, list(value) if isinstance(value, tuple) else value)
     return checked
 
 
@@ -280,8 +293,12 @@ def changes_of(
     kind: ObjectKind, record: Record, document: dict[str, Any], *, updated_by: str | None
 ) -> RecordChanges:
     """What replacing `record`'s document by `document` (a merged PATCH) changes: the native
-    document, its JSON-LD and the access SciCat's fields decide; the owner stays."""
-    native = copy.deepcopy(document)
+    document, its JSON-LD and the access SciCat's fields decide; the owner and `createdBy`
+    stay (server fields in `document` are not the client's to set)."""
+    native = {k: copy.deepcopy(v) for k, v in document.items() if k not in SERVER_FIELDS}
+    created_by = (record.native or {}).get("createdBy")
+    if created_by is not None:
+        native["createdBy"] = created_by
     if updated_by is not None:
         native["updatedBy"] = updated_by
     metadata = jsonld_of(kind, document, record.ark)
