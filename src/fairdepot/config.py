@@ -73,6 +73,16 @@ class Settings(BaseSettings):
         description="Members may create SciCat proposals, besides administrators (SciCat "
         "PROPOSAL_GROUPS; by default administrators only).",
     )
+    datacite_url: str | None = Field(
+        None,
+        description="DataCite REST API (e.g. https://api.test.datacite.org); with the account "
+        "below, a registered SciCat PublishedData gets its DOI there. Unset: no DOI is minted.",
+    )
+    datacite_username: str | None = Field(None, description="DataCite repository account.")
+    datacite_password: str | None = Field(None, description="DataCite repository password.")
+    datacite_prefix: str | None = Field(
+        None, description="DOI prefix of the DataCite account (e.g. 10.5072)."
+    )
     pid_prefix: str = Field(
         "fairdepot",
         min_length=1,

@@ -97,6 +97,7 @@ class IdentifierScheme(StrEnum):
     SCICAT_PROPOSAL_ID = "proposalId"  # a SciCat proposal's id (chosen by the facility)
     SCICAT_SAMPLE_ID = "sampleId"  # a SciCat sample's id (uuid4 unless the client gives one)
     SCICAT_INSTRUMENT_PID = "instrument-pid"  # a SciCat instrument's pid (uuid4)
+    SCICAT_DOI = "doi"  # a SciCat PublishedData's doi (made by the server)
 
 
 @dataclass

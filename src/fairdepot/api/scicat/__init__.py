@@ -7,10 +7,11 @@ Every route here is declared in lower case and reads identifier segments with
 
 from fastapi import APIRouter
 
-from fairdepot.api.scicat import auth, objects
+from fairdepot.api.scicat import auth, objects, published_data
 
 ROUTING_PREFIXES = ("/api/v3", "/api/v4")
 
 router = APIRouter()
 router.include_router(auth.router)
 router.include_router(objects.router)
+router.include_router(published_data.router)

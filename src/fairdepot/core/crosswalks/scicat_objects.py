@@ -140,7 +140,53 @@ INSTRUMENT = ObjectKind(
     owned=False,
 )
 
-OBJECT_KINDS = (PROPOSAL, SAMPLE, INSTRUMENT)
+PUBLISHED_DATA = ObjectKind(
+    kind="PublishedData",
+    id_field="doi",
+    scheme=IdentifierScheme.SCICAT_DOI,
+    fields={
+        "doi": Type.TEXT,
+        "creator": Type.TEXTS,
+        "publisher": Type.TEXT,
+        "publicationYear": Type.NUMBER,
+        "title": Type.TEXT,
+        "url": Type.TEXT,
+        "abstract": Type.TEXT,
+        "dataDescription": Type.TEXT,
+        "resourceType": Type.TEXT,
+        "numberOfFiles": Type.NUMBER,
+        "sizeOfArchive": Type.NUMBER,
+        "pidArray": Type.TEXTS,
+        "authors": Type.TEXTS,
+        "registeredTime": Type.TIME,
+        "status": Type.TEXT,
+        "scicatUser": Type.TEXT,
+        "thumbnail": Type.TEXT,
+        "relatedPublications": Type.TEXTS,
+        "downloadLink": Type.TEXT,
+        "affiliation": Type.TEXT,
+    },
+    required=(
+        "creator",
+        "publisher",
+        "publicationYear",
+        "title",
+        "abstract",
+        "dataDescription",
+        "resourceType",
+        "pidArray",
+    ),
+    schema_type="Dataset",
+    name_field="title",
+    description_field="abstract",
+)
+"""v3's (obsolete) PublishedData. It has no owner group: its creator and administrators read
+it until it is registered; then anyone does (it is published)."""
+
+REGISTERED = "registered"
+PENDING = "pending_registration"
+
+OBJECT_KINDS = (PROPOSAL, SAMPLE, INSTRUMENT, PUBLISHED_DATA)
 KIND_NAMES = frozenset(k.kind for k in OBJECT_KINDS)
 """Record kinds that are SciCat objects, not datasets: a dataset query must leave them out."""
 
@@ -229,6 +275,12 @@ def access_of(kind: ObjectKind, document: dict[str, Any], owner_id: str | None) 
     furniture: anyone reads them, only administrators change them (no owner, no group)."""
     if not kind.owned:
         return Access(owner_id=None, metadata_public=True, publication=PublicationStatus.PUBLISHED)
+    if kind is PUBLISHED_DATA:
+        registered = document.get("status") == REGISTERED
+        return Access(
+            owner_id=owner_id,
+            publication=PublicationStatus.PUBLISHED if registered else PublicationStatus.DRAFT,
+        )
     return Access(
         owner_id=owner_id,
         owner_group=document.get("ownerGroup"),
@@ -328,7 +380,7 @@ def object_of(record: Record) -> dict[str, Any]:
     document = copy.deepcopy(record.native or {})
     document[kind.id_field] = record.identifiers.get(kind.scheme.value, document.get(kind.id_field))
     document["_id"] = document[kind.id_field]
-    if kind.owned:
+    if kind.owned and "ownerGroup" in kind.fields:
         document["isPublished"] = record.access.publication is PublicationStatus.PUBLISHED
         document.setdefault("accessGroups", [])
     if record.created_at is not None:
