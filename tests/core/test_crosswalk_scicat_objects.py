@@ -121,3 +121,19 @@ def test_changes_follow_the_owner_group_and_publication() -> None:
         "createdBy": "user1",
         "updatedBy": "x",
     }
+
+
+def test_published_data_is_public_once_registered_only() -> None:
+    document = {"doi": "10.5072/x", "title": "T", "status": objects.PENDING}
+    pending = objects.access_of(objects.PUBLISHED_DATA, document, "u1")
+    assert pending.publication is PublicationStatus.DRAFT
+    assert pending.owner_group is None
+    assert not allows(Actor(), Action.READ_METADATA, pending)
+    registered = objects.access_of(
+        objects.PUBLISHED_DATA, {**document, "status": objects.REGISTERED}, "u1"
+    )
+    assert allows(Actor(), Action.READ_METADATA, registered)
+    record = objects.record_of(
+        objects.PUBLISHED_DATA, document, ark=ARK, owner_id="u1", created_by="u"
+    )
+    assert "isPublished" not in objects.object_of(record)  # not a field of PublishedData
