@@ -68,6 +68,21 @@ class Settings(BaseSettings):
         description="Members may create records for any owner group, with their own "
         "identifiers too (SciCat CREATE_DATASET_PRIVILEGED_GROUPS).",
     )
+    proposal_groups: GroupList = Field(
+        [],
+        description="Members may create SciCat proposals, besides administrators (SciCat "
+        "PROPOSAL_GROUPS; by default administrators only).",
+    )
+    datacite_url: str | None = Field(
+        None,
+        description="DataCite REST API (e.g. https://api.test.datacite.org); with the account "
+        "below, a registered SciCat PublishedData gets its DOI there. Unset: no DOI is minted.",
+    )
+    datacite_username: str | None = Field(None, description="DataCite repository account.")
+    datacite_password: str | None = Field(None, description="DataCite repository password.")
+    datacite_prefix: str | None = Field(
+        None, description="DOI prefix of the DataCite account (e.g. 10.5072)."
+    )
     pid_prefix: str = Field(
         "fairdepot",
         min_length=1,
@@ -139,6 +154,7 @@ class Settings(BaseSettings):
         "delete_groups",
         "create_with_pid_groups",
         "create_privileged_groups",
+        "proposal_groups",
         mode="before",
     )
     @classmethod

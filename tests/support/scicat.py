@@ -37,6 +37,7 @@ SETTINGS = {
     "FAIRDEPOT_DELETE_GROUPS": "archivemanager",
     "FAIRDEPOT_CREATE_WITH_PID_GROUPS": "pidmakers",
     "FAIRDEPOT_CREATE_PRIVILEGED_GROUPS": "ingestor",
+    "FAIRDEPOT_PROPOSAL_GROUPS": "ingestor",
 }
 
 

@@ -94,6 +94,10 @@ class IdentifierScheme(StrEnum):
     GCAT_NAME = "name"  # gCat item name (slug)
     GCAT_ID = "id"  # gCat item id (uuid)
     CRATE_ID = "crate_id"  # the crate's own `@id`, as the client wrote it
+    SCICAT_PROPOSAL_ID = "proposalId"  # a SciCat proposal's id (chosen by the facility)
+    SCICAT_SAMPLE_ID = "sampleId"  # a SciCat sample's id (uuid4 unless the client gives one)
+    SCICAT_INSTRUMENT_PID = "instrument-pid"  # a SciCat instrument's pid (uuid4)
+    SCICAT_DOI = "doi"  # a SciCat PublishedData's doi (made by the server)
 
 
 @dataclass

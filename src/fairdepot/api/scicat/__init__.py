@@ -7,7 +7,14 @@ Every route here is declared in lower case and reads identifier segments with
 
 from fastapi import APIRouter
 
-from fairdepot.api.scicat import attachments, auth, datablocks, datasets
+from fairdepot.api.scicat import (
+    attachments,
+    auth,
+    datablocks,
+    datasets,
+    objects,
+    published_data,
+)
 
 ROUTING_PREFIXES = ("/api/v3", "/api/v4")
 
@@ -16,3 +23,5 @@ router.include_router(auth.router)
 router.include_router(datablocks.router)
 router.include_router(attachments.router)
 router.include_router(datasets.router)
+router.include_router(objects.router)
+router.include_router(published_data.router)

@@ -1,0 +1,316 @@
+"""SciCat proposals, samples and instruments: create, read, list, patch (one module, three kinds).
+
+Each object is a record (core/crosswalks/scicat_objects.py) written through the unit of work;
+its SciCat id is an identifier, so a duplicate is the identifier index's 409, never a 500.
+Who may do what (docs/api-scicat/others.md):
+- proposals: created by facility administrators and PROPOSAL_GROUPS members (any ownerGroup:
+  a facility's ingestor creates them for the proposal's group), else 403;
+- samples: created by any account for one of its own groups (CREATE_PRIVILEGED_GROUPS: any
+  group), as the policy's CreateRequest decides (SciCat's SAMPLE_GROUPS default `#all`);
+- instruments: created and changed by administrators only; anyone reads them;
+- reading and patching an owned object is the core policy's READ_METADATA / UPDATE on its
+  access. SciCat answers 403 for an object that exists but may not be read, 404 when it does not.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from fairdepot.core import ark as arks
+from fairdepot.core.crosswalks import scicat_objects as objects
+from fairdepot.core.crosswalks.scicat_objects import INSTRUMENT, PROPOSAL, ObjectKind
+from fairdepot.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
+from fairdepot.core.policy import Action, Actor, CreateRequest, allows, read_scope
+from fairdepot.core.query import (
+    MAX_LIMIT,
+    And,
+    Column,
+    Comparison,
+    Field,
+    Filter,
+    InvalidQuery,
+    Op,
+    Or,
+    Page,
+    Query,
+    Scalar,
+    SortKey,
+)
+from fairdepot.core.records import Face, Record, RecordState
+from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.filters import json_parameter
+from fairdepot.services.uow import read_only, unit_of_work
+from fairdepot.storage.db.models import RecordRow
+from fairdepot.storage.db.records import RecordStore, load_records
+
+MAX_ID_LENGTH = 1000
+"""Identifiers are indexed up to 1,024 characters; a longer id is a 400, not a database error."""
+
+
+@dataclass(frozen=True)
+class ObjectQuery:
+    """A page of one kind of object: where, how many, sorted how."""
+
+    where: Filter | None = None
+    limit: int = 100
+    skip: int = 0
+    sort: tuple[SortKey, ...] = ()
+
+
+def create(runtime: Runtime, actor: Actor, kind: ObjectKind, body: object) -> dict[str, Any]:
+    """A new object (201): checked, permitted, its id given (uuid4 where the client gave none)."""
+    document = objects.validate_object(kind, body)
+    _may_create(runtime, actor, kind, document)
+    if not document.get(kind.id_field):
+        document[kind.id_field] = str(uuid.uuid4())
+    _check_id(kind, document[kind.id_field])
+    ark = str(arks.mint(runtime.settings.naan, runtime.settings.ark_shoulder))
+    record = objects.record_of(
+        kind, document, ark=ark, owner_id=actor.user_id, created_by=actor.username
+    )
+    with unit_of_work(runtime) as work:
+        row = work.records.insert(record)
+        stored = load_records(work.records.session, [row], with_files=False)[0]
+    return objects.object_of(stored)
+
+
+def get(runtime: Runtime, actor: Actor, kind: ObjectKind, object_id: str) -> dict[str, Any]:
+    """One object by its SciCat id: 404 if none has it, 403 if the actor may not read it."""
+    with read_only(runtime) as work:
+        record = _readable(work.records, actor, kind, object_id)
+    return objects.object_of(record)
+
+
+def patch(
+    runtime: Runtime, actor: Actor, kind: ObjectKind, object_id: str, body: object
+) -> dict[str, Any]:
+    """The object with `body` merged in (null removes a field); its id never changes."""
+    changes = objects.validate_object(kind, body, partial=True)
+    changes.pop(kind.id_field, None)  # the path names the object; pyscicat sends it back
+    with unit_of_work(runtime) as work:
+        row = work.records.row_by_identifier(kind.scheme.value, object_id)
+        record = _check(work.records, actor, kind, row, object_id)
+        if not allows(actor, Action.UPDATE, record.access):
+            raise PermissionDenied("Unauthorized to update this " + kind.kind.lower())
+        document = objects.merged(
+            {k: v for k, v in (record.native or {}).items() if k not in objects.SERVER_FIELDS},
+            changes,
+        )
+        document[kind.id_field] = object_id
+        missing = [n for n in kind.required if n not in document]
+        if missing:
+            objects.validate_object(kind, document)  # says which required field went
+        assert row is not None
+        work.records.update(
+            row,
+            objects.changes_of(kind, record, document, updated_by=actor.username),
+            actor_id=actor.user_id,
+        )
+        stored = load_records(work.records.session, [row], with_files=False)[0]
+    return objects.object_of(stored)
+
+
+def find(
+    runtime: Runtime, actor: Actor, kind: ObjectKind, query: ObjectQuery
+) -> list[dict[str, Any]]:
+    """The objects of `kind` the actor may read that match `query`, a page of them."""
+    parts: list[Filter] = [
+        Comparison(Field(column=Column.FACE), Op.EQ, Face.SCICAT.value),
+        Comparison(Field(column=Column.KIND), Op.EQ, kind.kind),
+    ]
+    if query.where is not None:
+        parts.append(query.where)
+    core = Query(
+        where=And(tuple(parts)),
+        sort=query.sort or (SortKey(Field(column=Column.CREATED_AT)),),
+        page=Page(limit=query.limit, offset=query.skip),
+    )
+    with read_only(runtime) as work:
+        found = work.records.find(core, read_scope(actor))
+        records = load_records(work.records.session, found.rows, with_files=False)
+    return [objects.object_of(r) for r in records]
+
+
+def find_one(
+    runtime: Runtime, actor: Actor, kind: ObjectKind, query: ObjectQuery
+) -> dict[str, Any] | None:
+    """The first match, or None (the backend answers an empty 200 then)."""
+    first = find(
+        runtime, actor, kind, ObjectQuery(query.where, limit=1, skip=query.skip, sort=query.sort)
+    )
+    return first[0] if first else None
+
+
+# -- filters -------------------------------------------------------------------------------
+
+_OPERATORS = {
+    "inq": Op.IN,
+    "nin": Op.NIN,
+    "neq": Op.NEQ,
+    "gt": Op.GT,
+    "gte": Op.GTE,
+    "lt": Op.LT,
+    "lte": Op.LTE,
+    "like": Op.LIKE,
+    "ilike": Op.ILIKE,
+}
+
+
+def object_query(kind: ObjectKind, raw_filter: object, location: str = "filter") -> ObjectQuery:
+    """A loopback filter (`{"where":..., "limit", "skip", "order", "limits"}`) over the fields
+    of `kind`: equality, inq, nin, neq, gt(e), lt(e), like, ilike, and/or. Anything else is a
+    400 naming where it is, never a query the database would refuse."""
+    parsed = json_parameter(raw_filter, location)
+    if parsed is None:
+        return ObjectQuery()
+    if not isinstance(parsed, dict):
+        raise InvalidQuery("a filter is a JSON object", location)
+    for key in parsed:
+        if key not in {"where", "limit", "skip", "order", "limits", "fields", "include"}:
+            raise InvalidQuery(f"Property {key} should not exist in the filter object", location)
+    limits = parsed.get("limits") or {}
+    if not isinstance(limits, dict):
+        raise InvalidQuery("limits must be an object", f"{location}.limits")
+    limit = _count(parsed.get("limit", limits.get("limit")), f"{location}.limit", 100)
+    skip = _count(parsed.get("skip", limits.get("skip")), f"{location}.skip", 0)
+    order = parsed.get("order", limits.get("order"))
+    where = parsed.get("where")
+    return ObjectQuery(
+        where=_where(kind, where, f"{location}.where") if where else None,
+        limit=limit or 100,
+        skip=skip,
+        sort=_order(kind, order, f"{location}.order") if order else (),
+    )
+
+
+def _count(value: object, location: str, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidQuery("must be a non-negative integer", location)
+    if value > MAX_LIMIT:
+        raise InvalidQuery(f"at most {MAX_LIMIT} per page: page with skip", location)
+    return value
+
+
+def _field(kind: ObjectKind, name: object, location: str) -> Field:
+    if not isinstance(name, str) or not name:
+        raise InvalidQuery("a field name must be a non-empty string", location)
+    head = name.partition(".")[0]
+    if head in {"createdAt", "updatedAt"} and head == name:
+        return Field(column=Column.CREATED_AT if head == "createdAt" else Column.UPDATED_AT)
+    if head == "_id":
+        name = kind.id_field
+        head = name
+    if head not in kind.fields and head not in {"createdBy", "updatedBy"}:
+        raise InvalidQuery(f"'{name[:80]}' is not a field of a {kind.kind.lower()}", location)
+    return Field.parse(f"native.{name}", location)
+
+
+def _where(kind: ObjectKind, where: object, location: str) -> Filter:
+    if not isinstance(where, dict):
+        raise InvalidQuery("where must be an object", location)
+    parts: list[Filter] = []
+    for name, condition in where.items():
+        if name in {"and", "or"}:
+            if not isinstance(condition, list) or not condition:
+                raise InvalidQuery(f"{name} takes a non-empty list", f"{location}.{name}")
+            nodes = tuple(
+                _where(kind, c, f"{location}.{name}[{i}]") for i, c in enumerate(condition)
+            )
+            parts.append(And(nodes) if name == "and" else Or(nodes))
+            continue
+        target = _field(kind, name, f"{location}.{name}")
+        if isinstance(condition, dict):
+            for op_name, value in condition.items():
+                op = _OPERATORS.get(op_name)
+                where_op = f"{location}.{name}.{op_name}"
+                if op is None:
+                    raise InvalidQuery(f"unknown operator {op_name!r}", where_op)
+                parts.append(_comparison(target, op, value, where_op))
+        else:
+            parts.append(_comparison(target, Op.EQ, condition, f"{location}.{name}"))
+    if not parts:
+        raise InvalidQuery("where is empty", location)
+    return parts[0] if len(parts) == 1 else And(tuple(parts))
+
+
+def _comparison(target: Field, op: Op, value: object, location: str) -> Comparison:
+    if op in (Op.IN, Op.NIN):
+        if not isinstance(value, list) or not value or not all(_scalar(v) for v in value):
+            raise InvalidQuery("takes a non-empty list of strings or numbers", location)
+        return Comparison(target, op, tuple(value))
+    if not _scalar(value):
+        raise InvalidQuery("takes a string, a number or a boolean", location)
+    if op in (Op.LIKE, Op.ILIKE) and not isinstance(value, str):
+        raise InvalidQuery("takes a pattern string", location)
+    scalar: Scalar = value  # type: ignore[assignment]
+    return Comparison(target, op, scalar)
+
+
+def _scalar(value: object) -> bool:
+    return isinstance(value, str | int | float | bool)
+
+
+def _order(kind: ObjectKind, order: object, location: str) -> tuple[SortKey, ...]:
+    if not isinstance(order, str):
+        raise InvalidQuery("order is 'field:asc' or 'field:desc'", location)
+    name, _, direction = order.partition(":")
+    direction = direction.strip().lower() or "asc"
+    if direction not in {"asc", "desc"}:
+        raise InvalidQuery("order is 'field:asc' or 'field:desc'", location)
+    return (SortKey(_field(kind, name.strip(), location), descending=direction == "desc"),)
+
+
+# -- internals -----------------------------------------------------------------------------
+
+
+def _may_create(runtime: Runtime, actor: Actor, kind: ObjectKind, document: dict[str, Any]) -> None:
+    if actor.is_anonymous:
+        raise PermissionDenied("Forbidden resource")
+    if kind is INSTRUMENT:
+        if not actor.is_facility_admin:
+            raise PermissionDenied("Forbidden resource: only administrators create instruments")
+        return
+    if kind is PROPOSAL:
+        listed = frozenset(runtime.settings.proposal_groups)
+        if not (actor.is_facility_admin or actor.in_facility_list(listed)):
+            raise PermissionDenied(
+                "Forbidden resource: proposals are created by PROPOSAL_GROUPS and administrators"
+            )
+        return
+    request = CreateRequest(owner_group=document.get("ownerGroup"))
+    if not allows(actor, Action.CREATE, request):
+        raise PermissionDenied(f"Unauthorized to create this {kind.kind.lower()}")
+
+
+def _check_id(kind: ObjectKind, value: object) -> None:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_ID_LENGTH:
+        raise InvalidInput(
+            f"{kind.id_field} is not valid",
+            problems=[
+                Problem(
+                    f"{kind.id_field} must be a non-empty string of at most "
+                    f"{MAX_ID_LENGTH} characters",
+                    kind.id_field,
+                )
+            ],
+        )
+
+
+def _readable(store: RecordStore, actor: Actor, kind: ObjectKind, object_id: str) -> Record:
+    row = store.row_by_identifier(kind.scheme.value, object_id)
+    return _check(store, actor, kind, row, object_id)
+
+
+def _check(
+    store: RecordStore, actor: Actor, kind: ObjectKind, row: RecordRow | None, object_id: str
+) -> Record:
+    if row is None or row.kind != kind.kind or row.state != RecordState.ACTIVE.value:
+        raise NotFound(f"{kind.kind.lower()}: {object_id} not found")
+    record = load_records(store.session, [row], with_files=False)[0]
+    if not allows(actor, Action.READ_METADATA, record.access):
+        raise PermissionDenied("Unauthorized access")
+    return record

@@ -1,0 +1,123 @@
+"""SciCat PublishedData (v3 shape): create, find, count, findOne by doi, register.
+
+A PublishedData is a record (kind "PublishedData", an ARK, its `doi` an identifier). Creating
+one needs an account that may read every dataset of its `pidArray` (404/403 otherwise); its
+doi is `DATACITE_PREFIX/uuid4` (PID_PREFIX when DataCite is not configured) and its status
+`pending_registration`; its creator and administrators read it. Registering it (administrators,
+or whoever may publish every one of its datasets - their owner group) in ONE unit of work:
+the datasets become published, the PublishedData `registered` (then anyone reads it), and, if
+a DataCite account is configured, its DOI is registered at DataCite last, before the commit. If
+DataCite fails the transaction rolls back: 503, nothing changed, and registering again later
+is safe (services/datacite.py is idempotent).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fairdepot.core import ark as arks
+from fairdepot.core.crosswalks import scicat_objects as objects
+from fairdepot.core.crosswalks.scicat_objects import PENDING, PUBLISHED_DATA, REGISTERED
+from fairdepot.core.crosswalks.scicat_validation import format_time
+from fairdepot.core.errors import Conflict, NotFound, PermissionDenied
+from fairdepot.core.policy import Action, Actor, allows, read_scope
+from fairdepot.core.query import And, Column, Comparison, Field, Op, Page, Query
+from fairdepot.core.record_changes import RecordChanges
+from fairdepot.core.records import Face, IdentifierScheme, PublicationStatus, RecordState
+from fairdepot.core.timestamps import utcnow
+from fairdepot.services import datacite
+from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.objects import ObjectQuery
+from fairdepot.services.uow import read_only, unit_of_work
+from fairdepot.storage.db.models import RecordRow
+from fairdepot.storage.db.records import RecordStore, load_records
+
+
+def create(runtime: Runtime, actor: Actor, body: object) -> dict[str, Any]:
+    """A new PublishedData (201), pending registration."""
+    document = objects.validate_object(PUBLISHED_DATA, body)
+    if actor.is_anonymous:
+        raise PermissionDenied("Forbidden resource")
+    account = datacite.account_of(runtime.settings)
+    prefix = account.prefix if account else runtime.settings.pid_prefix.rstrip("/")
+    document["doi"] = f"{prefix}/{uuid.uuid4()}"
+    document["status"] = PENDING
+    document.pop("registeredTime", None)
+    ark = str(arks.mint(runtime.settings.naan, runtime.settings.ark_shoulder))
+    record = objects.record_of(
+        PUBLISHED_DATA, document, ark=ark, owner_id=actor.user_id, created_by=actor.username
+    )
+    with unit_of_work(runtime) as work:
+        for pid in document["pidArray"]:
+            _dataset(work.records, actor, pid, Action.READ_METADATA)
+        row = work.records.insert(record)
+        stored = load_records(work.records.session, [row], with_files=False)[0]
+    return objects.object_of(stored)
+
+
+def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
+    """Publish the datasets and register the PublishedData (and its DOI at DataCite)."""
+    account = datacite.account_of(runtime.settings)
+    with unit_of_work(runtime) as work:
+        row = work.records.row_by_identifier(PUBLISHED_DATA.scheme.value, doi)
+        if row is None or row.kind != PUBLISHED_DATA.kind:
+            raise NotFound(f"publisheddata: {doi} not found")
+        record = load_records(work.records.session, [row], with_files=False)[0]
+        if not allows(actor, Action.READ_METADATA, record.access):
+            raise PermissionDenied("Unauthorized access")
+        native = dict(record.native or {})
+        if native.get("status") == REGISTERED:
+            raise Conflict(f"{doi} is already registered")
+        datasets = [
+            _dataset(work.records, actor, pid, Action.READ_METADATA) for pid in native["pidArray"]
+        ]
+        may_publish_all = all(
+            allows(actor, Action.PUBLISH, dataset.access)
+            for dataset in load_records(work.records.session, datasets, with_files=False)
+        )
+        if not (actor.is_facility_admin or may_publish_all):
+            raise PermissionDenied(
+                "Unauthorized: registering publishes its datasets, which you may not publish"
+            )
+        for dataset in datasets:
+            work.records.update(
+                dataset,
+                RecordChanges(publication=PublicationStatus.PUBLISHED),
+                actor_id=actor.user_id,
+            )
+        native.update(status=REGISTERED, registeredTime=format_time(utcnow()))
+        work.records.update(
+            row,
+            objects.changes_of(PUBLISHED_DATA, record, native, updated_by=actor.username),
+            actor_id=actor.user_id,
+        )
+        if account is not None:  # last: a failure here rolls everything back
+            landing = f"{runtime.settings.public_url.rstrip('/')}/api/{record.ark}"
+            datacite.register_doi(account, doi, datacite.doi_body(doi, native, landing))
+        stored = load_records(work.records.session, [row], with_files=False)[0]
+    return objects.object_of(stored)
+
+
+def count(runtime: Runtime, actor: Actor, query: ObjectQuery) -> int:
+    """How many PublishedData the actor may read match the filter's where."""
+    parts: list[Any] = [
+        Comparison(Field(column=Column.FACE), Op.EQ, Face.SCICAT.value),
+        Comparison(Field(column=Column.KIND), Op.EQ, PUBLISHED_DATA.kind),
+    ]
+    if query.where is not None:
+        parts.append(query.where)
+    core = Query(where=And(tuple(parts)), count=True, page=Page(limit=1))
+    with read_only(runtime) as work:
+        found = work.records.find(core, read_scope(actor))
+    return int(found.total or 0)
+
+
+def _dataset(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRow:
+    row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
+    if row is None or row.state != RecordState.ACTIVE.value:
+        raise NotFound(f"dataset: {pid} not found")
+    access = load_records(store.session, [row], with_files=False)[0].access
+    if not allows(actor, action, access):
+        raise PermissionDenied(f"Unauthorized access to dataset {pid}")
+    return row
