@@ -58,7 +58,7 @@ async def _login(runtime: RuntimeDep, client: ClientAddress, body: Credentials) 
     }
 
 
-for _path in ("/api/v3/auth/login", "/api/v4/auth/login", "/api/v3/users/login"):
+for _path in ("/api/v3/auth/login", "/api/v4/auth/login", "/api/auth/login", "/api/v3/users/login"):
     router.add_api_route(
         _path,
         _login,

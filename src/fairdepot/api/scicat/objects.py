@@ -5,7 +5,7 @@
 `raw_segment` (api/common/raw_path.py: pyscicat calls `/Samples`, ids may contain `/`).
 pyscicat's `instruments_get_one(name=)` sends its filter as the whole query string, with no
 `filter=` key (`/Instruments/findOne?{"where":...}`); a query string that is one JSON object
-is read as the filter (docs/api-scicat/others.md).
+is read as the filter (docs/api-scicat.md).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""SciCat origdatablocks and attachments ↔ records (docs/api-scicat/files.md).
+"""SciCat origdatablocks and attachments ↔ records (docs/api-scicat.md).
 
 A SciCat dataset's files and attachments are objects of their own in SciCat, each with its own
 access fields (`ownerGroup`, `accessGroups`, `isPublished`), so each is a record of its own

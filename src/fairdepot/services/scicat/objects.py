@@ -2,7 +2,7 @@
 
 Each object is a record (core/crosswalks/scicat_objects.py) written through the unit of work;
 its SciCat id is an identifier, so a duplicate is the identifier index's 409, never a 500.
-Who may do what (docs/api-scicat/others.md):
+Who may do what (docs/api-scicat.md):
 - proposals: created by facility administrators and PROPOSAL_GROUPS members (any ownerGroup:
   a facility's ingestor creates them for the proposal's group), else 403;
 - samples: created by any account for one of its own groups (CREATE_PRIVILEGED_GROUPS: any
