@@ -21,9 +21,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from fairdepot.core.crosswalks.scicat import access_of  # a child's own fields, as a dataset's
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.errors import InvalidInput, Problem
-from fairdepot.core.records import Access, Face, PublicationStatus, Record
+from fairdepot.core.records import Face, PublicationStatus, Record
 
 ORIGDATABLOCK = "scicat-origdatablock"
 ATTACHMENT = "scicat-attachment"
@@ -230,19 +231,6 @@ def validate_attachment(body: object, version: ApiVersion) -> dict[str, Any]:
     if isinstance(thumbnail, str):
         check_data_url(thumbnail)
     return attachment
-
-
-def access_of(body: dict[str, Any], owner_id: str | None) -> Access:
-    """A child's own access: its owner group writes, its access groups read, published: all."""
-    return Access(
-        owner_id=owner_id,
-        owner_group=body.get("ownerGroup"),
-        access_groups=list(body.get("accessGroups") or []),
-        group_write=True,
-        publication=(
-            PublicationStatus.PUBLISHED if body.get("isPublished") else PublicationStatus.DRAFT
-        ),
-    )
 
 
 def child_record(

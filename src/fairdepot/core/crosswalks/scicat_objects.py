@@ -17,6 +17,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from fairdepot.core.crosswalks.scicat import access_of as dataset_access
 from fairdepot.core.crosswalks.scicat_validation import format_time
 from fairdepot.core.document_values import parse_timestamp
 from fairdepot.core.errors import InvalidInput, Problem
@@ -281,15 +282,7 @@ def access_of(kind: ObjectKind, document: dict[str, Any], owner_id: str | None) 
             owner_id=owner_id,
             publication=PublicationStatus.PUBLISHED if registered else PublicationStatus.DRAFT,
         )
-    return Access(
-        owner_id=owner_id,
-        owner_group=document.get("ownerGroup"),
-        access_groups=list(document.get("accessGroups") or []),
-        group_write=True,
-        publication=(
-            PublicationStatus.PUBLISHED if document.get("isPublished") else PublicationStatus.DRAFT
-        ),
-    )
+    return dataset_access(document, owner_id)
 
 
 def jsonld_of(kind: ObjectKind, document: dict[str, Any], ark: str) -> dict[str, Any]:
