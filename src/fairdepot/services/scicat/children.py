@@ -13,6 +13,7 @@ from typing import Any
 
 from fairdepot.core import ark as arks
 from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS
+from fairdepot.core.crosswalks.scicat_reverse import READ_ONLY
 from fairdepot.core.errors import AuthenticationRequired, NotFound, PermissionDenied
 from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.query import (
@@ -27,10 +28,11 @@ from fairdepot.core.query import (
     Query,
     SortKey,
 )
-from fairdepot.core.records import Face, IdentifierScheme, Record
+from fairdepot.core.records import Face, IdentifierScheme, Record, RecordState
 from fairdepot.services.records import check_row, load
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.filters import checked_query, json_parameter
+from fairdepot.services.scicat.reverse import crate_row
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, load_records
 
@@ -48,7 +50,13 @@ def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> R
         raise PermissionDenied("Forbidden resource: log in to do this")
     row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
     if row is None or row.face != Face.SCICAT.value or row.kind not in DATASET_KINDS:
-        raise NotFound(f"dataset {pid[:200]!r} not found")
+        row = crate_row(store, pid)  # a FAIRSCAPE crate: read here, changed through FAIRSCAPE
+        if row is None or row.state != RecordState.ACTIVE.value:
+            raise NotFound(f"dataset {pid[:200]!r} not found")
+        check_row(store, actor, row, Action.READ_METADATA)
+        if action is not Action.READ_METADATA:
+            raise PermissionDenied(READ_ONLY)
+        return row
     try:
         check_row(store, actor, row, action)
     except AuthenticationRequired:

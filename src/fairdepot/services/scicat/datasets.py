@@ -10,6 +10,10 @@ a dataset is looked up by its pid first, then the policy decides. Anonymous call
 every write and on v4's authenticated reads (the backend's guard), and only published datasets
 in listings (their read scope).
 
+FAIRSCAPE crates are datasets here too (services/scicat/reverse.py): every listing, count
+and facet also finds the crates the caller may read, and a crate's ARK is its pid; they are
+read only through this face (403 on PATCH, PUT, DELETE).
+
 Deleting is a purge: the record becomes a tombstone (its ARK answers 410 for ever) and its pid
 is free again, as on the real backend, where a deleted dataset is gone and its pid reusable.
 Only DELETE_GROUPS members and administrators delete, as on the backend (the owner group,
@@ -24,6 +28,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fairdepot.core.crosswalks.scicat import changes_of, dataset_of, record_of
+from fairdepot.core.crosswalks.scicat_reverse import READ_ONLY
 from fairdepot.core.crosswalks.scicat_validation import (
     ApiVersion,
     apply_patch,
@@ -43,14 +48,22 @@ from fairdepot.core.errors import (
 )
 from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.policy.rules import CreateRequest
-from fairdepot.core.query import FacetCount, Page, Query
+from fairdepot.core.query import Page, Query
 from fairdepot.core.records import Face, IdentifierScheme, Record, RecordState
 from fairdepot.services.crates.ingest import minter
 from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.filters import DatasetQuery
+from fairdepot.services.scicat.reverse import (
+    crate_row,
+    folded,
+    is_crate,
+    load_datasets,
+    one_catalogue,
+    rendered,
+)
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, load_records, tombstone
+from fairdepot.storage.db.records import RecordStore, tombstone
 
 PID_SCHEME = IdentifierScheme.SCICAT_PID.value
 FORBIDDEN = "Forbidden resource"
@@ -147,12 +160,19 @@ def create(
 
 
 def _row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRow:
-    """The active dataset a pid names if the actor may do `action`: 404 when there is none
-    (or it is in the trash), 403 when there is one the actor may not read or change."""
+    """The active dataset a pid names (a SciCat pid, or a crate's ARK) if the actor may do
+    `action`: 404 when there is none (or it is in the trash), 403 when there is one the actor
+    may not read or change, and 403 for any change of a crate the actor reads."""
     row = store.row_by_identifier(PID_SCHEME, pid)
-    if row is None or row.state != RecordState.ACTIVE.value or row.face != Face.SCICAT.value:
+    if row is None or row.face != Face.SCICAT.value:
+        row = crate_row(store, pid)
+    if row is None or row.state != RecordState.ACTIVE.value:
         raise NotFound(f"dataset: {pid} not found")
     record = load(store, row, with_files=False)
+    if is_crate(row) and action is not Action.READ_METADATA:
+        if not allows(actor, Action.READ_METADATA, record.access):
+            raise _refusal(actor)
+        raise PermissionDenied(READ_ONLY)
     if not allows(actor, action, record.access):  # SciCat answers 403 to both
         raise _refusal(actor)
     return row
@@ -161,13 +181,14 @@ def _row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRo
 def get(
     runtime: Runtime, actor: Actor, pid: str, version: ApiVersion = ApiVersion.V4
 ) -> dict[str, Any]:
-    """One dataset by pid (404 unknown, 403 unreadable)."""
-    return dataset_of(get_record(runtime, actor, pid), version)
+    """One dataset by pid (404 unknown, 403 unreadable); a crate by its ARK."""
+    return rendered(get_record(runtime, actor, pid), version)
 
 
 def get_record(runtime: Runtime, actor: Actor, pid: str) -> Record:
     with runtime.reading() as store:
-        return load(store, _row(store, actor, pid, Action.READ_METADATA), with_files=False)
+        row = _row(store, actor, pid, Action.READ_METADATA)
+        return load(store, row, with_files=is_crate(row))
 
 
 def ark_of(runtime: Runtime, actor: Actor, pid: str) -> str:
@@ -178,37 +199,33 @@ def ark_of(runtime: Runtime, actor: Actor, pid: str) -> str:
 def find(
     runtime: Runtime, actor: Actor, spec: DatasetQuery, version: ApiVersion = ApiVersion.V4
 ) -> list[dict[str, Any]]:
-    """The readable datasets a translated filter finds (anonymous: published ones), each
-    with only the fields asked for (all when none)."""
+    """The readable datasets a translated filter finds (anonymous: published ones) and the
+    readable crates it matches, each with only the fields asked for (all when none)."""
     with runtime.reading() as store:
-        found = store.find(spec.query, read_scope(actor))
-        records = load_records(store.session, found.rows, with_files=False)
-    return [project(dataset_of(r, version), spec.fields) for r in records]
+        found = store.find(one_catalogue(spec.query).query, read_scope(actor))
+        records = load_datasets(store, list(found.rows))
+    return [project(rendered(r, version), spec.fields) for r in records]
 
 
 def count(runtime: Runtime, actor: Actor, spec: DatasetQuery) -> int:
     """How many readable datasets match (the page of `spec` ignored)."""
     query = Query(where=spec.query.where, text=spec.query.text, page=Page(limit=1), count=True)
+    query = one_catalogue(query).query
     with runtime.reading() as store:
         return store.find(query, read_scope(actor)).total or 0
 
 
 def facets(runtime: Runtime, actor: Actor, query: Query) -> list[dict[str, Any]]:
     """`fullfacet`'s answer: one object with, per facet, `[{_id, count}]`, and `all:
-    [{totalSets}]`, counting readable datasets only."""
+    [{totalSets}]`, counting readable datasets and crates only."""
+    widened = one_catalogue(query)
     with runtime.reading() as store:
-        found = store.find(query, read_scope(actor))
-    out: dict[str, Any] = {
-        name: [_facet_entry(c) for c in counts] for name, counts in found.facets.items()
-    }
+        found = store.find(widened.query, read_scope(actor))
+    out: dict[str, Any] = folded(widened, found.facets)
     for request in query.facets:
         out.setdefault(request.name or "", [])
     out["all"] = [{"totalSets": found.total or 0}]
     return [out]
-
-
-def _facet_entry(count: FacetCount) -> dict[str, Any]:
-    return {"_id": count.value, "count": count.count}
 
 
 def project(dataset: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
