@@ -69,7 +69,7 @@ def check_catalogue(
     for ref in _unique(file_refs):
         report.findings.extend(_verify_bytes(blobs, ref, report))
         report.files_checked += 1
-    others = [*references.archives(), *references.uploads()]
+    others = [*references.archives(), *references.uploads(), *references.staged()]
     for ref in _unique(others):
         report.findings.extend(_verify_size(blobs, ref))
         report.other_blobs_checked += 1
@@ -129,6 +129,7 @@ def _find_orphans(
     needed = {ref.key for ref in references.files()}
     needed |= {ref.key for ref in references.archives()}
     needed |= {ref.key for ref in references.uploads()}
+    needed |= {ref.key for ref in references.staged()}
     queued = references.queued_deletions()
     queued_keys = {key for key, is_prefix in queued if not is_prefix}
     prefixes = tuple(
