@@ -2,10 +2,11 @@
 
 Each stored file is read back whole and its size and sha256 compared with what its record
 says (all of them, or a random sample); the kept crate zips, the uploads of unfinished jobs
-and SciCat files staged for a dataset not created yet must exist with the recorded size. Then the store is listed for orphans: blobs that no record,
-no unfinished job, no staged upload and no queued deletion accounts for. A blob written in the last
-`orphan_min_age` is reported apart, not as a problem: an upload streams its bytes before the row
-that will refer to them is committed.
+and SciCat files staged for a dataset not created yet must exist with the recorded size. Then
+the store is listed for orphans: blobs that no record, no unfinished job, no staged upload and
+no queued deletion accounts for. A blob written in the last `orphan_min_age` is reported
+apart, not as a problem: an upload streams its bytes before the row that will refer to them
+is committed.
 """
 
 from __future__ import annotations
