@@ -238,6 +238,23 @@ def test_another_accounts_staged_file_cannot_be_linked(scicat: Scicat) -> None:
     assert removed.status_code == 404
 
 
+def test_an_administrator_may_link_a_file_another_account_staged(scicat: Scicat) -> None:
+    folder = f"/facility/admin-{uuid.uuid4().hex[:8]}"
+    assert _stage(scicat, folder, "run.dat", b"run data").status_code == 201
+    dataset = _create_dataset(scicat, folder)
+    block = _block(dataset["pid"], [{"path": "run.dat", "size": 8}])
+    linked = scicat.request("POST", "/api/v4/origdatablocks", "admin", json=block)
+    assert linked.status_code == 201, linked.text
+    got = scicat.request(
+        "GET",
+        f"/api/v4/fairdepot/datasets/{pid_path(dataset['pid'])}/files",
+        "user1",
+        params={"path": "run.dat"},
+    )
+    assert got.content == b"run data"
+    assert scicat.request("GET", STAGED, "user1", params={"sourceFolder": folder}).json() == []
+
+
 def test_anonymous_staging_is_403_in_scicats_shape(scicat: Scicat) -> None:
     refused = _stage(scicat, "/facility/anon", "x.dat", b"x", None)
     assert refused.status_code == 403
@@ -290,3 +307,24 @@ def test_a_dataset_without_staged_files_still_only_catalogues(scicat: Scicat) ->
         params={"path": "on-the-facility.dat"},
     )
     assert held.status_code == 404
+
+
+def test_the_transfer_reverts_what_it_staged(
+    scicat_server: Deployment, scicat: Scicat, tmp_path: Path
+) -> None:
+    """scitacean calls `revert_upload` when creating the dataset fails after the upload."""
+    from scitacean import File
+
+    local = tmp_path / "r.dat"
+    local.write_bytes(b"to be reverted")
+    folder = f"/facility/revert-{uuid.uuid4().hex[:8]}"
+    transfer = _transfer(scicat_server)
+    dataset = _dataset(folder)
+    file = File.from_local(local, remote_path="deep/r.dat")
+    with transfer.connect_for_upload(dataset, file.remote_path) as connection:
+        [uploaded] = connection.upload_files(file)
+        assert uploaded.is_on_remote
+        listed = scicat.request("GET", STAGED, "user1", params={"sourceFolder": folder}).json()
+        assert [(s["path"], s["size"]) for s in listed] == [("deep/r.dat", 14)]
+        connection.revert_upload(uploaded)
+    assert scicat.request("GET", STAGED, "user1", params={"sourceFolder": folder}).json() == []
