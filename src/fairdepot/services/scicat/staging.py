@@ -16,7 +16,7 @@ from typing import Any
 
 from fairdepot.core import staging as rules
 from fairdepot.core.blobs import BlobInfo
-from fairdepot.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
+from fairdepot.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
 from fairdepot.core.policy import Actor
 from fairdepot.core.records import RecordFile
 from fairdepot.core.timestamps import isoformat_z, utcnow
@@ -82,7 +82,8 @@ def remove(runtime: Runtime, actor: Actor, folder: str, path: str) -> dict[str, 
         mine = [s for s in work.staged_files.in_folder(folder, actor.user_id) if s.path == path]
         if not mine:
             raise NotFound(f"no file {path[:200]!r} staged under {folder[:200]!r}")
-        work.staged_files.remove([s.id for s in mine])
+        if work.staged_files.remove([s.id for s in mine]) != len(mine):
+            raise NotFound(f"no file {path[:200]!r} staged under {folder[:200]!r}")
         for s in mine:
             work.records.delete_blob_later(s.blob_key)
     return view(mine[0])
@@ -110,7 +111,10 @@ def link(
         by_path.setdefault(s.path, []).append(s)
     entries = block["dataFileList"]
     files = [_match(actor, by_path, block, i, entry) for i, entry in enumerate(entries)]
-    work.staged_files.remove([s.id for s, _ in files])
+    ids = sorted({s.id for s, _ in files})
+    if work.staged_files.remove(ids) != len(ids):
+        # another block linked some of them meanwhile: one blob, one dataset file
+        raise Conflict("some of these staged files were linked concurrently; try again")
     return [f for _, f in files]
 
 

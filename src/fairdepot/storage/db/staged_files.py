@@ -41,7 +41,7 @@ def _value(row: StagedFileRow) -> StagedFile:
         row.size,
         row.sha256,
         row.md5,
-        as_utc(row.created_at),
+        as_utc(row.created_at) or row.created_at,
     )
 
 
@@ -98,7 +98,10 @@ class StagedFileStore:
         rows = self.session.scalars(query.order_by(StagedFileRow.id))
         return [_value(row) for row in rows]
 
-    def remove(self, ids: list[int]) -> None:
-        """Drop the rows (their blobs are the caller's: linked to a record, or queued)."""
-        if ids:
-            self.session.execute(sa.delete(StagedFileRow).where(StagedFileRow.id.in_(ids)))
+    def remove(self, ids: list[int]) -> int:
+        """Drop the rows (their blobs are the caller's: linked to a record, or queued); how
+        many were still there (fewer: a concurrent unit of work took some)."""
+        if not ids:
+            return 0
+        result = self.session.execute(sa.delete(StagedFileRow).where(StagedFileRow.id.in_(ids)))
+        return int(getattr(result, "rowcount", 0) or 0)
