@@ -221,6 +221,7 @@ def _all_references(references: refs.BlobReferences) -> Iterator[refs.BlobRefere
     yield from references.files()
     yield from references.archives()
     yield from references.uploads()
+    yield from references.staged()
 
 
 def _copy_checked(

@@ -1,11 +1,12 @@
 """`fairdepot check`: are the bytes every record promises in the blob store, and intact?
 
 Each stored file is read back whole and its size and sha256 compared with what its record
-says (all of them, or a random sample); the kept crate zips and the uploads of unfinished jobs
-must exist with the recorded size. Then the store is listed for orphans: blobs that no record,
-no unfinished job and no queued deletion accounts for. A blob written in the last
-`orphan_min_age` is reported apart, not as a problem: an upload streams its bytes before the row
-that will refer to them is committed.
+says (all of them, or a random sample); the kept crate zips, the uploads of unfinished jobs
+and SciCat files staged for a dataset not created yet must exist with the recorded size. Then
+the store is listed for orphans: blobs that no record, no unfinished job, no staged upload and
+no queued deletion accounts for. A blob written in the last `orphan_min_age` is reported
+apart, not as a problem: an upload streams its bytes before the row that will refer to them
+is committed.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ def check_catalogue(
     for ref in _unique(file_refs):
         report.findings.extend(_verify_bytes(blobs, ref, report))
         report.files_checked += 1
-    others = [*references.archives(), *references.uploads()]
+    others = [*references.archives(), *references.uploads(), *references.staged()]
     for ref in _unique(others):
         report.findings.extend(_verify_size(blobs, ref))
         report.other_blobs_checked += 1
@@ -129,6 +130,7 @@ def _find_orphans(
     needed = {ref.key for ref in references.files()}
     needed |= {ref.key for ref in references.archives()}
     needed |= {ref.key for ref in references.uploads()}
+    needed |= {ref.key for ref in references.staged()}
     queued = references.queued_deletions()
     queued_keys = {key for key, is_prefix in queued if not is_prefix}
     prefixes = tuple(

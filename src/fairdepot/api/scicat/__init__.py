@@ -12,6 +12,7 @@ from fairdepot.api.scicat import (
     auth,
     datablocks,
     datasets,
+    files,
     objects,
     published_data,
 )
@@ -23,5 +24,6 @@ router.include_router(auth.router)
 router.include_router(datablocks.router)
 router.include_router(attachments.router)
 router.include_router(datasets.router)
+router.include_router(files.router)
 router.include_router(objects.router)
 router.include_router(published_data.router)

@@ -2,7 +2,8 @@
 
 Creating one checks the body, requires write access to the dataset (404 unknown, 403 not
 yours), writes the block and the dataset's recomputed `size` / `numberOfFiles` and JSON-LD
-`hasPart` in one unit of work: either both are stored or neither.
+`hasPart` in one unit of work: either both are stored or neither. Entries naming files staged
+through the file API (services/scicat/staging.py) become files of the dataset record.
 """
 
 from __future__ import annotations
@@ -24,9 +25,10 @@ from fairdepot.core.crosswalks.scicat_files import (
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.policy import Action, Actor
 from fairdepot.core.query import Field
-from fairdepot.core.record_changes import MetadataChange, RecordChanges
-from fairdepot.core.records import Record
+from fairdepot.core.record_changes import UNCHANGED, FileChanges, MetadataChange, RecordChanges
+from fairdepot.core.records import Record, RecordFile
 from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat import staging
 from fairdepot.services.scicat.children import (
     children,
     children_of,
@@ -88,14 +90,18 @@ def create(
             owner_id=actor.user_id,
             name=f"files of {target}",
         )
+        linked = staging.link(work, actor, native, block)
         created = store.insert(record, parent=row)
-        _recompute(store, row, dataset, actor)
+        _recompute(store, row, dataset, actor, linked)
         return view(reload(store, created), version)
 
 
-def _recompute(store: RecordStore, row: Any, dataset: Record, actor: Actor) -> None:
+def _recompute(
+    store: RecordStore, row: Any, dataset: Record, actor: Actor, linked: list[RecordFile]
+) -> None:
     """The dataset's size and numberOfFiles as sums over all its blocks, and its JSON-LD's
-    `hasPart` listing every file; its other fields stay as they are."""
+    `hasPart` listing every file; `linked`, staged uploads the block named, become files of
+    the dataset's record (held bytes, downloadable); its other fields stay as they are."""
     blocks = [b.native or {} for b in children(store, row, ORIGDATABLOCK)]
     size, count = dataset_totals(blocks)
     native = copy.deepcopy(dataset.native or {})
@@ -113,6 +119,7 @@ def _recompute(store: RecordStore, row: Any, dataset: Record, actor: Actor) -> N
             tuple(dataset.keywords),
             tuple(dataset.types) or ("Dataset",),
         ),
+        files=FileChanges(added=tuple(linked)) if linked else UNCHANGED,
     )
     store.update(row, changes, actor_id=actor.user_id)
 

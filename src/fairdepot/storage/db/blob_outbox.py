@@ -13,7 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from fairdepot.storage.db.models import BlobDeletionRow, RecordFileRow, RecordRow
+from fairdepot.storage.db.models import BlobDeletionRow, RecordFileRow, RecordRow, StagedFileRow
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class BlobOutbox:
         )
 
     def is_referenced(self, blob_key: str) -> bool:
-        """Whether a record's file or a crate's archive still names this blob."""
+        """Whether a record's file, a crate's archive or a staged upload still names it."""
         return bool(
             self.session.scalar(
                 sa.select(sa.func.count())
@@ -61,6 +61,11 @@ class BlobOutbox:
                 sa.select(sa.func.count())
                 .select_from(RecordRow)
                 .where(RecordRow.archive_blob_key == blob_key)
+            )
+            or self.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(StagedFileRow)
+                .where(StagedFileRow.blob_key == blob_key)
             )
         )
 

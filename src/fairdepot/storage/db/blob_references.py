@@ -15,7 +15,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from fairdepot.storage.db.engine import Database
-from fairdepot.storage.db.models import BlobDeletionRow, JobRow, RecordFileRow, RecordRow
+from fairdepot.storage.db.models import (
+    BlobDeletionRow,
+    JobRow,
+    RecordFileRow,
+    RecordRow,
+    StagedFileRow,
+)
 
 UNFINISHED_JOB_STATES = ("PENDING", "PROCESSING")
 
@@ -88,6 +94,27 @@ def upload_references(connection: Connection) -> Iterator[BlobReference]:
             )
 
 
+def staged_references(connection: Connection) -> Iterator[BlobReference]:
+    """SciCat uploads staged for a dataset not created yet: their account's, not orphans.
+
+    A database from before migration 0013 (an old snapshot) has no staging table: none.
+    """
+    if not sa.inspect(connection).has_table(StagedFileRow.__tablename__):
+        return
+    rows = connection.execute(
+        sa.select(
+            StagedFileRow.blob_key,
+            StagedFileRow.source_folder,
+            StagedFileRow.path,
+            StagedFileRow.size,
+            StagedFileRow.sha256,
+            StagedFileRow.md5,
+        ).order_by(StagedFileRow.id)
+    )
+    for key, folder, path, size, sha256, md5 in rows:
+        yield BlobReference(key, f"staged upload {folder}", path, size, sha256, md5)
+
+
 def unfinished_job_prefixes(connection: Connection) -> list[str]:
     """Folders that running (or about to run) jobs write into: not orphans, work in progress."""
     ids = connection.scalars(sa.select(JobRow.id).where(JobRow.state.in_(UNFINISHED_JOB_STATES)))
@@ -127,6 +154,9 @@ class BlobReferences:
 
     def uploads(self) -> Iterator[BlobReference]:
         return upload_references(self._connection)
+
+    def staged(self) -> Iterator[BlobReference]:
+        return staged_references(self._connection)
 
     def unfinished_job_prefixes(self) -> list[str]:
         return unfinished_job_prefixes(self._connection)

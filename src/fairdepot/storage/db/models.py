@@ -280,6 +280,28 @@ class RecordFileRow(Base):
     client_checksum_alg: Mapped[str | None] = mapped_column(sa.String(64))
 
 
+class StagedFileRow(Base):
+    """A file a SciCat client uploaded before its dataset exists (scitacean uploads first).
+
+    Keyed by the account that staged it, the dataset's future `sourceFolder` and the file's
+    path in it; an origdatablock that lists the path moves the blob into the dataset's files
+    and removes this row (services/scicat/staging.py).
+    """
+
+    __tablename__ = "scicat_staged_files"
+    __table_args__ = (sa.UniqueConstraint("owner_id", "source_folder", "path"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
+    owner_id: Mapped[str] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
+    source_folder: Mapped[str] = mapped_column(sa.String(1024), index=True)
+    path: Mapped[str] = mapped_column(sa.String(1024))
+    blob_key: Mapped[str] = mapped_column(sa.String(1024), unique=True)
+    size: Mapped[int] = mapped_column(sa.BigInteger)
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    md5: Mapped[str | None] = mapped_column(sa.String(32))
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
 class JobRow(Base):
     """Work that outlives a request: PENDING -> PROCESSING -> COMPLETE | FAILED."""
 

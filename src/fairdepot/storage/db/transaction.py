@@ -23,6 +23,7 @@ from fairdepot.storage.db.jobs import JobRepository
 from fairdepot.storage.db.locks import hold_named_lock
 from fairdepot.storage.db.organizations import CollectionRepository, OrganizationRepository
 from fairdepot.storage.db.records import RecordStore, StaleRevision
+from fairdepot.storage.db.staged_files import StagedFileStore
 from fairdepot.storage.search import SearchIndex
 
 STALE = "the record was changed by someone else meanwhile; reload it and try again"
@@ -40,6 +41,7 @@ class Repositories:
     outbox: BlobOutbox
     organizations: OrganizationRepository
     collections: CollectionRepository
+    staged_files: StagedFileStore
 
     def serialise(self, name: str) -> None:
         """Wait for, then hold until this transaction ends, the lock called `name`.
@@ -60,6 +62,7 @@ def repositories(session: Session, search: SearchIndex) -> Repositories:
         BlobOutbox(session),
         OrganizationRepository(session),
         CollectionRepository(session),
+        StagedFileStore(session),
     )
 
 

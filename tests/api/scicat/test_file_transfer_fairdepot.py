@@ -1,0 +1,330 @@
+"""Files through fairdepot: scitacean 26.10 with our `FairdepotFileTransfer` uploads a
+dataset's files into fairdepot's blob store (staged under its sourceFolder, linked by the
+origdatablock) and downloads them back byte-identical; the same bytes download through the
+FAIRSCAPE face at the dataset's ARK. The staging rules are driven over plain HTTP.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from tests.support.deployments import Deployment
+from tests.support.scicat import USERS, Scicat, pid_path
+
+STAGED = "/api/v4/fairdepot/staged-files"
+
+
+def _transfer(server: Deployment, username: str = "user1") -> Any:
+    from fairdepot.client.scitacean_transfer import FairdepotFileTransfer
+
+    return FairdepotFileTransfer(
+        f"{server.base_url}/api", username=username, password=USERS[username][0]
+    )
+
+
+def _client(server: Deployment, username: str = "user1") -> Any:
+    from scitacean import Client
+
+    return Client.from_credentials(
+        url=f"{server.base_url}/api",
+        username=username,
+        password=USERS[username][0],
+        file_transfer=_transfer(server, username),
+        allow_http=True,
+    )
+
+
+def _dataset(source_folder: str, **fields: Any) -> Any:
+    from scitacean import Dataset
+
+    return Dataset(
+        type="raw",
+        name=fields.pop("name", "fairdepot transfer"),
+        owner="Ponder Stibbons",
+        owner_group="group1",
+        access_groups=["uu"],
+        contact_email="ponder@uu.am",
+        creation_location="UU",
+        principal_investigators=["Ponder Stibbons"],
+        source_folder=source_folder,
+        **fields,
+    )
+
+
+def _stage(
+    scicat: Scicat, folder: str, path: str, data: bytes, username: str | None = "user1"
+) -> httpx.Response:
+    return scicat.request(
+        "PUT", STAGED, username, params={"sourceFolder": folder, "path": path}, content=data
+    )
+
+
+def _create_dataset(scicat: Scicat, folder: str, username: str = "user1") -> dict[str, Any]:
+    group = USERS[username][1]
+    body = {
+        "type": "raw",
+        "datasetName": f"staged {uuid.uuid4().hex[:8]}",
+        "owner": "Ponder",
+        "ownerGroup": group,
+        "contactEmail": "p@uu.am",
+        "creationLocation": "UU",
+        "principalInvestigators": ["Ponder"],
+        "sourceFolder": folder,
+        "creationTime": "2026-01-01T00:00:00Z",
+    }
+    created = scicat.request("POST", "/api/v4/datasets", username, json=body)
+    assert created.status_code == 201, created.text
+    return dict(created.json())
+
+
+def _block(pid: str, files: list[dict[str, Any]], chk_alg: str = "sha256") -> dict[str, Any]:
+    return {
+        "datasetId": pid,
+        "size": sum(f["size"] for f in files),
+        "chkAlg": chk_alg,
+        "dataFileList": [{"time": "2026-01-01T00:00:00Z", **f} for f in files],
+    }
+
+
+def _ark_of(scicat: Scicat, name: str, username: str = "user1") -> str:
+    found = scicat.request("GET", "/api/search/basic", username, params={"query": name})
+    assert found.status_code == 200, found.text
+    [hit] = found.json()["results"]
+    return str(hit["@id"])
+
+
+def test_scitacean_uploads_through_fairdepot_and_downloads_byte_identical(
+    scicat_server: Deployment, scicat: Scicat, tmp_path: Path
+) -> None:
+    from scitacean import File
+
+    local = tmp_path / "local"
+    (local / "sub").mkdir(parents=True)
+    small = local / "notes.txt"
+    small.write_bytes(b"hello fairdepot\n" * 100)
+    nested = local / "sub" / "frame.bin"
+    nested.write_bytes(bytes(range(256)) * 64)
+    big = local / "big.raw"  # > 8 MiB: S3 multipart on scale-out
+    big.write_bytes(os.urandom(9 * 1024 * 1024 + 123))
+    tag = f"transfer{uuid.uuid4().hex[:10]}"
+    folder = f"/facility/{tag}"
+    client = _client(scicat_server)
+    dataset = _dataset(folder, name=tag, checksum_algorithm="sha256")
+    dataset.add_files(
+        *(
+            File.from_local(p, remote_path=p.relative_to(local).as_posix())
+            for p in (small, nested, big)
+        )
+    )
+    finished = client.upload_new_dataset_now(dataset)
+    assert finished.pid is not None
+
+    again = client.get_dataset(finished.pid)
+    assert again.number_of_files == 3
+    assert again.size == sum(p.stat().st_size for p in (small, nested, big))
+    assert again.source_folder.posix == folder
+    target = tmp_path / "download"
+    downloaded = client.download_files(again, target=target, checksum_algorithm="sha256")
+    for original in (small, nested, big):
+        copy = target / original.name  # scitacean downloads into one folder, by file name
+        assert hashlib.sha256(copy.read_bytes()).digest() == (
+            hashlib.sha256(original.read_bytes()).digest()
+        )
+    assert len(list(downloaded.files)) == 3
+    assert not list(target.rglob("*.part"))
+
+    # nothing stays staged once linked
+    listed = scicat.request("GET", STAGED, "user1", params={"sourceFolder": folder})
+    assert listed.status_code == 200
+    assert listed.json() == []
+
+    # the same bytes through the FAIRSCAPE face, at the dataset's ARK
+    ark = _ark_of(scicat, tag)
+    for path, original in (("sub/frame.bin", nested), ("big.raw", big)):
+        got = scicat.request("GET", f"/api/download/{ark}", "user1", params={"path": path})
+        assert got.status_code == 200, got.text
+        assert got.content == original.read_bytes()
+    # and the dataset's readers only: another group's account may not read the files
+    foreign = scicat.request(
+        "GET",
+        f"/api/v4/fairdepot/datasets/{pid_path(str(finished.pid))}/files",
+        "user2",
+        params={"path": "notes.txt"},
+    )
+    assert foreign.status_code in (403, 404)
+    assert scicat.request(
+        "GET", f"/api/download/{ark}", None, params={"path": "big.raw"}
+    ).status_code in (401, 403, 404)
+
+
+def test_a_block_whose_checksum_differs_from_the_staged_file_is_400_and_nothing_written(
+    scicat: Scicat,
+) -> None:
+    folder = f"/facility/mismatch-{uuid.uuid4().hex[:8]}"
+    data = b"measured bytes\n" * 10
+    staged = _stage(scicat, folder, "a.dat", data)
+    assert staged.status_code == 201, staged.text
+    assert staged.json()["sha256"] == hashlib.sha256(data).hexdigest()
+    assert staged.json()["md5"] == hashlib.md5(data).hexdigest()
+    dataset = _create_dataset(scicat, folder)
+    wrong = _block(dataset["pid"], [{"path": "a.dat", "size": len(data), "chk": "0" * 64}])
+    refused = scicat.request("POST", "/api/v4/origdatablocks", "user1", json=wrong)
+    assert refused.status_code == 400, refused.text
+    body = refused.json()
+    assert body["statusCode"] == 400
+    assert body["error"] == "Bad Request"
+    assert [e["location"] for e in body["errors"]] == ["dataFileList[0].chk"]
+    wrong_size = _block(dataset["pid"], [{"path": "a.dat", "size": len(data) + 1}])
+    refused = scicat.request("POST", "/api/v4/origdatablocks", "user1", json=wrong_size)
+    assert refused.status_code == 400
+    assert [e["location"] for e in refused.json()["errors"]] == ["dataFileList[0].size"]
+    pid = pid_path(dataset["pid"])
+    blocks = scicat.request("GET", f"/api/v3/datasets/{pid}/origdatablocks", "user1")
+    assert blocks.json() == []
+    stored = scicat.request("GET", f"/api/v4/datasets/{pid}", "user1").json()
+    assert stored.get("numberOfFiles", 0) == 0
+    # still staged, and the right checksum links it
+    listed = scicat.request("GET", STAGED, "user1", params={"sourceFolder": folder}).json()
+    assert [s["path"] for s in listed] == ["a.dat"]
+    right = _block(
+        dataset["pid"],
+        [{"path": "a.dat", "size": len(data), "chk": hashlib.sha256(data).hexdigest()}],
+    )
+    linked = scicat.request("POST", "/api/v4/origdatablocks", "user1", json=right)
+    assert linked.status_code == 201, linked.text
+    got = scicat.request(
+        "GET", f"/api/v4/fairdepot/datasets/{pid}/files", "user1", params={"path": "a.dat"}
+    )
+    assert got.status_code == 200
+    assert got.content == data
+    assert got.headers["x-checksum-sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_a_block_listing_a_path_not_staged_is_400_naming_the_entry(scicat: Scicat) -> None:
+    folder = f"/facility/partial-{uuid.uuid4().hex[:8]}"
+    assert _stage(scicat, folder, "one.dat", b"1").status_code == 201
+    dataset = _create_dataset(scicat, folder)
+    block = _block(dataset["pid"], [{"path": "one.dat", "size": 1}, {"path": "two.dat", "size": 2}])
+    refused = scicat.request(
+        "POST", f"/api/v3/datasets/{pid_path(dataset['pid'])}/origdatablocks", "user1", json=block
+    )
+    assert refused.status_code == 400, refused.text
+    assert [e["location"] for e in refused.json()["errors"]] == ["dataFileList[1].path"]
+    assert "two.dat" in str(refused.json()["message"]) or "two.dat" in refused.text
+
+
+def test_another_accounts_staged_file_cannot_be_linked(scicat: Scicat) -> None:
+    folder = f"/facility/shared-{uuid.uuid4().hex[:8]}"
+    assert _stage(scicat, folder, "theirs.dat", b"of user2", "user2").status_code == 201
+    dataset = _create_dataset(scicat, folder)
+    block = _block(dataset["pid"], [{"path": "theirs.dat", "size": 8}])
+    refused = scicat.request("POST", "/api/v4/origdatablocks", "user1", json=block)
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["statusCode"] == 403
+    # user1 does not see user2's staging area; user2 still does
+    assert scicat.request("GET", STAGED, "user1", params={"sourceFolder": folder}).json() == []
+    theirs = scicat.request("GET", STAGED, "user2", params={"sourceFolder": folder}).json()
+    assert [s["path"] for s in theirs] == ["theirs.dat"]
+    # and user1 cannot remove it
+    removed = scicat.request(
+        "DELETE", STAGED, "user1", params={"sourceFolder": folder, "path": "theirs.dat"}
+    )
+    assert removed.status_code == 404
+
+
+def test_an_administrator_may_link_a_file_another_account_staged(scicat: Scicat) -> None:
+    folder = f"/facility/admin-{uuid.uuid4().hex[:8]}"
+    assert _stage(scicat, folder, "run.dat", b"run data").status_code == 201
+    dataset = _create_dataset(scicat, folder)
+    block = _block(dataset["pid"], [{"path": "run.dat", "size": 8}])
+    linked = scicat.request("POST", "/api/v4/origdatablocks", "admin", json=block)
+    assert linked.status_code == 201, linked.text
+    got = scicat.request(
+        "GET",
+        f"/api/v4/fairdepot/datasets/{pid_path(dataset['pid'])}/files",
+        "user1",
+        params={"path": "run.dat"},
+    )
+    assert got.content == b"run data"
+    assert scicat.request("GET", STAGED, "user1", params={"sourceFolder": folder}).json() == []
+
+
+def test_anonymous_staging_is_403_in_scicats_shape(scicat: Scicat) -> None:
+    refused = _stage(scicat, "/facility/anon", "x.dat", b"x", None)
+    assert refused.status_code == 403
+    body = refused.json()
+    assert body["statusCode"] == 403
+    assert body["error"] == "Forbidden"
+    assert body["message"]
+    assert scicat.request("GET", STAGED, None).status_code == 403
+
+
+def test_staged_names_that_climb_out_are_400(scicat: Scicat) -> None:
+    for folder, path in (("/facility/x", "../y"), ("/facility/../x", "a"), ("/f", "/abs")):
+        refused = _stage(scicat, folder, path, b"x")
+        assert refused.status_code == 400, (folder, path, refused.text)
+        assert refused.json()["errors"][0]["location"] in ("path", "sourceFolder")
+
+
+def test_unlinked_staged_files_are_listed_replaced_and_removable_by_their_owner(
+    scicat: Scicat,
+) -> None:
+    folder = f"/facility/unlinked-{uuid.uuid4().hex[:8]}"
+    assert _stage(scicat, folder, "sub/a.dat", b"first").status_code == 201
+    again = _stage(scicat, folder, "sub/a.dat", b"second version")
+    assert again.status_code == 201
+    listed = scicat.request("GET", STAGED, "user1", params={"sourceFolder": folder}).json()
+    assert [(s["path"], s["size"]) for s in listed] == [("sub/a.dat", 14)]
+    assert listed[0]["sha256"] == hashlib.sha256(b"second version").hexdigest()
+    removed = scicat.request(
+        "DELETE", STAGED, "user1", params={"sourceFolder": folder, "path": "sub/a.dat"}
+    )
+    assert removed.status_code == 200, removed.text
+    assert scicat.request("GET", STAGED, "user1", params={"sourceFolder": folder}).json() == []
+    gone = scicat.request(
+        "DELETE", STAGED, "user1", params={"sourceFolder": folder, "path": "sub/a.dat"}
+    )
+    assert gone.status_code == 404
+
+
+def test_a_dataset_without_staged_files_still_only_catalogues(scicat: Scicat) -> None:
+    """The shared-file-system way is untouched: nothing staged, nothing linked."""
+    folder = f"/facility/shared-fs-{uuid.uuid4().hex[:8]}"
+    dataset = _create_dataset(scicat, folder)
+    block = _block(dataset["pid"], [{"path": "on-the-facility.dat", "size": 5}])
+    created = scicat.request("POST", "/api/v4/origdatablocks", "user1", json=block)
+    assert created.status_code == 201, created.text
+    held = scicat.request(
+        "GET",
+        f"/api/v4/fairdepot/datasets/{pid_path(dataset['pid'])}/files",
+        "user1",
+        params={"path": "on-the-facility.dat"},
+    )
+    assert held.status_code == 404
+
+
+def test_the_transfer_reverts_what_it_staged(
+    scicat_server: Deployment, scicat: Scicat, tmp_path: Path
+) -> None:
+    """scitacean calls `revert_upload` when creating the dataset fails after the upload."""
+    from scitacean import File
+
+    local = tmp_path / "r.dat"
+    local.write_bytes(b"to be reverted")
+    folder = f"/facility/revert-{uuid.uuid4().hex[:8]}"
+    transfer = _transfer(scicat_server)
+    dataset = _dataset(folder)
+    file = File.from_local(local, remote_path="deep/r.dat")
+    with transfer.connect_for_upload(dataset, file.remote_path) as connection:
+        [uploaded] = connection.upload_files(file)
+        assert uploaded.is_on_remote
+        listed = scicat.request("GET", STAGED, "user1", params={"sourceFolder": folder}).json()
+        assert [(s["path"], s["size"]) for s in listed] == [("deep/r.dat", 14)]
+        connection.revert_upload(uploaded)
+    assert scicat.request("GET", STAGED, "user1", params={"sourceFolder": folder}).json() == []
