@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -31,14 +33,58 @@ def test_upgrade_twice_is_harmless_and_creates_the_search_index(empty_engine) ->
     assert {"records", "jobs", "relations", "alembic_version", search_table} <= tables
 
 
-def test_json_columns_are_jsonb_with_gin_indexes_on_postgresql(empty_engine) -> None:
+def test_json_columns_keep_their_text_on_postgresql_and_have_no_gin_indexes(empty_engine) -> None:
+    """PostgreSQL `json`, not `jsonb` (which reorders keys): what a client wrote is read back."""
     upgrade(empty_engine)
     inspector = sa.inspect(empty_engine)
-    columns = {c["name"]: c["type"] for c in inspector.get_columns("records")}
     indexes = {i["name"] for i in inspector.get_indexes("records")}
-    if empty_engine.dialect.name == "postgresql":
-        assert type(columns["metadata"]).__name__ == "JSONB"
-        assert {"ix_records_native_gin", "ix_records_metadata_gin"} <= indexes
-    else:
-        assert type(columns["metadata"]).__name__ == "JSON"
+    for table, names in {
+        "records": ("metadata", "native", "extra", "types", "keywords", "tombstone"),
+        "record_revisions": ("metadata", "native"),
+        "jobs": ("payload", "result", "error"),
+        "users": ("groups",),
+    }.items():
+        columns = {c["name"]: c["type"] for c in inspector.get_columns(table)}
+        assert {type(columns[n]).__name__ for n in names} == {"JSON"}, table
+    assert not {"ix_records_native_gin", "ix_records_metadata_gin"} & indexes
     assert "ix_records_face_kind_state" in indexes
+
+
+def test_upgrade_from_0012_keeps_the_stored_documents(empty_engine) -> None:
+    """Rows written under JSONB (0012) survive the change of type with their values."""
+    upgrade(empty_engine, "0012")
+    document = {"zeta": 1, "a": {"bb": [1, "two"], "c": None}}
+    records = sa.table(
+        "records",
+        *(sa.column(n) for n in ("ark", "ark_key", "kind", "face", "revision", "created_at")),
+        *(sa.column(n) for n in ("updated_at", "metadata_public", "group_write", "state")),
+        *(sa.column(n) for n in ("publication_status",)),
+        *(sa.column(n, sa.JSON) for n in ("metadata", "native", "extra", "types", "keywords")),
+    )
+    with empty_engine.begin() as connection:
+        connection.execute(
+            sa.insert(records).values(
+                ark="ark:99999/fd1old",
+                ark_key="99999/fd1old",
+                kind="dataset",
+                face="scicat",
+                revision=1,
+                created_at=datetime(2026, 1, 1, tzinfo=UTC),
+                updated_at=datetime(2026, 1, 1, tzinfo=UTC),
+                metadata_public=False,
+                group_write=False,
+                state="active",
+                publication_status="DRAFT",
+                metadata=document,
+                native=document,
+                extra={},
+                types=["Dataset"],
+                keywords=[],
+            )
+        )
+    upgrade(empty_engine)
+    with empty_engine.connect() as connection:
+        stored = connection.execute(sa.select(records)).one()
+    assert stored.metadata == document
+    assert stored.native == document
+    assert stored.types == ["Dataset"]

@@ -150,7 +150,7 @@ def test_samples_are_filtered_by_the_loopback_where(scicat: Scicat) -> None:
     assert one.json()["owner"] == "b"
     for bad in (
         '{"where": {"colour": "x"}}',
-        '{"where": {"owner": {"regexp": "x"}}}',
+        '{"where": {"owner": {"near": "x"}}}',
         "{oops",
         '{"limit": -1}',
         '{"bogus": 1}',

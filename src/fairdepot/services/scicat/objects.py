@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from fairdepot.core import ark as arks
 from fairdepot.core.crosswalks import scicat_objects as objects
-from fairdepot.core.crosswalks.scicat_objects import INSTRUMENT, PROPOSAL, ObjectKind
+from fairdepot.core.crosswalks.scicat_objects import INSTRUMENT, PROPOSAL, ObjectKind, Type
 from fairdepot.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
 from fairdepot.core.policy import Action, Actor, CreateRequest, allows, read_scope
 from fairdepot.core.query import (
@@ -32,15 +33,14 @@ from fairdepot.core.query import (
     Filter,
     InvalidQuery,
     Op,
-    Or,
     Page,
     Query,
-    Scalar,
     SortKey,
 )
 from fairdepot.core.records import Face, Record, RecordState
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.filters import json_parameter
+from fairdepot.services.scicat.where import WhereFields, where_filter
 from fairdepot.services.uow import read_only, unit_of_work
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, load_records
@@ -145,23 +145,11 @@ def find_one(
 
 # -- filters -------------------------------------------------------------------------------
 
-_OPERATORS = {
-    "inq": Op.IN,
-    "nin": Op.NIN,
-    "neq": Op.NEQ,
-    "gt": Op.GT,
-    "gte": Op.GTE,
-    "lt": Op.LT,
-    "lte": Op.LTE,
-    "like": Op.LIKE,
-    "ilike": Op.ILIKE,
-}
-
 
 def object_query(kind: ObjectKind, raw_filter: object, location: str = "filter") -> ObjectQuery:
     """A loopback filter (`{"where":..., "limit", "skip", "order", "limits"}`) over the fields
-    of `kind`: equality, inq, nin, neq, gt(e), lt(e), like, ilike, and/or. Anything else is a
-    400 naming where it is, never a query the database would refuse."""
+    of `kind`, with every operator a dataset's `where` has (services/scicat/where.py). Anything
+    else is a 400 naming where it is, never a query the database would refuse."""
     parsed = json_parameter(raw_filter, location)
     if parsed is None:
         return ObjectQuery()
@@ -176,9 +164,8 @@ def object_query(kind: ObjectKind, raw_filter: object, location: str = "filter")
     limit = _count(parsed.get("limit", limits.get("limit")), f"{location}.limit", 100)
     skip = _count(parsed.get("skip", limits.get("skip")), f"{location}.skip", 0)
     order = parsed.get("order", limits.get("order"))
-    where = parsed.get("where")
     return ObjectQuery(
-        where=_where(kind, where, f"{location}.where") if where else None,
+        where=where_filter(parsed.get("where"), f"{location}.where", where_fields(kind)),
         limit=limit or 100,
         skip=skip,
         sort=_order(kind, order, f"{location}.order") if order else (),
@@ -209,49 +196,15 @@ def _field(kind: ObjectKind, name: object, location: str) -> Field:
     return Field.parse(f"native.{name}", location)
 
 
-def _where(kind: ObjectKind, where: object, location: str) -> Filter:
-    if not isinstance(where, dict):
-        raise InvalidQuery("where must be an object", location)
-    parts: list[Filter] = []
-    for name, condition in where.items():
-        if name in {"and", "or"}:
-            if not isinstance(condition, list) or not condition:
-                raise InvalidQuery(f"{name} takes a non-empty list", f"{location}.{name}")
-            nodes = tuple(
-                _where(kind, c, f"{location}.{name}[{i}]") for i, c in enumerate(condition)
-            )
-            parts.append(And(nodes) if name == "and" else Or(nodes))
-            continue
-        target = _field(kind, name, f"{location}.{name}")
-        if isinstance(condition, dict):
-            for op_name, value in condition.items():
-                op = _OPERATORS.get(op_name)
-                where_op = f"{location}.{name}.{op_name}"
-                if op is None:
-                    raise InvalidQuery(f"unknown operator {op_name!r}", where_op)
-                parts.append(_comparison(target, op, value, where_op))
-        else:
-            parts.append(_comparison(target, Op.EQ, condition, f"{location}.{name}"))
-    if not parts:
-        raise InvalidQuery("where is empty", location)
-    return parts[0] if len(parts) == 1 else And(tuple(parts))
-
-
-def _comparison(target: Field, op: Op, value: object, location: str) -> Comparison:
-    if op in (Op.IN, Op.NIN):
-        if not isinstance(value, list) or not value or not all(_scalar(v) for v in value):
-            raise InvalidQuery("takes a non-empty list of strings or numbers", location)
-        return Comparison(target, op, tuple(value))
-    if not _scalar(value):
-        raise InvalidQuery("takes a string, a number or a boolean", location)
-    if op in (Op.LIKE, Op.ILIKE) and not isinstance(value, str):
-        raise InvalidQuery("takes a pattern string", location)
-    scalar: Scalar = value  # type: ignore[assignment]
-    return Comparison(target, op, scalar)
-
-
-def _scalar(value: object) -> bool:
-    return isinstance(value, str | int | float | bool)
+def where_fields(kind: ObjectKind) -> WhereFields:
+    """The field table of `kind` for the shared `where` translator: its fields are native paths
+    (dotted into `sampleCharacteristics`, `customMetadata`, `metadata`), `createdAt` and
+    `updatedAt` the record's columns; `isPublished` the record's publication state."""
+    return WhereFields(
+        field=partial(_field, kind),
+        holds_time=lambda name: kind.fields.get(name) is Type.TIME,
+        published_flag="isPublished" in kind.fields,
+    )
 
 
 def _order(kind: ObjectKind, order: object, location: str) -> tuple[SortKey, ...]:

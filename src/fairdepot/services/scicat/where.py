@@ -1,8 +1,10 @@
 """A SciCat `where` clause (loopback or Mongo operators) as a core filter tree.
 
 Loopback's `and or inq nin gt gte lt lte between like nlike ilike regexp neq exists` and their
-Mongo spellings (`$and $or $in $nin $gt ... $regex $options $exists $eq $ne`), on the dataset
-fields where the crosswalk keeps them (`core.crosswalks.scicat.query_field`). As on the
+Mongo spellings (`$and $or $in $nin $gt ... $regex $options $exists $eq $ne`), on the fields
+of one kind of object, as its field table (`WhereFields`) says where each is kept: datasets
+(`DATASET_FIELDS`, from `core.crosswalks.scicat.query_field`) and proposals, samples,
+instruments, PublishedData (services/scicat/objects.py) share this one translator. As on the
 backend, `like`, `ilike` and `$regex` are regular expressions searched anywhere in the value,
 not SQL patterns, and ISO strings compare as instants. A bad part is an `InvalidQuery` naming
 where it is in the client's terms (`filter.where.or[1].size.gt`).
@@ -11,6 +13,8 @@ where it is in the client's terms (`filter.where.or[1].size.gt`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from fairdepot.core.crosswalks.scicat import query_field, time_field
 from fairdepot.core.crosswalks.scicat_validation import to_milliseconds
@@ -61,7 +65,26 @@ knows (named groups, inline flags, `\\N{name}`): refused rather than a database 
 _REGEX_SPECIAL = re.compile(r"[\\^$.|?*+()\[\]{}]")
 
 
-def where_filter(where: object, location: str = "where") -> Filter | None:
+@dataclass(frozen=True)
+class WhereFields:
+    """The field table of one kind of object: which names a `where` may use, where each is kept."""
+
+    field: Callable[[str, str], Field]
+    """(name, location) -> the record column or native path holding it (`size`,
+    `scientificMetadata.a.b`); an `InvalidQuery` at `location` for a name the kind lacks."""
+    holds_time: Callable[[str], bool]
+    """Whether a top-level field holds timestamps: its values compare as instants, at a Mongo
+    Date's millisecond precision (how the crosswalks store them)."""
+    published_flag: bool = True
+    """Whether `isPublished` is the record's publication state rather than a stored field."""
+
+
+DATASET_FIELDS = WhereFields(field=query_field, holds_time=time_field)
+
+
+def where_filter(
+    where: object, location: str = "where", fields: WhereFields = DATASET_FIELDS
+) -> Filter | None:
     """A `where` object as a filter tree (None for an empty or absent one)."""
     if where is None:
         return None
@@ -75,7 +98,7 @@ def where_filter(where: object, location: str = "where") -> Filter | None:
                 raise InvalidQuery(f"{word} takes a non-empty list of conditions", location)
             branches = []
             for i, branch in enumerate(value):
-                node = where_filter(branch, f"{location}.{word}[{i}]")
+                node = where_filter(branch, f"{location}.{word}[{i}]", fields)
                 if node is not None:
                     branches.append(node)
             if branches:
@@ -83,23 +106,25 @@ def where_filter(where: object, location: str = "where") -> Filter | None:
         elif key.startswith("$"):
             raise InvalidQuery(f"unknown operator '{key[:40]}'", location)
         else:
-            parts.append(field_condition(key, value, f"{location}.{key}"))
+            parts.append(field_condition(key, value, f"{location}.{key}", fields))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else And(tuple(parts))
 
 
-def field_condition(name: str, condition: object, location: str) -> Filter:
+def field_condition(
+    name: str, condition: object, location: str, fields: WhereFields = DATASET_FIELDS
+) -> Filter:
     """The condition on one field: a value (equality) or an object of operators."""
-    if name in ("isPublished",):
+    if name == "isPublished" and fields.published_flag:
         return _published(condition, location)
-    target = query_field(name, location)
+    target = fields.field(name, location)
     if isinstance(condition, list):
         raise InvalidQuery("a list of values needs an operator: use inq / $in", location)
     if not isinstance(condition, dict):
         if condition is None:
-            return _compared(target, Op.EXISTS, False, location, name)
-        return _compared(target, Op.EQ, condition, location, name)
+            return _compared(target, Op.EXISTS, False, location, name, fields)
+        return _compared(target, Op.EQ, condition, location, name, fields)
     if not condition:
         raise InvalidQuery("an empty condition", location)
     options = next((condition[k] for k in _OPTIONS if k in condition), None)
@@ -115,25 +140,27 @@ def field_condition(name: str, condition: object, location: str) -> Filter:
         if key in _PATTERN_OPS:
             parts.append(_pattern(target, key, value, options or "", where))
         elif key in _SIMPLE_OPS:
-            parts.append(_compared(target, _SIMPLE_OPS[key], value, where, name))
+            parts.append(_compared(target, _SIMPLE_OPS[key], value, where, name, fields))
         else:
             raise InvalidQuery(f"unknown operator '{key[:40]}'", where)
     return parts[0] if len(parts) == 1 else And(tuple(parts))
 
 
-def _compared(target: Field, op: Op, value: object, location: str, name: str) -> Filter:
+def _compared(
+    target: Field, op: Op, value: object, location: str, name: str, fields: WhereFields
+) -> Filter:
     if op in (Op.IN, Op.NIN, Op.BETWEEN):
         if not isinstance(value, list):
             raise InvalidQuery(f"{op.value} takes a list of values", location)
         typed: Scalar | tuple[Scalar, ...] | None = tuple(
-            _value(v, target, op, name, location) for v in value
+            _value(v, target, op, name, location, fields) for v in value
         )
     elif op is Op.EXISTS:
         if not isinstance(value, bool):
             raise InvalidQuery("exists takes true or false", location)
         typed = value
     else:
-        typed = _value(value, target, op, name, location)
+        typed = _value(value, target, op, name, location, fields)
     comparison = Comparison(target, op, typed)
     checked(comparison, location)
     return comparison
@@ -147,14 +174,16 @@ def checked(node: Filter, location: str) -> None:
         raise InvalidQuery(error.message, location) from None
 
 
-def _value(value: object, target: Field, op: Op, name: str, location: str) -> Scalar:
+def _value(
+    value: object, target: Field, op: Op, name: str, location: str, fields: WhereFields
+) -> Scalar:
     """A JSON value as a query value: an ISO string on a time field (or in a range) is an
-    instant, at a Mongo Date's millisecond precision on the dataset's own time fields."""
+    instant, at a Mongo Date's millisecond precision on the kind's own time fields."""
     if isinstance(value, bool | int | float):
         return value
     if not isinstance(value, str):
         raise InvalidQuery("a value is a string, number or boolean", location)
-    is_time = time_field(name.partition(".")[0]) and "." not in name
+    is_time = "." not in name and fields.holds_time(name)
     if is_time or op in RANGE_OPS:
         instant = parse_timestamp(value)
         if instant is not None:

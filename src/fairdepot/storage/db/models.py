@@ -1,6 +1,9 @@
 """Tables of the catalogue. One model for SQLite and PostgreSQL; Alembic migrations follow it.
 
-JSON columns become JSONB on PostgreSQL. Records have an integer key for joins and the
+JSON columns are PostgreSQL `json`, which keeps the text as written (JSONB would reorder object
+keys, shorter first, and a client reads back what it wrote: migration 0014); SQLite stores JSON
+as text too. Queries never look inside these columns: paths are queried through the derived
+`record_values` table. Records have an integer key for joins and the
 full-text index, and their ARK key (normalised, hyphen-free) as the identity users see.
 """
 
@@ -10,14 +13,13 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from fairdepot.core.timestamps import as_utc, isoformat_z, utcnow
 
 __all__ = ["as_utc", "isoformat_z", "utcnow"]  # kept importable from here for storage code
 
-JSONType = sa.JSON().with_variant(JSONB(), "postgresql")
+JSONType = sa.JSON()
 BigIntPK = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
@@ -112,24 +114,9 @@ class ApiTokenRow(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
-def _jsonb_gin(column: str) -> sa.Index:
-    """A GIN index for JSONB containment queries; created on PostgreSQL only."""
-    return sa.Index(
-        f"ix_records_{column}_gin",
-        column,
-        postgresql_using="gin",
-        postgresql_ops={column: "jsonb_path_ops"},
-    ).ddl_if(dialect="postgresql")
-
-
 class RecordRow(Base):
     __tablename__ = "records"
-    __table_args__ = (
-        # Containment queries over face-native documents (SciCat `where` filters, gCat extras)
-        # and canonical metadata; GIN needs PostgreSQL, SQLite scans its smaller catalogues.
-        *(_jsonb_gin(column) for column in ("native", "metadata")),
-        sa.Index("ix_records_face_kind_state", "face", "kind", "state"),
-    )
+    __table_args__ = (sa.Index("ix_records_face_kind_state", "face", "kind", "state"),)
 
     pk: Mapped[int] = mapped_column(BigIntPK, primary_key=True, autoincrement=True)
     ark: Mapped[str] = mapped_column(sa.String(512))
