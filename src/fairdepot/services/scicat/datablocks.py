@@ -11,24 +11,18 @@ import copy
 import uuid
 from typing import Any
 
-from fairdepot.core.crosswalks import scicat as crosswalk
 from fairdepot.core.crosswalks.scicat_files import (
     ORIGDATABLOCK,
     child_record,
-    dataset_dict,
-    dataset_totals,
-    files_part,
     scicat_view,
     validate_origdatablock,
 )
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.policy import Action, Actor
 from fairdepot.core.query import Field
-from fairdepot.core.record_changes import MetadataChange, RecordChanges
 from fairdepot.core.records import Record
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.children import (
-    children,
     children_of,
     dataset_row,
     listing,
@@ -36,8 +30,9 @@ from fairdepot.services.scicat.children import (
     new_ark,
     reload,
 )
+from fairdepot.services.scicat.dataset_files import recompute
 from fairdepot.services.uow import unit_of_work
-from fairdepot.storage.db.records import RecordStore, load_records
+from fairdepot.storage.db.records import load_records
 
 FILTER_FIELDS = {
     "_id": Field.parse("native._id"),
@@ -89,32 +84,8 @@ def create(
             name=f"files of {target}",
         )
         created = store.insert(record, parent=row)
-        _recompute(store, row, dataset, actor)
+        recompute(store, row, dataset, actor)
         return view(reload(store, created), version)
-
-
-def _recompute(store: RecordStore, row: Any, dataset: Record, actor: Actor) -> None:
-    """The dataset's size and numberOfFiles as sums over all its blocks, and its JSON-LD's
-    `hasPart` listing every file; its other fields stay as they are."""
-    blocks = [b.native or {} for b in children(store, row, ORIGDATABLOCK)]
-    size, count = dataset_totals(blocks)
-    native = copy.deepcopy(dataset.native or {})
-    native["size"], native["numberOfFiles"] = size, count
-    document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark)
-    parts = files_part(blocks)
-    if parts:
-        document["hasPart"] = parts
-    changes = RecordChanges(
-        native=native,
-        metadata=MetadataChange(
-            document,
-            dataset.name,
-            dataset.description,
-            tuple(dataset.keywords),
-            tuple(dataset.types) or ("Dataset",),
-        ),
-    )
-    store.update(row, changes, actor_id=actor.user_id)
 
 
 def view(record: Record, version: ApiVersion) -> dict[str, Any]:

@@ -48,6 +48,7 @@ from fairdepot.core.records import Face, IdentifierScheme, Record, RecordState
 from fairdepot.services.crates.ingest import minter
 from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.dataset_files import parts_of
 from fairdepot.services.scicat.filters import DatasetQuery
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, load_records, tombstone
@@ -272,9 +273,10 @@ def update(
         else:
             changes = validate_patch(fields, version)
             new = apply_patch(current, changes, merge=version is ApiVersion.V4)
-        store.update(
-            row, changes_of(record, new, updated_by=actor.username), actor_id=actor.user_id
-        )
+        changes = changes_of(
+            record, new, updated_by=actor.username, parts=parts_of(store, row)
+        )  # the files live in the block records: keep them in the JSON-LD
+        store.update(row, changes, actor_id=actor.user_id)
         stored = load(store, row, with_files=False)
     return dataset_of(stored, version)
 

@@ -1,0 +1,56 @@
+"""A dataset's files as its origdatablocks list them: the totals and the JSON-LD `hasPart`.
+
+The blocks are child records of the dataset's record, so the dataset's own document does not
+hold them; every write that rebuilds the dataset's JSON-LD (a block created, changed or
+deleted, the dataset PATCHed or PUT) takes the files from here, in the same unit of work.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from fairdepot.core.crosswalks import scicat as crosswalk
+from fairdepot.core.crosswalks.scicat_files import (
+    ORIGDATABLOCK,
+    dataset_dict,
+    dataset_totals,
+    files_part,
+)
+from fairdepot.core.policy import Actor
+from fairdepot.core.record_changes import MetadataChange, RecordChanges
+from fairdepot.core.records import Record
+from fairdepot.services.scicat.children import children
+from fairdepot.storage.db.models import RecordRow
+from fairdepot.storage.db.records import RecordStore
+
+
+def blocks_of(store: RecordStore, row: RecordRow) -> list[dict[str, Any]]:
+    """The native bodies of every active origdatablock of a dataset, oldest first."""
+    return [b.native or {} for b in children(store, row, ORIGDATABLOCK)]
+
+
+def parts_of(store: RecordStore, row: RecordRow) -> list[dict[str, Any]]:
+    """The dataset's files as `hasPart` entries, over all its blocks."""
+    return files_part(blocks_of(store, row))
+
+
+def recompute(store: RecordStore, row: RecordRow, dataset: Record, actor: Actor) -> None:
+    """The dataset's size and numberOfFiles as sums over all its blocks, and its JSON-LD's
+    `hasPart` listing every file; its other fields stay as they are."""
+    blocks = blocks_of(store, row)
+    size, count = dataset_totals(blocks)
+    native = copy.deepcopy(dataset.native or {})
+    native["size"], native["numberOfFiles"] = size, count
+    document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark, files_part(blocks))
+    changes = RecordChanges(
+        native=native,
+        metadata=MetadataChange(
+            document,
+            dataset.name,
+            dataset.description,
+            tuple(dataset.keywords),
+            tuple(dataset.types) or ("Dataset",),
+        ),
+    )
+    store.update(row, changes, actor_id=actor.user_id)
