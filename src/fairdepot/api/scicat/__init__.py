@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from fairdepot.api.scicat import (
     attachments,
     auth,
+    datablock_changes,
     datablocks,
     datasets,
     objects,
@@ -21,6 +22,7 @@ ROUTING_PREFIXES = ("/api/v3", "/api/v4")
 router = APIRouter()
 router.include_router(auth.router)
 router.include_router(datablocks.router)
+router.include_router(datablock_changes.router)
 router.include_router(attachments.router)
 router.include_router(datasets.router)
 router.include_router(objects.router)
