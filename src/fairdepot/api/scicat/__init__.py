@@ -8,6 +8,7 @@ Every route here is declared in lower case and reads identifier segments with
 from fastapi import APIRouter
 
 from fairdepot.api.scicat import (
+    attachment_changes,
     attachments,
     auth,
     datablock_changes,
@@ -24,6 +25,7 @@ router.include_router(auth.router)
 router.include_router(datablocks.router)
 router.include_router(datablock_changes.router)
 router.include_router(attachments.router)
+router.include_router(attachment_changes.router)
 router.include_router(datasets.router)
 router.include_router(objects.router)
 router.include_router(published_data.router)
