@@ -50,6 +50,7 @@ from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.dataset_files import parts_of
 from fairdepot.services.scicat.filters import DatasetQuery
+from fairdepot.services.scicat.includes import embedded
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, load_records, tombstone
 
@@ -180,11 +181,16 @@ def find(
     runtime: Runtime, actor: Actor, spec: DatasetQuery, version: ApiVersion = ApiVersion.V4
 ) -> list[dict[str, Any]]:
     """The readable datasets a translated filter finds (anonymous: published ones), each
-    with only the fields asked for (all when none)."""
+    with only the fields asked for (all when none) and the relations its `include` names
+    (loaded for the whole page at once, services/scicat/includes.py)."""
     with runtime.reading() as store:
         found = store.find(spec.query, read_scope(actor))
         records = load_records(store.session, found.rows, with_files=False)
-    return [project(dataset_of(r, version), spec.fields) for r in records]
+        extras = embedded(store, actor, records, spec.include, version)
+    return [
+        {**project(dataset_of(r, version), spec.fields), **extra}
+        for r, extra in zip(records, extras, strict=True)
+    ]
 
 
 def count(runtime: Runtime, actor: Actor, spec: DatasetQuery) -> int:
