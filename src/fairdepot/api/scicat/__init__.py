@@ -16,6 +16,7 @@ from fairdepot.api.scicat import (
     datasets,
     objects,
     published_data,
+    published_data_v4,
 )
 
 ROUTING_PREFIXES = ("/api/v3", "/api/v4")
@@ -29,3 +30,4 @@ router.include_router(attachment_changes.router)
 router.include_router(datasets.router)
 router.include_router(objects.router)
 router.include_router(published_data.router)
+router.include_router(published_data_v4.router)
