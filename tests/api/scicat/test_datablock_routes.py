@@ -133,3 +133,19 @@ def test_v3_nested_block_routes_check_the_dataset(scicat: Scicat, runtime: Runti
     assert (dataset_record(runtime, pid).native or {})["size"] == 2
     assert scicat.request("DELETE", right, "archivemanager").status_code == 200
     assert (dataset_record(runtime, pid).native or {})["numberOfFiles"] == 0
+
+
+def test_is_valid_says_what_a_create_would_refuse(scicat: Scicat, runtime: Runtime) -> None:
+    pid = seed_dataset(runtime)
+    for version in ("v3", "v4"):
+        path = f"/api/{version}/origdatablocks/isValid"
+        good = scicat.request("POST", path, "user1", json=block(pid, ("a.txt", 1)))
+        assert good.status_code == 200, good.text
+        assert good.json() == {"valid": True, "reason": []}
+        bad = scicat.request("POST", path, "user1", json=block(pid, ("a.txt", 1), size=-1))
+        assert bad.status_code == 200, bad.text
+        assert bad.json()["valid"] is False
+        assert bad.json()["reason"] == ["size must not be less than 0"]
+        assert scicat.request("POST", path, None, json=block(pid)).status_code == 403
+    listed = scicat.request("GET", f"/api/v3/datasets/{pid_path(pid)}/origdatablocks", "user1")
+    assert listed.json() == []

@@ -1,4 +1,5 @@
-"""One SciCat origdatablock by id: `GET/PATCH/DELETE /api/v4/origdatablocks/{id}`, the v3
+"""`POST /api/v{3,4}/origdatablocks/isValid`, and one SciCat origdatablock by id:
+`GET/PATCH/DELETE /api/v4/origdatablocks/{id}`, the v3
 `/api/v3/origdatablocks/{id}` and `/api/v3/datasets/{pid}/origdatablocks/{oid}` (PATCH,
 DELETE); HTTP <-> services/scicat/datablock_changes.py only."""
 
@@ -23,6 +24,13 @@ _VERSIONS = {"v3": ApiVersion.V3, "v4": ApiVersion.V4}
 
 def _version(request: Request) -> ApiVersion:
     return _VERSIONS[request.url.path.split("/")[2].lower()]
+
+
+@router.post("/api/v4/origdatablocks/isvalid", responses=scicat_responses(403))
+@router.post("/api/v3/origdatablocks/isvalid", responses=scicat_responses(403))
+async def is_valid(request: Request, caller: CallerDep, body: JsonBody) -> dict[str, Any]:
+    """Whether a create would accept the body: 200 `{"valid", "reason"}`."""
+    return datablock_changes.is_valid(caller.actor, body, _version(request))
 
 
 V4 = "/api/v4/origdatablocks/{oid}"

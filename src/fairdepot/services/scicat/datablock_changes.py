@@ -34,6 +34,19 @@ _SERVER_FIELDS = ("_id", "id", "createdAt", "updatedAt", "createdBy", "updatedBy
 """Fields a client read and may send back in a PATCH; the server's values stay."""
 
 
+def is_valid(actor: Actor, body: object, version: ApiVersion) -> dict[str, Any]:
+    """`POST /origdatablocks/isValid`: `{"valid", "reason"}` (the problems' messages) for a
+    body as a create would check it; anonymous callers are refused (403), as the backend's
+    guard. The dataset is not looked up (as on the backend: the DTO is checked)."""
+    if actor.is_anonymous:
+        raise PermissionDenied("Forbidden resource")
+    try:
+        validate_origdatablock(body, version)
+    except InvalidInput as error:
+        return {"valid": False, "reason": [p.message for p in error.problems] or [error.message]}
+    return {"valid": True, "reason": []}
+
+
 def _block_row(store: RecordStore, block_id: str, pid: str | None) -> RecordRow:
     """The block `block_id`; with `pid` (v3's `/datasets/{pid}/origdatablocks/{oid}`) only
     if it is a block of that dataset (404 otherwise)."""
