@@ -73,6 +73,11 @@ class Settings(BaseSettings):
         description="Members may create SciCat proposals, besides administrators (SciCat "
         "PROPOSAL_GROUPS; by default administrators only).",
     )
+    update_dataset_lifecycle_groups: GroupList = Field(
+        [],
+        description="Members may read any SciCat dataset by its pid and change its "
+        "datasetlifecycle (SciCat UPDATE_DATASET_LIFECYCLE_GROUPS; archive systems).",
+    )
     datacite_url: str | None = Field(
         None,
         description="DataCite REST API (e.g. https://api.test.datacite.org); with the account "
@@ -155,6 +160,7 @@ class Settings(BaseSettings):
         "create_with_pid_groups",
         "create_privileged_groups",
         "proposal_groups",
+        "update_dataset_lifecycle_groups",
         mode="before",
     )
     @classmethod

@@ -8,13 +8,16 @@ Every route here is declared in lower case and reads identifier segments with
 from fastapi import APIRouter
 
 from fairdepot.api.scicat import (
+    attachment_changes,
     attachments,
     auth,
+    datablock_changes,
     datablocks,
     datasets,
     files,
     objects,
     published_data,
+    published_data_v4,
 )
 
 ROUTING_PREFIXES = ("/api/v3", "/api/v4")
@@ -22,8 +25,11 @@ ROUTING_PREFIXES = ("/api/v3", "/api/v4")
 router = APIRouter()
 router.include_router(auth.router)
 router.include_router(datablocks.router)
+router.include_router(datablock_changes.router)
 router.include_router(attachments.router)
+router.include_router(attachment_changes.router)
 router.include_router(datasets.router)
 router.include_router(files.router)
 router.include_router(objects.router)
 router.include_router(published_data.router)
+router.include_router(published_data_v4.router)

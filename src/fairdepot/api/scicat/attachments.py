@@ -3,22 +3,19 @@ attachments`; HTTP <-> services/scicat/attachments.py only."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.common.deps import RuntimeDep
-from fairdepot.api.common.raw_path import raw_segment
+from fairdepot.api.scicat.children import FilterParameter, JsonBody, child_router, segment
 from fairdepot.api.scicat.deps import CallerDep
-from fairdepot.api.scicat.errors import ScicatRoute, scicat_responses
+from fairdepot.api.scicat.errors import scicat_responses
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.services.scicat import attachments
 
-router = APIRouter(route_class=ScicatRoute, tags=["scicat attachments"])
-
-JsonBody = Annotated[Any, Body()]
-FilterParameter = Annotated[str | None, Query(alias="filter")]
+router = child_router("scicat attachments")
 
 
 @router.post("/api/v4/attachments", status_code=201, responses=scicat_responses(403, 404))
@@ -41,7 +38,7 @@ async def create_v3(
     request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str, body: JsonBody
 ) -> dict[str, Any]:
     """Store an attachment of the dataset in the URL (a `datasetId` in the body is ignored)."""
-    target = raw_segment(request, "pid")
+    target = segment(request, "pid")
     return await run_in_threadpool(
         lambda: attachments.create(runtime, caller.actor, body, ApiVersion.V3, pid=target)
     )
@@ -52,5 +49,5 @@ async def list_v3(
     request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str
 ) -> list[dict[str, Any]]:
     """At most 10, as the backend's default page."""
-    target = raw_segment(request, "pid")
+    target = segment(request, "pid")
     return await run_in_threadpool(attachments.of_dataset, runtime, caller.actor, target)

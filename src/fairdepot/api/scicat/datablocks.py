@@ -3,22 +3,19 @@ origdatablocks`; HTTP <-> services/scicat/datablocks.py only."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Body, Query, Request
+from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.common.deps import RuntimeDep
-from fairdepot.api.common.raw_path import raw_segment
+from fairdepot.api.scicat.children import FilterParameter, JsonBody, child_router, segment
 from fairdepot.api.scicat.deps import CallerDep
-from fairdepot.api.scicat.errors import ScicatRoute, scicat_responses
+from fairdepot.api.scicat.errors import scicat_responses
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.services.scicat import datablocks
 
-router = APIRouter(route_class=ScicatRoute, tags=["scicat origdatablocks"])
-
-JsonBody = Annotated[Any, Body()]
-FilterParameter = Annotated[str | None, Query(alias="filter")]
+router = child_router("scicat origdatablocks")
 
 
 @router.post("/api/v4/origdatablocks", status_code=201, responses=scicat_responses(403, 404))
@@ -43,7 +40,7 @@ async def create_v3(
     request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str, body: JsonBody
 ) -> dict[str, Any]:
     """Store a block of the dataset in the URL, with the dataset's access fields."""
-    target = raw_segment(request, "pid")
+    target = segment(request, "pid")
     return await run_in_threadpool(
         lambda: datablocks.create(runtime, caller.actor, body, ApiVersion.V3, pid=target)
     )
@@ -53,7 +50,7 @@ async def create_v3(
 async def list_v3(
     request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str
 ) -> list[dict[str, Any]]:
-    target = raw_segment(request, "pid")
+    target = segment(request, "pid")
     return await run_in_threadpool(
         datablocks.of_dataset, runtime, caller.actor, target, ApiVersion.V3
     )

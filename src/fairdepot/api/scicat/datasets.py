@@ -151,11 +151,7 @@ def _add_list_routes(version: str, *, public: bool = False) -> None:
         request: Request, runtime: RuntimeDep, caller: CallerDep, filter: str | None = FilterParam
     ) -> Any:
         spec = spec_of(request, filter)
-        found = await run_in_threadpool(datasets.find, runtime, actor_of(caller), spec, _v(version))
-        return [
-            await run_in_threadpool(_with_includes, runtime, caller, d, spec.include, _v(version))
-            for d in found
-        ]
+        return await run_in_threadpool(datasets.find, runtime, actor_of(caller), spec, _v(version))
 
     async def find_one(
         request: Request, runtime: RuntimeDep, caller: CallerDep, filter: str | None = FilterParam
@@ -166,9 +162,7 @@ def _add_list_routes(version: str, *, public: bool = False) -> None:
         found = await run_in_threadpool(datasets.find, runtime, actor_of(caller), one, _v(version))
         if not found:
             return _empty()
-        return await run_in_threadpool(
-            _with_includes, runtime, caller, found[0], spec.include, _v(version)
-        )
+        return found[0]
 
     async def count(
         request: Request, runtime: RuntimeDep, caller: CallerDep, filter: str | None = FilterParam

@@ -2,7 +2,7 @@
 
 `/api/v4/fairdepot/staged-files` stages uploads (raw body, streamed into the blob store) for a
 dataset not created yet; `/api/v4/fairdepot/datasets/{pid}/files` streams a held file back.
-HTTP <-> services/scicat/staging.py and services/scicat/dataset_files.py only; errors in
+HTTP <-> services/scicat/staging.py and services/scicat/held_files.py only; errors in
 SciCat's shape (these routes live under the SciCat prefixes).
 """
 
@@ -25,7 +25,7 @@ from fairdepot.api.scicat.deps import CallerDep
 from fairdepot.api.scicat.errors import ScicatRoute, scicat_responses
 from fairdepot.core import staging as rules
 from fairdepot.core.errors import Problem, StoredBytesMissing
-from fairdepot.services.scicat import dataset_files, staging
+from fairdepot.services.scicat import held_files, staging
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ async def download(
 ) -> StreamingResponse:
     """The bytes of a held file of the dataset, streamed, with the server's checksums."""
     target = raw_segment(request, "pid")
-    held = await run_in_threadpool(dataset_files.held_file, runtime, caller.actor, target, path)
+    held = await run_in_threadpool(held_files.held_file, runtime, caller.actor, target, path)
     assert held.blob_key is not None
     chunks = await run_in_threadpool(_opened, runtime, target, held.path, held.blob_key)
     headers = {

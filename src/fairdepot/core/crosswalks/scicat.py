@@ -15,6 +15,7 @@ path into the native document.
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -84,15 +85,17 @@ def changes_of(
     dataset: dict[str, Any],
     *,
     updated_by: str | None = None,
+    parts: Sequence[dict[str, Any]] = (),
 ) -> RecordChanges:
     """What an update (`apply_patch`'s result, or a PUT's checked body) changes in `record`:
     its native document, JSON-LD, relations, and the access SciCat's fields decide (owner
     group, access groups, publication); the owner, organization and moderation stay. `dataset`
-    may be what `dataset_of` gave (the fields it takes from the record are dropped)."""
+    may be what `dataset_of` gave (the fields it takes from the record are dropped). `parts`:
+    the files of its origdatablocks (`files_part`), kept as `hasPart` across the change."""
     native = {k: copy.deepcopy(v) for k, v in dataset.items() if k not in _FROM_RECORD}
     if updated_by is not None:
         native["updatedBy"] = updated_by
-    metadata = jsonld_of(dataset, record.ark)
+    metadata = jsonld_of(dataset, record.ark, parts)
     access = access_of(dataset, record.access.owner_id)
     return RecordChanges(
         metadata=MetadataChange(
@@ -160,8 +163,14 @@ def v3_view(dataset: dict[str, Any]) -> dict[str, Any]:
     return view
 
 
-def jsonld_of(dataset: dict[str, Any], ark: str) -> dict[str, Any]:
-    """The schema.org Dataset a SciCat dataset describes (field by field in docs/crosswalks.md)."""
+def jsonld_of(
+    dataset: dict[str, Any], ark: str, parts: Sequence[dict[str, Any]] = ()
+) -> dict[str, Any]:
+    """The schema.org Dataset a SciCat dataset describes (field by field in docs/crosswalks.md).
+
+    `parts` are its origdatablocks' files as `hasPart` entries: they live in other records,
+    so whoever rebuilds the document (a create of a block, a PATCH of the dataset) passes them,
+    or the files would drop out of the dataset's JSON-LD."""
     doc: dict[str, Any] = {"@context": dict(FAIRSCAPE_CONTEXT), "@id": ark, "@type": "Dataset"}
     if dataset.get("pid"):
         doc["identifier"] = [dataset["pid"]]
@@ -212,6 +221,8 @@ def jsonld_of(dataset: dict[str, Any], ark: str) -> dict[str, Any]:
     variables = _variables(dataset.get("scientificMetadata"))
     if variables:
         doc["variableMeasured"] = variables
+    if parts:
+        doc["hasPart"] = [dict(part) for part in parts]
     return doc
 
 

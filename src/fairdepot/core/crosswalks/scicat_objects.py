@@ -276,8 +276,8 @@ def access_of(kind: ObjectKind, document: dict[str, Any], owner_id: str | None) 
     furniture: anyone reads them, only administrators change them (no owner, no group)."""
     if not kind.owned:
         return Access(owner_id=None, metadata_public=True, publication=PublicationStatus.PUBLISHED)
-    if kind is PUBLISHED_DATA:
-        registered = document.get("status") == REGISTERED
+    if kind.kind == PUBLISHED_DATA.kind:  # v3's shape or v4's (scicat_published.py)
+        registered = document.get("status") in (REGISTERED, "public", "amended")
         return Access(
             owner_id=owner_id,
             publication=PublicationStatus.PUBLISHED if registered else PublicationStatus.DRAFT,

@@ -17,12 +17,13 @@ from fairdepot.core.crosswalks.scicat_files import (
     validate_attachment,
 )
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
-from fairdepot.core.errors import InvalidInput, Problem
+from fairdepot.core.errors import Conflict, InvalidInput, NotFound, Problem
 from fairdepot.core.policy import Action, Actor
 from fairdepot.core.query import Field
 from fairdepot.core.records import Record, Relation
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.children import (
+    child_row,
     children_of,
     dataset_row,
     listing,
@@ -31,6 +32,7 @@ from fairdepot.services.scicat.children import (
     reload,
 )
 from fairdepot.services.uow import unit_of_work
+from fairdepot.storage.db.records import RecordStore
 
 ATTACHED_TO = "scicat:attachedTo"
 """Relation predicate from an attachment to each of its targets' ids."""
@@ -92,6 +94,8 @@ def create(
             row = rows[0]
         may_write(actor, attachment.get("ownerGroup"))
         aid = attachment.get("aid") or str(uuid.uuid4())
+        if attachment.get("aid") and _taken(store, aid):
+            raise Conflict(f"An attachment with aid {aid[:200]} already exists!")
         attachment = {"aid": aid, "_id": aid, **{k: v for k, v in attachment.items() if k != "aid"}}
         attachment.setdefault("isPublished", False)
         attachment.setdefault("accessGroups", [])
@@ -110,6 +114,14 @@ def create(
         record.relations = [Relation(ATTACHED_TO, t) for t in targets]
         created = store.insert(record, parent=row)
         return view(reload(store, created))
+
+
+def _taken(store: RecordStore, aid: str) -> bool:
+    try:
+        child_row(store, ATTACHMENT, "aid", aid)
+    except NotFound:
+        return False
+    return True
 
 
 def view(record: Record) -> dict[str, Any]:

@@ -12,10 +12,10 @@ from dataclasses import replace
 from typing import Any
 
 from fairdepot.core import ark as arks
-from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS
+from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS, ORIGDATABLOCK
 from fairdepot.core.crosswalks.scicat_reverse import READ_ONLY
 from fairdepot.core.errors import AuthenticationRequired, NotFound, PermissionDenied
-from fairdepot.core.policy import Action, Actor, allows, read_scope
+from fairdepot.core.policy import Action, Actor, ReadScope, allows, read_scope
 from fairdepot.core.query import (
     And,
     Column,
@@ -68,6 +68,37 @@ def children(store: RecordStore, parent: RecordRow, kind: str) -> list[Record]:
     """Every active child of `kind` of a dataset (whoever may read it), oldest first."""
     rows = [row for row in store.members(parent) if row.kind == kind]
     return load_records(store.session, rows, with_files=False)
+
+
+def child_row(store: RecordStore, kind: str, id_field: str, value: str) -> RecordRow:
+    """The active block or attachment whose SciCat id (`_id`, `aid`) is `value`, whoever may
+    read it: the caller tells 404 (none) from 403 (not yours) with the policy afterwards."""
+    query = Query(
+        where=And(
+            (
+                Comparison(Field(column=Column.FACE), Op.EQ, Face.SCICAT.value),
+                Comparison(Field(column=Column.KIND), Op.EQ, kind),
+                Comparison(Field.parse(f"native.{id_field}"), Op.EQ, value),
+            )
+        ),
+        page=Page(limit=1),
+    )
+    found = store.find(query, ReadScope(everything=True)).rows
+    if not found:
+        what = "origdatablock" if kind == ORIGDATABLOCK else "attachment"
+        raise NotFound(f"{what} {value[:200]!r} not found")
+    return found[0]
+
+
+def checked_child(store: RecordStore, actor: Actor, row: RecordRow, action: Action) -> Record:
+    """The child record, if the actor may do `action` on it by its own access (403 if not;
+    an anonymous write is 403 too, as the backend's guard answers)."""
+    record = load_records(store.session, [row], with_files=False)[0]
+    if not allows(actor, action, record.access):
+        raise PermissionDenied(
+            "Forbidden resource" if actor.is_anonymous else "Unauthorized access"
+        )
+    return record
 
 
 def readable(actor: Actor, records: list[Record]) -> list[Record]:

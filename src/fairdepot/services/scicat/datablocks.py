@@ -12,25 +12,19 @@ import copy
 import uuid
 from typing import Any
 
-from fairdepot.core.crosswalks import scicat as crosswalk
 from fairdepot.core.crosswalks.scicat_files import (
     ORIGDATABLOCK,
     child_record,
-    dataset_dict,
-    dataset_totals,
-    files_part,
     scicat_view,
     validate_origdatablock,
 )
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.policy import Action, Actor
 from fairdepot.core.query import Field
-from fairdepot.core.record_changes import UNCHANGED, FileChanges, MetadataChange, RecordChanges
-from fairdepot.core.records import Record, RecordFile
+from fairdepot.core.records import Record
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import staging
 from fairdepot.services.scicat.children import (
-    children,
     children_of,
     dataset_row,
     listing,
@@ -38,8 +32,9 @@ from fairdepot.services.scicat.children import (
     new_ark,
     reload,
 )
+from fairdepot.services.scicat.dataset_files import recompute
 from fairdepot.services.uow import unit_of_work
-from fairdepot.storage.db.records import RecordStore, load_records
+from fairdepot.storage.db.records import load_records
 
 FILTER_FIELDS = {
     "_id": Field.parse("native._id"),
@@ -92,36 +87,8 @@ def create(
         )
         linked = staging.link(work, actor, native, block)
         created = store.insert(record, parent=row)
-        _recompute(store, row, dataset, actor, linked)
+        recompute(store, row, dataset, actor, linked)
         return view(reload(store, created), version)
-
-
-def _recompute(
-    store: RecordStore, row: Any, dataset: Record, actor: Actor, linked: list[RecordFile]
-) -> None:
-    """The dataset's size and numberOfFiles as sums over all its blocks, and its JSON-LD's
-    `hasPart` listing every file; `linked`, staged uploads the block named, become files of
-    the dataset's record (held bytes, downloadable); its other fields stay as they are."""
-    blocks = [b.native or {} for b in children(store, row, ORIGDATABLOCK)]
-    size, count = dataset_totals(blocks)
-    native = copy.deepcopy(dataset.native or {})
-    native["size"], native["numberOfFiles"] = size, count
-    document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark)
-    parts = files_part(blocks)
-    if parts:
-        document["hasPart"] = parts
-    changes = RecordChanges(
-        native=native,
-        metadata=MetadataChange(
-            document,
-            dataset.name,
-            dataset.description,
-            tuple(dataset.keywords),
-            tuple(dataset.types) or ("Dataset",),
-        ),
-        files=FileChanges(added=tuple(linked)) if linked else UNCHANGED,
-    )
-    store.update(row, changes, actor_id=actor.user_id)
 
 
 def view(record: Record, version: ApiVersion) -> dict[str, Any]:

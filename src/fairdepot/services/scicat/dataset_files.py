@@ -1,32 +1,76 @@
-"""A SciCat dataset's held file by pid and path: what the scitacean transfer downloads.
+"""A dataset's files as its origdatablocks list them: the totals and the JSON-LD `hasPart`.
 
-The dataset is found by its pid; reading its bytes is the core policy's READ_FILES of the
-dataset's record (the same rule as FAIRSCAPE's download of the record's ARK). Files the
-facility keeps (`sourceFolder` only, no bytes here) are 404 here.
+The blocks are child records of the dataset's record, so the dataset's own document does not
+hold them; every write that rebuilds the dataset's JSON-LD (a block created, changed or
+deleted, the dataset PATCHed or PUT) takes the files from here, in the same unit of work.
 """
 
 from __future__ import annotations
 
-from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS
-from fairdepot.core.errors import AuthenticationRequired, NotFound, PermissionDenied
-from fairdepot.core.policy import Action, Actor
-from fairdepot.core.records import Face, IdentifierScheme, RecordFile
-from fairdepot.services.records import check_row, load
-from fairdepot.services.runtime import Runtime
+import copy
+from collections.abc import Sequence
+from typing import Any
+
+from fairdepot.core.crosswalks import scicat as crosswalk
+from fairdepot.core.crosswalks.scicat_files import (
+    ORIGDATABLOCK,
+    dataset_dict,
+    dataset_totals,
+    files_part,
+)
+from fairdepot.core.policy import Actor
+from fairdepot.core.record_changes import UNCHANGED, FileChanges, MetadataChange, RecordChanges
+from fairdepot.core.records import Record, RecordFile
+from fairdepot.services.scicat.children import children
+from fairdepot.storage.db.models import RecordRow
+from fairdepot.storage.db.records import RecordStore
 
 
-def held_file(runtime: Runtime, actor: Actor, pid: str, path: str) -> RecordFile:
-    """The file at `path` of dataset `pid` whose bytes this repository holds."""
-    with runtime.reading() as store:
-        row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
-        if row is None or row.face != Face.SCICAT.value or row.kind not in DATASET_KINDS:
-            raise NotFound(f"dataset {pid[:200]!r} not found")
-        try:
-            check_row(store, actor, row, Action.READ_FILES)
-        except AuthenticationRequired:
-            raise PermissionDenied(f"you may not read the files of {pid[:200]!r}") from None
-        record = load(store, row)
-    for f in record.files:
-        if f.path == path and f.blob_key is not None:
-            return f
-    raise NotFound(f"dataset {pid[:200]!r} holds no file {path[:200]!r}")
+def blocks_of(store: RecordStore, row: RecordRow) -> list[dict[str, Any]]:
+    """The native bodies of every active origdatablock of a dataset, oldest first."""
+    return [b.native or {} for b in children(store, row, ORIGDATABLOCK)]
+
+
+def parts_of(store: RecordStore, row: RecordRow) -> list[dict[str, Any]]:
+    """The dataset's files as `hasPart` entries, over all its blocks."""
+    return files_part(blocks_of(store, row))
+
+
+def recompute(
+    store: RecordStore,
+    row: RecordRow,
+    dataset: Record,
+    actor: Actor,
+    linked: Sequence[RecordFile] = (),
+) -> None:
+    """The dataset's size and numberOfFiles as sums over all its blocks, and its JSON-LD's
+    `hasPart` listing every file; its other fields stay as they are.
+
+    `linked` are staged uploads a new block names: they become files of the dataset's record
+    (held bytes, downloadable). A held file no block lists any more (its block was deleted or
+    changed) leaves the record, and its blob is deleted after the commit (the outbox)."""
+    blocks = blocks_of(store, row)
+    size, count = dataset_totals(blocks)
+    native = copy.deepcopy(dataset.native or {})
+    native["size"], native["numberOfFiles"] = size, count
+    document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark, files_part(blocks))
+    listed = {str(entry.get("path")) for block in blocks for entry in _entries(block)}
+    gone = frozenset(f.path for f in dataset.files if f.blob_key and f.path not in listed)
+    files = FileChanges(added=tuple(linked), removed=gone) if linked or gone else UNCHANGED
+    changes = RecordChanges(
+        native=native,
+        files=files,
+        metadata=MetadataChange(
+            document,
+            dataset.name,
+            dataset.description,
+            tuple(dataset.keywords),
+            tuple(dataset.types) or ("Dataset",),
+        ),
+    )
+    store.update(row, changes, actor_id=actor.user_id)
+
+
+def _entries(block: dict[str, Any]) -> list[dict[str, Any]]:
+    files = block.get("dataFileList")
+    return [e for e in files if isinstance(e, dict)] if isinstance(files, list) else []

@@ -18,7 +18,13 @@ from typing import Any
 
 from fairdepot.core import ark as arks
 from fairdepot.core.crosswalks import scicat_objects as objects
-from fairdepot.core.crosswalks.scicat_objects import PENDING, PUBLISHED_DATA, REGISTERED
+from fairdepot.core.crosswalks.scicat_objects import (
+    PENDING,
+    PUBLISHED_DATA,
+    REGISTERED,
+    ObjectKind,
+)
+from fairdepot.core.crosswalks.scicat_published import datacite_fields, dataset_pids
 from fairdepot.core.crosswalks.scicat_validation import format_time
 from fairdepot.core.errors import Conflict, NotFound, PermissionDenied
 from fairdepot.core.policy import Action, Actor, allows, read_scope
@@ -37,20 +43,28 @@ from fairdepot.storage.db.records import RecordStore, load_records
 def create(runtime: Runtime, actor: Actor, body: object) -> dict[str, Any]:
     """A new PublishedData (201), pending registration."""
     document = objects.validate_object(PUBLISHED_DATA, body)
+    return store_new(runtime, actor, PUBLISHED_DATA, document, PENDING)
+
+
+def store_new(
+    runtime: Runtime, actor: Actor, kind: ObjectKind, document: dict[str, Any], status: str
+) -> dict[str, Any]:
+    """Store a checked PublishedData of either shape (v3's or v4's kind) with a new doi and
+    `status`, if the actor may read every one of its datasets (404/403 otherwise)."""
     if actor.is_anonymous:
         raise PermissionDenied("Forbidden resource")
     account = datacite.account_of(runtime.settings)
     prefix = account.prefix if account else runtime.settings.pid_prefix.rstrip("/")
     document["doi"] = f"{prefix}/{uuid.uuid4()}"
-    document["status"] = PENDING
+    document["status"] = status
     document.pop("registeredTime", None)
     ark = str(arks.mint(runtime.settings.naan, runtime.settings.ark_shoulder))
     record = objects.record_of(
-        PUBLISHED_DATA, document, ark=ark, owner_id=actor.user_id, created_by=actor.username
+        kind, document, ark=ark, owner_id=actor.user_id, created_by=actor.username
     )
     with unit_of_work(runtime) as work:
-        for pid in document["pidArray"]:
-            _dataset(work.records, actor, pid, Action.READ_METADATA)
+        for pid in dataset_pids(document):
+            dataset_row(work.records, actor, pid, Action.READ_METADATA)
         row = work.records.insert(record)
         stored = load_records(work.records.session, [row], with_files=False)[0]
     return objects.object_of(stored)
@@ -70,7 +84,8 @@ def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
         if native.get("status") == REGISTERED:
             raise Conflict(f"{doi} is already registered")
         datasets = [
-            _dataset(work.records, actor, pid, Action.READ_METADATA) for pid in native["pidArray"]
+            dataset_row(work.records, actor, pid, Action.READ_METADATA)
+            for pid in dataset_pids(native)
         ]
         may_publish_all = all(
             allows(actor, Action.PUBLISH, dataset.access)
@@ -94,7 +109,8 @@ def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
         )
         if account is not None:  # last: a failure here rolls everything back
             landing = f"{runtime.settings.public_url.rstrip('/')}/api/{record.ark}"
-            datacite.register_doi(account, doi, datacite.doi_body(doi, native, landing))
+            fields = datacite_fields(native, utcnow().year)
+            datacite.register_doi(account, doi, datacite.doi_body(doi, fields, landing))
         stored = load_records(work.records.session, [row], with_files=False)[0]
     return objects.object_of(stored)
 
@@ -113,7 +129,7 @@ def count(runtime: Runtime, actor: Actor, query: ObjectQuery) -> int:
     return int(found.total or 0)
 
 
-def _dataset(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRow:
+def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRow:
     row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
     if row is None or row.state != RecordState.ACTIVE.value:
         raise NotFound(f"dataset: {pid} not found")

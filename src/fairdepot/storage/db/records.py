@@ -145,6 +145,22 @@ class RecordStore:
             query = query.where(in_lifecycle(lifecycle))
         return list(self.session.scalars(query.order_by(RecordRow.pk)))
 
+    def members_of(self, parents: Sequence[RecordRow], kinds: Sequence[str]) -> list[RecordRow]:
+        """The active children of `kinds` of all `parents`, in one statement (a listing that
+        embeds each dataset's blocks must not query once per dataset), by parent then age."""
+        if not parents:
+            return []
+        query = (
+            sa.select(RecordRow)
+            .where(
+                RecordRow.parent_pk.in_([parent.pk for parent in parents]),
+                RecordRow.kind.in_(list(kinds)),
+                in_lifecycle(RecordState.ACTIVE),
+            )
+            .order_by(RecordRow.parent_pk, RecordRow.pk)
+        )
+        return list(self.session.scalars(query))
+
     def files(self, row: RecordRow) -> list[RecordFileRow]:
         return list(
             self.session.scalars(

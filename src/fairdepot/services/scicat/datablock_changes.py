@@ -1,0 +1,146 @@
+"""One SciCat origdatablock by its id: read it, change it, delete it.
+
+A change or a delete recomputes the dataset's `size`, `numberOfFiles` and JSON-LD `hasPart`
+over its remaining blocks in the same unit of work as the block's own write, so the dataset
+never shows totals of blocks that are not (or no longer) stored.
+
+Who: the block's own access decides (its readers read it, its owner group changes it, as the
+backend's OrigdatablockReadAccess / UpdateOwner); deleting is for DELETE_GROUPS and
+administrators only. A delete is a purge, as a dataset's: the block's record becomes a
+tombstone (its ARK answers 410) and its files leave the dataset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from fairdepot.core.crosswalks.scicat import access_of
+from fairdepot.core.crosswalks.scicat_files import ORIGDATABLOCK, validate_origdatablock
+from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
+from fairdepot.core.policy import Action, Actor
+from fairdepot.core.record_changes import RecordChanges
+from fairdepot.core.records import Record
+from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.children import checked_child, child_row, may_write, reload
+from fairdepot.services.scicat.datablocks import view
+from fairdepot.services.scicat.dataset_files import recompute
+from fairdepot.services.uow import unit_of_work
+from fairdepot.storage.db.models import RecordRow
+from fairdepot.storage.db.records import RecordStore, load_records, tombstone
+
+_SERVER_FIELDS = ("_id", "id", "createdAt", "updatedAt", "createdBy", "updatedBy", "version")
+"""Fields a client read and may send back in a PATCH; the server's values stay."""
+
+
+def is_valid(actor: Actor, body: object, version: ApiVersion) -> dict[str, Any]:
+    """`POST /origdatablocks/isValid`: `{"valid", "reason"}` (the problems' messages) for a
+    body as a create would check it; anonymous callers are refused (403), as the backend's
+    guard. The dataset is not looked up (as on the backend: the DTO is checked)."""
+    if actor.is_anonymous:
+        raise PermissionDenied("Forbidden resource")
+    try:
+        validate_origdatablock(body, version)
+    except InvalidInput as error:
+        return {"valid": False, "reason": [p.message for p in error.problems] or [error.message]}
+    return {"valid": True, "reason": []}
+
+
+def _block_row(store: RecordStore, block_id: str, pid: str | None) -> RecordRow:
+    """The block `block_id`; with `pid` (v3's `/datasets/{pid}/origdatablocks/{oid}`) only
+    if it is a block of that dataset (404 otherwise)."""
+    row = child_row(store, ORIGDATABLOCK, "_id", block_id)
+    if pid is not None and (row.native_doc or {}).get("datasetId") != pid:
+        raise NotFound(f"origdatablock {block_id[:200]!r} of dataset {pid[:200]!r} not found")
+    return row
+
+
+def get(
+    runtime: Runtime, actor: Actor, block_id: str, version: ApiVersion, *, pid: str | None = None
+) -> dict[str, Any]:
+    """The block (404 unknown, 403 not readable by its own access)."""
+    with runtime.reading() as store:
+        row = _block_row(store, block_id, pid)
+        return view(checked_child(store, actor, row, Action.READ_METADATA), version)
+
+
+def update(
+    runtime: Runtime,
+    actor: Actor,
+    block_id: str,
+    body: object,
+    version: ApiVersion,
+    *,
+    pid: str | None = None,
+) -> dict[str, Any]:
+    """Merge `body` into the block at the top level (`dataFileList` is replaced whole), check
+    the result like a create, store it and the dataset's recomputed totals together."""
+    if actor.is_anonymous:
+        raise PermissionDenied("Forbidden resource")
+    if not isinstance(body, dict):
+        raise InvalidInput(
+            "an origdatablock is a JSON object", problems=[Problem("must be an object", "body")]
+        )
+    with unit_of_work(runtime) as work:
+        store = work.records
+        row = _block_row(store, block_id, pid)
+        record = checked_child(store, actor, row, Action.UPDATE)
+        current = dict(record.native or {})
+        changes = {k: v for k, v in body.items() if k not in _SERVER_FIELDS}
+        if "datasetId" in changes and changes["datasetId"] != current.get("datasetId"):
+            raise InvalidInput(
+                "the changes are not valid",
+                problems=[Problem("datasetId cannot be changed", "datasetId")],
+            )
+        stored = {k: v for k, v in current.items() if k not in _SERVER_FIELDS}
+        block = validate_origdatablock({**stored, **changes}, ApiVersion.V4)
+        if "ownerGroup" in changes:
+            may_write(actor, block.get("ownerGroup"))
+        native = {**{k: current[k] for k in ("_id", "createdBy") if k in current}, **block}
+        if actor.username:
+            native["updatedBy"] = actor.username
+        access = access_of(native, record.access.owner_id)
+        store.update(
+            row,
+            RecordChanges(
+                native=native,
+                access=replace(
+                    record.access,
+                    owner_group=access.owner_group,
+                    access_groups=access.access_groups,
+                    publication=access.publication,
+                ),
+            ),
+            actor_id=actor.user_id,
+        )
+        _recompute_dataset(store, row, actor)
+        return view(reload(store, row), version)
+
+
+def delete(
+    runtime: Runtime, actor: Actor, block_id: str, version: ApiVersion, *, pid: str | None = None
+) -> dict[str, Any]:
+    """Purge the block (DELETE_GROUPS and administrators); the block as it was."""
+    if actor.is_anonymous:
+        raise PermissionDenied("Forbidden resource")
+    with unit_of_work(runtime) as work:
+        store = work.records
+        row = _block_row(store, block_id, pid)
+        record = checked_child(store, actor, row, Action.DELETE)
+        if not (actor.is_facility_admin or actor.in_facility_list(actor.facility.delete)):
+            raise PermissionDenied("Unauthorized access")
+        gone = view(record, version)
+        store.mark_deleted(row, tombstone(row, "origdatablock deleted through SciCat"))
+        _recompute_dataset(store, row, actor)
+        return gone
+
+
+def _recompute_dataset(store: RecordStore, block: RecordRow, actor: Actor) -> None:
+    """The totals and hasPart of the block's dataset, over the blocks it has now."""
+    store.session.flush()
+    parent = store.session.get(RecordRow, block.parent_pk) if block.parent_pk else None
+    if parent is None:
+        return
+    dataset: Record = load_records(store.session, [parent], with_files=True)[0]
+    recompute(store, parent, dataset, actor)

@@ -1,0 +1,155 @@
+"""SciCat v4's PublishedData (`/api/v4/publisheddata`): the v3 use cases of
+services/scicat/published_data.py in v4's shape (`datasetPids`, `metadata`), plus PATCH,
+publish and DELETE.
+
+A new one is `private`: its creator and administrators read and change it. `publish` makes it
+`public` (anyone reads it; its datasets are not touched), `register` publishes its datasets and
+makes it `registered` (the v3 use case: one unit of work, DataCite last). Once registered its
+DOI is out in the world: PATCH and DELETE are 409 (the backend amends instead; not built).
+DELETE is for administrators and DELETE_GROUPS, a purge (tombstone, the doi free again).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fairdepot.core.crosswalks import scicat_objects as objects
+from fairdepot.core.crosswalks.scicat_objects import PUBLISHED_DATA, REGISTERED
+from fairdepot.core.crosswalks.scicat_published import (
+    AMENDED,
+    PRIVATE,
+    PUBLIC,
+    PUBLISHED_DATA_V4,
+    dataset_pids,
+    v4_view,
+)
+from fairdepot.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
+from fairdepot.core.policy import Action, Actor, allows
+from fairdepot.core.records import Record
+from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat import objects as object_cases
+from fairdepot.services.scicat import published_data
+from fairdepot.services.scicat.objects import ObjectQuery
+from fairdepot.services.uow import unit_of_work
+from fairdepot.storage.db.models import RecordRow
+from fairdepot.storage.db.records import RecordStore, load_records, tombstone
+
+_WORKFLOW_FIELDS = ("status", "registeredTime", "doi", "numberOfFiles", "sizeOfArchive")
+"""The server's: changed by publish and register, never by a create or PATCH body."""
+
+
+def create(runtime: Runtime, actor: Actor, body: object) -> dict[str, Any]:
+    """A new PublishedData (201), `private`."""
+    document = objects.validate_object(PUBLISHED_DATA_V4, body)
+    for name in _WORKFLOW_FIELDS:
+        document.pop(name, None)
+    stored = published_data.store_new(runtime, actor, PUBLISHED_DATA_V4, document, PRIVATE)
+    return v4_view(stored)
+
+
+def find(runtime: Runtime, actor: Actor, query: ObjectQuery) -> list[dict[str, Any]]:
+    return [v4_view(o) for o in object_cases.find(runtime, actor, PUBLISHED_DATA, query)]
+
+
+def count(runtime: Runtime, actor: Actor, query: ObjectQuery) -> int:
+    return published_data.count(runtime, actor, query)
+
+
+def get(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
+    return v4_view(object_cases.get(runtime, actor, PUBLISHED_DATA, doi))
+
+
+def update(runtime: Runtime, actor: Actor, doi: str, body: object) -> dict[str, Any]:
+    """Merge-patch at the top level (null removes); its creator and administrators, while
+    it is not registered; `datasetPids` given must all be readable by the caller."""
+    changes = objects.validate_object(PUBLISHED_DATA_V4, body, partial=True)
+    workflow = [name for name in _WORKFLOW_FIELDS if name in changes and name != "doi"]
+    if workflow:
+        raise InvalidInput(
+            "the changes are not valid",
+            problems=[
+                Problem(f"{name} is changed by publish and register only", name)
+                for name in workflow
+            ],
+        )
+    changes.pop("doi", None)
+    with unit_of_work(runtime) as work:
+        row, record = _changeable(work.records, actor, doi)
+        current = {k: v for k, v in (record.native or {}).items() if k not in objects.SERVER_FIELDS}
+        document = objects.merged(current, changes)
+        if "pidArray" in document and "datasetPids" in changes:
+            document.pop("pidArray")  # a v3 record takes v4's list from now on
+        if not dataset_pids(document):
+            raise InvalidInput(
+                "the changes are not valid",
+                problems=[Problem("datasetPids must name at least one dataset", "datasetPids")],
+            )
+        for pid in dataset_pids(changes):
+            published_data.dataset_row(work.records, actor, pid, Action.READ_METADATA)
+        return _store(work.records, actor, row, record, document)
+
+
+def publish(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
+    """`private` -> `public`: anyone reads it (200); already public or registered: 409."""
+    with unit_of_work(runtime) as work:
+        row, record = _changeable(work.records, actor, doi)
+        document = dict(record.native or {})
+        if v4_view(document)["status"] != PRIVATE:
+            raise Conflict(f"{doi} is already {document.get('status')}")
+        document["status"] = PUBLIC
+        return _store(work.records, actor, row, record, document)
+
+
+def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
+    """v3's registration (services/scicat/published_data.py), answered in v4's shape."""
+    return v4_view(published_data.register(runtime, actor, doi))
+
+
+def delete(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
+    """Purge an unregistered PublishedData (administrators, DELETE_GROUPS); as it was."""
+    if actor.is_anonymous:
+        raise PermissionDenied("Forbidden resource")
+    with unit_of_work(runtime) as work:
+        row, record = _readable(work.records, actor, doi)
+        if not (actor.is_facility_admin or actor.in_facility_list(actor.facility.delete)):
+            raise PermissionDenied("Unauthorized: only administrators delete published data")
+        _not_registered(record, doi)
+        gone = v4_view(objects.object_of(record))
+        work.records.mark_deleted(row, tombstone(row, "published data deleted through SciCat"))
+        return gone
+
+
+def _readable(store: RecordStore, actor: Actor, doi: str) -> tuple[RecordRow, Record]:
+    row = store.row_by_identifier(PUBLISHED_DATA.scheme.value, doi)
+    if row is None or row.kind != PUBLISHED_DATA.kind:
+        raise NotFound(f"publisheddata: {doi} not found")
+    record = load_records(store.session, [row], with_files=False)[0]
+    if not allows(actor, Action.READ_METADATA, record.access):
+        raise PermissionDenied("Unauthorized access")
+    return row, record
+
+
+def _changeable(store: RecordStore, actor: Actor, doi: str) -> tuple[RecordRow, Record]:
+    if actor.is_anonymous:
+        raise PermissionDenied("Forbidden resource")
+    row, record = _readable(store, actor, doi)
+    if not allows(actor, Action.UPDATE, record.access):
+        raise PermissionDenied("Unauthorized to update this publisheddata")
+    _not_registered(record, doi)
+    return row, record
+
+
+def _not_registered(record: Record, doi: str) -> None:
+    if (record.native or {}).get("status") in (REGISTERED, AMENDED):
+        raise Conflict(f"{doi} is registered: its DOI cannot be changed or deleted")
+
+
+def _store(
+    store: RecordStore, actor: Actor, row: RecordRow, record: Record, document: dict[str, Any]
+) -> dict[str, Any]:
+    store.update(
+        row,
+        objects.changes_of(PUBLISHED_DATA_V4, record, document, updated_by=actor.username),
+        actor_id=actor.user_id,
+    )
+    return v4_view(objects.object_of(load_records(store.session, [row], with_files=False)[0]))

@@ -1,0 +1,151 @@
+"""A single origdatablock over HTTP on a real server: GET / PATCH / DELETE by id (v4 and v3),
+each change recomputing the dataset's size, numberOfFiles and JSON-LD hasPart in the same
+transaction; and a dataset PATCH keeps the files its blocks list in its JSON-LD."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from fairdepot.services.runtime import Runtime
+from tests.api.scicat.files_seed import deployment_runtime, seed_dataset
+from tests.api.scicat.test_datablocks import block, dataset_record
+from tests.support.deployments import Deployment
+from tests.support.scicat import Scicat, pid_path
+
+
+@pytest.fixture(scope="module")
+def runtime(scicat_server: Deployment) -> Iterator[Runtime]:
+    yield from deployment_runtime(scicat_server)
+
+
+def resolved_parts(scicat: Scicat, runtime: Runtime, pid: str) -> list[str]:
+    """The file names the dataset's ARK lists as hasPart, as FAIRSCAPE's resolver answers."""
+    ark = dataset_record(runtime, pid).ark
+    resolved = httpx.get(f"{scicat.base_url}/api/{ark}", timeout=60)
+    assert resolved.status_code == 200, resolved.text
+    return sorted(p["name"] for p in resolved.json()["metadata"].get("hasPart", []))
+
+
+def new_block(scicat: Scicat, pid: str, *files: tuple[str, int], **fields: Any) -> dict[str, Any]:
+    created = scicat.request(
+        "POST", "/api/v4/origdatablocks", "user1", json=block(pid, *files, **fields)
+    )
+    assert created.status_code == 201, created.text
+    return dict(created.json())
+
+
+def test_a_dataset_patch_keeps_its_files_in_the_json_ld(scicat: Scicat, runtime: Runtime) -> None:
+    pid = seed_dataset(runtime, isPublished=True)
+    new_block(scicat, pid, ("a.txt", 13), ("b.dat", 300))
+    assert resolved_parts(scicat, runtime, pid) == ["a.txt", "b.dat"]
+    path = f"/api/v4/datasets/{pid_path(pid)}"
+    patched = scicat.request("PATCH", path, "user1", json={"description": "changed"})
+    assert patched.status_code == 200, patched.text
+    assert resolved_parts(scicat, runtime, pid) == ["a.txt", "b.dat"]
+    current = scicat.request("GET", path, "user1").json()
+    put = {k: v for k, v in current.items() if k not in ("size", "numberOfFiles")}
+    replaced = scicat.request("PUT", path, "user1", json={**put, "description": "again"})
+    assert replaced.status_code == 200, replaced.text
+    assert resolved_parts(scicat, runtime, pid) == ["a.txt", "b.dat"]
+    assert dataset_record(runtime, pid).metadata["description"] == "again"
+
+
+def test_get_patch_delete_one_block_recompute_the_dataset(scicat: Scicat, runtime: Runtime) -> None:
+    pid = seed_dataset(runtime, isPublished=True)
+    first = new_block(scicat, pid, ("a.txt", 13), ("b.dat", 300))
+    second = new_block(scicat, pid, ("c.nxs", 1000))
+    path = f"/api/v4/origdatablocks/{first['_id']}"
+    got = scicat.request("GET", path, "user1")
+    assert got.status_code == 200, got.text
+    assert got.json()["dataFileList"] == first["dataFileList"]
+    v3 = scicat.request("GET", f"/api/v3/origdatablocks/{first['_id']}", "user1")
+    assert v3.status_code == 200
+    assert "version" not in v3.json()
+
+    files = [{**first["dataFileList"][0], "size": 20}, {**first["dataFileList"][0], "path": "d"}]
+    patched = scicat.request(
+        "PATCH", path, "user1", json={"dataFileList": files, "size": 33, "_id": "ignored"}
+    )
+    assert patched.status_code == 200, patched.text
+    assert patched.json()["_id"] == first["_id"]
+    assert patched.json()["size"] == 33
+    dataset = dataset_record(runtime, pid)
+    assert (dataset.native or {})["size"] == 33 + 1000
+    assert (dataset.native or {})["numberOfFiles"] == 3
+    assert resolved_parts(scicat, runtime, pid) == ["a.txt", "c.nxs", "d"]
+
+    assert scicat.request("DELETE", path, "user1").status_code == 403  # not a delete group
+    deleted = scicat.request("DELETE", path, "archivemanager")
+    assert deleted.status_code == 200, deleted.text
+    assert deleted.json()["_id"] == first["_id"]
+    assert scicat.request("GET", path, "user1").status_code == 404
+    dataset = dataset_record(runtime, pid)
+    assert (dataset.native or {})["size"] == 1000
+    assert (dataset.native or {})["numberOfFiles"] == 1
+    assert resolved_parts(scicat, runtime, pid) == ["c.nxs"]
+    listed = scicat.request("GET", f"/api/v3/datasets/{pid_path(pid)}/origdatablocks", "user1")
+    assert [b["_id"] for b in listed.json()] == [second["_id"]]
+
+
+def test_a_block_is_changed_only_by_its_owner_group_and_bad_changes_write_nothing(
+    scicat: Scicat, runtime: Runtime
+) -> None:
+    pid = seed_dataset(runtime)
+    created = new_block(scicat, pid, ("a.txt", 13))
+    path = f"/api/v4/origdatablocks/{created['_id']}"
+    assert scicat.request("GET", path, "user2").status_code == 403
+    assert scicat.request("GET", path, None).status_code == 403
+    assert scicat.request("PATCH", path, "user2", json={"size": 1}).status_code == 403
+    assert scicat.request("PATCH", path, None, json={"size": 1}).status_code == 403
+    unknown = scicat.request("GET", f"/api/v4/origdatablocks/{uuid.uuid4()}", "user1")
+    assert unknown.status_code == 404
+    assert unknown.json()["statusCode"] == 404
+    for body, location in (
+        ({"size": -1}, "size"),
+        ({"datasetId": "another"}, "datasetId"),
+        ({"dataFileList": [{"path": "x", "size": 1}]}, "dataFileList[0].time"),
+        ({"colour": "red"}, "colour"),
+    ):
+        refused = scicat.request("PATCH", path, "user1", json=body)
+        assert refused.status_code == 400, refused.text
+        assert refused.json()["statusCode"] == 400
+        assert location in [e["location"] for e in refused.json()["errors"]]
+    foreign = scicat.request("PATCH", path, "user1", json={"ownerGroup": "group2"})
+    assert foreign.status_code == 403
+    assert scicat.request("GET", path, "user1").json()["size"] == 13
+    assert (dataset_record(runtime, pid).native or {})["size"] == 13
+
+
+def test_v3_nested_block_routes_check_the_dataset(scicat: Scicat, runtime: Runtime) -> None:
+    pid, other = seed_dataset(runtime), seed_dataset(runtime)
+    created = new_block(scicat, pid, ("a.txt", 13))
+    wrong = f"/api/v3/datasets/{pid_path(other)}/origdatablocks/{created['_id']}"
+    assert scicat.request("PATCH", wrong, "user1", json={"size": 2}).status_code == 404
+    assert scicat.request("DELETE", wrong, "archivemanager").status_code == 404
+    right = f"/api/v3/datasets/{pid_path(pid)}/origdatablocks/{created['_id']}"
+    patched = scicat.request("PATCH", right, "user1", json={"size": 2})
+    assert patched.status_code == 200, patched.text
+    assert (dataset_record(runtime, pid).native or {})["size"] == 2
+    assert scicat.request("DELETE", right, "archivemanager").status_code == 200
+    assert (dataset_record(runtime, pid).native or {})["numberOfFiles"] == 0
+
+
+def test_is_valid_says_what_a_create_would_refuse(scicat: Scicat, runtime: Runtime) -> None:
+    pid = seed_dataset(runtime)
+    for version in ("v3", "v4"):
+        path = f"/api/{version}/origdatablocks/isValid"
+        good = scicat.request("POST", path, "user1", json=block(pid, ("a.txt", 1)))
+        assert good.status_code == 200, good.text
+        assert good.json() == {"valid": True, "reason": []}
+        bad = scicat.request("POST", path, "user1", json=block(pid, ("a.txt", 1), size=-1))
+        assert bad.status_code == 200, bad.text
+        assert bad.json()["valid"] is False
+        assert bad.json()["reason"] == ["size must not be less than 0"]
+        assert scicat.request("POST", path, None, json=block(pid)).status_code == 403
+    listed = scicat.request("GET", f"/api/v3/datasets/{pid_path(pid)}/origdatablocks", "user1")
+    assert listed.json() == []

@@ -1,0 +1,88 @@
+"""A dataset listing with `include=` embeds the children of every listed dataset in a fixed
+number of SQL statements, whatever the number of datasets (no query per dataset), on the
+database under test (SQLite, or PostgreSQL in the scale-out pass)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.policy import Actor
+from fairdepot.services import accounts
+from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat import attachments, datablocks, datasets
+from fairdepot.services.scicat.filters import dataset_filter
+from tests.services.test_record_loading import counted
+
+PNG = "data:image/png;base64,iVBORw0KGgo="
+
+
+def actor(runtime: Runtime) -> Actor:
+    user = accounts.add_user(runtime, "user1", "user1@your.site", "pw", ["group1"])
+    return accounts.actor_for(user, runtime.settings.facility_groups)
+
+
+def dataset_with_children(runtime: Runtime, user: Actor, tag: str) -> str:
+    created = datasets.create(
+        runtime,
+        user,
+        {
+            "type": "raw",
+            "ownerGroup": "group1",
+            "owner": "Ann",
+            "contactEmail": "ann@example.org",
+            "sourceFolder": f"/data/{tag}",
+            "creationTime": "2024-01-01T00:00:00Z",
+            "datasetName": tag,
+            "principalInvestigators": ["Pat"],
+            "creationLocation": "X",
+            "keywords": ["includes"],
+        },
+    )
+    pid = str(created["pid"])
+    file = {"path": f"{tag}.txt", "size": 3, "time": "2024-01-01T00:00:00Z"}
+    for _ in range(2):
+        datablocks.create(
+            runtime, user, {"datasetId": pid, "size": 3, "dataFileList": [file]}, ApiVersion.V4
+        )
+    attachments.create(
+        runtime,
+        user,
+        {
+            "ownerGroup": "group1",
+            "thumbnail": PNG,
+            "relationships": [{"targetId": pid, "targetType": "dataset"}],
+        },
+        ApiVersion.V4,
+    )
+    return pid
+
+
+def listing(runtime: Runtime, user: Actor) -> tuple[list[dict[str, Any]], int]:
+    spec = dataset_filter(
+        json.dumps({"where": {"keywords": "includes"}, "include": ["all"]}), ApiVersion.V4
+    )
+    with counted(runtime) as statements:
+        found = datasets.find(runtime, user, spec)
+    return found, len(statements)
+
+
+def test_include_costs_the_same_statements_for_one_dataset_and_for_five(
+    runtime: Runtime,
+) -> None:
+    user = actor(runtime)
+    first = dataset_with_children(runtime, user, "d0")
+    [one], for_one = listing(runtime, user)
+    assert one["pid"] == first
+    assert len(one["origdatablocks"]) == 2
+    assert len(one["attachments"]) == 1
+    assert one["datablocks"] == []
+    for n in range(1, 5):
+        dataset_with_children(runtime, user, f"d{n}")
+    five, for_five = listing(runtime, user)
+    assert len(five) == 5
+    for dataset in five:
+        assert [b["datasetId"] for b in dataset["origdatablocks"]] == [dataset["pid"]] * 2
+        assert len(dataset["attachments"]) == 1
+    assert for_five == for_one
