@@ -72,12 +72,20 @@ def _with_includes(
     dataset: dict[str, Any],
     names: tuple[str, ...],
     version: ApiVersion = ApiVersion.V4,
+    fields: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """The dataset with the relations `names` embedded (run in a worker thread: it reads)."""
+    """The dataset with the relations `names` embedded (run in a worker thread: it reads),
+    then cut to `fields`: the relations are found by the pid, which `fields` may leave out."""
     if not names:
-        return dataset
+        return datasets.project(dataset, fields)
     record = datasets.get_record(runtime, caller.actor, str(dataset["pid"]))
-    return {**dataset, **included(runtime, caller.actor, record, names, version)}
+    embedded = included(runtime, caller.actor, record, names, version)
+    return {**datasets.project(dataset, fields), **embedded}
+
+
+def _whole(spec: Any) -> Any:
+    """`spec` without its `fields` when it includes relations: they are cut after embedding."""
+    return replace(spec, fields=()) if spec.include else spec
 
 
 def _empty() -> Response:
@@ -151,9 +159,13 @@ def _add_list_routes(version: str, *, public: bool = False) -> None:
         request: Request, runtime: RuntimeDep, caller: CallerDep, filter: str | None = FilterParam
     ) -> Any:
         spec = spec_of(request, filter)
-        found = await run_in_threadpool(datasets.find, runtime, actor_of(caller), spec, _v(version))
+        found = await run_in_threadpool(
+            datasets.find, runtime, actor_of(caller), _whole(spec), _v(version)
+        )
         return [
-            await run_in_threadpool(_with_includes, runtime, caller, d, spec.include, _v(version))
+            await run_in_threadpool(
+                _with_includes, runtime, caller, d, spec.include, _v(version), spec.fields
+            )
             for d in found
         ]
 
@@ -163,11 +175,13 @@ def _add_list_routes(version: str, *, public: bool = False) -> None:
         spec = spec_of(request, filter)
         page = Page(limit=1, offset=spec.query.page.offset)
         one = replace(spec, query=replace(spec.query, page=page))
-        found = await run_in_threadpool(datasets.find, runtime, actor_of(caller), one, _v(version))
+        found = await run_in_threadpool(
+            datasets.find, runtime, actor_of(caller), _whole(one), _v(version)
+        )
         if not found:
             return _empty()
         return await run_in_threadpool(
-            _with_includes, runtime, caller, found[0], spec.include, _v(version)
+            _with_includes, runtime, caller, found[0], spec.include, _v(version), spec.fields
         )
 
     async def count(
