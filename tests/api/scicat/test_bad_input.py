@@ -171,8 +171,10 @@ CASES: list[tuple[str, str, str, Any, int]] = [
     # pids that name nothing
     ("pid-double-encoded", "GET", "/api/v3/datasets/{double_pid}", {}, 404),
     ("pid-double-encoded-v4", "GET", "/api/v4/datasets/{double_pid}", {}, 404),
-    ("pid-nul", "GET", "/api/v3/datasets/abc%00def", {}, 404),
-    ("pid-nul-patch", "PATCH", "/api/v4/datasets/abc%00def", {"json": {"description": "x"}}, 404),
+    # NUL: PostgreSQL text cannot hold it (this was a 500 on scale-out): 400 before any query
+    ("pid-nul", "GET", "/api/v3/datasets/abc%00def", {}, 400),
+    ("pid-nul-blocks", "GET", "/api/v3/datasets/abc%00def/origdatablocks", {}, 400),
+    ("pid-nul-patch", "PATCH", "/api/v4/datasets/abc%00def", {"json": {"description": "x"}}, 400),
     ("pid-overlong", "GET", "/api/v3/datasets/" + "a" * 20000, {}, 404),
     ("pid-overlong-blocks", "GET", "/api/v3/datasets/" + "b" * 20000 + "/origdatablocks", {}, 404),
     ("pid-bad-utf8", "GET", "/api/v4/datasets/%ff%fe", {}, 404),
