@@ -27,12 +27,22 @@ DEPLOYMENT_INDEPENDENT = ("tests/core/",)
 # and goes to one worker, so one deployment is started per pass, as without xdist.
 DATABASE_ONLY = ("tests/core/", "tests/services/", "tests/storage/")
 DEPLOYMENT_GROUP = pytest.mark.xdist_group("deployment")
+# The SciCat face's tests start a deployment of their own (`scicat_server`, tests/api/scicat/
+# conftest.py: free ports, its own database and bucket), so they form a second group that runs
+# on the other worker beside the "deployment" group instead of after it. A SciCat test that
+# asks for the session's `server` stays with that deployment's group (one `server` per pass).
+SCICAT_TESTS = "tests/api/scicat/"
+SCICAT_GROUP = pytest.mark.xdist_group("scicat")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The scale-out pass re-runs what talks to a deployment; pure unit tests ran once already."""
     for item in items:
-        if not item.path.relative_to(config.rootpath).as_posix().startswith(DATABASE_ONLY):
+        path = item.path.relative_to(config.rootpath).as_posix()
+        fixtures = getattr(item, "fixturenames", ())
+        if path.startswith(SCICAT_TESTS) and "server" not in fixtures:
+            item.add_marker(SCICAT_GROUP)
+        elif not path.startswith(DATABASE_ONLY):
             item.add_marker(DEPLOYMENT_GROUP)
     if backend_name() != "scaleout":
         return

@@ -119,6 +119,11 @@ class Settings(BaseSettings):
     json_max_depth: int = Field(
         256, ge=2, le=384, description="Deepest nesting of arrays/objects in accepted JSON."
     )
+    json_max_body_bytes: int = Field(
+        32 * 1024**2,
+        ge=1024,
+        description="Largest JSON request body (413 above); read no further than that.",
+    )
     json_max_number_length: int = Field(
         100, ge=20, le=4000, description="Most characters of one number in accepted JSON."
     )

@@ -7,6 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from fairdepot.services.runtime import Runtime
+from tests.api.scicat.files_seed import deployment_runtime
 from tests.support.deployments import Deployment, backend_name, embedded, scaleout
 from tests.support.scicat import Scicat, deployment_settings
 
@@ -28,3 +30,11 @@ def scicat_server(
 @pytest.fixture(scope="session")
 def scicat(scicat_server: Deployment) -> Scicat:
     return Scicat(scicat_server.base_url)
+
+
+@pytest.fixture(scope="session")
+def runtime(scicat_server: Deployment) -> Iterator[Runtime]:
+    """One runtime over the SciCat deployment's database and blobs for the whole session
+    (tests seed and read behind the server's back with it), not one per module: building one
+    connects to the database and the blob store, which took seconds a module on scale-out."""
+    yield from deployment_runtime(scicat_server)

@@ -6,22 +6,15 @@ clients pyscicat and scicat-sdk-py creating blocks and attachments."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from fairdepot.services.runtime import Runtime
-from tests.api.scicat.files_seed import deployment_runtime, seed_dataset
-from tests.support.deployments import Deployment
+from tests.api.scicat.files_seed import seed_dataset
 from tests.support.scicat import USERS, Scicat, pid_path
 
 PNG = "data:image/png;base64,iVBORw0KGgo="
-
-
-@pytest.fixture(scope="module")
-def runtime(scicat_server: Deployment) -> Iterator[Runtime]:
-    yield from deployment_runtime(scicat_server)
 
 
 def attachment(pid: str, **fields: Any) -> dict[str, Any]:

@@ -5,7 +5,6 @@ written, and each block read by its own access."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,14 +12,8 @@ import pytest
 from fairdepot.core.records import IdentifierScheme, Record
 from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
-from tests.api.scicat.files_seed import deployment_runtime, seed_dataset
-from tests.support.deployments import Deployment
+from tests.api.scicat.files_seed import seed_dataset
 from tests.support.scicat import Scicat, pid_path
-
-
-@pytest.fixture(scope="module")
-def runtime(scicat_server: Deployment) -> Iterator[Runtime]:
-    yield from deployment_runtime(scicat_server)
 
 
 def dataset_record(runtime: Runtime, pid: str) -> Record:

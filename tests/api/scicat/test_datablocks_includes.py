@@ -3,8 +3,6 @@ own access (the anonymous reader of a public dataset sees none of its unpublishe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from fairdepot.core.errors import InvalidInput
@@ -13,19 +11,13 @@ from fairdepot.core.records import IdentifierScheme, Record
 from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.includes import included
-from tests.api.scicat.files_seed import deployment_runtime, seed_dataset
+from tests.api.scicat.files_seed import seed_dataset
 from tests.api.scicat.test_attachments import attachment
 from tests.api.scicat.test_datablocks import block
-from tests.support.deployments import Deployment
 from tests.support.scicat import Scicat
 
 ANONYMOUS = Actor()
 OWNER = Actor(user_id="someone", username="user1", groups=frozenset({"group1"}))
-
-
-@pytest.fixture(scope="module")
-def runtime(scicat_server: Deployment) -> Iterator[Runtime]:
-    yield from deployment_runtime(scicat_server)
 
 
 def _record(runtime: Runtime, pid: str) -> Record:

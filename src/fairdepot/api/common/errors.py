@@ -29,6 +29,7 @@ from fairdepot.core.errors import (
     NotFound,
     PermissionDenied,
     PreconditionFailed,
+    Problem,
     StoredBytesMissing,
     TooLarge,
     TooManyAttempts,
@@ -110,7 +111,10 @@ _NUL_IN_URL = "the URL may not contain the NUL character (%00)"
 
 
 def _has_nul(request: Request) -> bool:
-    return "\x00" in request.url.path or "%00" in request.url.query
+    """U+0000 anywhere in the URL: decoded, or still `%00` in the raw path (the SciCat face
+    routes on the raw path, so a pid's `%00` reaches the handler and PostgreSQL refuses it)."""
+    raw_path = request.scope.get("raw_path") or b""
+    return "\x00" in request.url.path or "%00" in request.url.query or b"%00" in raw_path.lower()
 
 
 def face_route(mapper: ErrorMapper) -> type[APIRoute]:
@@ -124,7 +128,8 @@ def face_route(mapper: ErrorMapper) -> type[APIRoute]:
             async def guarded(request: Request) -> Response:
                 request = StrictJsonRequest(request.scope, request.receive)
                 if _has_nul(request):  # no database stores it, no client means it
-                    return mapper(request, InvalidInput(_NUL_IN_URL))
+                    problem = Problem("contains U+0000 (%00)", "url")
+                    return mapper(request, InvalidInput(_NUL_IN_URL, problems=[problem]))
                 try:
                     try:
                         return await handler(request)

@@ -72,12 +72,15 @@ def _with_includes(
     dataset: dict[str, Any],
     names: tuple[str, ...],
     version: ApiVersion = ApiVersion.V4,
+    fields: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """The dataset with the relations `names` embedded (run in a worker thread: it reads)."""
+    """The dataset with the relations `names` embedded (run in a worker thread: it reads),
+    then cut to `fields`: the relations are found by the pid, which `fields` may leave out."""
     if not names:
-        return dataset
+        return datasets.project(dataset, fields)
     record = datasets.get_record(runtime, caller.actor, str(dataset["pid"]))
-    return {**dataset, **included(runtime, caller.actor, record, names, version)}
+    embedded = included(runtime, caller.actor, record, names, version)
+    return {**datasets.project(dataset, fields), **embedded}
 
 
 def _empty() -> Response:

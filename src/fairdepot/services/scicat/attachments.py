@@ -29,6 +29,7 @@ from fairdepot.services.scicat.children import (
     listing,
     may_write,
     new_ark,
+    refuse_anonymous_write,
     reload,
 )
 from fairdepot.services.uow import unit_of_work
@@ -62,6 +63,7 @@ def create(
     """Store an attachment. v4: its datasets are the `relationships` of targetType dataset
     (at least one, each must exist and be writable by the caller); v3: the dataset of the
     URL, whose owner group the attachment takes, with the relationship the backend adds."""
+    refuse_anonymous_write(actor)
     attachment = validate_attachment(body, version)
     with unit_of_work(runtime) as work:
         store = work.records

@@ -39,15 +39,21 @@ from fairdepot.storage.db.records import RecordStore, load_records
 MAX_LIMIT = 1000
 
 
+def refuse_anonymous_write(actor: Actor) -> None:
+    """The backend's guard: an anonymous write is 403 before its body is checked (a NestJS
+    guard runs before the validation pipe) or any dataset looked up."""
+    if actor.is_anonymous:
+        raise PermissionDenied("Forbidden resource: log in to do this")
+
+
 def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRow:
     """The active SciCat dataset a pid names, if the actor may do `action` on it.
 
     Unknown or unreadable: NotFound (404). Readable but not writable: PermissionDenied (403),
     An anonymous write is 403 before any lookup, as the real backend answers (never 401 here).
     """
-    if action is not Action.READ_METADATA and actor.is_anonymous:
-        # the backend's guard refuses an anonymous write before it looks the dataset up
-        raise PermissionDenied("Forbidden resource: log in to do this")
+    if action is not Action.READ_METADATA:
+        refuse_anonymous_write(actor)
     row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
     if row is None or row.face != Face.SCICAT.value or row.kind not in DATASET_KINDS:
         row = crate_row(store, pid)  # a FAIRSCAPE crate: read here, changed through FAIRSCAPE

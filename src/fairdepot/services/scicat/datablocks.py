@@ -30,6 +30,7 @@ from fairdepot.services.scicat.children import (
     listing,
     may_write,
     new_ark,
+    refuse_anonymous_write,
     reload,
 )
 from fairdepot.services.scicat.dataset_files import recompute
@@ -58,6 +59,7 @@ def create(
 ) -> dict[str, Any]:
     """Store a block for its dataset (v4: `datasetId` in the body; v3: `pid` from the URL,
     the body's access fields replaced by the dataset's, as the real backend does)."""
+    refuse_anonymous_write(actor)
     block = validate_origdatablock(body, version)
     target = pid if pid is not None else str(block["datasetId"])
     with unit_of_work(runtime) as work:

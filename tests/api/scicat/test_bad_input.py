@@ -1,0 +1,395 @@
+"""Bad input on the SciCat routes: every case is a 4xx in SciCat's error shape (`message`,
+`error`, `statusCode`, and `errors[].location` where the problem is in the body or filter),
+never a 500, and nothing is written (what an administrator counts of every kind is the same
+before and after).
+
+One table, one row per case with a stable id; `{pid}` in a path is an existing dataset's pid
+as one segment (`%2F`), `{raw_pid}` the pid itself (in bodies and filters).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.support.scicat import Scicat, pid_path
+
+BODY_LIMIT = 32 * 1024**2  # FAIRDEPOT_JSON_MAX_BODY_BYTES' default
+JSON = {"content-type": "application/json"}
+A_FILE = {"path": "a.dat", "size": 1, "time": "2024-01-01T00:00:00Z"}
+
+
+def deep_where(levels: int) -> str:
+    where: dict[str, Any] = {"pid": "x"}
+    for _ in range(levels):
+        where = {"and": [where]}
+    return json.dumps({"where": where})
+
+
+def too_big() -> bytes:
+    return b'{"description": "' + b"x" * BODY_LIMIT + b'"}'
+
+
+def chunked(data: bytes) -> Iterator[bytes]:
+    """A body without Content-Length (httpx sends an iterator chunked)."""
+    for start in range(0, len(data), 1 << 20):
+        yield data[start : start + (1 << 20)]
+
+
+def filter_of(value: Any) -> dict[str, Any]:
+    return {"params": {"filter": value if isinstance(value, str) else json.dumps(value)}}
+
+
+def raw(body: bytes) -> dict[str, Any]:
+    return {"content": body, "headers": JSON}
+
+
+# (id, method, path, request kwargs, expected status)
+CASES: list[tuple[str, str, str, Any, int]] = [
+    # malformed JSON bodies
+    ("json-v4-dataset", "POST", "/api/v4/datasets", raw(b'{"ownerGroup": '), 400),
+    ("json-v3-dataset", "POST", "/api/v3/datasets", raw(b"{'single': 1}"), 400),
+    ("json-isvalid", "POST", "/api/v4/datasets/isValid", raw(b"{"), 400),
+    ("json-patch", "PATCH", "/api/v4/datasets/{pid}", raw(b'{"description": }'), 400),
+    ("json-put", "PUT", "/api/v3/datasets/{pid}", raw(b"[1,"), 400),
+    ("json-lifecycle", "PATCH", "/api/v4/datasets/{pid}/datasetlifecycle", raw(b"{"), 400),
+    ("json-v4-origdatablock", "POST", "/api/v4/origdatablocks", raw(b'{"x": '), 400),
+    ("json-v3-origdatablock", "POST", "/api/v3/datasets/{pid}/origdatablocks", raw(b"{"), 400),
+    ("json-v4-attachment", "POST", "/api/v4/attachments", raw(b'{"x": '), 400),
+    ("json-v3-attachment", "POST", "/api/v3/datasets/{pid}/attachments", raw(b"{"), 400),
+    ("json-sample", "POST", "/api/v3/samples", raw(b'{"x": '), 400),
+    ("json-proposal", "POST", "/api/v3/proposals", raw(b"{"), 400),
+    ("json-instrument", "POST", "/api/v3/instruments", raw(b"{"), 400),
+    ("json-publisheddata", "POST", "/api/v3/publisheddata", raw(b"["), 400),
+    ("json-login", "POST", "/api/v3/auth/login", raw(b'{"username": '), 400),
+    ("json-nan", "POST", "/api/v4/datasets", raw(b'{"size": NaN}'), 400),
+    ("json-huge-number", "POST", "/api/v4/datasets", raw(b'{"size": 1' + b"0" * 500 + b"}"), 400),
+    ("json-deep-body", "POST", "/api/v4/datasets", raw(b"[" * 400 + b"]" * 400), 400),
+    ("json-array-body", "POST", "/api/v4/datasets", {"json": [1, 2]}, 400),
+    ("json-null-body", "POST", "/api/v4/origdatablocks", {"json": None}, 400),
+    # bad filters
+    ("filter-not-json", "GET", "/api/v3/datasets", filter_of("{nope"), 400),
+    ("filter-array", "GET", "/api/v4/datasets", filter_of([1]), 400),
+    ("filter-unknown-key", "GET", "/api/v4/datasets", filter_of({"wher": {}}), 400),
+    (
+        "filter-unknown-operator",
+        "GET",
+        "/api/v4/datasets",
+        filter_of({"where": {"pid": {"$where": "1"}}}),
+        400,
+    ),
+    (
+        "filter-invalid-regex",
+        "GET",
+        "/api/v3/datasets",
+        filter_of({"where": {"datasetName": {"regexp": "("}}}),
+        400,
+    ),
+    ("filter-limit-text", "GET", "/api/v3/datasets", filter_of({"limit": "ten"}), 400),
+    ("filter-limit-negative", "GET", "/api/v4/datasets", filter_of({"limits": {"limit": -1}}), 400),
+    ("filter-limit-absurd", "GET", "/api/v3/datasets", filter_of({"limit": 10**12}), 400),
+    (
+        "filter-limit-absurd-v4",
+        "GET",
+        "/api/v4/datasets",
+        filter_of({"limits": {"limit": 10**30}}),
+        400,
+    ),
+    ("filter-skip-float", "GET", "/api/v3/datasets", filter_of({"skip": 1.5}), 400),
+    ("filter-order-unknown", "GET", "/api/v3/datasets", filter_of({"order": "size SIDEWAYS"}), 400),
+    ("filter-nested-and", "GET", "/api/v3/datasets", filter_of(deep_where(50)), 400),
+    ("filter-nested-past-json-limit", "GET", "/api/v3/datasets", filter_of(deep_where(300)), 400),
+    (
+        "filter-inq-not-list",
+        "GET",
+        "/api/v4/datasets",
+        filter_of({"where": {"pid": {"inq": "x"}}}),
+        400,
+    ),
+    (
+        "filter-include-unknown",
+        "GET",
+        "/api/v4/datasets",
+        filter_of({"include": [{"relation": "nope"}]}),
+        400,
+    ),
+    ("filter-v3-header", "GET", "/api/v3/datasets", {"headers": {"filter": "{"}}, 400),
+    ("filter-findone", "GET", "/api/v4/datasets/findOne", filter_of({"limit": "x"}), 400),
+    ("filter-count", "GET", "/api/v3/datasets/count", filter_of("[["), 400),
+    ("filter-public", "GET", "/api/v4/datasets/public", filter_of({"where": 1}), 400),
+    ("fullquery-fields", "GET", "/api/v3/datasets/fullquery", {"params": {"fields": "{x"}}, 400),
+    (
+        "fullquery-limits",
+        "GET",
+        "/api/v4/datasets/fullquery",
+        {"params": {"fields": "{}", "limits": json.dumps({"limit": -5})}},
+        400,
+    ),
+    (
+        "fullfacet-operator",
+        "GET",
+        "/api/v3/datasets/fullfacet",
+        {"params": {"fields": json.dumps({"mode": {"$x": 1}})}},
+        400,
+    ),
+    (
+        "fullfacet-facets",
+        "GET",
+        "/api/v3/datasets/fullfacet",
+        {"params": {"fields": "{}", "facets": "{"}},
+        400,
+    ),
+    (
+        "filter-origdatablocks",
+        "GET",
+        "/api/v4/origdatablocks",
+        filter_of({"where": {"size": {"regexp": "("}}}),
+        400,
+    ),
+    (
+        "filter-origdatablocks-limit",
+        "GET",
+        "/api/v4/origdatablocks",
+        filter_of({"limit": 10**9}),
+        400,
+    ),
+    ("filter-attachments", "GET", "/api/v4/attachments", filter_of([1]), 400),
+    ("filter-samples", "GET", "/api/v3/samples", filter_of({"where": {"a": {"like": "("}}}), 400),
+    ("filter-proposals", "GET", "/api/v3/proposals", filter_of({"limit": "all"}), 400),
+    ("filter-instruments-findone", "GET", "/api/v3/instruments/findOne", filter_of("{"), 400),
+    ("filter-publisheddata", "GET", "/api/v3/publisheddata", filter_of("{"), 400),
+    # oversized bodies, by Content-Length and streamed without one
+    ("big-dataset", "POST", "/api/v4/datasets", "big", 413),
+    ("big-dataset-chunked", "POST", "/api/v4/datasets", "big-chunked", 413),
+    ("big-origdatablock", "POST", "/api/v4/origdatablocks", "big", 413),
+    ("big-attachment-chunked", "POST", "/api/v3/datasets/{pid}/attachments", "big-chunked", 413),
+    ("big-patch", "PATCH", "/api/v4/datasets/{pid}", "big", 413),
+    ("big-sample-chunked", "POST", "/api/v3/samples", "big-chunked", 413),
+    # pids that name nothing
+    ("pid-double-encoded", "GET", "/api/v3/datasets/{double_pid}", {}, 404),
+    ("pid-double-encoded-v4", "GET", "/api/v4/datasets/{double_pid}", {}, 404),
+    # NUL: PostgreSQL text cannot hold it (this was a 500 on scale-out): 400 before any query
+    ("pid-nul", "GET", "/api/v3/datasets/abc%00def", {}, 400),
+    ("pid-nul-blocks", "GET", "/api/v3/datasets/abc%00def/origdatablocks", {}, 400),
+    ("pid-nul-patch", "PATCH", "/api/v4/datasets/abc%00def", {"json": {"description": "x"}}, 400),
+    ("pid-overlong", "GET", "/api/v3/datasets/" + "a" * 20000, {}, 404),
+    ("pid-overlong-blocks", "GET", "/api/v3/datasets/" + "b" * 20000 + "/origdatablocks", {}, 404),
+    ("pid-bad-utf8", "GET", "/api/v4/datasets/%ff%fe", {}, 404),
+    ("pid-unknown-delete", "DELETE", "/api/v4/datasets/PID.prefix.a0b1%2Fnope", {}, 404),
+    (
+        "pid-unknown-lifecycle",
+        "PATCH",
+        "/api/v4/datasets/nope/datasetlifecycle",
+        {"json": {"archivable": False}},
+        404,
+    ),
+    # datablocks and attachments of unknown datasets
+    (
+        "blocks-unknown-v3",
+        "POST",
+        "/api/v3/datasets/PID.prefix.a0b1%2Fnope/origdatablocks",
+        {"json": {"size": 1, "dataFileList": [A_FILE]}},
+        404,
+    ),
+    (
+        "blocks-unknown-v4",
+        "POST",
+        "/api/v4/origdatablocks",
+        {"json": {"datasetId": "nope", "size": 1, "dataFileList": [A_FILE]}},
+        404,
+    ),
+    ("blocks-unknown-v3-list", "GET", "/api/v3/datasets/nope/origdatablocks", {}, 404),
+    (
+        "blocks-file-list-not-list",
+        "POST",
+        "/api/v4/origdatablocks",
+        {"json": {"datasetId": "{raw_pid}", "size": 1, "dataFileList": {"a": 1}}},
+        400,
+    ),
+    (
+        "blocks-negative-size",
+        "POST",
+        "/api/v3/datasets/{pid}/origdatablocks",
+        {"json": {"size": -1, "dataFileList": [A_FILE]}},
+        400,
+    ),
+    (
+        "attachment-unknown-v3",
+        "POST",
+        "/api/v3/datasets/nope/attachments",
+        {"json": {"thumbnail": "data:image/png;base64,iVBORw0KGgo=", "caption": "x"}},
+        404,
+    ),
+    (
+        "attachment-unknown-v4",
+        "POST",
+        "/api/v4/attachments",
+        {
+            "json": {
+                "ownerGroup": "group1",
+                "thumbnail": "data:image/png;base64,iVBORw0KGgo=",
+                "relationships": [{"targetId": "nope", "targetType": "dataset"}],
+            }
+        },
+        404,
+    ),
+    # attachments with broken data URLs
+    (
+        "thumbnail-bad-base64",
+        "POST",
+        "/api/v3/datasets/{pid}/attachments",
+        {"json": {"thumbnail": "data:image/png;base64,@@@@", "caption": "x"}},
+        400,
+    ),
+    (
+        "thumbnail-truncated-base64",
+        "POST",
+        "/api/v4/attachments",
+        {
+            "json": {
+                "ownerGroup": "group1",
+                "thumbnail": "data:image/png;base64,iVBORw0KGgo",
+                "relationships": [{"targetId": "{raw_pid}", "targetType": "dataset"}],
+            }
+        },
+        400,
+    ),
+    (
+        "thumbnail-not-a-data-url",
+        "POST",
+        "/api/v3/datasets/{pid}/attachments",
+        {"json": {"thumbnail": "javascript:alert(1)", "caption": "x"}},
+        400,
+    ),
+    (
+        "thumbnail-no-comma",
+        "POST",
+        "/api/v3/datasets/{pid}/attachments",
+        {"json": {"thumbnail": "data:image/png;base64", "caption": "x"}},
+        400,
+    ),
+    (
+        "thumbnail-number",
+        "POST",
+        "/api/v3/datasets/{pid}/attachments",
+        {"json": {"thumbnail": 42, "caption": "x"}},
+        400,
+    ),
+    (
+        "attachment-bad-target-type",
+        "POST",
+        "/api/v4/attachments",
+        {
+            "json": {
+                "ownerGroup": "group1",
+                "thumbnail": "data:image/png;base64,iVBORw0KGgo=",
+                "relationships": [{"targetId": "{raw_pid}", "targetType": "planet"}],
+            }
+        },
+        400,
+    ),
+    # wrong types in bodies
+    (
+        "dataset-wrong-types",
+        "POST",
+        "/api/v4/datasets",
+        {"json": {"type": "raw", "ownerGroup": 5, "size": "big"}},
+        400,
+    ),
+    ("patch-wrong-type", "PATCH", "/api/v4/datasets/{pid}", {"json": {"size": "big"}}, 400),
+    (
+        "sample-unknown-property",
+        "POST",
+        "/api/v3/samples",
+        {"json": {"ownerGroup": "group1", "planet": "x"}},
+        400,
+    ),
+    (
+        "login-wrong-types",
+        "POST",
+        "/api/v3/auth/login",
+        {"json": {"username": ["user1"], "password": 1}},
+        400,
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def dataset_pid(scicat: Scicat) -> str:
+    body = {
+        "type": "raw",
+        "ownerGroup": "group1",
+        "accessGroups": [],
+        "owner": "Ann Owner",
+        "contactEmail": "ann@example.org",
+        "sourceFolder": "/data/bad-input",
+        "creationTime": "2024-05-01T10:00:00Z",
+        "principalInvestigators": ["Pat Investigator"],
+        "creationLocation": "Beamline X",
+        "datasetName": "bad input target",
+    }
+    response = scicat.request("POST", "/api/v4/datasets", json=body)
+    assert response.status_code == 201, response.text
+    return str(response.json()["pid"])
+
+
+def everything(scicat: Scicat) -> dict[str, Any]:
+    """What an administrator sees of every kind the SciCat routes write."""
+
+    def listed(path: str) -> Any:
+        response = scicat.request("GET", path, "admin", params={"filter": '{"limit": 1000}'})
+        assert response.status_code == 200, response.text
+        return sorted(json.dumps(item, sort_keys=True) for item in response.json())
+
+    return {
+        "datasets": listed("/api/v3/datasets"),
+        "origdatablocks": listed("/api/v4/origdatablocks"),
+        "attachments": listed("/api/v4/attachments"),
+        "samples": listed("/api/v3/samples"),
+        "proposals": listed("/api/v3/proposals"),
+        "instruments": listed("/api/v3/instruments"),
+        "publisheddata": listed("/api/v3/publisheddata"),
+    }
+
+
+def filled(value: Any, pid: str) -> Any:
+    """`{raw_pid}` replaced in a request's body or parameters."""
+    if isinstance(value, str):
+        return value.replace("{raw_pid}", pid)
+    if isinstance(value, list):
+        return [filled(v, pid) for v in value]
+    if isinstance(value, dict):
+        return {k: filled(v, pid) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs", "status"),
+    [pytest.param(*case[1:], id=case[0]) for case in CASES],
+)
+def test_bad_input_is_a_scicat_4xx_and_writes_nothing(
+    scicat: Scicat, dataset_pid: str, method: str, path: str, kwargs: Any, status: int
+) -> None:
+    encoded = pid_path(dataset_pid)
+    path = path.format(pid=encoded, double_pid=encoded.replace("%", "%25"))
+    if kwargs == "big":
+        kwargs = raw(too_big())
+    elif kwargs == "big-chunked":
+        kwargs = {"content": chunked(too_big()), "headers": JSON}
+    else:
+        kwargs = filled(kwargs, dataset_pid)
+    before = everything(scicat)
+    response = scicat.request(method, path, "user1", **kwargs)
+    assert response.status_code == status, response.text[:2000]
+    answer = response.json()
+    assert answer["statusCode"] == status
+    assert isinstance(answer["error"], str)
+    assert answer["error"]
+    assert answer["message"]
+    if (status == 400 and method != "GET") or status == 413:
+        assert answer["errors"], answer
+        assert all(e["location"] and e["message"] for e in answer["errors"])
+    assert everything(scicat) == before
