@@ -108,21 +108,24 @@ def test_a_pyscicat_v3_body_gets_the_v4_lists_for_its_singular_fields() -> None:
 def test_v3_singular_fields_are_unknown_properties_on_v4() -> None:
     with pytest.raises(InvalidInput) as error:
         validate_dataset(dict(SCITACEAN_V4, proposalId="p1"))
-    assert _problems(error) == {"proposalId": "property should not exist"}
+    assert _problems(error) == {"proposalId": "property proposalId should not exist"}
 
 
 def test_v4_requires_its_fields_and_names_every_missing_one() -> None:
     body = {k: v for k, v in SCITACEAN_V4.items() if k not in ("ownerGroup", "creationTime")}
     with pytest.raises(InvalidInput) as error:
         validate_dataset(body)
-    assert _problems(error) == {"ownerGroup": "is required", "creationTime": "is required"}
+    assert _problems(error) == {
+        "ownerGroup": "ownerGroup is required",
+        "creationTime": "creationTime is required",
+    }
 
 
 def test_v3_raw_and_derived_have_their_own_required_fields() -> None:
     raw = {k: v for k, v in PYSCICAT_V3.items() if k != "principalInvestigator"}
     with pytest.raises(InvalidInput) as error:
         validate_dataset(raw, ApiVersion.V3)
-    assert _problems(error) == {"principalInvestigator": "is required"}
+    assert _problems(error) == {"principalInvestigator": "principalInvestigator is required"}
     derived = {
         k: v
         for k, v in PYSCICAT_V3.items()
@@ -189,7 +192,7 @@ def test_a_configured_dataset_type_is_accepted() -> None:
 def test_a_body_that_is_not_an_object_is_refused() -> None:
     with pytest.raises(InvalidInput) as error:
         validate_dataset(["not", "an", "object"])
-    assert _problems(error) == {"body": "must be an object"}
+    assert _problems(error) == {"body": "body must be an object"}
 
 
 def test_v3_accepts_and_ignores_version() -> None:
@@ -223,7 +226,7 @@ def test_a_merge_patch_removes_fields_given_as_null_but_never_required_ones() ->
     assert "creationLocation" not in updated
     with pytest.raises(InvalidInput) as error:
         validate_patch({"ownerGroup": None})
-    assert _problems(error) == {"ownerGroup": "is required and cannot be removed"}
+    assert _problems(error) == {"ownerGroup": "ownerGroup is required and cannot be removed"}
 
 
 def test_a_patch_may_not_leave_a_quantity_without_its_unit() -> None:
@@ -239,7 +242,7 @@ def test_a_patch_repeating_pid_and_type_is_accepted_and_changing_them_is_not() -
     assert apply_patch(stored, same, merge=False)["description"] == "patched"
     with pytest.raises(InvalidInput) as error:
         apply_patch(stored, validate_patch({"type": "derived"}))
-    assert _problems(error) == {"type": "cannot be changed"}
+    assert _problems(error) == {"type": "type cannot be changed"}
 
 
 def test_a_v3_patch_replaces_objects_whole() -> None:
@@ -251,8 +254,8 @@ def test_a_patch_names_its_bad_fields() -> None:
     with pytest.raises(InvalidInput) as error:
         validate_patch({"size": "big", "colour": "red"})
     assert _problems(error) == {
-        "size": "must be a non-negative integer",
-        "colour": "property should not exist",
+        "size": "size must be a non-negative integer",
+        "colour": "property colour should not exist",
     }
 
 

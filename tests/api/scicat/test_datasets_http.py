@@ -116,6 +116,20 @@ def test_bad_bodies_are_400_and_write_nothing(scicat: Scicat) -> None:
     assert scicat.request("GET", "/api/v4/datasets/count", "user1").json()["count"] == before
 
 
+def test_a_bad_body_names_each_field_in_the_message_as_the_backend(scicat: Scicat) -> None:
+    """Clients (scitacean, pyscicat) show only `message`: each text names its field, as the
+    backend's class-validator words it."""
+    body = {**raw_body("named"), "colour": "red", "datasetName": 7}
+    del body["ownerGroup"]
+    response = scicat.request("POST", "/api/v4/datasets", "user1", json=body)
+    assert response.status_code == 400, response.text
+    assert set(response.json()["message"]) == {
+        "property colour should not exist",
+        "datasetName must be a string",
+        "ownerGroup is required",
+    }
+
+
 def test_is_valid(scicat: Scicat) -> None:
     v3 = raw_body("v")
     v3["principalInvestigator"] = v3.pop("principalInvestigators")[0]

@@ -328,3 +328,33 @@ def test_the_transfer_reverts_what_it_staged(
         assert [(s["path"], s["size"]) for s in listed] == [("deep/r.dat", 14)]
         connection.revert_upload(uploaded)
     assert scicat.request("GET", STAGED, "user1", params={"sourceFolder": folder}).json() == []
+
+
+def test_deleting_the_block_that_linked_a_file_removes_it_from_the_dataset(
+    scicat: Scicat,
+) -> None:
+    """A held file belongs to the dataset only while a block lists it: once its block is
+    deleted it no longer downloads (its blob goes after the commit), the other block's stays."""
+    folder = f"/facility/unlink-{uuid.uuid4().hex[:8]}"
+    for name, data in (("kept.dat", b"kept bytes"), ("gone.dat", b"gone bytes")):
+        assert _stage(scicat, folder, name, data).status_code == 201
+    dataset = _create_dataset(scicat, folder)
+    kept = _block(dataset["pid"], [{"path": "kept.dat", "size": 10}])
+    gone = _block(dataset["pid"], [{"path": "gone.dat", "size": 10}])
+    assert scicat.request("POST", "/api/v4/origdatablocks", "user1", json=kept).status_code == 201
+    made = scicat.request("POST", "/api/v4/origdatablocks", "user1", json=gone)
+    assert made.status_code == 201, made.text
+    files = f"/api/v4/fairdepot/datasets/{pid_path(dataset['pid'])}/files"
+    assert scicat.request("GET", files, "user1", params={"path": "gone.dat"}).status_code == 200
+
+    deleted = scicat.request(
+        "DELETE", f"/api/v4/origdatablocks/{made.json()['_id']}", "archivemanager"
+    )
+    assert deleted.status_code == 200, deleted.text
+
+    assert scicat.request("GET", files, "user1", params={"path": "gone.dat"}).status_code == 404
+    still = scicat.request("GET", files, "user1", params={"path": "kept.dat"})
+    assert still.status_code == 200
+    assert still.content == b"kept bytes"
+    again = scicat.request("GET", f"/api/v4/datasets/{pid_path(dataset['pid'])}", "user1")
+    assert again.json()["numberOfFiles"] == 1

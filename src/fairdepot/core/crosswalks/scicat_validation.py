@@ -168,12 +168,12 @@ def validate_dataset(
     kind = fields.get("type")
     allowed_types = tuple(types)
     if isinstance(kind, str) and kind not in allowed_types:
-        problems.append(Problem(f"must be one of {', '.join(allowed_types)}", "type"))
+        problems.append(_named(f"must be one of {', '.join(allowed_types)}", "type"))
     if version is ApiVersion.V3 and isinstance(kind, str) and kind in V3_REQUIRED:
         required: tuple[str, ...] = V3_REQUIRED[str(kind)]
     else:
         required = V4_REQUIRED
-    problems += [Problem("is required", name) for name in required if fields.get(name) is None]
+    problems += [_named("is required", name) for name in required if fields.get(name) is None]
     dataset = _normalise(fields, version, problems)
     if problems:
         raise InvalidInput("the dataset is not valid", problems=problems)
@@ -195,11 +195,11 @@ def validate_patch(body: object, version: ApiVersion = ApiVersion.V4) -> dict[st
     for name in removed:
         target = V3_ALIASES.get(name, name) if version is ApiVersion.V3 else name
         if target in V4_REQUIRED or target == "pid":
-            problems.append(Problem("is required and cannot be removed", name))
+            problems.append(_named("is required and cannot be removed", name))
         elif target in FIELDS:
             changes[target] = None
         else:
-            problems.append(Problem("property should not exist", name))
+            problems.append(_unknown(name))
     if problems:
         raise InvalidInput("the changes are not valid", problems=problems)
     return changes
@@ -214,7 +214,7 @@ def apply_patch(
     problems: list[Problem] = []
     for name in ("pid", "type"):
         if name in changes and changes[name] != current.get(name):
-            problems.append(Problem("cannot be changed", name))
+            problems.append(_named("cannot be changed", name))
     updated = copy.deepcopy(dict(current))
     for name, value in changes.items():
         if name in ("pid", "type"):
@@ -286,7 +286,7 @@ def to_milliseconds(value: datetime) -> datetime:
 def _object(body: object) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InvalidInput(
-            "a dataset is a JSON object", problems=[Problem("must be an object", "body")]
+            "a dataset is a JSON object", problems=[_named("must be an object", "body")]
         )
     return body
 
@@ -299,7 +299,7 @@ def _normalise(
         if version is ApiVersion.V3 and name in V3_ALIASES:
             target = V3_ALIASES[name]
             if not isinstance(value, str):
-                problems.append(Problem("must be a string", name))
+                problems.append(_named("must be a string", name))
             elif target in fields or (target in dataset and dataset[target] != [value]):
                 problems.append(Problem(f"give either {name} or {target}, not both", name))
             else:
@@ -309,7 +309,7 @@ def _normalise(
             continue  # accepted and ignored, as the backend does
         kind = FIELDS.get(name)
         if kind is None:
-            problems.append(Problem("property should not exist", name))
+            problems.append(_unknown(name))
             continue
         checked = _check(kind, value, name, problems)
         if checked is not _INVALID:
@@ -324,9 +324,19 @@ def _normalise(
 _INVALID = object()
 
 
+def _named(message: str, where: str) -> Problem:
+    """A problem worded as the backend's class-validator words it: `datasetName must be a
+    string` (clients show the message list alone, so it names the field)."""
+    return Problem(f"{where} {message}", where)
+
+
+def _unknown(where: str) -> Problem:
+    return Problem(f"property {where} should not exist", where)
+
+
 def _check(kind: Kind, value: Any, name: str, problems: list[Problem]) -> Any:
     def bad(message: str = f"must be {kind.value}", where: str = name) -> object:
-        problems.append(Problem(message, where))
+        problems.append(_named(message, where))
         return _INVALID
 
     if kind in (Kind.TEXT, Kind.NONEMPTY_TEXT, Kind.EMAIL, Kind.URL, Kind.CONTACT_EMAILS):
@@ -378,18 +388,18 @@ def _objects(
 ) -> Any:
     """A list of flat objects of strings (techniques: only `pid` and `name`)."""
     if not isinstance(value, list):
-        problems.append(Problem(f"must be {kind.value}", name))
+        problems.append(_named(f"must be {kind.value}", name))
         return _INVALID
     for i, item in enumerate(value):
         if not isinstance(item, dict):
-            problems.append(Problem("must be an object", f"{name}[{i}]"))
+            problems.append(_named("must be an object", f"{name}[{i}]"))
             return _INVALID
         for key, text in item.items():
             if keys and key not in keys:
-                problems.append(Problem("property should not exist", f"{name}[{i}].{key}"))
+                problems.append(_unknown(f"{name}[{i}].{key}"))
                 return _INVALID
             if not isinstance(text, str):
-                problems.append(Problem("must be a string", f"{name}[{i}].{key}"))
+                problems.append(_named("must be a string", f"{name}[{i}].{key}"))
                 return _INVALID
     return copy.deepcopy(value)
 
