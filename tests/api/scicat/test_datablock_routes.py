@@ -4,6 +4,7 @@ transaction; and a dataset PATCH keeps the files its blocks list in its JSON-LD.
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -41,7 +42,7 @@ def new_block(scicat: Scicat, pid: str, *files: tuple[str, int], **fields: Any) 
 
 def test_a_dataset_patch_keeps_its_files_in_the_json_ld(scicat: Scicat, runtime: Runtime) -> None:
     pid = seed_dataset(runtime, isPublished=True)
-    new_block(scicat, pid, ("a.txt", 13), ("b.dat", 300))
+    new_block(scicat, pid, ("a.txt", 13), ("b.dat", 300), isPublished=True)
     assert resolved_parts(scicat, runtime, pid) == ["a.txt", "b.dat"]
     path = f"/api/v4/datasets/{pid_path(pid)}"
     patched = scicat.request("PATCH", path, "user1", json={"description": "changed"})
@@ -55,10 +56,26 @@ def test_a_dataset_patch_keeps_its_files_in_the_json_ld(scicat: Scicat, runtime:
     assert dataset_record(runtime, pid).metadata["description"] == "again"
 
 
+def test_a_published_dataset_names_only_its_published_blocks_files(
+    scicat: Scicat, runtime: Runtime
+) -> None:
+    """The dataset's JSON-LD is read by all its readers: an unpublished block's file names
+    stay out of a published dataset's `hasPart`, at create and after a dataset PATCH."""
+    pid = seed_dataset(runtime, isPublished=True)
+    new_block(scicat, pid, ("open.txt", 4), isPublished=True)
+    new_block(scicat, pid, ("hidden.dat", 9), isPublished=False)
+    assert resolved_parts(scicat, runtime, pid) == ["open.txt"]
+    path = f"/api/v4/datasets/{pid_path(pid)}"
+    patched = scicat.request("PATCH", path, "user1", json={"description": "changed"})
+    assert patched.status_code == 200, patched.text
+    assert resolved_parts(scicat, runtime, pid) == ["open.txt"]
+    assert patched.json()["numberOfFiles"] == 2  # SciCat's totals count every block
+
+
 def test_get_patch_delete_one_block_recompute_the_dataset(scicat: Scicat, runtime: Runtime) -> None:
     pid = seed_dataset(runtime, isPublished=True)
-    first = new_block(scicat, pid, ("a.txt", 13), ("b.dat", 300))
-    second = new_block(scicat, pid, ("c.nxs", 1000))
+    first = new_block(scicat, pid, ("a.txt", 13), ("b.dat", 300), isPublished=True)
+    second = new_block(scicat, pid, ("c.nxs", 1000), isPublished=True)
     path = f"/api/v4/origdatablocks/{first['_id']}"
     got = scicat.request("GET", path, "user1")
     assert got.status_code == 200, got.text
@@ -148,4 +165,28 @@ def test_is_valid_says_what_a_create_would_refuse(scicat: Scicat, runtime: Runti
         assert bad.json()["reason"] == ["size must not be less than 0"]
         assert scicat.request("POST", path, None, json=block(pid)).status_code == 403
     listed = scicat.request("GET", f"/api/v3/datasets/{pid_path(pid)}/origdatablocks", "user1")
+    assert listed.json() == []
+
+
+def test_deleting_a_dataset_takes_its_blocks_and_attachments_with_it(
+    scicat: Scicat, runtime: Runtime
+) -> None:
+    """A dataset's delete leaves no active child behind: its blocks no longer answer, and a
+    block change cannot write into the dataset's tombstone."""
+    pid = seed_dataset(runtime)
+    made = new_block(scicat, pid, ("a.txt", 13))
+    path = f"/api/v4/origdatablocks/{made['_id']}"
+    assert scicat.request("GET", path, "user1").status_code == 200
+    deleted = scicat.request("DELETE", f"/api/v4/datasets/{pid_path(pid)}", "archivemanager")
+    assert deleted.status_code == 200, deleted.text
+    assert scicat.request("GET", path, "user1").status_code == 404
+    patched = scicat.request("PATCH", path, "user1", json={"size": 1})
+    assert patched.status_code == 404, patched.text
+    listed = scicat.request(
+        "GET",
+        "/api/v4/origdatablocks",
+        "user1",
+        params={"filter": json.dumps({"where": {"datasetId": pid}})},
+    )
+    assert listed.status_code == 200, listed.text
     assert listed.json() == []

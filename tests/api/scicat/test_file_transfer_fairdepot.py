@@ -219,14 +219,20 @@ def test_a_block_listing_a_path_not_staged_is_400_naming_the_entry(scicat: Scica
     assert "two.dat" in str(refused.json()["message"]) or "two.dat" in refused.text
 
 
-def test_another_accounts_staged_file_cannot_be_linked(scicat: Scicat) -> None:
+def test_another_accounts_staged_file_is_never_linked_nor_blocks_cataloguing(
+    scicat: Scicat,
+) -> None:
+    """What user2 staged under a folder does not count for user1's block there: it only
+    catalogues (no held file), so nobody can make another account's block fail by staging."""
     folder = f"/facility/shared-{uuid.uuid4().hex[:8]}"
     assert _stage(scicat, folder, "theirs.dat", b"of user2", "user2").status_code == 201
     dataset = _create_dataset(scicat, folder)
-    block = _block(dataset["pid"], [{"path": "theirs.dat", "size": 8}])
-    refused = scicat.request("POST", "/api/v4/origdatablocks", "user1", json=block)
-    assert refused.status_code == 403, refused.text
-    assert refused.json()["statusCode"] == 403
+    block = _block(dataset["pid"], [{"path": "theirs.dat", "size": 8}, {"path": "x", "size": 1}])
+    catalogued = scicat.request("POST", "/api/v4/origdatablocks", "user1", json=block)
+    assert catalogued.status_code == 201, catalogued.text
+    files = f"/api/v4/fairdepot/datasets/{pid_path(dataset['pid'])}/files"
+    held = scicat.request("GET", files, "user1", params={"path": "theirs.dat"})
+    assert held.status_code == 404, held.text
     # user1 does not see user2's staging area; user2 still does
     assert scicat.request("GET", STAGED, "user1", params={"sourceFolder": folder}).json() == []
     theirs = scicat.request("GET", STAGED, "user2", params={"sourceFolder": folder}).json()
@@ -236,6 +242,26 @@ def test_another_accounts_staged_file_cannot_be_linked(scicat: Scicat) -> None:
         "DELETE", STAGED, "user1", params={"sourceFolder": folder, "path": "theirs.dat"}
     )
     assert removed.status_code == 404
+
+
+def test_a_published_datasets_file_of_an_unpublished_block_is_not_anonymous(
+    scicat: Scicat,
+) -> None:
+    """A block has its own access: the bytes of its files go to those who may read it."""
+    folder = f"/facility/private-block-{uuid.uuid4().hex[:8]}"
+    assert _stage(scicat, folder, "secret.dat", b"secret").status_code == 201
+    dataset = _create_dataset(scicat, folder)
+    published = scicat.request(
+        "PATCH", f"/api/v4/datasets/{pid_path(dataset['pid'])}", "user1", json={"isPublished": True}
+    )
+    assert published.status_code == 200, published.text
+    block = {**_block(dataset["pid"], [{"path": "secret.dat", "size": 6}]), "isPublished": False}
+    assert scicat.request("POST", "/api/v4/origdatablocks", "user1", json=block).status_code == 201
+    files = f"/api/v4/fairdepot/datasets/{pid_path(dataset['pid'])}/files"
+    anonymous = scicat.request("GET", files, None, params={"path": "secret.dat"})
+    assert anonymous.status_code == 403, anonymous.text
+    owner = scicat.request("GET", files, "user1", params={"path": "secret.dat"})
+    assert owner.content == b"secret"
 
 
 def test_an_administrator_may_link_a_file_another_account_staged(scicat: Scicat) -> None:

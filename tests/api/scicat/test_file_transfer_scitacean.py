@@ -80,3 +80,50 @@ def test_scitacean_uploads_with_copy_transfer_and_downloads_byte_identical(
         copy = next(target.rglob(Path(name).name)).read_bytes()
         assert hashlib.sha256(copy).digest() == hashlib.sha256(original).digest()
     assert len(list(downloaded.files)) == 2
+
+
+def test_scitacean_from_token_derives_and_reads_published_data_without_login(
+    scicat_server: Deployment, tmp_path: Path
+) -> None:
+    """The notebook's other steps on 26.10: a client from a token, `derive()` for a derived
+    dataset (its input is the raw one), and `without_login` reading a published dataset
+    (26.10 reads `datasets/public/{pid}` when anonymous)."""
+    import httpx
+    from scitacean import Client, Dataset
+
+    login = httpx.post(
+        f"{scicat_server.base_url}/api/v3/auth/login",
+        json={"username": "user1", "password": USERS["user1"][0]},
+        timeout=60,
+    )
+    assert login.status_code == 201, login.text
+    client = Client.from_token(
+        url=f"{scicat_server.base_url}/api", token=login.json()["id"], allow_http=True
+    )
+    raw = Dataset(
+        type="raw",
+        name="scitacean token raw",
+        owner="Ponder Stibbons",
+        owner_group="group1",
+        access_groups=["uu"],
+        contact_email="ponder@uu.am",
+        creation_location="UU",
+        principal_investigators=["Ponder Stibbons"],
+        source_folder="/facility/token/raw",
+        is_published=True,
+    )
+    uploaded = client.upload_new_dataset_now(raw)
+    assert uploaded.pid is not None
+    derived = uploaded.derive()
+    derived.name = "scitacean token derived"
+    derived.owner_group = "group1"
+    derived.used_software = ["analysis 1.0"]
+    derived.source_folder = "/facility/token/derived"
+    derived_up = client.upload_new_dataset_now(derived)
+    assert str(derived_up.type) == "derived"
+    assert [str(p) for p in derived_up.input_datasets or []] == [str(uploaded.pid)]
+
+    anonymous = Client.without_login(url=f"{scicat_server.base_url}/api", allow_http=True)
+    public = anonymous.get_dataset(uploaded.pid)
+    assert public.name == "scitacean token raw"
+    assert public.is_published is True

@@ -19,9 +19,9 @@ from fairdepot.core.crosswalks.scicat import access_of
 from fairdepot.core.crosswalks.scicat_files import ORIGDATABLOCK, validate_origdatablock
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
-from fairdepot.core.policy import Action, Actor
+from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.record_changes import RecordChanges
-from fairdepot.core.records import Record
+from fairdepot.core.records import Record, RecordState
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.children import checked_child, child_row, may_write, reload
 from fairdepot.services.scicat.datablocks import view
@@ -86,6 +86,7 @@ def update(
         store = work.records
         row = _block_row(store, block_id, pid)
         record = checked_child(store, actor, row, Action.UPDATE)
+        _may_change_dataset(store, actor, row)
         current = dict(record.native or {})
         changes = {k: v for k, v in body.items() if k not in _SERVER_FIELDS}
         if "datasetId" in changes and changes["datasetId"] != current.get("datasetId"):
@@ -140,7 +141,18 @@ def _recompute_dataset(store: RecordStore, block: RecordRow, actor: Actor) -> No
     """The totals and hasPart of the block's dataset, over the blocks it has now."""
     store.session.flush()
     parent = store.session.get(RecordRow, block.parent_pk) if block.parent_pk else None
-    if parent is None:
-        return
+    if parent is None or parent.state != RecordState.ACTIVE.value:
+        return  # a tombstone keeps what it said when it went
     dataset: Record = load_records(store.session, [parent], with_files=True)[0]
     recompute(store, parent, dataset, actor)
+
+
+def _may_change_dataset(store: RecordStore, actor: Actor, block: RecordRow) -> None:
+    """A block change rewrites its dataset (totals, `hasPart`, held files): the caller must
+    be allowed to change the dataset too, not only the block."""
+    parent = store.session.get(RecordRow, block.parent_pk) if block.parent_pk else None
+    if parent is None or parent.state != RecordState.ACTIVE.value:
+        raise NotFound("the origdatablock's dataset is gone")
+    dataset = load_records(store.session, [parent], with_files=False)[0]
+    if not allows(actor, Action.UPDATE, dataset.access):
+        raise PermissionDenied("Unauthorized access")

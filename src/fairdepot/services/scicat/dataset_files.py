@@ -20,7 +20,7 @@ from fairdepot.core.crosswalks.scicat_files import (
 )
 from fairdepot.core.policy import Actor
 from fairdepot.core.record_changes import UNCHANGED, FileChanges, MetadataChange, RecordChanges
-from fairdepot.core.records import Record, RecordFile
+from fairdepot.core.records import Access, PublicationStatus, Record, RecordFile
 from fairdepot.services.scicat.children import children
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore
@@ -31,9 +31,23 @@ def blocks_of(store: RecordStore, row: RecordRow) -> list[dict[str, Any]]:
     return [b.native or {} for b in children(store, row, ORIGDATABLOCK)]
 
 
-def parts_of(store: RecordStore, row: RecordRow) -> list[dict[str, Any]]:
-    """The dataset's files as `hasPart` entries, over all its blocks."""
-    return files_part(blocks_of(store, row))
+def parts_of(store: RecordStore, row: RecordRow, dataset_access: Access) -> list[dict[str, Any]]:
+    """The dataset's files as `hasPart` entries, over the blocks every reader of the dataset
+    may read (`dataset_access`: the dataset's access as it will be stored)."""
+    blocks = children(store, row, ORIGDATABLOCK)
+    return files_part([b.native or {} for b in blocks if _open_as(b.access, dataset_access)])
+
+
+def _open_as(block: Access, dataset: Access) -> bool:
+    """Whether everyone who may read the dataset may read the block: the dataset's JSON-LD
+    is read by the dataset's readers, so it names only such blocks' files (a block has its
+    own access: an unpublished block of a published dataset stays unseen)."""
+    if block.publication is PublicationStatus.PUBLISHED:
+        return True
+    if dataset.publication is PublicationStatus.PUBLISHED:
+        return False
+    readers = {g for g in (block.owner_group, *block.access_groups) if g}
+    return {g for g in (dataset.owner_group, *dataset.access_groups) if g} <= readers
 
 
 def recompute(
@@ -44,7 +58,7 @@ def recompute(
     linked: Sequence[RecordFile] = (),
 ) -> None:
     """The dataset's size and numberOfFiles as sums over all its blocks, and its JSON-LD's
-    `hasPart` listing every file; its other fields stay as they are.
+    `hasPart` listing the files of the blocks its readers may read; its other fields stay.
 
     `linked` are staged uploads a new block names: they become files of the dataset's record
     (held bytes, downloadable). A held file no block lists any more (its block was deleted or
@@ -53,7 +67,8 @@ def recompute(
     size, count = dataset_totals(blocks)
     native = copy.deepcopy(dataset.native or {})
     native["size"], native["numberOfFiles"] = size, count
-    document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark, files_part(blocks))
+    parts = parts_of(store, row, dataset.access)
+    document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark, parts)
     listed = {str(entry.get("path")) for block in blocks for entry in _entries(block)}
     gone = frozenset(f.path for f in dataset.files if f.blob_key and f.path not in listed)
     files = FileChanges(added=tuple(linked), removed=gone) if linked or gone else UNCHANGED

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fairdepot.core.crosswalks.scicat import changes_of, dataset_of, record_of
+from fairdepot.core.crosswalks.scicat import access_of, changes_of, dataset_of, record_of
 from fairdepot.core.crosswalks.scicat_reverse import READ_ONLY
 from fairdepot.core.crosswalks.scicat_validation import (
     ApiVersion,
@@ -313,7 +313,10 @@ def update(
             changes = validate_patch(fields, version)
             new = apply_patch(current, changes, merge=version is ApiVersion.V4)
         changes = changes_of(
-            record, new, updated_by=actor.username, parts=parts_of(store, row)
+            record,
+            new,
+            updated_by=actor.username,
+            parts=parts_of(store, row, access_of(new, record.access.owner_id)),
         )  # the files live in the block records: keep them in the JSON-LD
         store.update(row, changes, actor_id=actor.user_id)
         stored = load(store, row, with_files=False)
@@ -339,8 +342,9 @@ def _without_server_fields(body: object, current: dict[str, Any]) -> dict[str, A
 
 
 def delete(runtime: Runtime, actor: Actor, pid: str) -> dict[str, Any]:
-    """Delete a dataset for good (DELETE_GROUPS and administrators only): it becomes a
-    tombstone and its pid is free again. Returns the dataset as it was."""
+    """Delete a dataset for good (DELETE_GROUPS and administrators only): it and its
+    origdatablocks and attachments become tombstones (their files go after the commit) and
+    its pid is free again. Returns the dataset as it was."""
     if actor.is_anonymous:
         raise PermissionDenied(FORBIDDEN)
     with runtime.writing() as store:
@@ -349,6 +353,8 @@ def delete(runtime: Runtime, actor: Actor, pid: str) -> dict[str, Any]:
             raise _refusal(actor)
         record = load(store, row, with_files=False)
         gone = dataset_of(record)
+        for target in (*store.members(row), *store.members(row, lifecycle=RecordState.TRASHED)):
+            store.mark_deleted(target, tombstone(target, "its dataset was deleted through SciCat"))
         store.mark_deleted(row, tombstone(row, "deleted through SciCat"))
     return gone
 

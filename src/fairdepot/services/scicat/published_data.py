@@ -34,6 +34,7 @@ from fairdepot.core.records import Face, IdentifierScheme, PublicationStatus, Re
 from fairdepot.core.timestamps import utcnow
 from fairdepot.services import datacite
 from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.dataset_files import blocks_of, recompute
 from fairdepot.services.scicat.objects import ObjectQuery
 from fairdepot.services.uow import read_only, unit_of_work
 from fairdepot.storage.db.models import RecordRow
@@ -101,6 +102,11 @@ def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
                 RecordChanges(publication=PublicationStatus.PUBLISHED),
                 actor_id=actor.user_id,
             )
+            # now read by anyone: its JSON-LD names only the files of blocks anyone may read
+            if blocks_of(work.records, dataset):
+                work.records.session.flush()
+                published = load_records(work.records.session, [dataset], with_files=True)[0]
+                recompute(work.records, dataset, published, actor)
         native.update(status=REGISTERED, registeredTime=format_time(utcnow()))
         work.records.update(
             row,

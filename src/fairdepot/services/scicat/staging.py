@@ -95,15 +95,21 @@ def link(
     """The dataset files a new block's entries become, from the files staged for the
     dataset's `sourceFolder`; the staged rows are removed in the same unit of work.
 
-    Nothing staged for that folder: the block only catalogues (shared file system). Once
-    something is, every entry must be a file the caller staged there (an administrator may
-    link anyone's), with the staged size and, for sha256/md5, the staged checksum.
+    Nothing the caller staged for that folder (an administrator: anyone staged): the block
+    only catalogues (shared file system); what other accounts staged never counts, so nobody
+    can make another account's cataloguing fail by staging under its folder. Otherwise every
+    entry must be a file the caller staged there (an administrator may link anyone's), with
+    the staged size and, for sha256/md5, the staged checksum.
     """
     folder = dataset_native.get("sourceFolder")
     if not rules.is_source_folder(folder):
         return []
     assert isinstance(folder, str)
-    staged = work.staged_files.in_folder(rules.source_folder(folder))
+    staged = [
+        s
+        for s in work.staged_files.in_folder(rules.source_folder(folder))
+        if s.owner_id == actor.user_id or actor.is_facility_admin
+    ]
     if not staged:
         return []
     by_path: dict[str, list[StagedFile]] = {}
