@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support.crates import fairscape_crate, fresh_copy, plain_crate, zip_folder
+from tests.support.crates import cached_fairscape_crate, fresh_copy, plain_crate, zip_folder
 from tests.support.deployments import Deployment, backend_name, embedded, scaleout
 from tests.support.server import ServerProcess
 
@@ -134,7 +134,7 @@ def crates_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def fairscape_crate_dir(crates_dir: Path) -> Path:
-    return fairscape_crate(crates_dir / "fairscape")
+    return cached_fairscape_crate(crates_dir / "fairscape")
 
 
 @pytest.fixture

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
+import hashlib
+import shutil
 import subprocess
 import sys
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 
 FAIRSCAPE_CLI = str(Path(sys.executable).with_name("fairscape-cli"))
+# Built crates are kept here between the xdist workers and the two passes of one run (and
+# between runs on one machine); git-ignored.
+CACHE = Path(__file__).resolve().parents[2] / ".test-cache"
 
 
 def _cli(*args: str, cwd: Path) -> str:
@@ -15,6 +22,31 @@ def _cli(*args: str, cwd: Path) -> str:
         [FAIRSCAPE_CLI, *args], cwd=cwd, capture_output=True, text=True, check=True
     )
     return done.stdout.strip().splitlines()[-1]
+
+
+def cached_fairscape_crate(workdir: Path, name: str = "example-crate") -> Path:
+    """`fairscape_crate`, built by fairscape-cli once and copied from then on.
+
+    Six fairscape-cli runs take 15 s on a quiet machine and over a minute beside the suite;
+    every xdist worker of both passes needs the crate. It is built once per fairscape-cli
+    version and version of this module, under an exclusive lock (the first worker builds, the
+    others wait), into a folder named by that key, so an edit here or a new fairscape-cli
+    builds afresh and a build a crash interrupted is never used (it is renamed into place).
+    """
+    key = hashlib.sha256(
+        f"{version('fairscape-cli')}\n{Path(__file__).read_text()}".encode()
+    ).hexdigest()[:16]
+    built = CACHE / f"fairscape-crate-{key}"
+    CACHE.mkdir(exist_ok=True)
+    with (CACHE / "fairscape-crate.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not built.exists():
+            scratch = CACHE / f"fairscape-crate-{key}.partial"
+            shutil.rmtree(scratch, ignore_errors=True)
+            fairscape_crate(scratch, name)
+            scratch.rename(built)
+    workdir.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copytree(built / name, workdir / name))
 
 
 def fairscape_crate(workdir: Path, name: str = "example-crate") -> Path:
