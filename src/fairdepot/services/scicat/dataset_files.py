@@ -17,6 +17,7 @@ from fairdepot.core.crosswalks.scicat_files import (
     dataset_dict,
     dataset_totals,
     files_part,
+    listed_paths,
 )
 from fairdepot.core.policy import Actor
 from fairdepot.core.record_changes import UNCHANGED, FileChanges, MetadataChange, RecordChanges
@@ -69,7 +70,7 @@ def recompute(
     native["size"], native["numberOfFiles"] = size, count
     parts = parts_of(store, row, dataset.access)
     document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark, parts)
-    listed = {str(entry.get("path")) for block in blocks for entry in _entries(block)}
+    listed = listed_paths(blocks)
     gone = frozenset(f.path for f in dataset.files if f.blob_key and f.path not in listed)
     files = FileChanges(added=tuple(linked), removed=gone) if linked or gone else UNCHANGED
     changes = RecordChanges(
@@ -84,8 +85,3 @@ def recompute(
         ),
     )
     store.update(row, changes, actor_id=actor.user_id)
-
-
-def _entries(block: dict[str, Any]) -> list[dict[str, Any]]:
-    files = block.get("dataFileList")
-    return [e for e in files if isinstance(e, dict)] if isinstance(files, list) else []

@@ -9,7 +9,7 @@ unpublished block's files. Files the facility keeps (`sourceFolder` only, no byt
 
 from __future__ import annotations
 
-from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS, ORIGDATABLOCK
+from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS, ORIGDATABLOCK, listed_paths
 from fairdepot.core.errors import AuthenticationRequired, NotFound, PermissionDenied
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.records import Face, IdentifierScheme, RecordFile
@@ -32,7 +32,7 @@ def held_file(runtime: Runtime, actor: Actor, pid: str, path: str) -> RecordFile
         listing = [
             block
             for block in children(store, row, ORIGDATABLOCK)
-            if path in _paths(block.native or {})
+            if path in listed_paths([block.native or {}])
         ]
     if listing and not any(allows(actor, Action.READ_METADATA, b.access) for b in listing):
         raise PermissionDenied(f"you may not read the files of {pid[:200]!r}")
@@ -40,10 +40,3 @@ def held_file(runtime: Runtime, actor: Actor, pid: str, path: str) -> RecordFile
         if f.path == path and f.blob_key is not None:
             return f
     raise NotFound(f"dataset {pid[:200]!r} holds no file {path[:200]!r}")
-
-
-def _paths(block: dict[str, object]) -> set[str]:
-    files = block.get("dataFileList")
-    if not isinstance(files, list):
-        return set()
-    return {str(e.get("path")) for e in files if isinstance(e, dict)}
