@@ -150,17 +150,15 @@ def test_scitacean_uploads_through_fairdepot_and_downloads_byte_identical(
         got = scicat.request("GET", f"/api/download/{ark}", "user1", params={"path": path})
         assert got.status_code == 200, got.text
         assert got.content == original.read_bytes()
-    # and the dataset's readers only: another group's account may not read the files
-    foreign = scicat.request(
-        "GET",
-        f"/api/v4/fairdepot/datasets/{pid_path(str(finished.pid))}/files",
-        "user2",
-        params={"path": "notes.txt"},
-    )
-    assert foreign.status_code in (403, 404)
-    assert scicat.request(
-        "GET", f"/api/download/{ark}", None, params={"path": "big.raw"}
-    ).status_code in (401, 403, 404)
+    # and the dataset's readers only: another group's account may not read the files (the
+    # SciCat route: 403, the dataset exists, as GET /datasets/{pid}); FAIRSCAPE does not say
+    # that a record one may not read exists (404)
+    files = f"/api/v4/fairdepot/datasets/{pid_path(str(finished.pid))}/files"
+    for reader in ("user2", None):
+        refused = scicat.request("GET", files, reader, params={"path": "notes.txt"})
+        assert refused.status_code == 403, (reader, refused.text)
+        hidden = scicat.request("GET", f"/api/download/{ark}", reader, params={"path": "big.raw"})
+        assert hidden.status_code == 404, (reader, hidden.text)
 
 
 def test_a_block_whose_checksum_differs_from_the_staged_file_is_400_and_nothing_written(
