@@ -32,7 +32,7 @@ from fairdepot.core.records import Face, IdentifierScheme, Record, RecordState
 from fairdepot.services.records import check_row, load
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.filters import checked_query, json_parameter
-from fairdepot.services.scicat.reverse import crate_row
+from fairdepot.services.scicat.reverse import crate_row, is_crate
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, load_records
 
@@ -46,6 +46,17 @@ def refuse_anonymous_write(actor: Actor) -> None:
         raise PermissionDenied("Forbidden resource: log in to do this")
 
 
+def dataset_by_pid(store: RecordStore, pid: str, *, crates: bool = False) -> RecordRow | None:
+    """The record a SciCat dataset pid names, in any state, whoever may read it: the SciCat
+    dataset with that pid or, with `crates`, the FAIRSCAPE crate whose ARK it is (one
+    catalogue, services/scicat/reverse.py). None: neither. The one pid lookup of the face;
+    each caller words its own 404 / 403."""
+    row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
+    if row is not None and row.face == Face.SCICAT.value and row.kind in DATASET_KINDS:
+        return row
+    return crate_row(store, pid) if crates else None
+
+
 def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRow:
     """The active SciCat dataset a pid names, if the actor may do `action` on it.
 
@@ -54,9 +65,8 @@ def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> R
     """
     if action is not Action.READ_METADATA:
         refuse_anonymous_write(actor)
-    row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
-    if row is None or row.face != Face.SCICAT.value or row.kind not in DATASET_KINDS:
-        row = crate_row(store, pid)  # a FAIRSCAPE crate: read here, changed through FAIRSCAPE
+    row = dataset_by_pid(store, pid, crates=True)
+    if row is None or is_crate(row):  # a FAIRSCAPE crate: read here, changed through FAIRSCAPE
         if row is None or row.state != RecordState.ACTIVE.value:
             raise NotFound(f"dataset {pid[:200]!r} not found")
         check_row(store, actor, row, Action.READ_METADATA)

@@ -11,25 +11,20 @@ facility keeps (`sourceFolder` only, no bytes here) are 404 here.
 
 from __future__ import annotations
 
-from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS
 from fairdepot.core.errors import NotFound, PermissionDenied
 from fairdepot.core.policy import Action, Actor, allows
-from fairdepot.core.records import Face, IdentifierScheme, RecordFile, RecordState
+from fairdepot.core.records import RecordFile, RecordState
 from fairdepot.services import file_access
 from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.children import dataset_by_pid
 
 
 def held_file(runtime: Runtime, actor: Actor, pid: str, path: str) -> RecordFile:
     """The file at `path` of dataset `pid` whose bytes this repository holds."""
     with runtime.reading() as store:
-        row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
-        if (
-            row is None
-            or row.face != Face.SCICAT.value
-            or row.kind not in DATASET_KINDS
-            or row.state != RecordState.ACTIVE.value
-        ):
+        row = dataset_by_pid(store, pid)
+        if row is None or row.state != RecordState.ACTIVE.value:
             raise NotFound(f"dataset {pid[:200]!r} not found")
         loaded = load(store, row)
         if not allows(actor, Action.READ_FILES, loaded.access):  # SciCat: it exists, 403
