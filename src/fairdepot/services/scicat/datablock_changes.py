@@ -86,7 +86,10 @@ def update(
         store = work.records
         row = _block_row(store, block_id, pid)
         record = checked_child(store, actor, row, Action.UPDATE)
-        _may_change_dataset(store, actor, row)
+        dataset = _dataset_of(store, row)
+        if dataset is None:
+            raise NotFound("the origdatablock's dataset is gone")
+        _may_change_dataset(actor, dataset[1])
         current = dict(record.native or {})
         changes = {k: v for k, v in body.items() if k not in _SERVER_FIELDS}
         if "datasetId" in changes and changes["datasetId"] != current.get("datasetId"):
@@ -115,7 +118,7 @@ def update(
             ),
             actor_id=actor.user_id,
         )
-        _recompute_dataset(store, row, actor)
+        _recompute_dataset(store, dataset, actor)
         return view(reload(store, row), version)
 
 
@@ -132,27 +135,30 @@ def delete(
         if not (actor.is_facility_admin or actor.in_facility_list(actor.facility.delete)):
             raise PermissionDenied("Unauthorized access")
         gone = view(record, version)
+        dataset = _dataset_of(store, row)
         store.mark_deleted(row, tombstone(row, "origdatablock deleted through SciCat"))
-        _recompute_dataset(store, row, actor)
+        if dataset is not None:  # a tombstone keeps what it said when it went
+            _recompute_dataset(store, dataset, actor)
         return gone
 
 
-def _recompute_dataset(store: RecordStore, block: RecordRow, actor: Actor) -> None:
+def _dataset_of(store: RecordStore, block: RecordRow) -> tuple[RecordRow, Record] | None:
+    """The block's active dataset, read once (with its files: the recompute drops held files
+    no block lists any more); None if it is gone."""
+    parent = store.session.get(RecordRow, block.parent_pk) if block.parent_pk else None
+    if parent is None or parent.state != RecordState.ACTIVE.value:
+        return None
+    return parent, load_records(store.session, [parent], with_files=True)[0]
+
+
+def _recompute_dataset(store: RecordStore, dataset: tuple[RecordRow, Record], actor: Actor) -> None:
     """The totals and hasPart of the block's dataset, over the blocks it has now."""
     store.session.flush()
-    parent = store.session.get(RecordRow, block.parent_pk) if block.parent_pk else None
-    if parent is None or parent.state != RecordState.ACTIVE.value:
-        return  # a tombstone keeps what it said when it went
-    dataset: Record = load_records(store.session, [parent], with_files=True)[0]
-    recompute(store, parent, dataset, actor)
+    recompute(store, dataset[0], dataset[1], actor)
 
 
-def _may_change_dataset(store: RecordStore, actor: Actor, block: RecordRow) -> None:
+def _may_change_dataset(actor: Actor, dataset: Record) -> None:
     """A block change rewrites its dataset (totals, `hasPart`, held files): the caller must
     be allowed to change the dataset too, not only the block."""
-    parent = store.session.get(RecordRow, block.parent_pk) if block.parent_pk else None
-    if parent is None or parent.state != RecordState.ACTIVE.value:
-        raise NotFound("the origdatablock's dataset is gone")
-    dataset = load_records(store.session, [parent], with_files=False)[0]
     if not allows(actor, Action.UPDATE, dataset.access):
         raise PermissionDenied("Unauthorized access")
