@@ -2,8 +2,8 @@
 
 The accounts are scitacean's test backend users (`scitacean.testing.backend.config.USERS`:
 user1..user5.x in group1..group5, ingestor) plus an administrator, an account in the delete
-groups and one that may create with its own pid, so the real clients run against us with the
-credentials their own test suites use.
+groups, one that may create with its own pid and one in two groups (group6 and sharers), so
+the real clients run against us with the credentials their own test suites use.
 """
 
 from __future__ import annotations
@@ -28,8 +28,12 @@ USERS: dict[str, tuple[str, str]] = {
     "admin": ("admin-pw", "admingroup"),
     "archivemanager": ("archive-pw", "archivemanager"),
     "pidmaker": ("pid-pw", "pidmakers"),
+    "twogroups": ("two-groups-pw", "group6"),
 }
 """username -> (password, group)."""
+
+MORE_GROUPS: dict[str, list[str]] = {"twogroups": ["sharers"]}
+"""username -> the groups it is in besides its role (functionalAccounts.json `groups`)."""
 
 SETTINGS = {
     "FAIRDEPOT_PID_PREFIX": PID_PREFIX,
@@ -52,6 +56,7 @@ def write_accounts(path: Path) -> Path:
             },
             "role": group,
             "global": False,
+            **({"groups": MORE_GROUPS[name]} if name in MORE_GROUPS else {}),
         }
         for name, (password, group) in USERS.items()
     ]

@@ -38,6 +38,7 @@ from fairdepot.core.records import (
     check_metadata,
 )
 from fairdepot.core.relations import MEMBERSHIP, extract_relations
+from fairdepot.services import file_access
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.storage.db.models import RecordRow, as_utc, isoformat_z
 from fairdepot.storage.db.records import (
@@ -227,14 +228,20 @@ def _files_view(owner_email: str | None) -> str:
 
 
 def resolve(runtime: Runtime, actor: Actor, ark_text: str) -> Record:
+    """A record the actor may read, its files those every reader of it may download
+    (services/file_access.py: a SciCat dataset's held files go by their blocks' access)."""
     with runtime.reading() as store:
-        return load(store, find_row(store, actor, ark_text, Action.READ_METADATA))
+        row = find_row(store, actor, ark_text, Action.READ_METADATA)
+        return file_access.for_listing(store, row, load(store, row))
 
 
-def resolve_files(runtime: Runtime, actor: Actor, ark_text: str) -> Record:
-    """A record whose files the actor may download (401 anonymous, 403 others)."""
+def resolve_files(runtime: Runtime, actor: Actor, ark_text: str, path: str | None = None) -> Record:
+    """A record whose files the actor may download (401 anonymous, 403 others), with only
+    the files the actor may have; `path` one of those withheld from the actor: 403
+    (services/file_access.py, the rule every download goes through)."""
     with runtime.reading() as store:
-        return load(store, find_row(store, actor, ark_text, Action.READ_FILES))
+        row = find_row(store, actor, ark_text, Action.READ_FILES)
+        return file_access.for_reader(store, actor, row, load(store, row), path)
 
 
 def can(actor: Actor, action: Action, record: Record) -> bool:

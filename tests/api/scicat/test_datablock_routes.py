@@ -190,3 +190,47 @@ def test_deleting_a_dataset_takes_its_blocks_and_attachments_with_it(
     )
     assert listed.status_code == 200, listed.text
     assert listed.json() == []
+
+
+def test_changing_a_block_needs_the_right_to_change_its_dataset(scicat: Scicat) -> None:
+    """A block change rewrites its dataset (totals, hasPart, held files): an account that
+    may change the block (its owner group, group6, is one of the account's) but only read the
+    dataset (through the access group `sharers`, owner group group2) is refused with 403 and
+    nothing is written; the dataset's owner group may not change the block either."""
+    body = {
+        "type": "raw",
+        "datasetName": f"shared {uuid.uuid4().hex[:8]}",
+        "owner": "Ponder",
+        "ownerGroup": "group2",
+        "accessGroups": ["sharers"],
+        "contactEmail": "p@uu.am",
+        "creationLocation": "UU",
+        "principalInvestigators": ["Ponder"],
+        "sourceFolder": f"/facility/shared-{uuid.uuid4().hex[:8]}",
+        "creationTime": "2026-01-01T00:00:00Z",
+    }
+    created = scicat.request("POST", "/api/v4/datasets", "user2", json=body)
+    assert created.status_code == 201, created.text
+    pid = created.json()["pid"]
+    made = scicat.request(
+        "POST",
+        "/api/v4/origdatablocks",
+        "admin",
+        json=block(pid, ("a.txt", 13), ownerGroup="group6"),
+    )
+    assert made.status_code == 201, made.text
+    path = f"/api/v4/origdatablocks/{made.json()['_id']}"
+    dataset = f"/api/v4/datasets/{pid_path(pid)}"
+    assert scicat.request("GET", path, "twogroups").status_code == 200
+    assert scicat.request("GET", dataset, "twogroups").status_code == 200
+
+    refused = scicat.request("PATCH", path, "twogroups", json={"size": 99})
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["statusCode"] == 403
+    assert scicat.request("PATCH", path, "user2", json={"size": 99}).status_code == 403
+    assert scicat.request("GET", path, "twogroups").json()["size"] == 13
+    assert scicat.request("GET", dataset, "user2").json()["size"] == 13
+
+    allowed = scicat.request("PATCH", path, "admin", json={"size": 99})
+    assert allowed.status_code == 200, allowed.text
+    assert scicat.request("GET", dataset, "user2").json()["size"] == 99

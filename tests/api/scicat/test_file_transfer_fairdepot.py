@@ -150,17 +150,15 @@ def test_scitacean_uploads_through_fairdepot_and_downloads_byte_identical(
         got = scicat.request("GET", f"/api/download/{ark}", "user1", params={"path": path})
         assert got.status_code == 200, got.text
         assert got.content == original.read_bytes()
-    # and the dataset's readers only: another group's account may not read the files
-    foreign = scicat.request(
-        "GET",
-        f"/api/v4/fairdepot/datasets/{pid_path(str(finished.pid))}/files",
-        "user2",
-        params={"path": "notes.txt"},
-    )
-    assert foreign.status_code in (403, 404)
-    assert scicat.request(
-        "GET", f"/api/download/{ark}", None, params={"path": "big.raw"}
-    ).status_code in (401, 403, 404)
+    # and the dataset's readers only: another group's account may not read the files (the
+    # SciCat route: 403, the dataset exists, as GET /datasets/{pid}); FAIRSCAPE does not say
+    # that a record one may not read exists (404)
+    files = f"/api/v4/fairdepot/datasets/{pid_path(str(finished.pid))}/files"
+    for reader in ("user2", None):
+        refused = scicat.request("GET", files, reader, params={"path": "notes.txt"})
+        assert refused.status_code == 403, (reader, refused.text)
+        hidden = scicat.request("GET", f"/api/download/{ark}", reader, params={"path": "big.raw"})
+        assert hidden.status_code == 404, (reader, hidden.text)
 
 
 def test_a_block_whose_checksum_differs_from_the_staged_file_is_400_and_nothing_written(
@@ -384,3 +382,62 @@ def test_deleting_the_block_that_linked_a_file_removes_it_from_the_dataset(
     assert still.content == b"kept bytes"
     again = scicat.request("GET", f"/api/v4/datasets/{pid_path(dataset['pid'])}", "user1")
     assert again.json()["numberOfFiles"] == 1
+
+
+def _download_routes(scicat: Scicat, pid: str, name: str) -> list[str]:
+    """Every route that hands out a held file's bytes: the SciCat file route, and the
+    FAIRSCAPE face's downloads (and inline view) at the dataset's ARK."""
+    ark = _ark_of(scicat, name)
+    return [
+        f"/api/v4/fairdepot/datasets/{pid_path(pid)}/files",
+        f"/api/download/{ark}",
+        f"/api/dataset/download/{ark}",
+        f"/api/view/{ark}",
+    ]
+
+
+def test_a_held_file_downloads_by_its_blocks_access_through_every_route(
+    scicat: Scicat,
+) -> None:
+    """A held file's access is that of the blocks listing it: anonymous and foreign readers
+    of a published dataset get a published block's file but 403 for an unpublished block's
+    (it exists; they may not read it), on the SciCat route and every FAIRSCAPE download alike,
+    and the dataset's listing of files names only the published block's file."""
+    folder = f"/facility/two-blocks-{uuid.uuid4().hex[:8]}"
+    assert _stage(scicat, folder, "secret.dat", b"s3cr3t").status_code == 201
+    assert _stage(scicat, folder, "open.dat", b"open bytes").status_code == 201
+    dataset = _create_dataset(scicat, folder)
+    pid = dataset["pid"]
+    published = scicat.request(
+        "PATCH", f"/api/v4/datasets/{pid_path(pid)}", "user1", json={"isPublished": True}
+    )
+    assert published.status_code == 200, published.text
+    hidden = {**_block(pid, [{"path": "secret.dat", "size": 6}]), "isPublished": False}
+    shown = {**_block(pid, [{"path": "open.dat", "size": 10}]), "isPublished": True}
+    for block in (hidden, shown):
+        made = scicat.request("POST", "/api/v4/origdatablocks", "user1", json=block)
+        assert made.status_code == 201, made.text
+
+    for route in _download_routes(scicat, pid, dataset["datasetName"]):
+        for reader in (None, "user2"):
+            refused = scicat.request("GET", route, reader, params={"path": "secret.dat"})
+            assert refused.status_code == 403, (route, reader, refused.text)
+            assert b"s3cr3t" not in refused.content
+            got = scicat.request("GET", route, reader, params={"path": "open.dat"})
+            assert got.status_code == 200, (route, reader, got.text)
+            assert got.content == b"open bytes"
+            # without ?path= the one file they may read is the dataset's only file
+            if not route.endswith("/files"):
+                only = scicat.request("GET", route, reader)
+                assert only.status_code == 200, (route, reader, only.text)
+                assert only.content == b"open bytes"
+        owner = scicat.request("GET", route, "user1", params={"path": "secret.dat"})
+        assert owner.status_code == 200, (route, owner.text)
+        assert owner.content == b"s3cr3t"
+
+    ark = _ark_of(scicat, dataset["datasetName"])
+    for reader in (None, "user2", "user1"):
+        resolved = scicat.request("GET", f"/{ark}", reader)
+        assert resolved.status_code == 200, resolved.text
+        assert "secret.dat" not in resolved.text
+        assert resolved.json()["distribution"]["location"] == {"path": "open.dat"}

@@ -165,7 +165,7 @@ def _download(inline: bool, owner_route: bool) -> Any:
     ) -> Response:
         actor = actor_of(runtime, user)
         record = await run_in_threadpool(
-            records.resolve_files, runtime, actor, ark_text(naan, postfix)
+            records.resolve_files, runtime, actor, ark_text(naan, postfix), path
         )
         prefer_archive = not owner_route and record.kind == "ROCrate"
         return await run_in_threadpool(

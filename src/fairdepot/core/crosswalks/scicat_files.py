@@ -255,6 +255,18 @@ def child_record(
     )
 
 
+def file_entries(block: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stored block's `dataFileList` entries (objects only): every reader of a block's
+    files goes through here, so the totals, the held files and their access agree."""
+    files = block.get("dataFileList")
+    return [e for e in files if isinstance(e, dict)] if isinstance(files, list) else []
+
+
+def listed_paths(blocks: Sequence[dict[str, Any]]) -> set[str]:
+    """The paths the blocks' `dataFileList`s name."""
+    return {str(entry.get("path")) for block in blocks for entry in file_entries(block)}
+
+
 def dataset_totals(blocks: Sequence[dict[str, Any]]) -> tuple[int, int]:
     """(size, numberOfFiles) of a dataset: the sums over its origdatablocks, as SciCat's v4
     create recomputes them."""

@@ -15,20 +15,20 @@ from typing import Any
 from fairdepot.core.crosswalks.scicat import access_of
 from fairdepot.core.crosswalks.scicat_files import ATTACHMENT, validate_attachment
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
-from fairdepot.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
+from fairdepot.core.errors import InvalidInput, NotFound, Problem
 from fairdepot.core.policy import Action, Actor
 from fairdepot.core.record_changes import RecordChanges
 from fairdepot.core.records import IdentifierScheme, Relation
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.attachments import ATTACHED_TO, view
 from fairdepot.services.scicat.children import (
+    checked_change,
     checked_child,
     child_row,
     dataset_row,
     may_write,
     reload,
 )
-from fairdepot.services.uow import unit_of_work
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, load_records, tombstone
 
@@ -73,18 +73,17 @@ def update(
     """PATCH (`replace_all` False: the body merged into the attachment at the top level) or
     PUT (the body is the whole attachment, checked like a v4 create). v3's PUT names its
     dataset in the URL: the relationship and owner group stay those of the create."""
-    if actor.is_anonymous:
-        raise PermissionDenied("Forbidden resource")
-    if not isinstance(body, dict):
-        raise InvalidInput(
-            "an attachment is a JSON object", problems=[Problem("must be an object", "body")]
-        )
-    with unit_of_work(runtime) as work:
-        store = work.records
-        row = _attachment_row(store, aid, pid)
-        record = checked_child(store, actor, row, Action.UPDATE)
+    with checked_change(
+        runtime,
+        actor,
+        lambda store: _attachment_row(store, aid, pid),
+        Action.UPDATE,
+        body=body,
+        noun="an attachment",
+    ) as change:
+        store, row, record = change.store, change.row, change.record
         current = dict(record.native or {})
-        given = {k: v for k, v in body.items() if k not in _SERVER_FIELDS}
+        given = {k: v for k, v in change.body.items() if k not in _SERVER_FIELDS}
         if pid is not None:  # v3: the URL's dataset, as at creation
             for key in ("datasetId", "relationships", "ownerGroup"):
                 given.pop(key, None)
@@ -150,11 +149,11 @@ def update(
 
 def delete(runtime: Runtime, actor: Actor, aid: str, *, pid: str | None = None) -> dict[str, Any]:
     """Purge the attachment (its owner group, administrators); the attachment as it was."""
-    if actor.is_anonymous:
-        raise PermissionDenied("Forbidden resource")
-    with unit_of_work(runtime) as work:
-        store = work.records
-        row = _attachment_row(store, aid, pid)
-        gone = view(checked_child(store, actor, row, Action.UPDATE))
-        store.mark_deleted(row, tombstone(row, "attachment deleted through SciCat"))
+    with checked_change(
+        runtime, actor, lambda store: _attachment_row(store, aid, pid), Action.UPDATE
+    ) as change:
+        gone = view(change.record)
+        change.store.mark_deleted(
+            change.row, tombstone(change.row, "attachment deleted through SciCat")
+        )
         return gone

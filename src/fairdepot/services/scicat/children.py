@@ -8,13 +8,21 @@ without either knowing the other.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fairdepot.core import ark as arks
 from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS, ORIGDATABLOCK
 from fairdepot.core.crosswalks.scicat_reverse import READ_ONLY
-from fairdepot.core.errors import AuthenticationRequired, NotFound, PermissionDenied
+from fairdepot.core.errors import (
+    AuthenticationRequired,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    Problem,
+)
 from fairdepot.core.policy import Action, Actor, ReadScope, allows, read_scope
 from fairdepot.core.query import (
     And,
@@ -32,7 +40,8 @@ from fairdepot.core.records import Face, IdentifierScheme, Record, RecordState
 from fairdepot.services.records import check_row, load
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.filters import checked_query, json_parameter
-from fairdepot.services.scicat.reverse import crate_row
+from fairdepot.services.scicat.reverse import crate_row, is_crate
+from fairdepot.services.uow import unit_of_work
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, load_records
 
@@ -46,6 +55,17 @@ def refuse_anonymous_write(actor: Actor) -> None:
         raise PermissionDenied("Forbidden resource: log in to do this")
 
 
+def dataset_by_pid(store: RecordStore, pid: str, *, crates: bool = False) -> RecordRow | None:
+    """The record a SciCat dataset pid names, in any state, whoever may read it: the SciCat
+    dataset with that pid or, with `crates`, the FAIRSCAPE crate whose ARK it is (one
+    catalogue, services/scicat/reverse.py). None: neither. The one pid lookup of the face;
+    each caller words its own 404 / 403."""
+    row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
+    if row is not None and row.face == Face.SCICAT.value and row.kind in DATASET_KINDS:
+        return row
+    return crate_row(store, pid) if crates else None
+
+
 def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRow:
     """The active SciCat dataset a pid names, if the actor may do `action` on it.
 
@@ -54,9 +74,8 @@ def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> R
     """
     if action is not Action.READ_METADATA:
         refuse_anonymous_write(actor)
-    row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
-    if row is None or row.face != Face.SCICAT.value or row.kind not in DATASET_KINDS:
-        row = crate_row(store, pid)  # a FAIRSCAPE crate: read here, changed through FAIRSCAPE
+    row = dataset_by_pid(store, pid, crates=True)
+    if row is None or is_crate(row):  # a FAIRSCAPE crate: read here, changed through FAIRSCAPE
         if row is None or row.state != RecordState.ACTIVE.value:
             raise NotFound(f"dataset {pid[:200]!r} not found")
         check_row(store, actor, row, Action.READ_METADATA)
@@ -105,6 +124,44 @@ def checked_child(store: RecordStore, actor: Actor, row: RecordRow, action: Acti
             "Forbidden resource" if actor.is_anonymous else "Unauthorized access"
         )
     return record
+
+
+@dataclass
+class ChildChange:
+    """A block or attachment about to be changed: its row and record, the unit of work's
+    records, and the body (an object) when the change has one."""
+
+    store: RecordStore
+    row: RecordRow
+    record: Record
+    body: dict[str, Any]
+
+
+@contextmanager
+def checked_change(
+    runtime: Runtime,
+    actor: Actor,
+    find: Callable[[RecordStore], RecordRow],
+    action: Action,
+    *,
+    body: object = None,
+    noun: str | None = None,
+) -> Iterator[ChildChange]:
+    """What every change of a block or attachment starts with, in the backend's order: an
+    anonymous caller is 403 (its guard, before the body is read); with `noun`, a body that
+    is not an object 400; then, in one unit of work (the change's), the child `find` gives
+    (404) and the actor's right to do `action` on it by its own access (403)."""
+    if actor.is_anonymous:
+        raise PermissionDenied("Forbidden resource")
+    if noun is not None and not isinstance(body, dict):
+        raise InvalidInput(
+            f"{noun} is a JSON object", problems=[Problem("must be an object", "body")]
+        )
+    with unit_of_work(runtime) as work:
+        store = work.records
+        row = find(store)
+        record = checked_child(store, actor, row, action)
+        yield ChildChange(store, row, record, body if isinstance(body, dict) else {})
 
 
 def readable(actor: Actor, records: list[Record]) -> list[Record]:

@@ -23,10 +23,15 @@ from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.record_changes import RecordChanges
 from fairdepot.core.records import Record, RecordState
 from fairdepot.services.runtime import Runtime
-from fairdepot.services.scicat.children import checked_child, child_row, may_write, reload
+from fairdepot.services.scicat.children import (
+    checked_change,
+    checked_child,
+    child_row,
+    may_write,
+    reload,
+)
 from fairdepot.services.scicat.datablocks import view
 from fairdepot.services.scicat.dataset_files import recompute
-from fairdepot.services.uow import unit_of_work
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, load_records, tombstone
 
@@ -76,19 +81,21 @@ def update(
 ) -> dict[str, Any]:
     """Merge `body` into the block at the top level (`dataFileList` is replaced whole), check
     the result like a create, store it and the dataset's recomputed totals together."""
-    if actor.is_anonymous:
-        raise PermissionDenied("Forbidden resource")
-    if not isinstance(body, dict):
-        raise InvalidInput(
-            "an origdatablock is a JSON object", problems=[Problem("must be an object", "body")]
-        )
-    with unit_of_work(runtime) as work:
-        store = work.records
-        row = _block_row(store, block_id, pid)
-        record = checked_child(store, actor, row, Action.UPDATE)
-        _may_change_dataset(store, actor, row)
+    with checked_change(
+        runtime,
+        actor,
+        lambda store: _block_row(store, block_id, pid),
+        Action.UPDATE,
+        body=body,
+        noun="an origdatablock",
+    ) as change:
+        store, row, record = change.store, change.row, change.record
+        dataset = _dataset_of(store, row)
+        if dataset is None:
+            raise NotFound("the origdatablock's dataset is gone")
+        _may_change_dataset(actor, dataset[1])
         current = dict(record.native or {})
-        changes = {k: v for k, v in body.items() if k not in _SERVER_FIELDS}
+        changes = {k: v for k, v in change.body.items() if k not in _SERVER_FIELDS}
         if "datasetId" in changes and changes["datasetId"] != current.get("datasetId"):
             raise InvalidInput(
                 "the changes are not valid",
@@ -115,7 +122,7 @@ def update(
             ),
             actor_id=actor.user_id,
         )
-        _recompute_dataset(store, row, actor)
+        _recompute_dataset(store, dataset, actor)
         return view(reload(store, row), version)
 
 
@@ -123,36 +130,37 @@ def delete(
     runtime: Runtime, actor: Actor, block_id: str, version: ApiVersion, *, pid: str | None = None
 ) -> dict[str, Any]:
     """Purge the block (DELETE_GROUPS and administrators); the block as it was."""
-    if actor.is_anonymous:
-        raise PermissionDenied("Forbidden resource")
-    with unit_of_work(runtime) as work:
-        store = work.records
-        row = _block_row(store, block_id, pid)
-        record = checked_child(store, actor, row, Action.DELETE)
+    with checked_change(
+        runtime, actor, lambda store: _block_row(store, block_id, pid), Action.DELETE
+    ) as change:
+        store, row, record = change.store, change.row, change.record
         if not (actor.is_facility_admin or actor.in_facility_list(actor.facility.delete)):
             raise PermissionDenied("Unauthorized access")
         gone = view(record, version)
+        dataset = _dataset_of(store, row)
         store.mark_deleted(row, tombstone(row, "origdatablock deleted through SciCat"))
-        _recompute_dataset(store, row, actor)
+        if dataset is not None:  # a tombstone keeps what it said when it went
+            _recompute_dataset(store, dataset, actor)
         return gone
 
 
-def _recompute_dataset(store: RecordStore, block: RecordRow, actor: Actor) -> None:
+def _dataset_of(store: RecordStore, block: RecordRow) -> tuple[RecordRow, Record] | None:
+    """The block's active dataset, read once (with its files: the recompute drops held files
+    no block lists any more); None if it is gone."""
+    parent = store.session.get(RecordRow, block.parent_pk) if block.parent_pk else None
+    if parent is None or parent.state != RecordState.ACTIVE.value:
+        return None
+    return parent, load_records(store.session, [parent], with_files=True)[0]
+
+
+def _recompute_dataset(store: RecordStore, dataset: tuple[RecordRow, Record], actor: Actor) -> None:
     """The totals and hasPart of the block's dataset, over the blocks it has now."""
     store.session.flush()
-    parent = store.session.get(RecordRow, block.parent_pk) if block.parent_pk else None
-    if parent is None or parent.state != RecordState.ACTIVE.value:
-        return  # a tombstone keeps what it said when it went
-    dataset: Record = load_records(store.session, [parent], with_files=True)[0]
-    recompute(store, parent, dataset, actor)
+    recompute(store, dataset[0], dataset[1], actor)
 
 
-def _may_change_dataset(store: RecordStore, actor: Actor, block: RecordRow) -> None:
+def _may_change_dataset(actor: Actor, dataset: Record) -> None:
     """A block change rewrites its dataset (totals, `hasPart`, held files): the caller must
     be allowed to change the dataset too, not only the block."""
-    parent = store.session.get(RecordRow, block.parent_pk) if block.parent_pk else None
-    if parent is None or parent.state != RecordState.ACTIVE.value:
-        raise NotFound("the origdatablock's dataset is gone")
-    dataset = load_records(store.session, [parent], with_files=False)[0]
     if not allows(actor, Action.UPDATE, dataset.access):
         raise PermissionDenied("Unauthorized access")

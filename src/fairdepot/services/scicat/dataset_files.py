@@ -17,10 +17,12 @@ from fairdepot.core.crosswalks.scicat_files import (
     dataset_dict,
     dataset_totals,
     files_part,
+    listed_paths,
 )
 from fairdepot.core.policy import Actor
 from fairdepot.core.record_changes import UNCHANGED, FileChanges, MetadataChange, RecordChanges
-from fairdepot.core.records import Access, PublicationStatus, Record, RecordFile
+from fairdepot.core.records import Access, Record, RecordFile
+from fairdepot.services.file_access import open_as
 from fairdepot.services.scicat.children import children
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore
@@ -35,19 +37,7 @@ def parts_of(store: RecordStore, row: RecordRow, dataset_access: Access) -> list
     """The dataset's files as `hasPart` entries, over the blocks every reader of the dataset
     may read (`dataset_access`: the dataset's access as it will be stored)."""
     blocks = children(store, row, ORIGDATABLOCK)
-    return files_part([b.native or {} for b in blocks if _open_as(b.access, dataset_access)])
-
-
-def _open_as(block: Access, dataset: Access) -> bool:
-    """Whether everyone who may read the dataset may read the block: the dataset's JSON-LD
-    is read by the dataset's readers, so it names only such blocks' files (a block has its
-    own access: an unpublished block of a published dataset stays unseen)."""
-    if block.publication is PublicationStatus.PUBLISHED:
-        return True
-    if dataset.publication is PublicationStatus.PUBLISHED:
-        return False
-    readers = {g for g in (block.owner_group, *block.access_groups) if g}
-    return {g for g in (dataset.owner_group, *dataset.access_groups) if g} <= readers
+    return files_part([b.native or {} for b in blocks if open_as(b.access, dataset_access)])
 
 
 def recompute(
@@ -69,7 +59,7 @@ def recompute(
     native["size"], native["numberOfFiles"] = size, count
     parts = parts_of(store, row, dataset.access)
     document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark, parts)
-    listed = {str(entry.get("path")) for block in blocks for entry in _entries(block)}
+    listed = listed_paths(blocks)
     gone = frozenset(f.path for f in dataset.files if f.blob_key and f.path not in listed)
     files = FileChanges(added=tuple(linked), removed=gone) if linked or gone else UNCHANGED
     changes = RecordChanges(
@@ -84,8 +74,3 @@ def recompute(
         ),
     )
     store.update(row, changes, actor_id=actor.user_id)
-
-
-def _entries(block: dict[str, Any]) -> list[dict[str, Any]]:
-    files = block.get("dataFileList")
-    return [e for e in files if isinstance(e, dict)] if isinstance(files, list) else []

@@ -49,15 +49,15 @@ from fairdepot.core.errors import (
 from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.policy.rules import CreateRequest
 from fairdepot.core.query import Page, Query
-from fairdepot.core.records import Face, IdentifierScheme, Record, RecordState
+from fairdepot.core.records import IdentifierScheme, Record, RecordState
 from fairdepot.services.crates.ingest import minter
 from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.children import dataset_by_pid
 from fairdepot.services.scicat.dataset_files import parts_of
 from fairdepot.services.scicat.filters import DatasetQuery
 from fairdepot.services.scicat.includes import embedded
 from fairdepot.services.scicat.reverse import (
-    crate_row,
     folded,
     is_crate,
     load_datasets,
@@ -168,9 +168,7 @@ def _row(
     `action`: 404 when there is none (or it is in the trash), 403 when there is one the actor
     may not read or change, and 403 for any change of a crate the actor reads.
     `any_dataset`: the caller is a lifecycle manager, who may do it to every SciCat dataset."""
-    row = store.row_by_identifier(PID_SCHEME, pid)
-    if row is None or row.face != Face.SCICAT.value:
-        row = crate_row(store, pid)
+    row = dataset_by_pid(store, pid, crates=True)
     if row is None or row.state != RecordState.ACTIVE.value:
         raise NotFound(f"dataset: {pid} not found")
     if any_dataset and not is_crate(row):

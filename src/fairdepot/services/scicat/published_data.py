@@ -30,10 +30,11 @@ from fairdepot.core.errors import Conflict, NotFound, PermissionDenied
 from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.query import And, Column, Comparison, Field, Op, Page, Query
 from fairdepot.core.record_changes import RecordChanges
-from fairdepot.core.records import Face, IdentifierScheme, PublicationStatus, RecordState
+from fairdepot.core.records import Face, PublicationStatus, RecordState
 from fairdepot.core.timestamps import utcnow
 from fairdepot.services import datacite
 from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.children import dataset_by_pid
 from fairdepot.services.scicat.dataset_files import blocks_of, recompute
 from fairdepot.services.scicat.objects import ObjectQuery
 from fairdepot.services.uow import read_only, unit_of_work
@@ -136,7 +137,7 @@ def count(runtime: Runtime, actor: Actor, query: ObjectQuery) -> int:
 
 
 def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRow:
-    row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
+    row = dataset_by_pid(store, pid)
     if row is None or row.state != RecordState.ACTIVE.value:
         raise NotFound(f"dataset: {pid} not found")
     access = load_records(store.session, [row], with_files=False)[0].access
