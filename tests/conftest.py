@@ -22,28 +22,46 @@ pytest_plugins = ["tests.support.fixtures_s3"]
 DEPLOYMENT_INDEPENDENT = ("tests/core/",)
 
 
-# These only need a database of their own per test: pytest-xdist (scripts/test runs `-n 2 --dist
-# loadgroup`) spreads them over the workers; every other test talks to the session's deployment
-# and goes to one worker, so one deployment is started per pass, as without xdist.
+# How the tests spread over the pytest-xdist workers (scripts/test runs `-n 2 --dist loadgroup`):
+# - a test that asks for the session's deployment (`server`) joins the "deployment" group, so one
+#   deployment is started per pass, as without xdist;
+# - a test that asks for the SciCat facility's deployment (`scicat_server`, tests/api/scicat/
+#   conftest.py: its own ports, database and bucket) joins the "scicat" group, which runs on the
+#   other worker beside the "deployment" group;
+# - the database-only tests (core, services, storage) need a database of their own per test: they
+#   are not grouped, and fill whichever worker is free;
+# - every other test starts what it needs itself (the e2e tests their own deployments, the CLI
+#   tests their own catalogues, login throttling and published data their own servers): such a
+#   test joins its module's group, so that a module-scoped deployment starts once, and the
+#   modules spread over both workers instead of queueing behind the session's deployment. A test
+#   of that kind in a module whose other tests use `server` or `scicat_server` joins theirs.
 DATABASE_ONLY = ("tests/core/", "tests/services/", "tests/storage/")
-DEPLOYMENT_GROUP = pytest.mark.xdist_group("deployment")
-# The SciCat face's tests start a deployment of their own (`scicat_server`, tests/api/scicat/
-# conftest.py: free ports, its own database and bucket), so they form a second group that runs
-# on the other worker beside the "deployment" group instead of after it. A SciCat test that
-# asks for the session's `server` stays with that deployment's group (one `server` per pass).
-SCICAT_TESTS = "tests/api/scicat/"
-SCICAT_GROUP = pytest.mark.xdist_group("scicat")
+DEPLOYMENT_FIXTURES = {"server": "deployment", "scicat_server": "scicat"}
+
+
+def _deployment_group(item: pytest.Item) -> str | None:
+    """The xdist group of the shared deployment a test uses, if it uses one."""
+    fixtures = getattr(item, "fixturenames", ())
+    for fixture, group in DEPLOYMENT_FIXTURES.items():
+        if fixture in fixtures:
+            return group
+    return None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The scale-out pass re-runs what talks to a deployment; pure unit tests ran once already."""
+    """Group tests by the deployment they share; the scale-out pass drops the pure unit tests."""
+    module_groups: dict[str, str] = {}
+    for item in items:
+        group = _deployment_group(item)
+        if group is not None:
+            module_groups.setdefault(item.path.as_posix(), group)
     for item in items:
         path = item.path.relative_to(config.rootpath).as_posix()
-        fixtures = getattr(item, "fixturenames", ())
-        if path.startswith(SCICAT_TESTS) and "server" not in fixtures:
-            item.add_marker(SCICAT_GROUP)
+        group = _deployment_group(item) or module_groups.get(item.path.as_posix())
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
         elif not path.startswith(DATABASE_ONLY):
-            item.add_marker(DEPLOYMENT_GROUP)
+            item.add_marker(pytest.mark.xdist_group(path))
     if backend_name() != "scaleout":
         return
     keep, drop = [], []

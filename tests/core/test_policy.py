@@ -101,7 +101,7 @@ def test_the_read_scope_of_each_actor() -> None:
 
 
 def _in_scope(scope: ReadScope, access: Access) -> bool:
-    """What storage.db.records.readable() selects, as plain Python."""
+    """What storage.db.scope.readable() selects, as plain Python."""
     if scope.everything:
         return True
     return (

@@ -1,7 +1,7 @@
 """The SQL read scope selects exactly the records `allows` lets an actor see, for every
 lifecycle state, moderation state and action, on SQLite and on PostgreSQL.
 
-tests/core proves the same for the scope as data; this proves `storage.db.records.readable`
+tests/core proves the same for the scope as data; this proves `storage.db.scope.readable`
 compiles it faithfully, including the trash view (trashed records the actor may delete), for
 owners, group members, organization roles, DELETE_GROUPS and administrators.
 """

@@ -1,6 +1,6 @@
 """The records `allows(actor, READ_*, ·)` accepts, as data the storage layer compiles to SQL.
 
-`storage.db.records.readable(scope)` is the one place a scope becomes a WHERE clause; a listing
+`storage.db.scope.readable(scope)` is the one place a scope becomes a WHERE clause; a listing
 or search AND-s it into its own statement, so that no row is ever checked one by one and what a
 search shows is what a resolve opens (tests/storage/test_policy_agreement.py proves it).
 """
