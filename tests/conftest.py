@@ -48,6 +48,7 @@ def _deployment_group(item: pytest.Item) -> str | None:
     return None
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups into the node ids
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Group tests by the deployment they share; the scale-out pass drops the pure unit tests."""
     module_groups: dict[str, str] = {}
