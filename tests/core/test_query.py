@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from fairdepot.core.query import (
+    MAX_OFFSET,
     And,
     Column,
     Comparison,
@@ -23,6 +24,7 @@ from fairdepot.core.query import (
     check_query,
     cmp,
     index_text,
+    page_count,
 )
 
 
@@ -117,6 +119,10 @@ def test_paging_bounds_and_cursors_are_checked() -> None:
     assert _location(error) == "limit"
     with pytest.raises(InvalidQuery):
         check_query(Query(page=Page(offset=-1)))
+    check_query(Query(page=Page(offset=MAX_OFFSET)))
+    with pytest.raises(InvalidQuery) as error:  # no database holds 10**20 (64-bit integers)
+        check_query(Query(page=Page(offset=10**20)))
+    assert _location(error) == "offset"
     cursor = Cursor((1.0,), 7)
     with pytest.raises(InvalidQuery) as error:
         check_query(Query(page=Page(after=cursor)))  # one sort value, no sort key
@@ -153,3 +159,27 @@ def test_a_projection_picks_the_values_at_its_paths() -> None:
     fields = [Field.parse(f) for f in ("native.a.b", "native.people.name", "native.nope", "name")]
     assert project(native, {}, fields) == {"native.a.b": 1, "native.people.name": ["Ada", "Bob"]}
     assert project(None, {"k": "v"}, [Field.parse("metadata.k")]) == {"metadata.k": "v"}
+
+
+@pytest.mark.parametrize(
+    ("value", "limit", "expected"),
+    [
+        (None, True, 25),
+        (0, False, 0),
+        (1000, True, 1000),
+        (1001, False, 1001),
+        (MAX_OFFSET, False, MAX_OFFSET),
+    ],
+)
+def test_a_page_count_from_a_client(value: object, limit: bool, expected: int) -> None:
+    assert page_count(value, "filter.skip", 25, limit=limit) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "limit"),
+    [(-1, False), (1.5, False), (True, True), ("3", False), (1001, True), (10**20, False)],
+)
+def test_a_bad_page_count_names_where_it_is(value: object, limit: bool) -> None:
+    with pytest.raises(InvalidQuery) as error:
+        page_count(value, "filter.skip", 25, limit=limit)
+    assert _location(error) == "filter.skip"

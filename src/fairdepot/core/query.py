@@ -76,6 +76,9 @@ entry on PostgreSQL must stay under 2,704 bytes with its path)."""
 MAX_PATTERN_LENGTH = 256
 MAX_IN_VALUES = 1000
 MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000_000
+"""Deeper pages are refused before a database sees an offset it cannot hold (SQLite and
+PostgreSQL take 64-bit integers; a client's JSON number can be any size)."""
 
 
 @dataclass(frozen=True)
@@ -277,6 +280,19 @@ def cmp(field_text: str, op: str, value: Scalar | Sequence[Scalar] | None = None
     return comparison
 
 
+def page_count(value: object, location: str, default: int, *, limit: bool) -> int:
+    """A page's limit (`limit=True`) or skip as a client's JSON gave it: a whole number from 0,
+    at most MAX_LIMIT for a limit and MAX_OFFSET for a skip; None (not given) is `default`."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InvalidQuery("must be a non-negative integer", location)
+    maximum = MAX_LIMIT if limit else MAX_OFFSET
+    if value > maximum:
+        raise InvalidQuery(f"must be at most {maximum}", location)
+    return value
+
+
 def check_query(query: Query) -> Query:
     """Raise InvalidQuery naming the first bad part; return the query unchanged otherwise."""
     if query.where is not None:
@@ -286,6 +302,8 @@ def check_query(query: Query) -> Query:
         raise InvalidQuery(f"limit must be between 1 and {MAX_LIMIT}", "limit")
     if page.offset < 0:
         raise InvalidQuery("offset must not be negative", "offset")
+    if page.offset > MAX_OFFSET:
+        raise InvalidQuery(f"offset must be at most {MAX_OFFSET}", "offset")
     if page.after is not None:
         if page.offset:
             raise InvalidQuery("give either an offset or a cursor, not both", "cursor")

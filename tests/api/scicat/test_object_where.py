@@ -8,6 +8,8 @@ import json
 import uuid
 from typing import Any
 
+import pytest
+
 from tests.support.scicat import Scicat
 
 
@@ -103,3 +105,21 @@ def test_proposal_times_compare_as_instants(scicat: Scicat) -> None:
     answer = scicat.request("GET", "/api/v3/proposals", "admin", params={"filter": json.dumps(bad)})
     assert answer.status_code == 400, answer.text
     assert answer.json()["errors"][0]["location"] == "filter.where.startTime.gt"
+
+
+@pytest.mark.parametrize(
+    ("path", "page"),
+    [
+        ("/api/v3/samples", {"skip": 1001}),
+        ("/api/v3/proposals", {"limits": {"skip": 1001}}),
+        ("/api/v3/instruments", {"skip": 5000}),
+        ("/api/v4/publisheddata", {"skip": 1001}),
+    ],
+)
+def test_pages_past_the_thousandth_object_are_reachable(
+    scicat: Scicat, path: str, page: dict[str, Any]
+) -> None:
+    """Only a page's size is capped at 1000, not how far into the results it starts."""
+    found = scicat.request("GET", path, "admin", params={"filter": json.dumps(page)})
+    assert found.status_code == 200, found.text
+    assert found.json() == []

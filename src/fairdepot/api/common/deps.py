@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from fairdepot.core.accounts import User
 from fairdepot.core.errors import AuthenticationRequired
 from fairdepot.core.policy import ANONYMOUS, Actor
+from fairdepot.core.query import MAX_OFFSET
 from fairdepot.services import accounts
 from fairdepot.services.runtime import Runtime
 
@@ -72,8 +73,7 @@ def actor_of(runtime: Runtime, user: User | None) -> Actor:
     return accounts.actor_for(user, runtime.settings.facility_groups) if user else ANONYMOUS
 
 
-MAX_OFFSET = 1_000_000_000
-"""Deeper pages are refused (422) before a database sees a number it cannot hold."""
+# deeper pages are refused (422) before a database sees a number it cannot hold
 Offset = Annotated[
     int, Query(ge=0, le=MAX_OFFSET, description="How many results to skip (paging).")
 ]

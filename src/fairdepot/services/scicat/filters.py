@@ -36,6 +36,7 @@ from fairdepot.core.query import (
     SortKey,
     ValueType,
     check_query,
+    page_count,
 )
 from fairdepot.core.records import Face
 from fairdepot.services.scicat.where import where_filter
@@ -263,13 +264,14 @@ def sort_key(name: str, direction: object, location: str) -> SortKey:
 
 
 def _count_of(value: object, location: str, default: int) -> int:
-    if value is None:
+    """A filter's limit or skip; a limit of 0 is loopback's "no limit given"."""
+    if value == 0 and location.endswith("limit") and not isinstance(value, bool):
         return default
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidQuery("must be a non-negative integer", location)
-    if location.endswith("limit"):
-        if value == 0:
-            return default
-        if value > MAX_LIMIT:
-            raise InvalidQuery(f"at most {MAX_LIMIT} datasets per page: page with skip", location)
-    return value
+    try:
+        return page_count(value, location, default, limit=location.endswith("limit"))
+    except InvalidQuery:
+        if location.endswith("limit") and isinstance(value, int) and value > MAX_LIMIT:
+            raise InvalidQuery(
+                f"at most {MAX_LIMIT} datasets per page: page with skip", location
+            ) from None
+        raise

@@ -31,6 +31,7 @@ from fairdepot.core.query import (
     Or,
     Page,
     Query,
+    page_count,
 )
 from fairdepot.services.scicat.filters import (
     V3_DEFAULT_LIMIT,
@@ -258,8 +259,4 @@ def _decoded(value: object, name: str) -> Any:
 
 
 def _natural(value: object, location: str, default: int) -> int:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidQuery("must be a non-negative integer", location)
-    return value
+    return page_count(value, location, default, limit=location.endswith("limit"))

@@ -36,6 +36,7 @@ from fairdepot.core.query import (
     Page,
     Query,
     SortKey,
+    page_count,
 )
 from fairdepot.core.records import Face, Record, RecordState
 from fairdepot.services.runtime import Runtime
@@ -173,13 +174,14 @@ def object_query(kind: ObjectKind, raw_filter: object, location: str = "filter")
 
 
 def _count(value: object, location: str, default: int) -> int:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidQuery("must be a non-negative integer", location)
-    if value > MAX_LIMIT:
-        raise InvalidQuery(f"at most {MAX_LIMIT} per page: page with skip", location)
-    return value
+    """A page's limit (at most MAX_LIMIT) or skip (any depth up to MAX_OFFSET)."""
+    limit = location.endswith("limit")
+    try:
+        return page_count(value, location, default, limit=limit)
+    except InvalidQuery:
+        if limit and isinstance(value, int) and not isinstance(value, bool) and value > MAX_LIMIT:
+            raise InvalidQuery(f"at most {MAX_LIMIT} per page: page with skip", location) from None
+        raise
 
 
 def _field(kind: ObjectKind, name: object, location: str) -> Field:
