@@ -147,13 +147,15 @@ CHILD_KINDS = {ORIGDATABLOCK: ORIGDATABLOCK_FIELDS, ATTACHMENT: ATTACHMENT_FIELD
 class ChildQuery:
     """A translated filter of blocks or attachments: which (`where`, without the kind), in
     what order (oldest first when empty), how many (None: all, for an include without a
-    limit), from where, and the fields to keep of each (all when empty)."""
+    limit), from where, the fields to keep of each (all when empty) and a full-text search
+    (fullquery's `text`)."""
 
     where: Filter | None = None
     sort: tuple[SortKey, ...] = ()
     limit: int | None = DEFAULT_LIMIT
     skip: int = 0
     fields: tuple[str, ...] = ()
+    text: str | None = None
 
 
 def child_query(

@@ -193,6 +193,7 @@ def listing(runtime: Runtime, actor: Actor, kind: ChildKind, query: ChildQuery) 
     (services/scicat/child_fields.py): one core query, the read scope in its statement."""
     core = Query(
         where=of_kind(kind, query.where),
+        text=query.text,
         sort=query.sort or (SortKey(Field(column=Column.CREATED_AT)),),
         page=Page(limit=query.limit or DEFAULT_LIMIT, offset=query.skip),
     )

@@ -561,3 +561,29 @@ def run_per_parent(
     if limit is not None:
         page = page.where(ranked.c.rank <= offset + limit)
     return list(session.scalars(page))
+
+
+def count_path_values(
+    session: Session, search: SearchIndex, query: Query, scope: ReadScope, path: str
+) -> int:
+    """How many values the records `query` matches (its where and text, among the active
+    ones `scope` may read) hold at a document `path`: each element of an array is a value, so
+    `native.dataFileList.path` counts a block's files (SciCat's unwound `totalSets`)."""
+    compiler = _Compiler(session.get_bind().dialect.name)
+    if _uses_regexp(query) and compiler.dialect == "postgresql":
+        session.execute(sa.text(f"SET LOCAL statement_timeout = {REGEXP_TIMEOUT_MS}"))
+    records = sa.select(RecordRow.pk).where(readable(scope, RecordState.ACTIVE))
+    if query.where is not None:
+        check_filter(query.where)
+        records = records.where(compiler.filter(query.where))
+    if query.text is not None:
+        matches = search.matches(query.text)
+        if matches is None:
+            return 0
+        records = records.join(matches, matches.c.pk == RecordRow.pk)
+    counted = (
+        sa.select(sa.func.count())
+        .select_from(RecordValueRow)
+        .where(RecordValueRow.path == path, RecordValueRow.record_pk.in_(records))
+    )
+    return int(session.scalar(counted) or 0)

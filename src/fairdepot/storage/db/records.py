@@ -42,7 +42,12 @@ from fairdepot.storage.db.models import (
     as_utc,
     utcnow,
 )
-from fairdepot.storage.db.query import QueryResult, run_per_parent, run_query
+from fairdepot.storage.db.query import (
+    QueryResult,
+    count_path_values,
+    run_per_parent,
+    run_query,
+)
 from fairdepot.storage.db.scope import in_lifecycle
 from fairdepot.storage.db.values import remove_values, write_values, write_values_many
 from fairdepot.storage.search import SearchDocument, SearchIndex, search_document_of
@@ -160,6 +165,11 @@ class RecordStore:
             .order_by(RecordRow.parent_pk, RecordRow.pk)
         )
         return list(self.session.scalars(query))
+
+    def count_values(self, query: Query, scope: ReadScope, path: str) -> int:
+        """How many values the readable records `query` matches hold at `path`
+        (storage/db/query.py `count_path_values`): a block's files are counted in SQL."""
+        return count_path_values(self.session, self.search, query, scope, path)
 
     def children_per_parent(
         self,
