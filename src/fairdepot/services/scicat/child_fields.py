@@ -190,7 +190,9 @@ def child_query(
     fallback = None if scope else DEFAULT_LIMIT
     limit = _count(limits.get("limit", spec.get("limit")), f"{location}.limit", fallback)
     skip = _count(limits.get("skip", spec.get("skip")), f"{location}.skip", 0) or 0
-    sort = order_keys(kind, limits.get("order", spec.get("order")), f"{location}.order")
+    sort = order_keys(
+        kind, limits.get("order", spec.get("order")), f"{location}.order", lenient=scope
+    )
     sort += sort_object(kind, limits.get("sort"), f"{location}.limits.sort")
     where = where_filter(spec.get("where"), f"{location}.where", kind.where_fields)
     if where is not None:  # the nesting and size budget of every SciCat where
@@ -233,14 +235,17 @@ def field_names(kind: ChildKind, fields: object, location: str) -> tuple[str, ..
     return tuple(dict.fromkeys(names))
 
 
-def project(view: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    """Only `fields` of an object (all when empty), and its `_id`, as Mongo's projection
-    keeps it; a dotted name keeps that part of each element of an array
+def project(
+    view: dict[str, Any], fields: tuple[str, ...], always: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """Only `fields` of an object (all when empty), its `_id`, as Mongo's projection keeps
+    it, and `always` (an include's foreign key, which loopback adds to a scope's fields to
+    join on); a dotted name keeps that part of each element of an array
     (`dataFileList.path`: each file's path only)."""
     if not fields:
         return view
     kept: dict[str, Any] = {}
-    for name in ("_id", *fields):
+    for name in ("_id", *always, *fields):
         _copy_path(view, kept, name.split("."))
     return kept
 
@@ -265,9 +270,13 @@ def _copy_path(source: Any, target: dict[str, Any], path: list[str]) -> None:
             _copy_path(value, into, rest)
 
 
-def order_keys(kind: ChildKind, order: object, location: str) -> tuple[SortKey, ...]:
+def order_keys(
+    kind: ChildKind, order: object, location: str, *, lenient: bool = False
+) -> tuple[SortKey, ...]:
     """loopback's `"field ASC"` / SciCat's `"field:desc"` (a string, comma-separated, or a
-    list of them)."""
+    list of them). `lenient` (an include's scope): a name the kind lacks orders nothing, as
+    Mongo sorts by a field no document has (the ingestion document's scope orders blocks by
+    `filename`), instead of a 400."""
     if order is None:
         return ()
     if isinstance(order, str):
@@ -279,7 +288,14 @@ def order_keys(kind: ChildKind, order: object, location: str) -> tuple[SortKey, 
     keys = []
     for i, item in enumerate(items):
         name, _, direction = item.strip().replace(":", " ").partition(" ")
-        keys.append(sort_key(kind, name, direction.strip() or "asc", f"{location}[{i}]"))
+        try:
+            keys.append(sort_key(kind, name, direction.strip() or "asc", f"{location}[{i}]"))
+        except InvalidQuery:
+            known = name in _COLUMNS or name in ("_id", "id", "isPublished")
+            if not lenient or known or name in kind.fields:
+                raise
+            if direction.strip().lower() not in ("", "asc", "desc"):
+                raise
     return tuple(keys)
 
 

@@ -49,6 +49,8 @@ _KINDS = {"origdatablocks": ORIGDATABLOCK, "attachments": ATTACHMENT}
 """The child kind each embedded relation is made of."""
 
 Embedded = dict[str, list[dict[str, Any]]]
+FOREIGN_KEYS = ("datasetId",)
+"""Kept whatever a scope's `fields` say, as loopback adds the key its relation joins on."""
 
 
 def wanted_relations(names: Sequence[str]) -> list[str]:
@@ -116,9 +118,11 @@ def embedded(
             found = readable(actor, grouped.get((pk, _KINDS.get(name, "")), []))
             fields = queries[name].fields if name in queries else ()
             if name == "origdatablocks":
-                answer[name] = [project(datablocks.view(r, version), fields) for r in found]
+                answer[name] = [
+                    project(datablocks.view(r, version), fields, FOREIGN_KEYS) for r in found
+                ]
             elif name == "attachments":
-                answer[name] = [project(attachments.view(r), fields) for r in found]
+                answer[name] = [project(attachments.view(r), fields, FOREIGN_KEYS) for r in found]
             else:
                 answer[name] = []
         answers.append(answer)
