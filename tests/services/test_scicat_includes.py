@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.policy import Actor
 from fairdepot.services import accounts
@@ -59,28 +61,40 @@ def dataset_with_children(runtime: Runtime, user: Actor, tag: str) -> str:
     return pid
 
 
-def listing(runtime: Runtime, user: Actor) -> tuple[list[dict[str, Any]], int]:
+WHOLE: list[Any] = ["all"]
+SCOPED: list[Any] = [
+    {"relation": "origdatablocks", "scope": {"where": {"size": 3}, "order": "size:desc"}},
+    {"relation": "attachments", "scope": {"limit": 5, "fields": ["aid"]}},
+    "datablocks",
+]
+"""Both relations with a scope: one windowed statement each, whatever the page's size."""
+
+
+def listing(
+    runtime: Runtime, user: Actor, include: list[Any] = WHOLE
+) -> tuple[list[dict[str, Any]], int]:
     spec = dataset_filter(
-        json.dumps({"where": {"keywords": "includes"}, "include": ["all"]}), ApiVersion.V4
+        json.dumps({"where": {"keywords": "includes"}, "include": include}), ApiVersion.V4
     )
     with counted(runtime) as statements:
         found = datasets.find(runtime, user, spec)
     return found, len(statements)
 
 
+@pytest.mark.parametrize("include", [WHOLE, SCOPED], ids=["whole", "scoped"])
 def test_include_costs_the_same_statements_for_one_dataset_and_for_five(
-    runtime: Runtime,
+    runtime: Runtime, include: list[Any]
 ) -> None:
     user = actor(runtime)
     first = dataset_with_children(runtime, user, "d0")
-    [one], for_one = listing(runtime, user)
+    [one], for_one = listing(runtime, user, include)
     assert one["pid"] == first
     assert len(one["origdatablocks"]) == 2
     assert len(one["attachments"]) == 1
     assert one["datablocks"] == []
     for n in range(1, 5):
         dataset_with_children(runtime, user, f"d{n}")
-    five, for_five = listing(runtime, user)
+    five, for_five = listing(runtime, user, include)
     assert len(five) == 5
     for dataset in five:
         assert [b["datasetId"] for b in dataset["origdatablocks"]] == [dataset["pid"]] * 2

@@ -12,6 +12,7 @@ from fairdepot.api.scicat import (
     attachments,
     auth,
     datablock_changes,
+    datablock_queries,
     datablocks,
     datasets,
     files,
@@ -25,6 +26,7 @@ ROUTING_PREFIXES = ("/api/v3", "/api/v4")
 router = APIRouter()
 router.include_router(auth.router)
 router.include_router(datablocks.router)
+router.include_router(datablock_queries.router)  # before datablock_changes' /{oid}
 router.include_router(datablock_changes.router)
 router.include_router(attachments.router)
 router.include_router(attachment_changes.router)

@@ -28,7 +28,16 @@ async def create_v4(runtime: RuntimeDep, caller: CallerDep, body: JsonBody) -> d
 async def find_v4(
     runtime: RuntimeDep, caller: CallerDep, filter_: FilterParameter = None
 ) -> list[dict[str, Any]]:
+    """The blocks the caller reads that the filter selects."""
     return await run_in_threadpool(datablocks.find, runtime, caller.actor, filter_)
+
+
+@router.get("/api/v3/origdatablocks", responses=scicat_responses())
+async def find_v3(
+    runtime: RuntimeDep, caller: CallerDep, filter_: FilterParameter = None
+) -> list[dict[str, Any]]:
+    """As v4's, in v3's shape (no `version`)."""
+    return await run_in_threadpool(datablocks.find, runtime, caller.actor, filter_, ApiVersion.V3)
 
 
 @router.post(

@@ -27,9 +27,9 @@ from fairdepot.core.policy import ANONYMOUS
 from fairdepot.core.query import Page
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import datasets
-from fairdepot.services.scicat.filters import dataset_filter, include_names
+from fairdepot.services.scicat.filters import IncludeScope, dataset_filter, include_names
 from fairdepot.services.scicat.fullquery import full_facet, full_query
-from fairdepot.services.scicat.includes import included
+from fairdepot.services.scicat.includes import included, scoped
 
 router = APIRouter(route_class=ScicatRoute, tags=["scicat datasets"])
 
@@ -73,13 +73,15 @@ def _with_includes(
     names: tuple[str, ...],
     version: ApiVersion = ApiVersion.V4,
     fields: tuple[str, ...] = (),
+    scopes: tuple[IncludeScope, ...] = (),
 ) -> dict[str, Any]:
-    """The dataset with the relations `names` embedded (run in a worker thread: it reads),
-    then cut to `fields`: the relations are found by the pid, which `fields` may leave out."""
+    """The dataset with the relations `names` embedded, each by its scope (run in a worker
+    thread: it reads), then cut to `fields`: the relations are found by the pid, which
+    `fields` may leave out."""
     if not names:
         return datasets.project(dataset, fields)
     record = datasets.get_record(runtime, caller.actor, str(dataset["pid"]))
-    embedded = included(runtime, caller.actor, record, names, version)
+    embedded = included(runtime, caller.actor, record, names, version, scopes)
     return {**datasets.project(dataset, fields), **embedded}
 
 
@@ -227,10 +229,15 @@ def _add_item_routes(version: str) -> None:
         if version == "v4" and caller.actor.is_anonymous:
             raise PermissionDenied(datasets.FORBIDDEN)
         names = include_names(include, "include") if include else ()
+        scopes: tuple[IncludeScope, ...] = ()
         if filter and version == "v3":
-            names = dataset_filter(filter, ApiVersion.V3).include
+            spec = dataset_filter(filter, ApiVersion.V3)
+            names, scopes = spec.include, spec.scopes
+            scoped(scopes)  # a bad scope is a 400 before the dataset is read
         found = await run_in_threadpool(datasets.get, runtime, caller.actor, pid, _v(version))
-        return await run_in_threadpool(_with_includes, runtime, caller, found, names, _v(version))
+        return await run_in_threadpool(
+            lambda: _with_includes(runtime, caller, found, names, _v(version), scopes=scopes)
+        )
 
     async def patch_dataset(request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
         pid = raw_segment(request, "pid")

@@ -19,9 +19,9 @@ from fairdepot.core.crosswalks.scicat_files import (
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.errors import Conflict, InvalidInput, NotFound, Problem
 from fairdepot.core.policy import Action, Actor
-from fairdepot.core.query import Field
 from fairdepot.core.records import Record, Relation
 from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.child_fields import ATTACHMENT_FIELDS, child_query, project
 from fairdepot.services.scicat.children import (
     child_row,
     children_of,
@@ -40,16 +40,6 @@ ATTACHED_TO = "scicat:attachedTo"
 
 V3_LIMIT = 10
 """v3 GET /datasets/{pid}/attachments answers at most this many (the backend's default)."""
-
-FILTER_FIELDS = {
-    "aid": Field.parse("native.aid"),
-    "_id": Field.parse("native.aid"),
-    "id": Field.parse("native.aid"),
-    "caption": Field.parse("native.caption"),
-    "ownerGroup": Field.parse("native.ownerGroup"),
-    "datasetId": Field.parse("native.datasetId"),
-    "createdBy": Field.parse("native.createdBy"),
-}
 
 
 def create(
@@ -138,5 +128,7 @@ def of_dataset(
 
 
 def find(runtime: Runtime, actor: Actor, raw_filter: object) -> list[dict[str, Any]]:
-    """GET /api/v4/attachments?filter=."""
-    return [view(r) for r in listing(runtime, actor, ATTACHMENT, raw_filter, FILTER_FIELDS)]
+    """GET /api/v4/attachments?filter=: as for blocks, on an attachment's fields."""
+    query = child_query(ATTACHMENT_FIELDS, raw_filter)
+    found = listing(runtime, actor, ATTACHMENT_FIELDS, query)
+    return [project(view(r), query.fields) for r in found]

@@ -1,4 +1,4 @@
-"""What origdatablocks and attachments share: finding their dataset, listing, simple filters.
+"""What origdatablocks and attachments share: finding their dataset and themselves, listing.
 
 Both are child records of a dataset's record (core/crosswalks/scicat_files.py). The dataset
 is found by its pid (identifier scheme "pid", as the datasets' own routes create it), so the
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from fairdepot.core import ark as arks
@@ -24,28 +24,16 @@ from fairdepot.core.errors import (
     Problem,
 )
 from fairdepot.core.policy import Action, Actor, ReadScope, allows, read_scope
-from fairdepot.core.query import (
-    And,
-    Column,
-    Comparison,
-    Field,
-    Filter,
-    InvalidQuery,
-    Op,
-    Page,
-    Query,
-    SortKey,
-)
+from fairdepot.core.query import And, Column, Comparison, Field, Op, Page, Query, SortKey
 from fairdepot.core.records import Face, IdentifierScheme, Record, RecordState
 from fairdepot.services.records import check_row, load
 from fairdepot.services.runtime import Runtime
-from fairdepot.services.scicat.filters import checked_query, json_parameter
+from fairdepot.services.scicat.child_fields import DEFAULT_LIMIT, ChildKind, ChildQuery, of_kind
+from fairdepot.services.scicat.filters import checked_query
 from fairdepot.services.scicat.reverse import crate_row, is_crate
 from fairdepot.services.uow import unit_of_work
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, load_records
-
-MAX_LIMIT = 1000
 
 
 def refuse_anonymous_write(actor: Actor) -> None:
@@ -200,98 +188,15 @@ def reload(store: RecordStore, row: RecordRow) -> Record:
     return load(store, row, with_files=False)
 
 
-def listing(
-    runtime: Runtime,
-    actor: Actor,
-    kind: str,
-    raw_filter: object,
-    fields: dict[str, Field],
-) -> list[Record]:
-    """A page of the children of `kind` the actor reads, by a loopback `filter` whose `where`
-    names `fields` with a value (equality) or one of inq / nin / eq / neq / gt(e) / lt(e).
-    Run in the database as a core query, like every listing."""
-    spec = json_parameter(raw_filter, "filter") or {}
-    if not isinstance(spec, dict):
-        raise InvalidQuery("a filter is a JSON object", "filter")
-    for key in spec:
-        if key not in {"where", "limit", "skip", "limits", "order", "fields", "include"}:
-            raise InvalidQuery(
-                f"Property {str(key)[:40]} should not exist in the filter object", "filter"
-            )
-    limits = spec.get("limits") or {}
-    if not isinstance(limits, dict):
-        raise InvalidQuery("limits is an object {limit, skip, order}", "filter.limits")
-    limit = _count(limits.get("limit", spec.get("limit")), "filter.limit", 100)
-    skip = _count(limits.get("skip", spec.get("skip")), "filter.skip", 0)
-    parts: list[Filter] = [
-        Comparison(Field(column=Column.FACE), Op.EQ, Face.SCICAT.value),
-        Comparison(Field(column=Column.KIND), Op.EQ, kind),
-    ]
-    where = spec.get("where") or {}
-    if not isinstance(where, dict):
-        raise InvalidQuery("where is a JSON object", "filter.where")
-    for name, condition in where.items():
-        parts.append(_condition(name, condition, fields))
-    query = Query(
-        where=And(tuple(parts)),
-        sort=(SortKey(Field(column=Column.CREATED_AT)),),
-        page=Page(limit=limit, offset=skip),
+def listing(runtime: Runtime, actor: Actor, kind: ChildKind, query: ChildQuery) -> list[Record]:
+    """A page of the children of `kind` the actor reads that a translated filter selects
+    (services/scicat/child_fields.py): one core query, the read scope in its statement."""
+    core = Query(
+        where=of_kind(kind, query.where),
+        text=query.text,
+        sort=query.sort or (SortKey(Field(column=Column.CREATED_AT)),),
+        page=Page(limit=query.limit or DEFAULT_LIMIT, offset=query.skip),
     )
-    query = checked_query(replace(query))
     with runtime.reading() as store:
-        result = store.find(query, read_scope(actor))
+        result = store.find(checked_query(core), read_scope(actor))
         return load_records(store.session, result.rows, with_files=False)
-
-
-_OPS = {
-    "eq": Op.EQ,
-    "neq": Op.NEQ,
-    "inq": Op.IN,
-    "$in": Op.IN,
-    "nin": Op.NIN,
-    "$nin": Op.NIN,
-    "gt": Op.GT,
-    "gte": Op.GTE,
-    "lt": Op.LT,
-    "lte": Op.LTE,
-}
-
-
-def _condition(name: str, condition: object, fields: dict[str, Field]) -> Filter:
-    location = f"filter.where.{str(name)[:80]}"
-    if name not in fields:
-        raise InvalidQuery(f"'{str(name)[:80]}' is not a field one can filter on here", location)
-    target = fields[name]
-    if isinstance(condition, dict):
-        if len(condition) != 1:
-            raise InvalidQuery("a condition is one operator and its value", location)
-        [(key, value)] = condition.items()
-        if key not in _OPS:
-            raise InvalidQuery(f"unknown operator '{str(key)[:40]}'", location)
-        op = _OPS[key]
-        if op in (Op.IN, Op.NIN):
-            if not isinstance(value, list) or not all(_scalar(v) for v in value):
-                raise InvalidQuery(f"{key} takes a list of values", location)
-            return Comparison(target, op, tuple(value))
-        if not _scalar(value):
-            raise InvalidQuery(f"{key} takes a value", location)
-        return Comparison(target, op, value)
-    if not _scalar(condition):
-        raise InvalidQuery("a condition is a value or an object of one operator", location)
-    return Comparison(target, Op.EQ, condition)
-
-
-def _scalar(value: object) -> bool:
-    return isinstance(value, str | int | float | bool) and not (
-        isinstance(value, float) and value != value
-    )
-
-
-def _count(value: Any, location: str, default: int) -> int:
-    if value is None:
-        return default
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidQuery("must be a whole number, 0 or more", location)
-    if value > MAX_LIMIT and location.endswith("limit"):
-        raise InvalidQuery(f"at most {MAX_LIMIT}", location)
-    return value

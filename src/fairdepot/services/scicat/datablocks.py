@@ -20,10 +20,10 @@ from fairdepot.core.crosswalks.scicat_files import (
 )
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.policy import Action, Actor
-from fairdepot.core.query import Field
 from fairdepot.core.records import Record
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import staging
+from fairdepot.services.scicat.child_fields import ORIGDATABLOCK_FIELDS, child_query, project
 from fairdepot.services.scicat.children import (
     children_of,
     dataset_row,
@@ -36,17 +36,6 @@ from fairdepot.services.scicat.children import (
 from fairdepot.services.scicat.dataset_files import recompute
 from fairdepot.services.uow import unit_of_work
 from fairdepot.storage.db.records import load_records
-
-FILTER_FIELDS = {
-    "_id": Field.parse("native._id"),
-    "id": Field.parse("native._id"),
-    "datasetId": Field.parse("native.datasetId"),
-    "ownerGroup": Field.parse("native.ownerGroup"),
-    "chkAlg": Field.parse("native.chkAlg"),
-    "size": Field.parse("native.size"),
-    "createdBy": Field.parse("native.createdBy"),
-}
-"""What GET /origdatablocks?filter= can select on."""
 
 
 def create(
@@ -108,7 +97,12 @@ def of_dataset(
     return [view(r, version) for r in children_of(runtime, actor, pid, ORIGDATABLOCK)]
 
 
-def find(runtime: Runtime, actor: Actor, raw_filter: object) -> list[dict[str, Any]]:
-    """GET /api/v4/origdatablocks?filter=: the blocks the actor reads that the filter selects."""
-    found = listing(runtime, actor, ORIGDATABLOCK, raw_filter, FILTER_FIELDS)
-    return [view(r, ApiVersion.V4) for r in found]
+def find(
+    runtime: Runtime, actor: Actor, raw_filter: object, version: ApiVersion = ApiVersion.V4
+) -> list[dict[str, Any]]:
+    """GET /api/v{3,4}/origdatablocks?filter=: the blocks the actor reads that the filter
+    selects (every operator of a dataset's `where`, services/scicat/child_fields.py), each
+    cut to the filter's `fields`."""
+    query = child_query(ORIGDATABLOCK_FIELDS, raw_filter)
+    found = listing(runtime, actor, ORIGDATABLOCK_FIELDS, query)
+    return [project(view(r, version), query.fields) for r in found]

@@ -215,11 +215,12 @@ def find(
 ) -> list[dict[str, Any]]:
     """The readable datasets a translated filter finds (anonymous: published ones) and the
     readable crates it matches, each with only the fields asked for (all when none) and the
-    relations its `include` names (loaded for the whole page at once, includes.py)."""
+    relations its `include` names (loaded for the whole page at once, each by its scope,
+    includes.py)."""
     with runtime.reading() as store:
         found = store.find(one_catalogue(spec.query).query, read_scope(actor))
         records = load_datasets(store, list(found.rows))
-        extras = embedded(store, actor, records, spec.include, version)
+        extras = embedded(store, actor, records, spec.include, version, spec.scopes)
     return [
         {**project(rendered(r, version), spec.fields), **extra}
         for r, extra in zip(records, extras, strict=True)

@@ -68,11 +68,23 @@ SCICAT_RECORDS: Filter = And(
 @dataclass(frozen=True)
 class DatasetQuery:
     """A translated SciCat query: the core query, the dataset fields asked for (all when
-    empty; the face keeps only these of each dataset) and the relations to embed."""
+    empty; the face keeps only these of each dataset), the relations to embed and the scopes
+    of those that gave one (as given, with where each is: services/scicat/includes.py
+    translates them on the relation's own fields)."""
 
     query: Query
     fields: tuple[str, ...] = ()
     include: tuple[str, ...] = ()
+    scopes: tuple[IncludeScope, ...] = ()
+
+
+@dataclass(frozen=True)
+class IncludeScope:
+    """loopback's `{"relation": name, "scope": {...}}`: the scope as given and its place."""
+
+    relation: str
+    scope: object
+    location: str
 
 
 def json_parameter(raw: object, name: str) -> Any:
@@ -138,7 +150,10 @@ def dataset_filter(
         count=count,
         projection=tuple(f for f in (query_field(n) for n in fields) if f.column is None),
     )
-    return DatasetQuery(checked_query(query), fields, include_names(spec.get("include")))
+    include = spec.get("include")
+    return DatasetQuery(
+        checked_query(query), fields, include_names(include), include_scopes(include)
+    )
 
 
 def scicat_only(where: Filter | None) -> Filter:
@@ -212,6 +227,21 @@ def include_names(include: object, location: str = "filter.include") -> tuple[st
             )
         names.append(name)
     return tuple(dict.fromkeys(names))
+
+
+def include_scopes(include: object, location: str = "filter.include") -> tuple[IncludeScope, ...]:
+    """The scopes of `include`'s `{"relation", "scope"}` items (the first for a relation
+    named twice); the names are checked by `include_names`."""
+    if not isinstance(include, list | dict):
+        return ()
+    items = include if isinstance(include, list) else [include]
+    scopes: dict[str, IncludeScope] = {}
+    for i, item in enumerate(items):
+        if isinstance(item, dict) and item.get("scope") is not None:
+            name = item.get("relation")
+            if isinstance(name, str) and name not in scopes:
+                scopes[name] = IncludeScope(name, item["scope"], f"{location}[{i}].scope")
+    return tuple(scopes.values())
 
 
 def sort_keys(order: object, location: str) -> tuple[SortKey, ...]:

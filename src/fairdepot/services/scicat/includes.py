@@ -2,10 +2,15 @@
 its own access (an anonymous reader of a public dataset sees no files whose blocks are not
 published, which scitacean's tests assert).
 
-`embedded(store, actor, datasets, names)` embeds for a whole page of datasets with one query
-for their rows and one for all their children (plus load_records' constant few), however many
-datasets the page holds; `included(runtime, actor, dataset, names)` is the one-dataset form
-the dataset routes call.
+`embedded(store, actor, datasets, names, scopes=...)` embeds for a whole page of datasets with
+one query for their rows, one for all their children without a scope and one per relation
+with a scope (plus load_records' constant few), however many datasets the page holds;
+`included(runtime, actor, dataset, names)` is the one-dataset form the dataset routes call.
+
+A relation's loopback scope (`{"relation": "origdatablocks", "scope": {"where", "fields",
+"order", "limit", "skip"}}`) is translated on the relation's own fields
+(services/scicat/child_fields.py) and applied to each dataset's children: its `limit` and
+`skip` are per dataset, as loopback's, and the read scope is in the same statement.
 """
 
 from __future__ import annotations
@@ -16,12 +21,22 @@ from typing import Any
 from fairdepot.core.crosswalks.scicat_files import ATTACHMENT, ORIGDATABLOCK
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.errors import InvalidInput, Problem
-from fairdepot.core.policy import Actor
+from fairdepot.core.policy import Actor, read_scope
+from fairdepot.core.query import Column, Field, InvalidQuery, SortKey
 from fairdepot.core.records import Record
 from fairdepot.services.records import parse_ark
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import attachments, datablocks
+from fairdepot.services.scicat.child_fields import (
+    CHILD_KINDS,
+    ChildQuery,
+    child_query,
+    of_kind,
+    project,
+)
 from fairdepot.services.scicat.children import readable
+from fairdepot.services.scicat.filters import IncludeScope
+from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, load_records
 
 RELATIONS = ("origdatablocks", "datablocks", "attachments")
@@ -34,6 +49,8 @@ _KINDS = {"origdatablocks": ORIGDATABLOCK, "attachments": ATTACHMENT}
 """The child kind each embedded relation is made of."""
 
 Embedded = dict[str, list[dict[str, Any]]]
+FOREIGN_KEYS = ("datasetId",)
+"""Kept whatever a scope's `fields` say, as loopback adds the key its relation joins on."""
 
 
 def wanted_relations(names: Sequence[str]) -> list[str]:
@@ -54,22 +71,41 @@ def wanted_relations(names: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
+def scoped(scopes: Sequence[IncludeScope]) -> dict[str, ChildQuery]:
+    """Each scope translated on its relation's fields (InvalidQuery, a 400, naming where it
+    is); the scopes of relations that embed nothing here are checked to be objects only."""
+    queries: dict[str, ChildQuery] = {}
+    for scope in scopes:
+        kind = CHILD_KINDS.get(_KINDS.get(scope.relation, ""))
+        if kind is None:
+            if not isinstance(scope.scope, dict):
+                raise InvalidQuery("a scope is a JSON object", scope.location)
+            continue
+        queries[scope.relation] = child_query(kind, scope.scope, scope.location, scope=True)
+    return queries
+
+
 def embedded(
     store: RecordStore,
     actor: Actor,
     datasets: Sequence[Record],
     names: Sequence[str],
     version: ApiVersion = ApiVersion.V4,
+    scopes: Sequence[IncludeScope] = (),
 ) -> list[Embedded]:
     """For each dataset (in order) the relations `names` asks for, keyed by name; each
-    embedded object filtered by its own access."""
+    embedded object filtered by its own access, and by its relation's scope if it has one."""
     wanted = wanted_relations(names)
+    queries = scoped(scopes)
     if not wanted:
         return [{} for _ in datasets]
     rows = store.rows_by_keys([parse_ark(d.ark) for d in datasets])
     pk_of = {row.ark_key: row.pk for row in rows}
-    kinds = [_KINDS[name] for name in wanted if name in _KINDS]
-    children = store.members_of(rows, kinds) if kinds else []
+    whole = [_KINDS[name] for name in wanted if name in _KINDS and name not in queries]
+    children = store.members_of(rows, whole) if whole else []
+    for name in wanted:
+        if name in queries and name in _KINDS:
+            children += _scoped_children(store, actor, rows, name, queries[name])
     grouped: dict[tuple[int | None, str], list[Record]] = {}
     loaded = load_records(store.session, children, with_files=False)
     for row, child in zip(children, loaded, strict=True):
@@ -80,14 +116,32 @@ def embedded(
         answer: Embedded = {}
         for name in wanted:
             found = readable(actor, grouped.get((pk, _KINDS.get(name, "")), []))
+            fields = queries[name].fields if name in queries else ()
             if name == "origdatablocks":
-                answer[name] = [datablocks.view(r, version) for r in found]
+                answer[name] = [
+                    project(datablocks.view(r, version), fields, FOREIGN_KEYS) for r in found
+                ]
             elif name == "attachments":
-                answer[name] = [attachments.view(r) for r in found]
+                answer[name] = [project(attachments.view(r), fields, FOREIGN_KEYS) for r in found]
             else:
                 answer[name] = []
         answers.append(answer)
     return answers
+
+
+def _scoped_children(
+    store: RecordStore, actor: Actor, parents: Sequence[RecordRow], name: str, query: ChildQuery
+) -> list[RecordRow]:
+    """The children of one relation a scope selects, a page per dataset, in one statement."""
+    kind = CHILD_KINDS[_KINDS[name]]
+    return store.children_per_parent(
+        parents,
+        of_kind(kind, query.where),
+        query.sort or (SortKey(Field(column=Column.CREATED_AT)),),
+        read_scope(actor),
+        offset=query.skip,
+        limit=query.limit,
+    )
 
 
 def included(
@@ -96,9 +150,11 @@ def included(
     dataset: Record,
     names: Sequence[str],
     version: ApiVersion = ApiVersion.V4,
+    scopes: Sequence[IncludeScope] = (),
 ) -> Embedded:
     """The relations `names` asks for, keyed by name, for a dataset the actor reads."""
+    scoped(scopes)
     if not wanted_relations(names):
         return {}
     with runtime.reading() as store:
-        return embedded(store, actor, [dataset], names, version)[0]
+        return embedded(store, actor, [dataset], names, version, scopes)[0]

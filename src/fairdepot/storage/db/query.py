@@ -5,6 +5,7 @@ place a read scope becomes SQL, and where the record's lifecycle state is filter
 in its WHERE clause. A path condition is `records.pk IN (SELECT record_pk FROM record_values
 WHERE path = :path AND <typed condition>)`, a range scan on a (path, value) B-tree on both
 databases; "any element of an array matches" falls out because each element is its own row.
+`run_per_parent` pages the children of many parents at once (an include's scope).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from fairdepot.core.query import (
     Scalar,
     SortKey,
     ValueType,
+    check_filter,
     check_query,
     index_text,
     value_type,
@@ -516,3 +518,72 @@ def _stored(value: Scalar) -> Scalar:
     if isinstance(value, str):
         return index_text(value)
     return value.astimezone(UTC)
+
+
+def run_per_parent(
+    session: Session,
+    parent_pks: Sequence[int],
+    where: Filter | None,
+    sort: Sequence[SortKey],
+    scope: ReadScope,
+    *,
+    offset: int = 0,
+    limit: int | None = None,
+) -> list[RecordRow]:
+    """The active children of each parent that `scope` may read and `where` matches, in `sort`
+    order (then pk), `offset` skipped and at most `limit` (None: all) kept per parent: one
+    statement for all the parents, numbering each parent's matches with a window function
+    (ROW_NUMBER() OVER (PARTITION BY parent ORDER BY ...), SQLite and PostgreSQL alike), as
+    loopback applies an include scope's limit to each parent. By parent, then by rank."""
+    if not parent_pks:
+        return []
+    if where is not None:
+        check_filter(where)
+    compiler = _Compiler(session.get_bind().dialect.name)
+    if where is not None and _has_op(where, Op.REGEXP) and compiler.dialect == "postgresql":
+        session.execute(sa.text(f"SET LOCAL statement_timeout = {REGEXP_TIMEOUT_MS}"))
+    conditions = [readable(scope, RecordState.ACTIVE), RecordRow.parent_pk.in_(list(parent_pks))]
+    if where is not None:
+        conditions.append(compiler.filter(where))
+    order: list[sa.ColumnElement[Any]] = []
+    for key in sort:
+        value = compiler.sort_value(key)
+        order.append((value.desc() if key.descending else value.asc()).nulls_last())
+    order.append(RecordRow.pk.asc())
+    rank = sa.func.row_number().over(partition_by=RecordRow.parent_pk, order_by=order)
+    ranked = sa.select(RecordRow.pk.label("pk"), rank.label("rank")).where(*conditions).subquery()
+    page = (
+        sa.select(RecordRow)
+        .join(ranked, ranked.c.pk == RecordRow.pk)
+        .where(ranked.c.rank > offset)
+        .order_by(RecordRow.parent_pk, ranked.c.rank)
+    )
+    if limit is not None:
+        page = page.where(ranked.c.rank <= offset + limit)
+    return list(session.scalars(page))
+
+
+def count_path_values(
+    session: Session, search: SearchIndex, query: Query, scope: ReadScope, path: str
+) -> int:
+    """How many values the records `query` matches (its where and text, among the active
+    ones `scope` may read) hold at a document `path`: each element of an array is a value, so
+    `native.dataFileList.path` counts a block's files (SciCat's unwound `totalSets`)."""
+    compiler = _Compiler(session.get_bind().dialect.name)
+    if _uses_regexp(query) and compiler.dialect == "postgresql":
+        session.execute(sa.text(f"SET LOCAL statement_timeout = {REGEXP_TIMEOUT_MS}"))
+    records = sa.select(RecordRow.pk).where(readable(scope, RecordState.ACTIVE))
+    if query.where is not None:
+        check_filter(query.where)
+        records = records.where(compiler.filter(query.where))
+    if query.text is not None:
+        matches = search.matches(query.text)
+        if matches is None:
+            return 0
+        records = records.join(matches, matches.c.pk == RecordRow.pk)
+    counted = (
+        sa.select(sa.func.count())
+        .select_from(RecordValueRow)
+        .where(RecordValueRow.path == path, RecordValueRow.record_pk.in_(records))
+    )
+    return int(session.scalar(counted) or 0)

@@ -15,7 +15,7 @@ from fairdepot.core.crates.archive_layout import ArchiveLayout
 from fairdepot.core.crates.parts import CrateParts
 from fairdepot.core.errors import IdentifierTaken
 from fairdepot.core.policy import ReadScope
-from fairdepot.core.query import Query
+from fairdepot.core.query import Filter, Query, SortKey
 from fairdepot.core.record_changes import UNCHANGED, FileChanges, RecordChanges
 from fairdepot.core.records import (
     Access,
@@ -42,7 +42,12 @@ from fairdepot.storage.db.models import (
     as_utc,
     utcnow,
 )
-from fairdepot.storage.db.query import QueryResult, run_query
+from fairdepot.storage.db.query import (
+    QueryResult,
+    count_path_values,
+    run_per_parent,
+    run_query,
+)
 from fairdepot.storage.db.scope import in_lifecycle
 from fairdepot.storage.db.values import remove_values, write_values, write_values_many
 from fairdepot.storage.search import SearchDocument, SearchIndex, search_document_of
@@ -160,6 +165,33 @@ class RecordStore:
             .order_by(RecordRow.parent_pk, RecordRow.pk)
         )
         return list(self.session.scalars(query))
+
+    def count_values(self, query: Query, scope: ReadScope, path: str) -> int:
+        """How many values the readable records `query` matches hold at `path`
+        (storage/db/query.py `count_path_values`): a block's files are counted in SQL."""
+        return count_path_values(self.session, self.search, query, scope, path)
+
+    def children_per_parent(
+        self,
+        parents: Sequence[RecordRow],
+        where: Filter | None,
+        sort: Sequence[SortKey],
+        scope: ReadScope,
+        *,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[RecordRow]:
+        """A page of each parent's readable children matching `where`, all parents in one
+        statement (storage/db/query.py `run_per_parent`): an include scope's page."""
+        return run_per_parent(
+            self.session,
+            [parent.pk for parent in parents],
+            where,
+            sort,
+            scope,
+            offset=offset,
+            limit=limit,
+        )
 
     def files(self, row: RecordRow) -> list[RecordFileRow]:
         return list(
