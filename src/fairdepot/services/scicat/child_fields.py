@@ -20,7 +20,6 @@ from typing import Any
 
 from fairdepot.core.crosswalks.scicat_files import ATTACHMENT, ORIGDATABLOCK
 from fairdepot.core.query import (
-    MAX_LIMIT,
     And,
     Column,
     Comparison,
@@ -33,7 +32,7 @@ from fairdepot.core.query import (
     ValueType,
 )
 from fairdepot.core.records import Face
-from fairdepot.services.scicat.filters import checked_query, json_parameter
+from fairdepot.services.scicat.filters import checked_query, json_parameter, page_number
 from fairdepot.services.scicat.where import WhereFields, where_filter
 
 _COLUMNS = {"createdAt": Column.CREATED_AT, "updatedAt": Column.UPDATED_AT}
@@ -331,13 +330,7 @@ def sort_key(kind: ChildKind, name: str, direction: object, location: str) -> So
 
 
 def _count(value: object, location: str, default: int | None) -> int | None:
-    if value is None:
+    """A page's limit (0 or none given: `default`, which may be no limit) or skip."""
+    if value is None or (location.endswith("limit") and value == 0 and not isinstance(value, bool)):
         return default
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidQuery("must be a whole number, 0 or more", location)
-    if location.endswith("limit"):
-        if value > MAX_LIMIT:
-            raise InvalidQuery(f"at most {MAX_LIMIT}: page with skip", location)
-        if value == 0:
-            return default
-    return value
+    return page_number(value, location, 0)

@@ -136,8 +136,8 @@ def dataset_filter(
     fallback = default_limit or (V3_DEFAULT_LIMIT if version is ApiVersion.V3 else V4_DEFAULT_LIMIT)
     # a count ignores the page (loopback's count takes the where only)
     asked = None if count else limits.get("limit", spec.get("limit"))
-    limit = _count_of(asked, "filter.limit", fallback)
-    skip = _count_of(limits.get("skip", spec.get("skip")), "filter.skip", 0)
+    limit = page_number(asked, "filter.limit", fallback)
+    skip = page_number(limits.get("skip", spec.get("skip")), "filter.skip", 0)
     sort = sort_keys(limits.get("order", spec.get("order")), "filter.order")
     sort += sort_object(limits.get("sort"), "filter.limits.sort")
     if not sort and version is ApiVersion.V4:
@@ -293,15 +293,15 @@ def sort_key(name: str, direction: object, location: str) -> SortKey:
     return SortKey(target, descending=direction.lower() == "desc", type=kind)
 
 
-def _count_of(value: object, location: str, default: int) -> int:
-    """A filter's limit or skip; a limit of 0 is loopback's "no limit given"."""
-    if value == 0 and location.endswith("limit") and not isinstance(value, bool):
+def page_number(value: object, location: str, default: int) -> int:
+    """A loopback filter's limit or skip (SciCat's every listing): a limit of 0 is loopback's
+    "no limit given"; over MAX_LIMIT per page or MAX_OFFSET deep is a 400 naming `location`."""
+    limit = location.endswith("limit")
+    if value is None or (limit and value == 0 and not isinstance(value, bool)):
         return default
     try:
-        return page_count(value, location, default, limit=location.endswith("limit"))
+        return page_count(value, location, default, limit=limit)
     except InvalidQuery:
-        if location.endswith("limit") and isinstance(value, int) and value > MAX_LIMIT:
-            raise InvalidQuery(
-                f"at most {MAX_LIMIT} datasets per page: page with skip", location
-            ) from None
+        if limit and isinstance(value, int) and not isinstance(value, bool) and value > MAX_LIMIT:
+            raise InvalidQuery(f"at most {MAX_LIMIT} per page: page with skip", location) from None
         raise

@@ -31,13 +31,13 @@ from fairdepot.core.query import (
     Or,
     Page,
     Query,
-    page_count,
 )
 from fairdepot.services.scicat.filters import (
     V3_DEFAULT_LIMIT,
     DatasetQuery,
     checked_query,
     json_parameter,
+    page_number,
     scicat_only,
     sort_keys,
 )
@@ -72,16 +72,12 @@ def full_query(fields: object, limits: object) -> DatasetQuery:
     for key in spec:
         if key not in _LIMITS_KEYS:
             raise InvalidQuery(f"unknown key '{key[:40]}' in limits", "limits")
-    limit = _natural(spec.get("limit"), "limits.limit", V3_DEFAULT_LIMIT)
-    if limit > MAX_LIMIT:
-        raise InvalidQuery(f"at most {MAX_LIMIT} datasets per page: page with skip", "limits.limit")
+    limit = page_number(spec.get("limit"), "limits.limit", V3_DEFAULT_LIMIT)
     query = Query(
         where=scicat_only(where),
         text=text,
         sort=sort_keys(spec.get("order"), "limits.order"),
-        page=Page(
-            limit=limit or V3_DEFAULT_LIMIT, offset=_natural(spec.get("skip"), "limits.skip", 0)
-        ),
+        page=Page(limit=limit, offset=page_number(spec.get("skip"), "limits.skip", 0)),
     )
     return DatasetQuery(checked_query(query, "fields"))
 
@@ -256,7 +252,3 @@ def _scientific_comparison(
 
 def _decoded(value: object, name: str) -> Any:
     return json_parameter(value, name)
-
-
-def _natural(value: object, location: str, default: int) -> int:
-    return page_count(value, location, default, limit=location.endswith("limit"))

@@ -25,7 +25,6 @@ from fairdepot.core.crosswalks.scicat_objects import INSTRUMENT, PROPOSAL, Objec
 from fairdepot.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
 from fairdepot.core.policy import Action, Actor, CreateRequest, allows, read_scope
 from fairdepot.core.query import (
-    MAX_LIMIT,
     And,
     Column,
     Comparison,
@@ -36,11 +35,10 @@ from fairdepot.core.query import (
     Page,
     Query,
     SortKey,
-    page_count,
 )
 from fairdepot.core.records import Face, Record, RecordState
 from fairdepot.services.runtime import Runtime
-from fairdepot.services.scicat.filters import json_parameter
+from fairdepot.services.scicat.filters import json_parameter, page_number
 from fairdepot.services.scicat.where import WhereFields, where_filter
 from fairdepot.services.uow import read_only, unit_of_work
 from fairdepot.storage.db.models import RecordRow
@@ -162,8 +160,8 @@ def object_query(kind: ObjectKind, raw_filter: object, location: str = "filter")
     limits = parsed.get("limits") or {}
     if not isinstance(limits, dict):
         raise InvalidQuery("limits must be an object", f"{location}.limits")
-    limit = _count(parsed.get("limit", limits.get("limit")), f"{location}.limit", 100)
-    skip = _count(parsed.get("skip", limits.get("skip")), f"{location}.skip", 0)
+    limit = page_number(parsed.get("limit", limits.get("limit")), f"{location}.limit", 100)
+    skip = page_number(parsed.get("skip", limits.get("skip")), f"{location}.skip", 0)
     order = parsed.get("order", limits.get("order"))
     return ObjectQuery(
         where=where_filter(parsed.get("where"), f"{location}.where", where_fields(kind)),
@@ -171,17 +169,6 @@ def object_query(kind: ObjectKind, raw_filter: object, location: str = "filter")
         skip=skip,
         sort=_order(kind, order, f"{location}.order") if order else (),
     )
-
-
-def _count(value: object, location: str, default: int) -> int:
-    """A page's limit (at most MAX_LIMIT) or skip (any depth up to MAX_OFFSET)."""
-    limit = location.endswith("limit")
-    try:
-        return page_count(value, location, default, limit=limit)
-    except InvalidQuery:
-        if limit and isinstance(value, int) and not isinstance(value, bool) and value > MAX_LIMIT:
-            raise InvalidQuery(f"at most {MAX_LIMIT} per page: page with skip", location) from None
-        raise
 
 
 def _field(kind: ObjectKind, name: object, location: str) -> Field:
