@@ -314,6 +314,32 @@ CASES: list[tuple[str, str, str, Any, int]] = [
         {"json": {"username": ["user1"], "password": 1}},
         400,
     ),
+    # v4 PublishedData's workflow and form routes
+    ("json-resync", "POST", "/api/v4/publisheddata/10.x%2Fnone/resync", raw(b"{"), 400),
+    (
+        "resync-workflow-field",
+        "POST",
+        "/api/v4/publisheddata/10.x%2Fnone/resync",
+        {"json": {"status": "registered"}},
+        400,
+    ),
+    ("resync-unknown", "POST", "/api/v4/publisheddata/10.x%2Fnone/resync", {"json": {}}, 404),
+    ("amend-not-admin", "POST", "/api/v4/publisheddata/10.x%2Fnone/amend", {}, 403),
+    ("formpopulate-no-pid", "GET", "/api/v4/publisheddata/formpopulate", {}, 400),
+    (
+        "formpopulate-two-pids",
+        "GET",
+        "/api/v4/publisheddata/formpopulate",
+        {"params": [("pid", "a"), ("pid", "b")]},
+        400,
+    ),
+    (
+        "formpopulate-unknown",
+        "GET",
+        "/api/v4/publisheddata/formpopulate",
+        {"params": {"pid": "{raw_pid}-unknown"}},
+        404,
+    ),
 ]
 
 
