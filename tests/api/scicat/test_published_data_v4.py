@@ -186,6 +186,8 @@ def test_resync_of_a_private_one_stores_the_changes_and_answers_null(
     path = f"/api/v4/publisheddata/{pid_path(doi)}/resync"
     other = scicat.request("POST", path, "user2", json={"abstract": "theirs"})
     assert other.status_code == 403, other.text
+    nobody = scicat.request("POST", path, None, json={"status": "registered"})
+    assert nobody.status_code == 403, nobody.text  # anonymous: 403 before the body
     for body, location in (({"status": "registered"}, "status"), ({"title": 4}, "title")):
         refused = scicat.request("POST", path, "user1", json=body)
         assert refused.status_code == 400, refused.text

@@ -94,9 +94,9 @@ def amend(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
 def resync(runtime: Runtime, actor: Actor, doi: str, body: object) -> dict[str, str] | None:
     """Store the changes; an amended one (administrators) also goes to DataCite again and is
     `registered` once more, answered `{"doi"}`; otherwise the answer is null (no OAI push)."""
-    changes = _checked_changes(body)
-    if actor.is_anonymous:
+    if actor.is_anonymous:  # before the body, as every SciCat write
         raise PermissionDenied("Forbidden resource")
+    changes = _checked_changes(body)
     with unit_of_work(runtime) as work:
         row, record = _readable(work.records, actor, doi)
         if not allows(actor, Action.UPDATE, record.access):
