@@ -7,6 +7,9 @@ Use it where no shared file system joins the user's machine and the facility's s
     client.upload_new_dataset_now(dataset)            # files stored in fairdepot's blob store
     client.download_files(dataset, target="./data")   # the same bytes back
 
+Without credentials it is anonymous, as `Client.without_login`: it downloads the files of
+published datasets (the server answers 403 for the rest) and uploads nothing.
+
 scitacean uploads before it creates the dataset, so uploads are staged under the dataset's
 `sourceFolder` (`PUT {url}/v4/fairdepot/staged-files`) and the origdatablock scitacean then
 creates links them to the dataset; downloads read the dataset's file by pid and path. Both
@@ -136,10 +139,13 @@ class FairdepotUploadConnection:
 class FairdepotDownloadConnection:
     """Downloads one dataset's files; made by `FairdepotFileTransfer.connect_for_download`."""
 
-    def __init__(self, http: httpx.Client, pid: str, source_folder: RemotePath) -> None:
+    def __init__(
+        self, http: httpx.Client, pid: str, source_folder: RemotePath, *, anonymous: bool = False
+    ) -> None:
         self._http = http
         self._files = f"/v4/fairdepot/datasets/{quote(pid, safe='')}/files"
         self._folder = source_folder.posix.rstrip("/")
+        self._anonymous = anonymous
 
     def download_files(self, *, remote: list[RemotePath], local: list[Path]) -> None:
         for r, path in zip(remote, local, strict=True):
@@ -156,8 +162,14 @@ class FairdepotDownloadConnection:
             with self._http.stream("GET", self._files, params={"path": name}) as response:
                 if response.status_code != 200:
                     response.read()
+                    hint = (
+                        " (without an account only the files of published datasets download)"
+                        if self._anonymous and response.status_code == 403
+                        else ""
+                    )
                     raise FileNotAccessibleError(
-                        f"downloading {name} failed: {_message(response)}", remote_path=remote
+                        f"downloading {name} failed: {_message(response)}{hint}",
+                        remote_path=remote,
                     )
                 with partial.open("wb") as out:
                     for chunk in response.iter_bytes(CHUNK_SIZE):
@@ -182,8 +194,10 @@ class FairdepotFileTransfer:
 
     `url` is the SciCat API base given to scitacean (`https://host/api`). Authenticate with a
     `token` (scitacean's, or a fairdepot API token) or `username` + `password` (a login at
-    `{url}/v3/auth/login`, done at the first use). `source_folder` overrides the dataset's,
-    with scitacean's `{placeholders}` (a `{uid}` is drawn anew at each use: avoid it).
+    `{url}/v3/auth/login`, done at the first use); with neither, the transfer is anonymous:
+    it downloads what anyone may read (published datasets' files) and refuses to upload
+    before a byte is sent. `source_folder` overrides the dataset's, with scitacean's
+    `{placeholders}` (a `{uid}` is drawn anew at each use: avoid it).
     """
 
     def __init__(
@@ -197,8 +211,8 @@ class FairdepotFileTransfer:
         timeout: float = 60.0,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        if token is None and (username is None or password is None):
-            raise ValueError("give a token, or a username and a password")
+        if token is None and (username is None) != (password is None):
+            raise ValueError("give a token, or a username and a password, or neither")
         self._url = url.rstrip("/")
         self._token = token
         self._credentials = (username, password)
@@ -219,6 +233,12 @@ class FairdepotFileTransfer:
     def connect_for_upload(
         self, dataset: Dataset, representative_file_path: RemotePath
     ) -> Iterator[FairdepotUploadConnection]:
+        if self.is_anonymous:
+            raise FileUploadError(
+                f"uploading to {self._url} needs an account: give FairdepotFileTransfer a "
+                "token, or a username and a password (anonymous transfers only download "
+                "published datasets' files)"
+            )
         with self._client() as http:
             yield FairdepotUploadConnection(http, self.source_folder_for(dataset))
 
@@ -231,7 +251,14 @@ class FairdepotFileTransfer:
         if dataset.source_folder is None:
             raise ValueError("the dataset has no source_folder")
         with self._client() as http:
-            yield FairdepotDownloadConnection(http, str(dataset.pid), dataset.source_folder)
+            yield FairdepotDownloadConnection(
+                http, str(dataset.pid), dataset.source_folder, anonymous=self.is_anonymous
+            )
+
+    @property
+    def is_anonymous(self) -> bool:
+        """Whether the transfer has no credentials (downloads published files only)."""
+        return self._token is None and self._credentials == (None, None)
 
     @contextmanager
     def _client(self) -> Iterator[httpx.Client]:
@@ -239,7 +266,8 @@ class FairdepotFileTransfer:
         if self._transport is not None:
             options["transport"] = self._transport
         with httpx.Client(**options) as http:
-            http.headers["Authorization"] = f"Bearer {self._token_for(http)}"
+            if not self.is_anonymous:
+                http.headers["Authorization"] = f"Bearer {self._token_for(http)}"
             yield http
 
     def _token_for(self, http: httpx.Client) -> str:

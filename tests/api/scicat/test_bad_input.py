@@ -470,6 +470,38 @@ CASES: list[tuple[str, str, str, Any, int]] = [
         {"json": {"username": ["user1"], "password": 1}},
         400,
     ),
+    # counts and deletes of proposals, samples, instruments
+    ("filter-proposals-count", "GET", "/api/v3/proposals/count", filter_of("{"), 400),
+    ("filter-samples-count", "GET", "/api/v3/samples/count", filter_of({"limit": -1}), 400),
+    ("delete-unknown-sample", "DELETE", "/api/v3/samples/none-such", {}, 404),
+    ("delete-unknown-instrument", "DELETE", "/api/v3/instruments/{pid}", {}, 404),
+    ("count-v3-blocks-unknown", "GET", "/api/v3/datasets/{pid}x/origdatablocks/count", {}, 404),
+    # v4 PublishedData's workflow and form routes
+    ("json-resync", "POST", "/api/v4/publisheddata/10.x%2Fnone/resync", raw(b"{"), 400),
+    (
+        "resync-workflow-field",
+        "POST",
+        "/api/v4/publisheddata/10.x%2Fnone/resync",
+        {"json": {"status": "registered"}},
+        400,
+    ),
+    ("resync-unknown", "POST", "/api/v4/publisheddata/10.x%2Fnone/resync", {"json": {}}, 404),
+    ("amend-not-admin", "POST", "/api/v4/publisheddata/10.x%2Fnone/amend", {}, 403),
+    ("formpopulate-no-pid", "GET", "/api/v4/publisheddata/formpopulate", {}, 400),
+    (
+        "formpopulate-two-pids",
+        "GET",
+        "/api/v4/publisheddata/formpopulate",
+        {"params": [("pid", "a"), ("pid", "b")]},
+        400,
+    ),
+    (
+        "formpopulate-unknown",
+        "GET",
+        "/api/v4/publisheddata/formpopulate",
+        {"params": {"pid": "{raw_pid}-unknown"}},
+        404,
+    ),
 ]
 
 

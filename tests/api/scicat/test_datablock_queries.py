@@ -35,8 +35,8 @@ def seeded(scicat: Scicat, runtime: Runtime) -> dict[str, Any]:
         ("U", "user1", block(d1, ("u.txt", 7))),
         ("G", "user2", block(d2, ("g.dat", 5))),
     ):
-        if letter == "P":
-            body["isPublished"] = True
+        # a block without isPublished takes its dataset's: U says it is not, P that it is
+        body["isPublished"] = letter == "P"
         made = scicat.request("POST", "/api/v4/origdatablocks", user, json=body)
         assert made.status_code == 201, made.text
         ids[letter] = made.json()["_id"]

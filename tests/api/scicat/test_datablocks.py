@@ -190,24 +190,32 @@ def test_malformed_json_and_bad_filters_are_400(scicat: Scicat) -> None:
 def test_each_block_is_read_by_its_own_access(scicat: Scicat, runtime: Runtime) -> None:
     pid = seed_dataset(runtime, isPublished=True)
     private = scicat.request(
-        "POST", "/api/v4/origdatablocks", "user1", json=block(pid, ("secret.h5", 5))
+        "POST",
+        "/api/v4/origdatablocks",
+        "user1",
+        json=block(pid, ("secret.h5", 5), isPublished=False),
     )
     public = scicat.request(
         "POST", "/api/v4/origdatablocks", "user1", json=block(pid, ("open.h5", 7), isPublished=True)
     )
-    assert private.status_code == public.status_code == 201
+    # none given: the dataset's (published), as scitacean creates its blocks
+    inherited = scicat.request(
+        "POST", "/api/v4/origdatablocks", "user1", json=block(pid, ("taken.h5", 3))
+    )
+    assert private.status_code == public.status_code == inherited.status_code == 201
+    assert inherited.json()["isPublished"] is True
     anonymous = scicat.request("GET", f"/api/v3/datasets/{pid_path(pid)}/origdatablocks", None)
     assert anonymous.status_code == 200
-    assert [b["dataFileList"][0]["path"] for b in anonymous.json()] == ["open.h5"]
+    assert [b["dataFileList"][0]["path"] for b in anonymous.json()] == ["open.h5", "taken.h5"]
     owner = scicat.request("GET", f"/api/v3/datasets/{pid_path(pid)}/origdatablocks", "user1")
-    assert len(owner.json()) == 2
+    assert len(owner.json()) == 3
     found = scicat.request(
         "GET",
         "/api/v4/origdatablocks",
         None,
         params={"filter": f'{{"where":{{"datasetId":"{pid}"}}}}'},
     )
-    assert [b["size"] for b in found.json()] == [7]
+    assert [b["size"] for b in found.json()] == [7, 3]
 
 
 def test_blocks_are_not_datasets_in_dataset_queries(scicat: Scicat, runtime: Runtime) -> None:

@@ -31,7 +31,10 @@ def test_each_included_object_is_filtered_by_its_own_access(
     scicat: Scicat, runtime: Runtime
 ) -> None:
     pid = seed_dataset(runtime, isPublished=True)
-    for body in (block(pid, ("open.h5", 1), isPublished=True), block(pid, ("closed.h5", 2))):
+    for body in (
+        block(pid, ("open.h5", 1), isPublished=True),
+        block(pid, ("closed.h5", 2), isPublished=False),
+    ):
         assert (
             scicat.request("POST", "/api/v4/origdatablocks", "user1", json=body).status_code == 201
         )

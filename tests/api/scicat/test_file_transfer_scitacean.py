@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from tests.support.deployments import Deployment
 from tests.support.scicat import USERS
 
@@ -89,7 +91,7 @@ def test_scitacean_from_token_derives_and_reads_published_data_without_login(
     dataset (its input is the raw one), and `without_login` reading a published dataset
     (26.10 reads `datasets/public/{pid}` when anonymous)."""
     import httpx
-    from scitacean import Client, Dataset
+    from scitacean import Client, Dataset, ScicatCommError
 
     login = httpx.post(
         f"{scicat_server.base_url}/api/v3/auth/login",
@@ -122,8 +124,17 @@ def test_scitacean_from_token_derives_and_reads_published_data_without_login(
     derived_up = client.upload_new_dataset_now(derived)
     assert str(derived_up.type) == "derived"
     assert [str(p) for p in derived_up.input_datasets or []] == [str(uploaded.pid)]
+    assert derived_up.used_software == ["analysis 1.0"]
+    # what the server stored, read back by another client of the same token
+    stored = client.get_dataset(derived_up.pid)
+    assert [str(p) for p in stored.input_datasets or []] == [str(uploaded.pid)]
+    assert stored.used_software == ["analysis 1.0"]
+    assert stored.name == "scitacean token derived"
 
     anonymous = Client.without_login(url=f"{scicat_server.base_url}/api", allow_http=True)
     public = anonymous.get_dataset(uploaded.pid)
     assert public.name == "scitacean token raw"
     assert public.is_published is True
+    # the derived dataset is not published: nobody without an account reads it
+    with pytest.raises(ScicatCommError):
+        anonymous.get_dataset(derived_up.pid)

@@ -51,3 +51,15 @@ async def list_v3(
     """At most 10, as the backend's default page."""
     target = segment(request, "pid")
     return await run_in_threadpool(attachments.of_dataset, runtime, caller.actor, target)
+
+
+@router.get("/api/v3/datasets/{pid}/attachments/count", responses=scicat_responses(404))
+async def count_v3(
+    request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str
+) -> dict[str, int]:
+    """How many of the dataset's attachments the caller may read (all, not a page)."""
+    target = segment(request, "pid")
+    found = await run_in_threadpool(
+        lambda: attachments.of_dataset(runtime, caller.actor, target, limit=None)
+    )
+    return {"count": len(found)}

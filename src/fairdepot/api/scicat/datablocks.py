@@ -63,3 +63,15 @@ async def list_v3(
     return await run_in_threadpool(
         datablocks.of_dataset, runtime, caller.actor, target, ApiVersion.V3
     )
+
+
+@router.get("/api/v3/datasets/{pid}/origdatablocks/count", responses=scicat_responses(404))
+async def count_v3(
+    request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str
+) -> dict[str, int]:
+    """How many of the dataset's blocks the caller may read (`{"count"}`, as the backend)."""
+    target = segment(request, "pid")
+    found = await run_in_threadpool(
+        datablocks.of_dataset, runtime, caller.actor, target, ApiVersion.V3
+    )
+    return {"count": len(found)}

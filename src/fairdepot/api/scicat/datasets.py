@@ -293,12 +293,20 @@ def _add_item_routes(version: str) -> None:
 
 
 def _add_public_item_route() -> None:
-    async def public_dataset(request: Request, runtime: RuntimeDep) -> Any:
-        """A published dataset to anyone; anything else is an empty 200 (the backend's
-        findOne of nothing), never a hint that an unpublished dataset exists."""
+    async def public_dataset(
+        request: Request,
+        runtime: RuntimeDep,
+        include: Annotated[list[str] | None, Query(description="Relations to embed")] = None,
+    ) -> Any:
+        """A published dataset to anyone, with the published relations `include` names
+        (scitacean's `without_login` asks for its origdatablocks); anything else is an empty
+        200 (the backend's findOne of nothing), never a hint that an unpublished one exists."""
         pid = raw_segment(request, "pid")
+        names = include_names(include, "include") if include else ()
+        anonymous = Caller(user=None, actor=ANONYMOUS)
         try:
-            return await run_in_threadpool(datasets.get, runtime, ANONYMOUS, pid)
+            found = await run_in_threadpool(datasets.get, runtime, ANONYMOUS, pid)
+            return await run_in_threadpool(_with_includes, runtime, anonymous, found, names)
         except (PermissionDenied, NotFound):
             return _empty()
 

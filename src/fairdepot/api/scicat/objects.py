@@ -1,8 +1,9 @@
 """SciCat's v3 proposals, samples and instruments, as scitacean, pyscicat and the SDK call them.
 
-`POST /api/v3/{proposals,samples,instruments}` (201), `GET .../{id}`, `PATCH .../{id}`, `GET
-...?filter=` and `GET .../findOne?filter=`. Routes are lower case and read the id with
-`raw_segment` (api/common/raw_path.py: pyscicat calls `/Samples`, ids may contain `/`).
+`POST /api/v3/{proposals,samples,instruments}` (201), `GET .../{id}`, `PATCH .../{id}`,
+`DELETE .../{id}`, `GET ...?filter=`, `GET .../findOne?filter=` and `GET .../count?filter=`.
+Routes are lower case and read the id with `raw_segment` (api/common/raw_path.py: pyscicat
+calls `/Samples`, ids may contain `/`).
 pyscicat's `instruments_get_one(name=)` sends its filter as the whole query string, with no
 `filter=` key (`/Instruments/findOne?{"where":...}`); a query string that is one JSON object
 is read as the filter (docs/api-scicat.md).
@@ -99,6 +100,31 @@ def _routes(collection: str, kind: ObjectKind) -> None:
         responses=scicat_responses(),
         summary=f"The first {label} matching a filter, or null (SciCat)",
         operation_id=f"scicat_find_one_{label}",
+    )
+
+    async def count(request: Request, runtime: RuntimeDep, caller: CallerDep) -> dict[str, int]:
+        query = objects.object_query(kind, filter_parameter(request))
+        return {"count": await run_in_threadpool(objects.count, runtime, caller.actor, kind, query)}
+
+    async def delete(request: Request, runtime: RuntimeDep, caller: CallerDep) -> Document:
+        object_id = raw_segment(request, "id")
+        return await run_in_threadpool(objects.delete, runtime, caller.actor, kind, object_id)
+
+    router.add_api_route(  # before {id}: "count" is not an id
+        f"{base}/count",
+        count,
+        methods=["GET"],
+        responses=scicat_responses(),
+        summary=f"How many {label}s match a filter's where (SciCat)",
+        operation_id=f"scicat_count_{label}s",
+    )
+    router.add_api_route(
+        f"{base}/{{id}}",
+        delete,
+        methods=["DELETE"],
+        responses=scicat_responses(403, 404),
+        summary=f"Delete a {label} (DELETE_GROUPS, administrators; SciCat)",
+        operation_id=f"scicat_delete_{label}",
     )
     router.add_api_route(
         f"{base}/{{id}}",

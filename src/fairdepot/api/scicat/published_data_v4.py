@@ -1,7 +1,8 @@
 """SciCat v4's PublishedData: `/api/v4/publisheddata` (create 201, find with `filter` and
-`limits`, count, get, PATCH, `publish`, `register` 201, DELETE), as scicat-sdk-py's
-PublishedDataV4Api calls them; HTTP <-> services/scicat/published_data_v4.py only. The doi
-holds a `/` (sent as `%2F`): read with `raw_segment`."""
+`limits`, count, `config`, `formpopulate`, get, PATCH, `publish`, `amend`, `resync`,
+`register` 201, DELETE), as scicat-sdk-py's PublishedDataV4Api calls them; HTTP <->
+services/scicat/published_data_v4.py and published_data_form.py only. The doi holds a `/`
+(sent as `%2F`): read with `raw_segment`."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from fairdepot.api.scicat.deps import CallerDep
 from fairdepot.api.scicat.errors import ScicatRoute, scicat_responses
 from fairdepot.core.crosswalks.scicat_published import PUBLISHED_DATA_V4
 from fairdepot.core.query import InvalidQuery
-from fairdepot.services.scicat import objects, published_data_v4
+from fairdepot.services.scicat import objects, published_data_form, published_data_v4
 
 router = APIRouter(route_class=ScicatRoute, tags=["scicat published data v4"])
 
@@ -66,6 +67,23 @@ async def count(
     return {"count": await run_in_threadpool(published_data_v4.count, runtime, caller.actor, query)}
 
 
+@router.get(f"{BASE}/config")
+async def config() -> dict[str, Any]:
+    """The metadata the publishing form edits (a JSON Schema); anyone reads it."""
+    return published_data_form.config()
+
+
+@router.get(f"{BASE}/formpopulate", responses=scicat_responses(400, 403, 404))
+async def form_populate(
+    runtime: RuntimeDep, caller: CallerDep, pid: Annotated[list[str] | None, Query()] = None
+) -> dict[str, Any]:
+    """The form's fields pre-filled from dataset `pid` (its proposal, its first attachment);
+    scicat-sdk-py sends `pid` as a list (of one)."""
+    return await run_in_threadpool(
+        published_data_form.form_populate, runtime, caller.actor, pid or []
+    )
+
+
 @router.get(f"{BASE}/{{doi}}", responses=scicat_responses(403, 404))
 async def get(request: Request, runtime: RuntimeDep, caller: CallerDep) -> dict[str, Any]:
     doi = raw_segment(request, "doi")
@@ -84,6 +102,20 @@ async def update(
 async def publish(request: Request, runtime: RuntimeDep, caller: CallerDep) -> dict[str, Any]:
     doi = raw_segment(request, "doi")
     return await run_in_threadpool(published_data_v4.publish, runtime, caller.actor, doi)
+
+
+@router.post(f"{BASE}/{{doi}}/amend", responses=scicat_responses(403, 404, 409))
+async def amend(request: Request, runtime: RuntimeDep, caller: CallerDep) -> dict[str, Any]:
+    doi = raw_segment(request, "doi")
+    return await run_in_threadpool(published_data_v4.amend, runtime, caller.actor, doi)
+
+
+@router.post(f"{BASE}/{{doi}}/resync", responses=scicat_responses(400, 403, 404, 409))
+async def resync(
+    request: Request, runtime: RuntimeDep, caller: CallerDep, body: JsonBody
+) -> dict[str, str] | None:
+    doi = raw_segment(request, "doi")
+    return await run_in_threadpool(published_data_v4.resync, runtime, caller.actor, doi, body)
 
 
 @router.post(f"{BASE}/{{doi}}/register", status_code=201, responses=scicat_responses(403, 404, 409))

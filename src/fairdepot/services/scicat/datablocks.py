@@ -20,7 +20,7 @@ from fairdepot.core.crosswalks.scicat_files import (
 )
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.policy import Action, Actor
-from fairdepot.core.records import Record
+from fairdepot.core.records import PublicationStatus, Record
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import staging
 from fairdepot.services.scicat.child_fields import ORIGDATABLOCK_FIELDS, child_query, project
@@ -65,7 +65,9 @@ def create(
         may_write(actor, block.get("ownerGroup"))
         block["datasetId"] = target
         block = {"_id": str(uuid.uuid4()), **block}
-        block.setdefault("isPublished", False)
+        # not given: the dataset's (scitacean sends none; a published dataset's files would
+        # otherwise be anonymous to nobody), where the backend's default is false
+        block.setdefault("isPublished", dataset.access.publication is PublicationStatus.PUBLISHED)
         if actor.username:
             block["createdBy"] = block["updatedBy"] = actor.username
         record = child_record(

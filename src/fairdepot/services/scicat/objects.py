@@ -1,4 +1,5 @@
-"""SciCat proposals, samples and instruments: create, read, list, patch (one module, three kinds).
+"""SciCat proposals, samples and instruments: create, read, list, count, patch, delete (one
+module, three kinds).
 
 Each object is a record (core/crosswalks/scicat_objects.py) written through the unit of work;
 its SciCat id is an identifier, so a duplicate is the identifier index's 409, never a 500.
@@ -9,7 +10,9 @@ Who may do what (docs/api-scicat.md):
   group), as the policy's CreateRequest decides (SciCat's SAMPLE_GROUPS default `#all`);
 - instruments: created and changed by administrators only; anyone reads them;
 - reading and patching an owned object is the core policy's READ_METADATA / UPDATE on its
-  access. SciCat answers 403 for an object that exists but may not be read, 404 when it does not.
+  access. SciCat answers 403 for an object that exists but may not be read, 404 when it does not;
+- deleting any of them: DELETE_GROUPS and administrators (the backend: DELETE_GROUPS), a purge
+  as a dataset's (a tombstone; the id free again).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from fairdepot.services.scicat.filters import json_parameter, page_number
 from fairdepot.services.scicat.where import WhereFields, where_filter
 from fairdepot.services.uow import read_only, unit_of_work
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, load_records
+from fairdepot.storage.db.records import RecordStore, load_records, tombstone
 
 MAX_ID_LENGTH = 1000
 """Identifiers are indexed up to 1,024 characters; a longer id is a 400, not a database error."""
@@ -130,6 +133,41 @@ def find(
         found = work.records.find(core, read_scope(actor))
         records = load_records(work.records.session, found.rows, with_files=False)
     return [objects.object_of(r) for r in records]
+
+
+def count(runtime: Runtime, actor: Actor, kind: ObjectKind, query: ObjectQuery) -> int:
+    """How many objects of `kind` the actor may read match the query's where."""
+    parts: list[Filter] = [
+        Comparison(Field(column=Column.FACE), Op.EQ, Face.SCICAT.value),
+        Comparison(Field(column=Column.KIND), Op.EQ, kind.kind),
+    ]
+    if query.where is not None:
+        parts.append(query.where)
+    core = Query(where=And(tuple(parts)), count=True, page=Page(limit=1))
+    with read_only(runtime) as work:
+        found = work.records.find(core, read_scope(actor))
+    return int(found.total or 0)
+
+
+def delete(runtime: Runtime, actor: Actor, kind: ObjectKind, object_id: str) -> dict[str, Any]:
+    """Purge one object (DELETE_GROUPS, administrators); answered as it was (200)."""
+    if actor.is_anonymous:
+        raise PermissionDenied("Forbidden resource")
+    with unit_of_work(runtime) as work:
+        row = work.records.row_by_identifier(kind.scheme.value, object_id)
+        if row is None or row.kind != kind.kind or row.state != RecordState.ACTIVE.value:
+            raise NotFound(f"{kind.kind.lower()}: {object_id} not found")
+        record = load_records(work.records.session, [row], with_files=False)[0]
+        # a deleter need not read it (an archive manager deletes any group's), as the backend
+        if not (actor.is_facility_admin or actor.in_facility_list(actor.facility.delete)):
+            raise PermissionDenied(
+                f"Unauthorized: only administrators delete a {kind.kind.lower()}"
+            )
+        assert row is not None
+        work.records.mark_deleted(
+            row, tombstone(row, f"{kind.kind.lower()} deleted through SciCat")
+        )
+        return objects.object_of(record)
 
 
 def find_one(

@@ -24,7 +24,7 @@ from fairdepot.core.crosswalks.scicat_objects import (
     REGISTERED,
     ObjectKind,
 )
-from fairdepot.core.crosswalks.scicat_published import datacite_fields, dataset_pids
+from fairdepot.core.crosswalks.scicat_published import AMENDED, datacite_fields, dataset_pids
 from fairdepot.core.crosswalks.scicat_validation import format_time
 from fairdepot.core.errors import Conflict, NotFound, PermissionDenied
 from fairdepot.core.policy import Action, Actor, allows, read_scope
@@ -74,7 +74,6 @@ def store_new(
 
 def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
     """Publish the datasets and register the PublishedData (and its DOI at DataCite)."""
-    account = datacite.account_of(runtime.settings)
     with unit_of_work(runtime) as work:
         row = work.records.row_by_identifier(PUBLISHED_DATA.scheme.value, doi)
         if row is None or row.kind != PUBLISHED_DATA.kind:
@@ -85,6 +84,8 @@ def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
         native = dict(record.native or {})
         if native.get("status") == REGISTERED:
             raise Conflict(f"{doi} is already registered")
+        if native.get("status") == AMENDED:
+            raise Conflict(f"{doi} is amended: a resync registers it again")
         datasets = [
             dataset_row(work.records, actor, pid, Action.READ_METADATA)
             for pid in dataset_pids(native)
@@ -114,12 +115,20 @@ def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
             objects.changes_of(PUBLISHED_DATA, record, native, updated_by=actor.username),
             actor_id=actor.user_id,
         )
-        if account is not None:  # last: a failure here rolls everything back
-            landing = f"{runtime.settings.public_url.rstrip('/')}/api/{record.ark}"
-            fields = datacite_fields(native, utcnow().year)
-            datacite.register_doi(account, doi, datacite.doi_body(doi, fields, landing))
+        send_to_datacite(runtime, record.ark, doi, native)  # last: a failure rolls back
         stored = load_records(work.records.session, [row], with_files=False)[0]
     return objects.object_of(stored)
+
+
+def send_to_datacite(runtime: Runtime, ark: str, doi: str, document: dict[str, Any]) -> None:
+    """Give DataCite the DOI's metadata (new or changed), if an account is configured; the
+    caller calls it last in its unit of work, so a refusal (503) rolls everything back."""
+    account = datacite.account_of(runtime.settings)
+    if account is None:
+        return
+    landing = f"{runtime.settings.public_url.rstrip('/')}/api/{ark}"
+    fields = datacite_fields(document, utcnow().year)
+    datacite.register_doi(account, doi, datacite.doi_body(doi, fields, landing))
 
 
 def count(runtime: Runtime, actor: Actor, query: ObjectQuery) -> int:

@@ -1,12 +1,16 @@
 """SciCat v4's PublishedData (`/api/v4/publisheddata`): the v3 use cases of
 services/scicat/published_data.py in v4's shape (`datasetPids`, `metadata`), plus PATCH,
-publish and DELETE.
+publish, amend, resync and DELETE.
 
 A new one is `private`: its creator and administrators read and change it. `publish` makes it
 `public` (anyone reads it; its datasets are not touched), `register` publishes its datasets and
 makes it `registered` (the v3 use case: one unit of work, DataCite last). Once registered its
-DOI is out in the world: PATCH and DELETE are 409 (the backend amends instead; not built).
-DELETE is for administrators and DELETE_GROUPS, a purge (tombstone, the doi free again).
+DOI is out in the world: PATCH and DELETE are 409. To change it an administrator `amend`s it
+(`registered` -> `amended`), then `resync`s it with the changes: they are stored, DataCite gets
+the new metadata (last, in the same unit of work) and it is `registered` again. A resync of a
+`private` one (its creator too) or `public` one (administrators) just stores the changes (the
+backend's OAI provider push is not built). DELETE is for administrators and DELETE_GROUPS, a
+purge (tombstone, the doi free again).
 """
 
 from __future__ import annotations
@@ -62,6 +66,61 @@ def get(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
 def update(runtime: Runtime, actor: Actor, doi: str, body: object) -> dict[str, Any]:
     """Merge-patch at the top level (null removes); its creator and administrators, while
     it is not registered; `datasetPids` given must all be readable by the caller."""
+    changes = _checked_changes(body)
+    with unit_of_work(runtime) as work:
+        row, record = _changeable(work.records, actor, doi)
+        document = _merged(work.records, actor, record, changes)
+        return _store(work.records, actor, row, record, document)
+
+
+def amend(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
+    """`registered` -> `amended` (administrators only), so a resync may change it (200)."""
+    if actor.is_anonymous:
+        raise PermissionDenied("Forbidden resource")
+    if not actor.is_facility_admin:
+        raise PermissionDenied("Only admin users can amend published data.")
+    with unit_of_work(runtime) as work:
+        row, record = _readable(work.records, actor, doi)
+        document = dict(record.native or {})
+        if document.get("status") != REGISTERED:
+            raise Conflict(
+                f"Published data can only be amended if it is in {REGISTERED} state "
+                f"({doi} is {v4_view(document)['status']})."
+            )
+        document["status"] = AMENDED
+        return _store(work.records, actor, row, record, document)
+
+
+def resync(runtime: Runtime, actor: Actor, doi: str, body: object) -> dict[str, str] | None:
+    """Store the changes; an amended one (administrators) also goes to DataCite again and is
+    `registered` once more, answered `{"doi"}`; otherwise the answer is null (no OAI push)."""
+    if actor.is_anonymous:  # before the body, as every SciCat write
+        raise PermissionDenied("Forbidden resource")
+    changes = _checked_changes(body)
+    with unit_of_work(runtime) as work:
+        row, record = _readable(work.records, actor, doi)
+        if not allows(actor, Action.UPDATE, record.access):
+            raise PermissionDenied("Unauthorized to update this publisheddata")
+        status = v4_view(record.native or {})["status"]
+        if status == REGISTERED:
+            raise Conflict(f"{doi} is registered: amend it before a resync")
+        if status != PRIVATE and not actor.is_facility_admin:
+            raise Conflict(
+                f"Published data can only be resynced if it is in {PRIVATE} state "
+                f"({doi} is {status})."
+            )
+        document = _merged(work.records, actor, record, changes)
+        if status != AMENDED:
+            _store(work.records, actor, row, record, document)
+            return None
+        document["status"] = REGISTERED
+        _store(work.records, actor, row, record, document)
+        published_data.send_to_datacite(runtime, record.ark, doi, document)  # last
+        return {"doi": doi}
+
+
+def _checked_changes(body: object) -> dict[str, Any]:
+    """A PATCH or resync body: v4's partial DTO, the workflow's fields refused (400)."""
     changes = objects.validate_object(PUBLISHED_DATA_V4, body, partial=True)
     workflow = [name for name in _WORKFLOW_FIELDS if name in changes and name != "doi"]
     if workflow:
@@ -73,20 +132,25 @@ def update(runtime: Runtime, actor: Actor, doi: str, body: object) -> dict[str, 
             ],
         )
     changes.pop("doi", None)
-    with unit_of_work(runtime) as work:
-        row, record = _changeable(work.records, actor, doi)
-        current = {k: v for k, v in (record.native or {}).items() if k not in objects.SERVER_FIELDS}
-        document = objects.merged(current, changes)
-        if "pidArray" in document and "datasetPids" in changes:
-            document.pop("pidArray")  # a v3 record takes v4's list from now on
-        if not dataset_pids(document):
-            raise InvalidInput(
-                "the changes are not valid",
-                problems=[Problem("datasetPids must name at least one dataset", "datasetPids")],
-            )
-        for pid in dataset_pids(changes):
-            published_data.dataset_row(work.records, actor, pid, Action.READ_METADATA)
-        return _store(work.records, actor, row, record, document)
+    return changes
+
+
+def _merged(
+    store: RecordStore, actor: Actor, record: Record, changes: dict[str, Any]
+) -> dict[str, Any]:
+    """The stored document with `changes` merged in; new `datasetPids` must be readable."""
+    current = {k: v for k, v in (record.native or {}).items() if k not in objects.SERVER_FIELDS}
+    document = objects.merged(current, changes)
+    if "pidArray" in document and "datasetPids" in changes:
+        document.pop("pidArray")  # a v3 record takes v4's list from now on
+    if not dataset_pids(document):
+        raise InvalidInput(
+            "the changes are not valid",
+            problems=[Problem("datasetPids must name at least one dataset", "datasetPids")],
+        )
+    for pid in dataset_pids(changes):
+        published_data.dataset_row(store, actor, pid, Action.READ_METADATA)
+    return document
 
 
 def publish(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
