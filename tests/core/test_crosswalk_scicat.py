@@ -4,7 +4,7 @@ as records (native document, JSON-LD, access, pid) and back, with round-trip pro
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
@@ -23,6 +23,7 @@ from fairdepot.core.crosswalks.scicat_validation import (
     ApiVersion,
     apply_patch,
     default_dataset_name,
+    format_time,
     validate_dataset,
     validate_patch,
 )
@@ -583,3 +584,17 @@ def test_the_changes_of_an_update_keep_owner_and_moderation_and_follow_the_datas
     assert changes.metadata.document["name"] == "renamed"
     assert changes.native["updatedBy"] == "user2"
     assert changes.native["createdBy"] == "user1"
+
+
+@pytest.mark.parametrize(
+    ("instant", "text"),
+    [
+        (datetime(2024, 5, 6, 7, 8, 9, 123456, tzinfo=UTC), "2024-05-06T07:08:09.123Z"),
+        (datetime(999, 1, 1, tzinfo=UTC), "0999-01-01T00:00:00.000Z"),
+        (datetime(1, 1, 1, tzinfo=UTC), "0001-01-01T00:00:00.000Z"),
+        (datetime(2024, 1, 1, 2, tzinfo=timezone(timedelta(hours=2))), "2024-01-01T00:00:00.000Z"),
+    ],
+)
+def test_timestamps_are_emitted_as_javascript_iso_strings(instant: datetime, text: str) -> None:
+    """Four-digit years even before 1000: clients' ISO parsers refuse `999-01-01...`."""
+    assert format_time(instant) == text

@@ -271,9 +271,11 @@ def with_si_values(metadata: dict[str, Any], *, refresh: bool = False) -> dict[s
 
 
 def format_time(value: datetime) -> str:
-    """A UTC instant as the backend emits it: millisecond precision, `Z`."""
+    """A UTC instant as the backend emits it (JavaScript's toISOString): millisecond precision,
+    `Z`, and a four-digit year (strftime's `%Y` does not pad years before 1000 on glibc, which
+    clients' ISO parsers refuse)."""
     utc = value.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def to_milliseconds(value: datetime) -> datetime:
