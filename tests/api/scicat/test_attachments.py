@@ -221,3 +221,25 @@ def test_scicat_sdk_creates_a_block_and_an_attachment(scicat: Scicat, runtime: R
         )
         assert made is not None
         assert made.caption == "sdk"
+
+
+def test_an_attachment_without_a_caption_is_read_by_the_sdk(
+    scicat: Scicat, runtime: Runtime
+) -> None:
+    """A null or missing caption is stored as the schema's "" (the SDK's model needs a string),
+    so one such attachment does not break every reader's listing."""
+    import scicat_sdk_py as sdk
+
+    pid = seed_dataset(runtime)
+    for fields in ({"caption": None, "thumbnail": None}, {}):
+        body = {k: v for k, v in attachment(pid, **fields).items() if k != "caption" or fields}
+        made = scicat.request("POST", "/api/v4/attachments", "user1", json=body)
+        assert made.status_code == 201, made.text
+        assert made.json()["caption"] == ""
+    configuration = sdk.Configuration(host=scicat.base_url, access_token=scicat.token("user1"))
+    with sdk.ApiClient(configuration) as api:
+        where = {"relationships.targetId": pid}
+        found = sdk.AttachmentsV4Api(api).attachments_v4_controller_find_all_v4(
+            filter=json.dumps({"where": where})
+        )
+    assert [a.caption for a in found] == ["", ""]

@@ -204,6 +204,10 @@ def validate_attachment(body: object, version: ApiVersion) -> dict[str, Any]:
     _text(attachment.get("aid"), "aid", problems)
     _text(attachment.get("datasetId"), "datasetId", problems)
     _access_fields(attachment, problems)
+    if attachment.get("caption") is None:
+        # the schema's default; the backend keeps a null sent, which the SDK's output model
+        # (caption: a string, required) then refuses for every reader of a page holding it
+        attachment["caption"] = ""
     thumbnail = attachment.get("thumbnail")
     _text(thumbnail, "thumbnail", problems)
     relationships = attachment.get("relationships")
