@@ -15,6 +15,7 @@ from fairdepot.api import fairscape, scicat
 from fairdepot.api.common.errors import declare_problems, install_error_handlers
 from fairdepot.api.common.raw_path import RawPathRouting
 from fairdepot.api.home import FaceLink, home_router
+from fairdepot.api.scicat.errors import scicat_router_error
 from fairdepot.config import Settings
 from fairdepot.services import accounts, readiness
 from fairdepot.services.runtime import build_runtime
@@ -87,7 +88,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
         # ARK resolver discovery: where this server's ARK resolution path starts.
         return PlainTextResponse(f"{settings.base_url}/api/\n")
 
-    install_error_handlers(app)
+    install_error_handlers(app, {prefix: scicat_router_error for prefix in scicat.ROUTING_PREFIXES})
     generated_openapi = app.openapi
     app.openapi = lambda: declare_problems(generated_openapi())  # type: ignore[method-assign]
     app.include_router(home_router(FACES, settings.base_url))

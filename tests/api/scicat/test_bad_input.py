@@ -100,6 +100,11 @@ CASES: list[tuple[str, str, str, Any, int]] = [
     ),
     ("filter-skip-float", "GET", "/api/v3/datasets", filter_of({"skip": 1.5}), 400),
     ("filter-order-unknown", "GET", "/api/v3/datasets", filter_of({"order": "size SIDEWAYS"}), 400),
+    # the router's own answers under /api/v3 and /api/v4: SciCat's shape too
+    ("route-unknown-v3", "GET", "/api/v3/datasets/{pid}/nothing-here", {}, 404),
+    ("route-unknown-v4", "GET", "/api/v4/nothing-here", {}, 404),
+    ("method-not-allowed-v3", "DELETE", "/api/v3/datasets", {}, 405),
+    ("method-not-allowed-v4", "PUT", "/api/v4/datasets", {}, 405),
     # a skip no database holds (64-bit integers): 400 on every listing, not an overflow's 500
     *(
         (f"skip-huge-{name}", "GET", path, {"params": {key: json.dumps(value)}}, 400)
@@ -581,3 +586,11 @@ def test_bad_input_is_a_scicat_4xx_and_writes_nothing(
         assert answer["errors"], answer
         assert all(e["location"] and e["message"] for e in answer["errors"])
     assert everything(scicat) == before
+
+
+def test_an_unknown_route_is_named_as_it_was_sent(scicat: Scicat) -> None:
+    """The backend's (NestJS) message, with the path's case as sent: routing folds it."""
+    response = scicat.request("GET", "/api/v3/Datasets/NoSuchRoute/Here", "user1")
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["message"] == "Cannot GET /api/v3/Datasets/NoSuchRoute/Here"

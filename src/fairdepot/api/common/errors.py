@@ -159,16 +159,30 @@ def face_route(mapper: ErrorMapper) -> type[APIRoute]:
     return FaceRoute
 
 
-def _router_problem(request: Request, exc: Exception) -> Response:
+RouterErrorResponder = Callable[[Request, HTTPException, str], Response]
+"""A face's answer to the router's own 404/405 under its paths: (request, error, detail)."""
+
+
+def asked_target(request: Request) -> str:
+    """`METHOD /path` as the client sent it (the raw path: routing may have folded its case)."""
+    raw = request.scope.get("raw_path")
+    path = raw.decode("latin-1") if isinstance(raw, bytes) and raw else request.url.path
+    return f"{request.method} {path}"
+
+
+def _router_problem(
+    request: Request, exc: Exception, faces: dict[str, RouterErrorResponder]
+) -> Response:
     """The router's own answers (no such route, wrong method) and anything a route class did not
-    catch, in the one error shape, saying what was asked for and what exists instead."""
+    catch, in the one error shape, saying what was asked for and what exists instead; under a
+    face's own prefix (SciCat's /api/v3), in that face's shape."""
     if isinstance(exc, RequestValidationError):
         problems = validation_problems(exc)
         detail = "; ".join(f"{p['location']}: {p['message']}" for p in problems)
         return problem_response(422, status_title(422), detail, errors=problems)
     assert isinstance(exc, HTTPException)
     status, headers = exc.status_code, dict(exc.headers or {})
-    target = f"{request.method} {request.url.path}"
+    target = asked_target(request)
     if status == 404:
         detail = f"nothing here: {target} is not a route of this server (see /docs)"
     elif status == 405:
@@ -176,13 +190,25 @@ def _router_problem(request: Request, exc: Exception) -> Response:
         detail = f"{target} is not allowed; this path answers {allowed}"
     else:
         detail = str(exc.detail)
+    path = request.url.path.lower()
+    for prefix, responder in faces.items():
+        if path == prefix or path.startswith(prefix + "/"):
+            return responder(request, exc, detail)
     return problem_response(status, status_title(status), detail, headers=headers)
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Make the router's 404/405 and FastAPI's own errors problem+json like every other."""
-    app.add_exception_handler(HTTPException, _router_problem)
-    app.add_exception_handler(RequestValidationError, _router_problem)
+def install_error_handlers(
+    app: FastAPI, faces: dict[str, RouterErrorResponder] | None = None
+) -> None:
+    """Make the router's 404/405 and FastAPI's own errors problem+json like every other, or the
+    shape of the face whose path prefix (`faces`, lower case) the request is under."""
+    by_prefix = dict(faces or {})
+
+    def handler(request: Request, exc: Exception) -> Response:
+        return _router_problem(request, exc, by_prefix)
+
+    app.add_exception_handler(HTTPException, handler)
+    app.add_exception_handler(RequestValidationError, handler)
 
 
 PROBLEM_SCHEMA: dict[str, Any] = {

@@ -17,6 +17,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from fairdepot.api.common.errors import (
+    asked_target,
     face_route,
     headers_for,
     status_for,
@@ -92,3 +93,11 @@ def scicat_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         for status in sorted(every)
     }
+
+
+def scicat_router_error(request: Request, exc: HTTPException, detail: str) -> Response:
+    """The router's own 404/405 below /api/v3 and /api/v4 in SciCat's shape; the 404's message
+    is the backend's (NestJS) `Cannot GET /api/v3/...`, naming the path as it was sent."""
+    status = exc.status_code
+    message = f"Cannot {asked_target(request)}" if status == 404 else detail
+    return scicat_error_response(status, message, headers=dict(exc.headers or {}))
