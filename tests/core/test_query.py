@@ -25,6 +25,7 @@ from fairdepot.core.query import (
     cmp,
     index_text,
     page_count,
+    postgresql_pattern,
 )
 
 
@@ -183,3 +184,26 @@ def test_a_bad_page_count_names_where_it_is(value: object, limit: bool) -> None:
     with pytest.raises(InvalidQuery) as error:
         page_count(value, "filter.skip", 25, limit=limit)
     assert _location(error) == "filter.skip"
+
+
+@pytest.mark.parametrize("pattern", ["[[:alpha:]]+", "x[[:digit:]]", "[[=a=]]", r"[\b]", r"[a\B]"])
+def test_regular_expressions_the_databases_read_differently_are_refused(pattern: str) -> None:
+    """POSIX classes are character sets to Python; a class's \\b is a backspace to one of them."""
+    with pytest.raises(InvalidQuery):
+        cmp("native.a", "regexp", pattern)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "postgresql"),
+    [
+        (r"^compat\b", r"^compat\y"),
+        (r"a\Bb", r"a\Yb"),
+        (r"\\b", r"\\b"),  # an escaped backslash, then a letter b
+        (r"[]b]\b", r"[]b]\y"),
+        ("plain", "plain"),
+    ],
+)
+def test_word_boundaries_are_written_as_postgresql_reads_them(
+    pattern: str, postgresql: str
+) -> None:
+    assert postgresql_pattern(pattern) == postgresql

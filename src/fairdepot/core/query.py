@@ -405,13 +405,13 @@ def check_regexp(pattern: str, location: str = "regexp") -> None:
             "refer back or look around",
             location,
         )
+    unportable = _unportable(pattern)  # first: Python warns about what it reads as nested sets
+    if unportable:
+        raise InvalidQuery(unportable, location)
     try:
         re.compile(pattern)
     except re.error as error:
         raise InvalidQuery(f"not a regular expression: {error}", location) from None
-    unportable = _unportable(pattern)
-    if unportable:
-        raise InvalidQuery(unportable, location)
 
 
 MAX_REPETITION = 255
@@ -419,16 +419,28 @@ MAX_REPETITION = 255
 _POSSESSIVE = "possessive quantifiers (*+, ++, ?+, {n}+) are not supported"
 
 
+_POSIX_CLASS = re.compile(r"\[([:=.])[A-Za-z]*\1\]")
+
+
 def _unportable(pattern: str) -> str | None:
-    """What Python compiles but PostgreSQL refuses (so the query would fail in the database):
-    possessive quantifiers (`a++`, Python 3.11), atomic groups, counts above 255."""
+    """What Python compiles but PostgreSQL refuses (so the query would fail in the database) or
+    reads differently (so SQLite and PostgreSQL would answer differently): possessive
+    quantifiers (`a++`, Python 3.11), atomic groups, counts above 255, POSIX classes
+    (`[[:alpha:]]`: a set of characters to Python), `\\b` inside a class. A word boundary
+    `\\b`/`\\B` outside a class is PostgreSQL's `\\y`/`\\Y`: storage translates it."""
     i, in_class = 0, False
     while i < len(pattern):
         c = pattern[i]
         if c == "\\":
+            if in_class and pattern[i + 1 : i + 2] in ("b", "B"):
+                return "\\b and \\B inside a [...] class mean different things in each database"
             i += 2
             continue
         if in_class:
+            if _POSIX_CLASS.match(pattern, i):
+                return (
+                    "POSIX classes such as [[:alpha:]] are not supported: use \\w, \\d or a range"
+                )
             in_class = c != "]"
         elif c == "[":  # a class; a "]" first in it (after any "^") is a literal
             in_class = True
@@ -501,3 +513,30 @@ def like_to_regexp(pattern: str) -> re.Pattern[str]:
     """A LIKE pattern (`%` any run, `_` one character) as an anchored regular expression."""
     parts = ["." if c == "_" else ".*" if c == "%" else re.escape(c) for c in pattern]
     return re.compile("".join(parts), re.DOTALL)
+
+
+def postgresql_pattern(pattern: str) -> str:
+    """A checked pattern as PostgreSQL reads it: a word boundary `\\b`/`\\B` outside a class is
+    its `\\y`/`\\Y` (its `\\b` is a backspace). Everything else check_regexp let through reads
+    the same in Python (SQLite's REGEXP here) and PostgreSQL."""
+    out, i, in_class = [], 0, False
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            pair = pattern[i : i + 2]
+            out.append({"\\b": "\\y", "\\B": "\\Y"}.get(pair, pair) if not in_class else pair)
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            start = i
+            i += 1
+            i += pattern[i : i + 1] == "^"
+            i += pattern[i : i + 1] == "]"
+            out.append(pattern[start:i])
+            continue
+        out.append(c)
+        i += 1
+    return "".join(out)

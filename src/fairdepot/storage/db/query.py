@@ -38,6 +38,7 @@ from fairdepot.core.query import (
     check_filter,
     check_query,
     index_text,
+    postgresql_pattern,
     value_type,
 )
 from fairdepot.core.records import RecordState
@@ -462,7 +463,10 @@ class _Compiler:
         if op is Op.ILIKE:
             return column.ilike(self._escaped(str(value)))
         if op is Op.REGEXP:
-            return column.regexp_match(str(value))
+            pattern = str(value)
+            if self.dialect == "postgresql":
+                pattern = postgresql_pattern(pattern)
+            return column.regexp_match(pattern)
         assert value is not None
         assert not isinstance(value, tuple)
         stored: object = _stored(value)
