@@ -111,6 +111,9 @@ def test_create_refusals_write_nothing(facility: Runtime) -> None:
     assert not datasets.is_valid(user1, {"type": "raw"}, ApiVersion.V4).valid
     with pytest.raises(PermissionDenied):
         datasets.is_valid(user1, body("foreign", ownerGroup="group2"), ApiVersion.V4)
+    foreign_and_bad = body("foreign", ownerGroup="group2", contactEmail="NotAnEmail")
+    with pytest.raises(PermissionDenied):  # permission first, as the backend's guard: not 200
+        datasets.is_valid(user1, foreign_and_bad, ApiVersion.V4)
 
 
 def test_listings_show_what_one_may_read(facility: Runtime) -> None:

@@ -121,6 +121,11 @@ def is_valid(actor: Actor, body: object, version: ApiVersion) -> Validity:
     a body the actor may not create at all is refused (403), as the backend's guard does."""
     if actor.is_anonymous:
         raise PermissionDenied(FORBIDDEN)
+    owner_group = body.get("ownerGroup") if isinstance(body, dict) else None
+    if isinstance(owner_group, str) and not allows(
+        actor, Action.CREATE, CreateRequest(owner_group=owner_group)
+    ):  # the backend's guard runs before the DTO is looked at: a foreign group is 403 whatever
+        raise PermissionDenied(UNAUTHORIZED_V3_CREATE if version is ApiVersion.V3 else UNAUTHORIZED)
     try:
         _checked_create(actor, body, version)
     except InvalidInput as error:
