@@ -302,6 +302,7 @@ def test_the_jsonld_is_a_schema_org_dataset_the_core_accepts() -> None:
             contactEmail="a@uu.am; b@uu.am",
             startTime="2026-01-01T00:00:00Z",
             techniques=[{"pid": "t", "name": "SANS"}],
+            principalInvestigators=["Ponder Stibbons", "Mustrum Ridcully"],
         )
     ) | {"pid": PID}
     doc = jsonld_of(dataset, "ark:99999/fd1x")
@@ -312,6 +313,8 @@ def test_the_jsonld_is_a_schema_org_dataset_the_core_accepts() -> None:
     assert doc["description"] == "d"
     assert doc["dateCreated"] == "2026-11-22T03:13:06.086Z"
     assert doc["creator"] == [{"@type": "Person", "name": "Ponder Stibbons", "email": "p@uu.am"}]
+    # the owner, then the principal investigators not named as owner: FAIRSCAPE's `author`
+    assert [a["name"] for a in doc["author"]] == ["Ponder Stibbons", "Mustrum Ridcully"]
     assert [c["email"] for c in doc["contactPoint"]] == ["a@uu.am", "b@uu.am"]
     assert doc["identifier"] == [PID]
     assert doc["keywords"] == ["k"]

@@ -198,6 +198,9 @@ def jsonld_of(
         doc["accountablePerson"] = [
             {"@type": "Person", "name": name} for name in dataset["principalInvestigators"]
         ]
+    authors = _authors(doc.get("creator", []), doc.get("accountablePerson", []))
+    if authors:
+        doc["author"] = authors
     if isinstance(dataset.get("contactEmail"), str):
         doc["contactPoint"] = [
             {"@type": "ContactPoint", "email": email.strip()}
@@ -289,3 +292,12 @@ def query_field(name: str, location: str = "where") -> Field:
 def time_field(name: str) -> bool:
     """Whether a field holds timestamps (its query values are compared as instants)."""
     return QUERY_ALIASES.get(name, name) in DATE_FIELDS
+
+
+def _authors(creators: list[dict[str, Any]], investigators: list[dict[str, Any]]) -> list[Any]:
+    """`author` as FAIRSCAPE's JSON-LD has it: the owner, then each principal investigator who is
+    not the owner (by name), so FAIRSCAPE's views and search show who made the dataset."""
+    authors = list(creators)
+    names = {a.get("name") for a in authors}
+    authors += [p for p in investigators if p.get("name") not in names]
+    return authors
