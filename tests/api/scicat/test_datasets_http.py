@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+from fairdepot.services.runtime import Runtime
+from tests.api.scicat.files_seed import seed_dataset
 from tests.support.scicat import PID_PREFIX, Scicat, pid_path
 
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -301,3 +303,26 @@ def test_a_scicat_dataset_resolves_at_its_ark(scicat: Scicat) -> None:
     assert document["@id"] == hit["@id"]
     assert document["metadata"]["identifier"] == [dataset["pid"]]
     assert document["metadata"]["name"] == f"dataset {tag}"
+
+
+def test_default_page_sizes_are_the_backends(scicat: Scicat, runtime: Runtime) -> None:
+    """Without a limit: v3 listings and fullquery 100, v4 listings 10 (newest first)."""
+    tag = f"paging-{uuid.uuid4().hex[:10]}"
+    for _ in range(101):
+        seed_dataset(runtime, keywords=[tag], isPublished=True)
+    where = json.dumps({"where": {"keywords": tag}})
+    v3 = scicat.request("GET", "/api/v3/datasets", "user1", params={"filter": where})
+    assert v3.status_code == 200, v3.text
+    assert len(v3.json()) == 100
+    v4 = scicat.request("GET", "/api/v4/datasets", "user1", params={"filter": where})
+    assert v4.status_code == 200, v4.text
+    assert len(v4.json()) == 10
+    created = [d["createdAt"] for d in v4.json()]
+    assert created == sorted(created, reverse=True)
+    fields = json.dumps({"keywords": [tag]})
+    full = scicat.request("GET", "/api/v3/datasets/fullquery", "user1", params={"fields": fields})
+    assert full.status_code == 200, full.text
+    assert len(full.json()) == 100
+    public = scicat.request("GET", "/api/v4/datasets/public", None, params={"filter": where})
+    assert public.status_code == 200, public.text
+    assert len(public.json()) == 10
