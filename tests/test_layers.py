@@ -83,3 +83,24 @@ def test_the_checker_sees_imports_inside_functions(tmp_path) -> None:
     module = tmp_path / "late.py"
     module.write_text("def f():\n    from sqlalchemy.orm import Session\n    import fastapi\n")
     assert _imports(module) == {"sqlalchemy.orm", "fastapi"}
+
+
+def _session_uses(path: Path) -> list[int]:
+    """Lines where a module reaches for a repository's `.session` (an SQLAlchemy Session)."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.Attribute) and node.attr == "session"
+    ]
+
+
+def test_services_and_faces_reach_no_database_session() -> None:
+    """Importing no SQLAlchemy is not enough: `store.session.get(RecordRow, ...)` is ORM work
+    all the same. Services ask the repositories (`RecordStore.load`, `parent_of`, `flush`)."""
+    found = {
+        path.relative_to(PACKAGE).as_posix(): lines
+        for layer in ("services", "api", "worker")
+        for path in sorted((PACKAGE / layer).rglob("*.py"))
+        if (lines := _session_uses(path))
+    }
+    assert found == {}, found

@@ -20,7 +20,7 @@ from fairdepot.services.records import check_row, find_row, load, parse_ark, tra
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.uow import unit_of_work
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, load_records, tombstone
+from fairdepot.storage.db.records import RecordStore, tombstone
 
 ARK_SCHEME = "ark"
 
@@ -93,7 +93,7 @@ def list_trash(
     with runtime.reading() as store:
         query = Query(page=Page(limit=limit, offset=offset))
         found = store.find(query, read_scope(actor), RecordState.TRASHED)
-        return load_records(store.session, found.rows, with_files=False)
+        return store.load(found.rows, with_files=False)
 
 
 def empty_trash(runtime: Runtime, actor: Actor) -> list[str]:
@@ -108,7 +108,7 @@ def empty_trash(runtime: Runtime, actor: Actor) -> list[str]:
             for row in batch:
                 store.mark_deleted(row, tombstone(row, "purged"))
                 purged.append(row.ark)
-            store.session.flush()
+            store.flush()
     return purged
 
 
@@ -173,5 +173,5 @@ def _trashed_row(store: RecordStore, actor: Actor, ark_text: str) -> RecordRow:
 
 def _may_delete(store: RecordStore, actor: Actor, rows: list[RecordRow]) -> list[RecordRow]:
     """Those of `rows` the actor may delete (a crate's members others own stay as they are)."""
-    loaded = load_records(store.session, rows, with_files=False)
+    loaded = store.load(rows, with_files=False)
     return [m for m, r in zip(rows, loaded, strict=True) if allows(actor, Action.DELETE, r.access)]

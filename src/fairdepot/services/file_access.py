@@ -25,7 +25,7 @@ from fairdepot.core.errors import PermissionDenied
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.records import Access, Face, PublicationStatus, Record
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, load_records
+from fairdepot.storage.db.records import RecordStore
 
 
 def for_reader(
@@ -74,7 +74,7 @@ def _blocks(store: RecordStore, row: RecordRow) -> list[Record] | None:
     if row.face != Face.SCICAT.value or row.kind not in DATASET_KINDS:
         return None
     rows = [member for member in store.members(row) if member.kind == ORIGDATABLOCK]
-    return load_records(store.session, rows, with_files=False)
+    return store.load(rows, with_files=False)
 
 
 def _without(record: Record, paths: set[str]) -> Record:

@@ -44,9 +44,7 @@ from fairdepot.storage.db.models import RecordRow, as_utc, isoformat_z
 from fairdepot.storage.db.records import (
     RecordStore,
     StoredAccess,
-    access_groups,
     access_of,
-    load_records,
     tombstone,
 )
 from fairdepot.storage.db.scope import readable
@@ -71,11 +69,11 @@ def parse_ark_display(text: str) -> str:
 
 
 def load(store: RecordStore, row: RecordRow, *, with_files: bool = True) -> Record:
-    return load_records(store.session, [row], with_files=with_files)[0]
+    return store.load([row], with_files=with_files)[0]
 
 
 def _access(store: RecordStore, row: RecordRow) -> Access:
-    return access_of(row, access_groups(store.session, row))
+    return access_of(row, store.access_groups(row))
 
 
 def find_row(store: RecordStore, actor: Actor, ark_text: str, action: Action) -> RecordRow:
@@ -282,7 +280,7 @@ def replace_metadata(
             if managed not in new and managed in old:
                 new[managed] = old[managed]
         _keep_server_facts(new, old)
-        parent = store.session.get(RecordRow, row.parent_pk) if row.parent_pk else None
+        parent = store.parent_of(row)
         if parent is not None:
             _keep_membership(new, parent)
         changes = RecordChanges.of_metadata(new, extract_relations(new))
@@ -421,4 +419,4 @@ def members(runtime: Runtime, actor: Actor, crate: Record) -> list[Record]:
         if row is None:
             return []
         readable_members = store.members(row, where=readable(read_scope(actor)))
-        return load_records(store.session, readable_members)
+        return store.load(readable_members)

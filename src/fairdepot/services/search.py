@@ -12,7 +12,6 @@ from fairdepot.core.policy import Actor, Mine, read_scope
 from fairdepot.core.query import And, Column, Comparison, Field, Filter, Op, Page, Query
 from fairdepot.core.records import Record
 from fairdepot.services.runtime import Runtime
-from fairdepot.storage.db.records import load_records
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ def search(
     query = Query(text=text, page=Page(limit=limit, offset=offset), count=True)
     with runtime.reading() as store:
         found = store.find(query, read_scope(actor))
-        records = load_records(store.session, found.rows, with_files=False)
+        records = store.load(found.rows, with_files=False)
         hits = [
             SearchHit(record, score or 0.0)
             for record, score in zip(records, found.scores, strict=True)
@@ -59,4 +58,4 @@ def list_records(
     with runtime.reading() as store:
         mine = Mine.OWNER_OR_GROUP if own_or_group_only else None
         found = store.find(query, read_scope(actor, mine=mine))
-        return load_records(store.session, found.rows, with_files=False)
+        return store.load(found.rows, with_files=False)

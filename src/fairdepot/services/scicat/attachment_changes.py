@@ -30,7 +30,7 @@ from fairdepot.services.scicat.children import (
     reload,
 )
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, load_records, tombstone
+from fairdepot.storage.db.records import RecordStore, tombstone
 
 _SERVER_FIELDS = ("aid", "_id", "id", "createdAt", "updatedAt", "createdBy", "updatedBy")
 """Fields a client read and may send back; the server's values stay."""
@@ -46,10 +46,10 @@ def _attachment_row(store: RecordStore, aid: str, pid: str | None) -> RecordRow:
 
 def _parent_pid(store: RecordStore, row: RecordRow) -> str | None:
     """The pid of the dataset the attachment was created under (its parent record)."""
-    parent = store.session.get(RecordRow, row.parent_pk) if row.parent_pk else None
+    parent = store.parent_of(row)
     if parent is None:
         return None
-    return load_records(store.session, [parent], with_files=False)[0].identifiers.get(
+    return store.load([parent], with_files=False)[0].identifiers.get(
         IdentifierScheme.SCICAT_PID.value
     )
 

@@ -33,7 +33,7 @@ from fairdepot.services.scicat.filters import checked_query
 from fairdepot.services.scicat.reverse import crate_row, is_crate
 from fairdepot.services.uow import unit_of_work
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, load_records
+from fairdepot.storage.db.records import RecordStore
 
 
 def refuse_anonymous_write(actor: Actor) -> None:
@@ -80,7 +80,7 @@ def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> R
 def children(store: RecordStore, parent: RecordRow, kind: str) -> list[Record]:
     """Every active child of `kind` of a dataset (whoever may read it), oldest first."""
     rows = [row for row in store.members(parent) if row.kind == kind]
-    return load_records(store.session, rows, with_files=False)
+    return store.load(rows, with_files=False)
 
 
 def child_row(store: RecordStore, kind: str, id_field: str, value: str) -> RecordRow:
@@ -106,7 +106,7 @@ def child_row(store: RecordStore, kind: str, id_field: str, value: str) -> Recor
 def checked_child(store: RecordStore, actor: Actor, row: RecordRow, action: Action) -> Record:
     """The child record, if the actor may do `action` on it by its own access (403 if not;
     an anonymous write is 403 too, as the backend's guard answers)."""
-    record = load_records(store.session, [row], with_files=False)[0]
+    record = store.load([row], with_files=False)[0]
     if not allows(actor, action, record.access):
         raise PermissionDenied(
             "Forbidden resource" if actor.is_anonymous else "Unauthorized access"
@@ -183,8 +183,8 @@ def new_ark(runtime: Runtime) -> str:
 
 
 def reload(store: RecordStore, row: RecordRow) -> Record:
-    store.session.flush()
-    store.session.refresh(row)
+    store.flush()
+    store.refresh(row)
     return load(store, row, with_files=False)
 
 
@@ -199,4 +199,4 @@ def listing(runtime: Runtime, actor: Actor, kind: ChildKind, query: ChildQuery) 
     )
     with runtime.reading() as store:
         result = store.find(checked_query(core), read_scope(actor))
-        return load_records(store.session, result.rows, with_files=False)
+        return store.load(result.rows, with_files=False)

@@ -33,7 +33,7 @@ from fairdepot.services.scicat.children import (
 from fairdepot.services.scicat.datablocks import view
 from fairdepot.services.scicat.dataset_files import recompute
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, load_records, tombstone
+from fairdepot.storage.db.records import RecordStore, tombstone
 
 _SERVER_FIELDS = ("_id", "id", "createdAt", "updatedAt", "createdBy", "updatedBy", "version")
 """Fields a client read and may send back in a PATCH; the server's values stay."""
@@ -147,15 +147,15 @@ def delete(
 def _dataset_of(store: RecordStore, block: RecordRow) -> tuple[RecordRow, Record] | None:
     """The block's active dataset, read once (with its files: the recompute drops held files
     no block lists any more); None if it is gone."""
-    parent = store.session.get(RecordRow, block.parent_pk) if block.parent_pk else None
+    parent = store.parent_of(block)
     if parent is None or parent.state != RecordState.ACTIVE.value:
         return None
-    return parent, load_records(store.session, [parent], with_files=True)[0]
+    return parent, store.load([parent], with_files=True)[0]
 
 
 def _recompute_dataset(store: RecordStore, dataset: tuple[RecordRow, Record], actor: Actor) -> None:
     """The totals and hasPart of the block's dataset, over the blocks it has now."""
-    store.session.flush()
+    store.flush()
     recompute(store, dataset[0], dataset[1], actor)
 
 

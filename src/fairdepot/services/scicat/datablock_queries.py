@@ -47,7 +47,6 @@ from fairdepot.services.scicat.child_fields import (
 from fairdepot.services.scicat.children import child_row, listing
 from fairdepot.services.scicat.filters import checked_query, json_parameter
 from fairdepot.services.scicat.where import field_condition, where_filter
-from fairdepot.storage.db.records import load_records
 
 BLOCKS = ORIGDATABLOCK_FIELDS
 FILE_PATHS = "native.dataFileList.path"
@@ -201,7 +200,7 @@ def files(
         while len(rows) < wanted:
             page = Query(where=where, text=query.text, sort=sort, page=Page(_BATCH, offset))
             found = store.find(checked_query(page), read_scope(actor)).rows
-            for record in load_records(store.session, found, with_files=False):
+            for record in store.load(found, with_files=False):
                 entries = file_entries(record.native or {})
                 if len(entries) <= skip:
                     skip -= len(entries)
@@ -291,7 +290,7 @@ def public_block(runtime: Runtime, block_id: str) -> dict[str, Any] | None:
             row = child_row(store, ORIGDATABLOCK, "_id", block_id)
         except NotFound:
             return None
-        record = load_records(store.session, [row], with_files=False)[0]
+        record = store.load([row], with_files=False)[0]
     if not allows(ANONYMOUS, Action.READ_METADATA, record.access):
         return None
     return datablocks.view(record, ApiVersion.V4)

@@ -35,7 +35,6 @@ from fairdepot.services.scicat.children import (
 )
 from fairdepot.services.scicat.dataset_files import recompute
 from fairdepot.services.uow import unit_of_work
-from fairdepot.storage.db.records import load_records
 
 
 def create(
@@ -54,7 +53,7 @@ def create(
     with unit_of_work(runtime) as work:
         store = work.records
         row = dataset_row(store, actor, target, Action.UPDATE)
-        dataset = load_records(store.session, [row], with_files=False)[0]
+        dataset = store.load([row], with_files=False)[0]
         native = dataset.native or {}
         if version is ApiVersion.V3:
             for key in ("ownerGroup", "accessGroups", "instrumentGroup"):

@@ -37,7 +37,7 @@ from fairdepot.services.scicat.child_fields import (
 from fairdepot.services.scicat.children import readable
 from fairdepot.services.scicat.filters import IncludeScope
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, load_records
+from fairdepot.storage.db.records import RecordStore
 
 RELATIONS = ("origdatablocks", "datablocks", "attachments")
 """The relations of a dataset we embed; `all` means every one of them. `datablocks`
@@ -107,7 +107,7 @@ def embedded(
         if name in queries and name in _KINDS:
             children += _scoped_children(store, actor, rows, name, queries[name])
     grouped: dict[tuple[int | None, str], list[Record]] = {}
-    loaded = load_records(store.session, children, with_files=False)
+    loaded = store.load(children, with_files=False)
     for row, child in zip(children, loaded, strict=True):
         grouped.setdefault((row.parent_pk, row.kind), []).append(child)
     answers = []

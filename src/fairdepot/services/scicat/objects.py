@@ -45,7 +45,7 @@ from fairdepot.services.scicat.filters import json_parameter, page_number
 from fairdepot.services.scicat.where import WhereFields, where_filter
 from fairdepot.services.uow import read_only, unit_of_work
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, load_records, tombstone
+from fairdepot.storage.db.records import RecordStore, tombstone
 
 MAX_ID_LENGTH = 1000
 """Identifiers are indexed up to 1,024 characters; a longer id is a 400, not a database error."""
@@ -74,7 +74,7 @@ def create(runtime: Runtime, actor: Actor, kind: ObjectKind, body: object) -> di
     )
     with unit_of_work(runtime) as work:
         row = work.records.insert(record)
-        stored = load_records(work.records.session, [row], with_files=False)[0]
+        stored = work.records.load([row], with_files=False)[0]
     return objects.object_of(stored)
 
 
@@ -110,7 +110,7 @@ def patch(
             objects.changes_of(kind, record, document, updated_by=actor.username),
             actor_id=actor.user_id,
         )
-        stored = load_records(work.records.session, [row], with_files=False)[0]
+        stored = work.records.load([row], with_files=False)[0]
     return objects.object_of(stored)
 
 
@@ -131,7 +131,7 @@ def find(
     )
     with read_only(runtime) as work:
         found = work.records.find(core, read_scope(actor))
-        records = load_records(work.records.session, found.rows, with_files=False)
+        records = work.records.load(found.rows, with_files=False)
     return [objects.object_of(r) for r in records]
 
 
@@ -157,7 +157,7 @@ def delete(runtime: Runtime, actor: Actor, kind: ObjectKind, object_id: str) -> 
         row = work.records.row_by_identifier(kind.scheme.value, object_id)
         if row is None or row.kind != kind.kind or row.state != RecordState.ACTIVE.value:
             raise NotFound(f"{kind.kind.lower()}: {object_id} not found")
-        record = load_records(work.records.session, [row], with_files=False)[0]
+        record = work.records.load([row], with_files=False)[0]
         # a deleter need not read it (an archive manager deletes any group's), as the backend
         if not (actor.is_facility_admin or actor.in_facility_list(actor.facility.delete)):
             raise PermissionDenied(
@@ -290,7 +290,7 @@ def _check(
 ) -> Record:
     if row is None or row.kind != kind.kind or row.state != RecordState.ACTIVE.value:
         raise NotFound(f"{kind.kind.lower()}: {object_id} not found")
-    record = load_records(store.session, [row], with_files=False)[0]
+    record = store.load([row], with_files=False)[0]
     if not allows(actor, Action.READ_METADATA, record.access):
         raise PermissionDenied("Unauthorized access")
     return record

@@ -39,7 +39,7 @@ from fairdepot.services.scicat.dataset_files import blocks_of, recompute
 from fairdepot.services.scicat.objects import ObjectQuery
 from fairdepot.services.uow import read_only, unit_of_work
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, load_records
+from fairdepot.storage.db.records import RecordStore
 
 
 def create(runtime: Runtime, actor: Actor, body: object) -> dict[str, Any]:
@@ -68,7 +68,7 @@ def store_new(
         for pid in dataset_pids(document):
             dataset_row(work.records, actor, pid, Action.READ_METADATA)
         row = work.records.insert(record)
-        stored = load_records(work.records.session, [row], with_files=False)[0]
+        stored = work.records.load([row], with_files=False)[0]
     return objects.object_of(stored)
 
 
@@ -78,7 +78,7 @@ def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
         row = work.records.row_by_identifier(PUBLISHED_DATA.scheme.value, doi)
         if row is None or row.kind != PUBLISHED_DATA.kind:
             raise NotFound(f"publisheddata: {doi} not found")
-        record = load_records(work.records.session, [row], with_files=False)[0]
+        record = work.records.load([row], with_files=False)[0]
         if not allows(actor, Action.READ_METADATA, record.access):
             raise PermissionDenied("Unauthorized access")
         native = dict(record.native or {})
@@ -92,7 +92,7 @@ def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
         ]
         may_publish_all = all(
             allows(actor, Action.PUBLISH, dataset.access)
-            for dataset in load_records(work.records.session, datasets, with_files=False)
+            for dataset in work.records.load(datasets, with_files=False)
         )
         if not (actor.is_facility_admin or may_publish_all):
             raise PermissionDenied(
@@ -106,8 +106,8 @@ def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
             )
             # now read by anyone: its JSON-LD names only the files of blocks anyone may read
             if blocks_of(work.records, dataset):
-                work.records.session.flush()
-                published = load_records(work.records.session, [dataset], with_files=True)[0]
+                work.records.flush()
+                published = work.records.load([dataset], with_files=True)[0]
                 recompute(work.records, dataset, published, actor)
         native.update(status=REGISTERED, registeredTime=format_time(utcnow()))
         work.records.update(
@@ -116,7 +116,7 @@ def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
             actor_id=actor.user_id,
         )
         send_to_datacite(runtime, record.ark, doi, native)  # last: a failure rolls back
-        stored = load_records(work.records.session, [row], with_files=False)[0]
+        stored = work.records.load([row], with_files=False)[0]
     return objects.object_of(stored)
 
 
@@ -149,7 +149,7 @@ def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> R
     row = dataset_by_pid(store, pid)
     if row is None or row.state != RecordState.ACTIVE.value:
         raise NotFound(f"dataset: {pid} not found")
-    access = load_records(store.session, [row], with_files=False)[0].access
+    access = store.load([row], with_files=False)[0].access
     if not allows(actor, action, access):
         raise PermissionDenied(f"Unauthorized access to dataset {pid}")
     return row

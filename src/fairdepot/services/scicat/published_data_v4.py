@@ -36,7 +36,7 @@ from fairdepot.services.scicat import published_data
 from fairdepot.services.scicat.objects import ObjectQuery
 from fairdepot.services.uow import unit_of_work
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, load_records, tombstone
+from fairdepot.storage.db.records import RecordStore, tombstone
 
 _WORKFLOW_FIELDS = ("status", "registeredTime", "doi", "numberOfFiles", "sizeOfArchive")
 """The server's: changed by publish and register, never by a create or PATCH body."""
@@ -187,7 +187,7 @@ def _readable(store: RecordStore, actor: Actor, doi: str) -> tuple[RecordRow, Re
     row = store.row_by_identifier(PUBLISHED_DATA.scheme.value, doi)
     if row is None or row.kind != PUBLISHED_DATA.kind:
         raise NotFound(f"publisheddata: {doi} not found")
-    record = load_records(store.session, [row], with_files=False)[0]
+    record = store.load([row], with_files=False)[0]
     if not allows(actor, Action.READ_METADATA, record.access):
         raise PermissionDenied("Unauthorized access")
     return row, record
@@ -216,4 +216,4 @@ def _store(
         objects.changes_of(PUBLISHED_DATA_V4, record, document, updated_by=actor.username),
         actor_id=actor.user_id,
     )
-    return v4_view(objects.object_of(load_records(store.session, [row], with_files=False)[0]))
+    return v4_view(objects.object_of(store.load([row], with_files=False)[0]))

@@ -27,7 +27,7 @@ from fairdepot.core.query import And, Column, FacetCount, FacetRequest, Field, O
 from fairdepot.core.records import Face, Record
 from fairdepot.services.scicat.filters import SCICAT_RECORDS
 from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, load_records
+from fairdepot.storage.db.records import RecordStore
 
 
 @dataclass(frozen=True)
@@ -121,8 +121,8 @@ def load_datasets(store: RecordStore, rows: list[RecordRow]) -> list[Record]:
     loaded = {
         r.ark: r
         for r in [
-            *load_records(store.session, others, with_files=False),
-            *load_records(store.session, crates, with_files=True),
+            *store.load(others, with_files=False),
+            *store.load(crates, with_files=True),
         ]
     }
     return [loaded[row.ark] for row in rows]

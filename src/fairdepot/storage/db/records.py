@@ -80,6 +80,24 @@ class RecordStore:
         self.queued_deletions = 0  # blobs this transaction orphaned
 
     # -- reading ------------------------------------------------------------------------------
+    def load(self, rows: Sequence[RecordRow], *, with_files: bool = True) -> list[Record]:
+        """Whole records for `rows` in a constant number of queries (`load_records`)."""
+        return load_records(self.session, rows, with_files=with_files)
+
+    def parent_of(self, row: RecordRow) -> RecordRow | None:
+        return self.session.get(RecordRow, row.parent_pk) if row.parent_pk else None
+
+    def access_groups(self, row: RecordRow) -> list[str]:
+        return access_groups(self.session, row)
+
+    def flush(self) -> None:
+        """Send what this unit of work changed so far, so its next reads see it."""
+        self.session.flush()
+
+    def refresh(self, row: RecordRow) -> None:
+        """Re-read `row` after a flush (columns the database filled: stamps, revisions)."""
+        self.session.refresh(row)
+
     def row_by_key(self, ark_key: str) -> RecordRow | None:
         return self.session.scalar(sa.select(RecordRow).where(RecordRow.ark_key == ark_key))
 
