@@ -20,6 +20,29 @@ from tests.support.scicat import Scicat, pid_path
 BODY_LIMIT = 32 * 1024**2  # FAIRDEPOT_JSON_MAX_BODY_BYTES' default
 JSON = {"content-type": "application/json"}
 A_FILE = {"path": "a.dat", "size": 1, "time": "2024-01-01T00:00:00Z"}
+A_DATASET = {
+    "type": "raw",
+    "ownerGroup": "group1",
+    "owner": "Ann Owner",
+    "contactEmail": "ann@example.org",
+    "sourceFolder": "/data/bad-lifecycle",
+    "creationTime": "2024-05-01T10:00:00Z",
+    "principalInvestigator": "Pat Investigator",
+    "creationLocation": "Beamline X",
+    "datasetName": "bad lifecycle",
+}
+"""A create body valid on v3 (and on v4 without its v3 singular field), but for what a row adds."""
+BAD_LIFE = {"archivable": "yes", "bogus": 1}
+
+
+def with_life(lifecycle: Any, *, v4: bool = True) -> dict[str, Any]:
+    body = {**A_DATASET, "datasetlifecycle": lifecycle}
+    if v4:
+        body["principalInvestigators"] = [body.pop("principalInvestigator")]
+    return {"json": body}
+
+
+LIFECYCLE = "/api/v4/datasets/{pid}/datasetlifecycle"
 
 
 def deep_where(levels: int) -> str:
@@ -70,6 +93,36 @@ CASES: list[tuple[str, str, str, Any, int]] = [
     ("json-deep-body", "POST", "/api/v4/datasets", raw(b"[" * 400 + b"]" * 400), 400),
     ("json-array-body", "POST", "/api/v4/datasets", {"json": [1, 2]}, 400),
     ("json-null-body", "POST", "/api/v4/origdatablocks", {"json": None}, 400),
+    # a bad datasetlifecycle, wherever it is written
+    ("life-route-unknown-and-type", "PATCH", LIFECYCLE, {"json": BAD_LIFE}, 400),
+    ("life-route-unknown", "PATCH", LIFECYCLE, {"json": {"bogus": 1}}, 400),
+    ("life-route-bool", "PATCH", LIFECYCLE, {"json": {"retrievable": "no"}}, 400),
+    ("life-route-date", "PATCH", LIFECYCLE, {"json": {"dateOfDiskPurging": "soon"}}, 400),
+    ("life-route-date-type", "PATCH", LIFECYCLE, {"json": {"publishedOn": 1}}, 400),
+    ("life-route-text", "PATCH", LIFECYCLE, {"json": {"archiveStatusMessage": []}}, 400),
+    ("life-route-message", "PATCH", LIFECYCLE, {"json": {"archiveReturnMessage": "x"}}, 400),
+    ("life-route-array", "PATCH", LIFECYCLE, {"json": [{"archivable": True}]}, 400),
+    ("life-route-v3", "PATCH", "/api/v3/datasets/{pid}/datasetlifecycle", {"json": BAD_LIFE}, 400),
+    ("life-create-v4", "POST", "/api/v4/datasets", with_life(BAD_LIFE), 400),
+    ("life-create-v4-date", "POST", "/api/v4/datasets", with_life({"publishedOn": "x"}), 400),
+    ("life-create-v4-array", "POST", "/api/v4/datasets", with_life([]), 400),
+    ("life-create-v3", "POST", "/api/v3/datasets", with_life(BAD_LIFE, v4=False), 400),
+    (
+        "life-patch-v4",
+        "PATCH",
+        "/api/v4/datasets/{pid}",
+        {"json": {"datasetlifecycle": BAD_LIFE}},
+        400,
+    ),
+    (
+        "life-patch-v3",
+        "PATCH",
+        "/api/v3/datasets/{pid}",
+        {"json": {"datasetlifecycle": {"archivable": 0}}},
+        400,
+    ),
+    ("life-put-v4", "PUT", "/api/v4/datasets/{pid}", with_life(BAD_LIFE), 400),
+    ("life-put-v3", "PUT", "/api/v3/datasets/{pid}", with_life({"bogus": 1}, v4=False), 400),
     # bad filters
     ("filter-not-json", "GET", "/api/v3/datasets", filter_of("{nope"), 400),
     ("filter-array", "GET", "/api/v4/datasets", filter_of([1]), 400),

@@ -148,6 +148,52 @@ def test_scicat_sdk_v4_and_v3(scicat: Scicat) -> None:
     assert scicat.request("GET", f"/api/v4/datasets/{pid_path(pid)}").status_code == 404
 
 
+def test_scicat_sdk_parses_the_default_lifecycle_and_changes_it(scicat: Scicat) -> None:
+    """scicat-sdk-py's strict LifecycleClass reads a new dataset's lifecycle (the backend's
+    defaults), the lifecycle PATCH changes it, and a bad change is refused, not stored."""
+    sdk, client = _sdk(scicat, "user1")
+    v4 = sdk.DatasetsV4Api(client)
+    tag = f"sdklife{uuid.uuid4().hex[:8]}"
+    created = v4.datasets_v4_controller_create_v4(
+        sdk.CreateDatasetDto(
+            ownerGroup="group1",
+            owner="Ann Owner",
+            contactEmail="ann@example.org",
+            sourceFolder=f"/data/sdk/{tag}",
+            creationTime="2024-07-01T00:00:00Z",
+            datasetName=f"sdk {tag}",
+            type="raw",
+        )
+    )
+    assert created is not None
+    life = v4.datasets_v4_controller_find_lifecycle_by_id_v4(created.pid)
+    assert life.archivable is True
+    assert life.retrievable is False
+    assert life.publishable is False
+    assert life.is_on_central_disk is True
+    assert life.archive_status_message == "datasetCreated"
+    assert life.date_of_disk_purging is not None
+    assert life.date_of_disk_purging.tzinfo is not None
+    assert created.datasetlifecycle.archivable is True
+    changed = v4.datasets_v4_controller_find_by_id_and_update_lifecycle_v4(
+        created.pid,
+        sdk.PartialUpdateDatasetLifecycleDto(
+            archivable=False, archiveStatusMessage="archived", storageLocation="tape"
+        ),
+    )
+    assert changed.archivable is False
+    assert changed.storage_location == "tape"
+    bad = scicat.request(
+        "PATCH",
+        f"/api/v4/datasets/{pid_path(created.pid)}/datasetlifecycle",
+        json={"archivable": "yes", "bogus": 1},
+    )
+    assert bad.status_code == 400, bad.text
+    got = v4.datasets_v4_controller_find_by_id_v4(created.pid)
+    assert got.datasetlifecycle.archivable is False
+    assert got.datasetlifecycle.archive_status_message == "archived"
+
+
 def test_scitacean_uploads_and_downloads_a_dataset_without_files(scicat: Scicat) -> None:
     from scitacean import Client, Dataset
 

@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 import httpx
+import pytest
 
 from fairdepot.services.runtime import Runtime
 from tests.api.scicat.files_seed import seed_dataset
@@ -284,6 +285,106 @@ def test_patch_put_lifecycle_and_delete(scicat: Scicat) -> None:
     deleted = scicat.request("DELETE", path, "archivemanager")
     assert deleted.status_code == 200, deleted.text
     assert scicat.request("GET", path, "user1").status_code == 404
+
+
+def test_a_new_dataset_has_the_backends_default_lifecycle_and_is_found_by_it(
+    scicat: Scicat,
+) -> None:
+    """The backend's LifecycleClass defaults, stored (a `where` on them finds the dataset)
+    under the keys a client gave, on v4 and v3 alike."""
+    tag = f"life{uuid.uuid4().hex[:8]}"
+    plain = create(scicat, tag)
+    given = create(
+        scicat,
+        tag,
+        datasetlifecycle={"archivable": False, "archiveStatusMessage": "onTape"},
+    )
+    v3 = scicat.request(
+        "POST",
+        "/api/v3/datasets",
+        "user1",
+        json={
+            **{k: v for k, v in raw_body(tag).items() if k != "principalInvestigators"},
+            "principalInvestigator": "Pat Investigator",
+        },
+    )
+    assert v3.status_code == 201, v3.text
+    life = plain["datasetlifecycle"]
+    assert {k: life[k] for k in ("archivable", "retrievable", "publishable")} == {
+        "archivable": True,
+        "retrievable": False,
+        "publishable": False,
+    }
+    assert life["isOnCentralDisk"] is True
+    assert life["retrieveIntegrityCheck"] is False
+    assert life["archiveStatusMessage"] == "datasetCreated"
+    assert life["retrieveStatusMessage"] == ""
+    assert life["archiveReturnMessage"] == life["retrieveReturnMessage"] == {}
+    for date in ("dateOfDiskPurging", "archiveRetentionTime", "dateOfPublishing", "publishedOn"):
+        assert TIME.match(life[date]), life
+    assert v3.json()["datasetlifecycle"]["archivable"] is True
+    assert given["datasetlifecycle"]["archivable"] is False  # the client's keys win
+    assert given["datasetlifecycle"]["archiveStatusMessage"] == "onTape"
+    assert given["datasetlifecycle"]["retrievable"] is False
+    read = scicat.request(
+        "GET", f"/api/v4/datasets/{pid_path(plain['pid'])}/datasetlifecycle", "user1"
+    )
+    assert read.status_code == 200, read.text
+    assert read.json() == life
+
+    def found(where: dict[str, Any]) -> set[str]:
+        response = scicat.request(
+            "GET",
+            "/api/v4/datasets",
+            "user1",
+            params={"filter": json.dumps({"where": {"keywords": tag, **where}})},
+        )
+        assert response.status_code == 200, response.text
+        return {d["pid"] for d in response.json()}
+
+    assert found({"datasetlifecycle.archivable": True}) == {plain["pid"], v3.json()["pid"]}
+    assert found({"datasetlifecycle.archivable": False}) == {given["pid"]}
+    assert found({"datasetlifecycle.archiveStatusMessage": "datasetCreated"}) == {
+        plain["pid"],
+        v3.json()["pid"],
+    }
+    # a change unsetting a key gives it its default back
+    path = f"/api/v4/datasets/{pid_path(given['pid'])}"
+    reset = scicat.request("PATCH", path + "/datasetlifecycle", "user1", json={"archivable": None})
+    assert reset.status_code == 200, reset.text
+    assert reset.json()["archivable"] is True
+    assert reset.json()["archiveStatusMessage"] == "onTape"
+    assert found({"datasetlifecycle.archivable": False}) == set()
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "body", "location"),
+    [
+        ("POST", "", "create", "datasetlifecycle.archivable"),
+        ("PATCH", "", {"datasetlifecycle": {"archivable": "yes"}}, "datasetlifecycle.archivable"),
+        ("PUT", "", "replace", "datasetlifecycle.archivable"),
+        ("PATCH", "/datasetlifecycle", {"archivable": "yes"}, "archivable"),
+    ],
+)
+def test_a_wrongly_typed_lifecycle_is_refused_as_the_backend_words_it(
+    scicat: Scicat, method: str, suffix: str, body: Any, location: str
+) -> None:
+    dataset = create(scicat, "lifewords")
+    bad = {"datasetlifecycle": {"archivable": "yes"}}
+    if body == "create":
+        path, body = "/api/v4/datasets", raw_body("lifewords", **bad)
+    else:
+        path = f"/api/v4/datasets/{pid_path(dataset['pid'])}{suffix}"
+        body = raw_body("lifewords", **bad) if body == "replace" else body
+    response = scicat.request(method, path, "user1", json=body)
+    assert response.status_code == 400, response.text
+    answer = response.json()
+    assert answer["statusCode"] == 400
+    assert answer["error"] == "Bad Request"
+    assert [e["location"] for e in answer["errors"]] == [location]
+    assert f"{location} must be a boolean value" in json.dumps(answer["message"])
+    got = scicat.request("GET", f"/api/v4/datasets/{pid_path(dataset['pid'])}", "user1")
+    assert got.json()["datasetlifecycle"]["archivable"] is True  # nothing written
 
 
 def test_a_scicat_dataset_resolves_at_its_ark(scicat: Scicat) -> None:

@@ -26,6 +26,7 @@ from fairdepot.core.crosswalks.scicat_validation import (
     ApiVersion,
     Kind,
     format_time,
+    lifecycle_with_defaults,
 )
 from fairdepot.core.metadata.contexts import FAIRSCAPE_CONTEXT
 from fairdepot.core.query import Column, Field, InvalidQuery
@@ -144,6 +145,10 @@ def dataset_of(record: Record, version: ApiVersion = ApiVersion.V4) -> dict[str,
     dataset["isPublished"] = record.access.publication is PublicationStatus.PUBLISHED
     if record.created_at is not None:
         dataset["createdAt"] = format_time(record.created_at)
+        lifecycle = dataset.get("datasetlifecycle")  # older records: shown with the defaults
+        dataset["datasetlifecycle"] = lifecycle_with_defaults(
+            lifecycle if isinstance(lifecycle, dict) else None, record.created_at
+        )
     if record.updated_at is not None:
         dataset["updatedAt"] = format_time(record.updated_at)
     dataset["version"] = "3" if version is ApiVersion.V3 else "4"

@@ -17,6 +17,11 @@ from datetime import UTC, datetime
 from enum import Enum, StrEnum
 from typing import Any
 
+from fairdepot.core.crosswalks.scicat_lifecycle import (
+    INVALID,
+    checked_lifecycle,
+    with_lifecycle_defaults,
+)
 from fairdepot.core.document_values import parse_timestamp
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.metadata.units import to_si
@@ -36,6 +41,7 @@ class Kind(Enum):
     BOOLEAN = "a boolean"
     TIME = "an ISO 8601 date-time"
     OBJECT = "an object"
+    LIFECYCLE = "a lifecycle object"
     CONTACT_EMAILS = "one or more e-mail addresses separated by ';'"
     EMAIL = "an e-mail address"
     EMAILS = "a list of e-mail addresses"
@@ -71,7 +77,7 @@ FIELDS: dict[str, Kind] = {
     "techniques": Kind.TECHNIQUES,
     "sharedWith": Kind.EMAILS,
     "relationships": Kind.RELATIONSHIPS,
-    "datasetlifecycle": Kind.OBJECT,
+    "datasetlifecycle": Kind.LIFECYCLE,
     "scientificMetadata": Kind.OBJECT,
     "scientificMetadataSchema": Kind.TEXT,
     "scientificMetadataValid": Kind.BOOLEAN,
@@ -278,6 +284,26 @@ def format_time(value: datetime) -> str:
     return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+def lifecycle_with_defaults(
+    lifecycle: Mapping[str, Any] | None, created: datetime
+) -> dict[str, Any]:
+    """A dataset's lifecycle with the backend's defaults for every unset key (its dates:
+    `created`), as a new dataset gets it and as one stored without it is shown."""
+    return with_lifecycle_defaults(lifecycle, created, format_time)
+
+
+def check_lifecycle_change(body: object) -> dict[str, Any]:
+    """The body of `PATCH /datasets/{pid}/datasetlifecycle` (the lifecycle DTO itself, so a
+    problem is named `archivable`, not `datasetlifecycle.archivable`), or InvalidInput."""
+    problems: list[Problem] = []
+    lifecycle = checked_lifecycle(body, "", problems, format_time)
+    if isinstance(lifecycle, dict) and not lifecycle:
+        problems.append(Problem("must name at least one lifecycle field", "body"))
+    if problems or not isinstance(lifecycle, dict):
+        raise InvalidInput("the lifecycle change is not valid", problems=problems)
+    return lifecycle
+
+
 def to_milliseconds(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(microsecond=value.microsecond // 1000 * 1000)
 
@@ -380,6 +406,9 @@ def _check(kind: Kind, value: Any, name: str, problems: list[Problem]) -> Any:
         return bad() if instant is None else format_time(instant)
     if kind is Kind.OBJECT:
         return copy.deepcopy(value) if isinstance(value, dict) else bad()
+    if kind is Kind.LIFECYCLE:
+        lifecycle = checked_lifecycle(value, name, problems, format_time)
+        return _INVALID if lifecycle is INVALID else lifecycle
     if kind is Kind.TECHNIQUES:
         return _objects(value, name, ("pid", "name"), problems, kind)
     return _objects(value, name, (), problems, kind)

@@ -32,7 +32,9 @@ from fairdepot.core.crosswalks.scicat_reverse import READ_ONLY
 from fairdepot.core.crosswalks.scicat_validation import (
     ApiVersion,
     apply_patch,
+    check_lifecycle_change,
     format_time,
+    lifecycle_with_defaults,
     validate_dataset,
     validate_patch,
     with_si_values,
@@ -50,6 +52,7 @@ from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.policy.rules import CreateRequest
 from fairdepot.core.query import Page, Query
 from fairdepot.core.records import IdentifierScheme, Record, RecordState
+from fairdepot.core.timestamps import utcnow
 from fairdepot.services.crates.ingest import minter
 from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
@@ -140,8 +143,10 @@ def create(
     runtime: Runtime, actor: Actor, body: object, version: ApiVersion = ApiVersion.V4
 ) -> dict[str, Any]:
     """A new dataset (201): server pid unless a permitted client pid, createdBy/updatedBy the
-    caller, SI values beside every convertible quantity, and an ARK of its own."""
+    caller, SI values beside every convertible quantity, the backend's default lifecycle
+    under the client's keys, and an ARK of its own."""
     dataset = _checked_create(actor, body, version)
+    dataset["datasetlifecycle"] = lifecycle_with_defaults(dataset.get("datasetlifecycle"), utcnow())
     if not dataset.get("pid"):
         dataset["pid"] = new_pid(runtime)
     if isinstance(dataset.get("scientificMetadata"), dict):
@@ -316,6 +321,11 @@ def update(
         else:
             changes = validate_patch(fields, version)
             new = apply_patch(current, changes, merge=version is ApiVersion.V4)
+        # what a change leaves unset of the lifecycle (or a dataset stored without one) is
+        # the default again, stored so that a `where` on it finds the dataset
+        new["datasetlifecycle"] = lifecycle_with_defaults(
+            new.get("datasetlifecycle"), record.created_at or utcnow()
+        )
         changes = changes_of(
             record,
             new,
@@ -364,7 +374,8 @@ def delete(runtime: Runtime, actor: Actor, pid: str) -> dict[str, Any]:
 
 
 def lifecycle(runtime: Runtime, actor: Actor, pid: str) -> dict[str, Any]:
-    """`GET /datasets/{pid}/datasetlifecycle`: the dataset's lifecycle object ({} when unset)."""
+    """`GET /datasets/{pid}/datasetlifecycle`: the dataset's lifecycle object (the backend's
+    defaults for what is unset)."""
     lifecycle_of = get(runtime, actor, pid).get("datasetlifecycle")
     return dict(lifecycle_of) if isinstance(lifecycle_of, dict) else {}
 
@@ -372,21 +383,14 @@ def lifecycle(runtime: Runtime, actor: Actor, pid: str) -> dict[str, Any]:
 def update_lifecycle(runtime: Runtime, actor: Actor, pid: str, body: object) -> dict[str, Any]:
     """`PATCH /datasets/{pid}/datasetlifecycle`: merge-patch the lifecycle object alone: the
     dataset's owner group, administrators and UPDATE_DATASET_LIFECYCLE_GROUPS (on any
-    dataset). An empty body is 400, as on the backend."""
-    if not isinstance(body, dict):
-        raise InvalidInput(
-            "a lifecycle is a JSON object", problems=[Problem("must be an object", "body")]
-        )
-    if not body:
-        raise InvalidInput(
-            "the lifecycle change is empty",
-            problems=[Problem("must name at least one lifecycle field", "body")],
-        )
+    dataset). The body is checked as the backend's lifecycle DTO (an unknown key, a wrong
+    type or an empty body: 400) before anything else."""
+    changes = check_lifecycle_change(body)
     updated = update(
         runtime,
         actor,
         pid,
-        {"datasetlifecycle": body},
+        {"datasetlifecycle": changes},
         any_dataset=manages_lifecycles(runtime, actor),
     )
     return lifecycle_of_dataset(updated)
