@@ -441,3 +441,40 @@ def test_a_held_file_downloads_by_its_blocks_access_through_every_route(
         assert resolved.status_code == 200, resolved.text
         assert "secret.dat" not in resolved.text
         assert resolved.json()["distribution"]["location"] == {"path": "open.dat"}
+
+
+def test_a_derived_dataset_uploads_its_own_files_through_fairdepot(
+    scicat_server: Deployment, tmp_path: Path
+) -> None:
+    """The notebook's `derive()` with files of its own, through our transfer: the derived
+    dataset names its input, holds only its files, and they download byte-identical."""
+    from scitacean import File
+
+    local = tmp_path / "local"
+    local.mkdir()
+    raw_file, result = local / "raw.dat", local / "result.h5"
+    raw_file.write_bytes(os.urandom(4096))
+    result.write_bytes(os.urandom(70_000))
+    tag = f"derive{uuid.uuid4().hex[:10]}"
+    client = _client(scicat_server)
+    raw = _dataset(f"/facility/{tag}/raw", name=tag, checksum_algorithm="sha256")
+    raw.add_files(File.from_local(raw_file, remote_path="raw.dat"))
+    uploaded = client.upload_new_dataset_now(raw)
+
+    derived = uploaded.derive()
+    derived.name = f"{tag} derived"
+    derived.owner_group = "group1"
+    derived.used_software = ["reduce 2.1"]
+    derived.source_folder = f"/facility/{tag}/derived"
+    derived.checksum_algorithm = "sha256"
+    derived.add_files(File.from_local(result, remote_path="result.h5"))
+    finished = client.upload_new_dataset_now(derived)
+
+    again = client.get_dataset(finished.pid)
+    assert str(again.type) == "derived"
+    assert [str(p) for p in again.input_datasets or []] == [str(uploaded.pid)]
+    assert [f.remote_path.posix for f in again.files] == ["result.h5"]
+    assert again.size == result.stat().st_size
+    target = tmp_path / "download"
+    client.download_files(again, target=target, checksum_algorithm="sha256")
+    assert (target / "result.h5").read_bytes() == result.read_bytes()
