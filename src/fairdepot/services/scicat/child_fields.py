@@ -33,6 +33,7 @@ from fairdepot.core.query import (
 )
 from fairdepot.core.records import Face
 from fairdepot.services.scicat.filters import checked_query, json_parameter, page_number
+from fairdepot.services.scicat.filters import field_names as dataset_field_names
 from fairdepot.services.scicat.where import WhereFields, where_filter
 
 _COLUMNS = {"createdAt": Column.CREATED_AT, "updatedAt": Column.UPDATED_AT}
@@ -218,20 +219,12 @@ def of_kind(kind: ChildKind, where: Filter | None) -> Filter:
 
 def field_names(kind: ChildKind, fields: object, location: str) -> tuple[str, ...]:
     """`fields` as a list of names or `{"name": true}`; each must be a field of the kind."""
-    if fields is None:
-        return ()
-    if isinstance(fields, dict):
-        if not all(isinstance(v, bool) for v in fields.values()):
-            raise InvalidQuery("fields maps names to true or false", location)
-        names = [k for k, v in fields.items() if v]
-    elif isinstance(fields, list) and all(isinstance(n, str) for n in fields):
-        names = list(fields)
-    else:
-        raise InvalidQuery("fields is a list of field names", location)
-    for i, name in enumerate(names):
+
+    def check(name: str, at: str) -> None:
         if name not in ("version", "isPublished"):
-            field_of(kind, name, f"{location}[{i}]")
-    return tuple(dict.fromkeys(names))
+            field_of(kind, name, at)
+
+    return dataset_field_names(fields, location, check)
 
 
 def project(

@@ -10,6 +10,7 @@ is (`filter.limits.sort.size`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -196,8 +197,11 @@ def _size(node: Filter) -> tuple[int, int]:
 # -- fields, include, order, limits -------------------------------------------------------------
 
 
-def field_names(fields: object, location: str) -> tuple[str, ...]:
-    """`fields` as a list of names or loopback's `{"name": true}`; each must be a field."""
+def field_names(
+    fields: object, location: str, check: Callable[[str, str], object] = query_field
+) -> tuple[str, ...]:
+    """`fields` as a list of names or loopback's `{"name": true}`, each once; `check(name,
+    location)` raises InvalidQuery for a name the kind lacks (a dataset's field by default)."""
     if fields is None:
         return ()
     if isinstance(fields, dict):
@@ -209,8 +213,8 @@ def field_names(fields: object, location: str) -> tuple[str, ...]:
     else:
         raise InvalidQuery("fields is a list of field names", location)
     for i, name in enumerate(names):
-        query_field(name, f"{location}[{i}]")
-    return tuple(names)
+        check(name, f"{location}[{i}]")
+    return tuple(dict.fromkeys(names))
 
 
 def include_names(include: object, location: str = "filter.include") -> tuple[str, ...]:
