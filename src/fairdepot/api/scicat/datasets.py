@@ -25,11 +25,10 @@ from fairdepot.core.errors import NotFound, PermissionDenied
 from fairdepot.core.json_input import load_json
 from fairdepot.core.policy import ANONYMOUS
 from fairdepot.core.query import Page
-from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import datasets
 from fairdepot.services.scicat.filters import IncludeScope, dataset_filter, include_names
 from fairdepot.services.scicat.fullquery import full_facet, full_query
-from fairdepot.services.scicat.includes import included, scoped
+from fairdepot.services.scicat.includes import scoped
 
 router = APIRouter(route_class=ScicatRoute, tags=["scicat datasets"])
 
@@ -64,25 +63,6 @@ def _unmodified_since(request: Request) -> datetime | None:
 
 def _v(version: str) -> ApiVersion:
     return ApiVersion.V3 if version == "v3" else ApiVersion.V4
-
-
-def _with_includes(
-    runtime: Runtime,
-    caller: Caller,
-    dataset: dict[str, Any],
-    names: tuple[str, ...],
-    version: ApiVersion = ApiVersion.V4,
-    fields: tuple[str, ...] = (),
-    scopes: tuple[IncludeScope, ...] = (),
-) -> dict[str, Any]:
-    """The dataset with the relations `names` embedded, each by its scope (run in a worker
-    thread: it reads), then cut to `fields`: the relations are found by the pid, which
-    `fields` may leave out."""
-    if not names:
-        return datasets.project(dataset, fields)
-    record = datasets.get_record(runtime, caller.actor, str(dataset["pid"]))
-    embedded = included(runtime, caller.actor, record, names, version, scopes)
-    return {**datasets.project(dataset, fields), **embedded}
 
 
 def _empty() -> Response:
@@ -234,9 +214,8 @@ def _add_item_routes(version: str) -> None:
             spec = dataset_filter(filter, ApiVersion.V3)
             names, scopes = spec.include, spec.scopes
             scoped(scopes)  # a bad scope is a 400 before the dataset is read
-        found = await run_in_threadpool(datasets.get, runtime, caller.actor, pid, _v(version))
         return await run_in_threadpool(
-            lambda: _with_includes(runtime, caller, found, names, _v(version), scopes=scopes)
+            datasets.get, runtime, caller.actor, pid, _v(version), names, scopes
         )
 
     async def patch_dataset(request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
@@ -303,10 +282,10 @@ def _add_public_item_route() -> None:
         200 (the backend's findOne of nothing), never a hint that an unpublished one exists."""
         pid = raw_segment(request, "pid")
         names = include_names(include, "include") if include else ()
-        anonymous = Caller(user=None, actor=ANONYMOUS)
         try:
-            found = await run_in_threadpool(datasets.get, runtime, ANONYMOUS, pid)
-            return await run_in_threadpool(_with_includes, runtime, anonymous, found, names)
+            return await run_in_threadpool(
+                datasets.get, runtime, ANONYMOUS, pid, ApiVersion.V4, names
+            )
         except (PermissionDenied, NotFound):
             return _empty()
 

@@ -58,8 +58,8 @@ from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.children import dataset_by_pid
 from fairdepot.services.scicat.dataset_files import parts_of
-from fairdepot.services.scicat.filters import DatasetQuery
-from fairdepot.services.scicat.includes import embedded
+from fairdepot.services.scicat.filters import DatasetQuery, IncludeScope
+from fairdepot.services.scicat.includes import embedded, included
 from fairdepot.services.scicat.reverse import (
     folded,
     is_crate,
@@ -202,10 +202,21 @@ def manages_lifecycles(runtime: Runtime, actor: Actor) -> bool:
 
 
 def get(
-    runtime: Runtime, actor: Actor, pid: str, version: ApiVersion = ApiVersion.V4
+    runtime: Runtime,
+    actor: Actor,
+    pid: str,
+    version: ApiVersion = ApiVersion.V4,
+    include: tuple[str, ...] = (),
+    scopes: tuple[IncludeScope, ...] = (),
 ) -> dict[str, Any]:
-    """One dataset by pid (404 unknown, 403 unreadable); a crate by its ARK."""
-    return rendered(get_record(runtime, actor, pid), version)
+    """One dataset by pid (404 unknown, 403 unreadable); a crate by its ARK. With the
+    relations `include` names embedded, each by its scope and each child by its own access,
+    from the one read of the dataset."""
+    record = get_record(runtime, actor, pid)
+    dataset = rendered(record, version)
+    if include:
+        dataset |= included(runtime, actor, record, include, version, scopes)
+    return dataset
 
 
 def get_record(runtime: Runtime, actor: Actor, pid: str) -> Record:
