@@ -286,6 +286,7 @@ def test_a_closed_archive_refuses_to_read() -> None:
         (os.urandom(4096), "not a zip archive"),
         (b"@prefix schema: <https://schema.org/> .\n" * 50, "not a zip archive"),
     ],
+    ids=["empty", "random bytes", "turtle"],  # ids must be the same in every xdist worker
 )
 def test_something_that_is_not_a_zip_is_rejected(content: bytes, expected: str) -> None:
     with pytest.raises(InvalidInput, match=expected) as exc:
