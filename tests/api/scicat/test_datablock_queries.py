@@ -202,3 +202,25 @@ def test_public_routes_give_published_blocks_to_anyone(
         empty = scicat.request("GET", f"/api/v4/origdatablocks/public/{hidden}", user)
         assert empty.status_code == 200
         assert empty.content == b""
+
+
+def test_files_of_a_block_past_the_value_index_cap_are_all_counted(
+    scicat: Scicat, runtime: Runtime
+) -> None:
+    """8,000 files are 24,000+ values, past what the value index keeps of a record (20,000):
+    the counts read the stored list, so they agree with the listing."""
+    pid = seed_dataset(runtime)
+    files = [(f"f{i:05d}.dat", 1) for i in range(8000)]
+    made = scicat.request("POST", "/api/v4/origdatablocks", "user1", json=block(pid, *files))
+    assert made.status_code == 201, made.text[:500]
+    where = {"_id": made.json()["_id"]}
+    counted = get(scicat, "/api/v4/origdatablocks/files/count", "user1", filter={"where": where})
+    assert counted == {"count": 8000}
+    facets = get(
+        scicat, "/api/v4/origdatablocks/fullfacet/files", "user1", fields={"mode": where}, facets=[]
+    )
+    assert facets[0]["all"] == [{"totalSets": 8000}]
+    last = get(
+        scicat, "/api/v4/origdatablocks/files", "user1", filter={"where": where, "skip": 7999}
+    )
+    assert [r["dataFileList"]["path"] for r in last] == ["f07999.dat"]

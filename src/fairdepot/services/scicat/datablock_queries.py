@@ -49,7 +49,7 @@ from fairdepot.services.scicat.filters import checked_query, json_parameter
 from fairdepot.services.scicat.where import field_condition, where_filter
 
 BLOCKS = ORIGDATABLOCK_FIELDS
-FILE_PATHS = "native.dataFileList.path"
+FILE_LIST = "dataFileList"
 """One value per file of a block (paths are unique within it): what unwound counts count."""
 MAX_FACETS = 20
 _BATCH = 200
@@ -226,7 +226,7 @@ def files_count(runtime: Runtime, actor: Actor, query: ChildQuery) -> dict[str, 
     """`{"count": n}`: the files of every block the query selects that the actor reads."""
     core = Query(where=of_kind(BLOCKS, query.where), text=query.text)
     with runtime.reading() as store:
-        return {"count": store.count_values(checked_query(core), read_scope(actor), FILE_PATHS)}
+        return {"count": store.count_items(checked_query(core), read_scope(actor), FILE_LIST)}
 
 
 def facets(
@@ -265,7 +265,7 @@ def facets(
     scope = read_scope(actor)
     with runtime.reading() as store:
         found = store.find(query, scope)
-        total = store.count_values(query, scope, FILE_PATHS) if per_file else found.total
+        total = store.count_items(query, scope, FILE_LIST) if per_file else found.total
     answer: dict[str, Any] = {}
     for name in asked:
         counts = found.facets.get(name, [])

@@ -567,27 +567,32 @@ def run_per_parent(
     return list(session.scalars(page))
 
 
-def count_path_values(
-    session: Session, search: SearchIndex, query: Query, scope: ReadScope, path: str
+def count_array_items(
+    session: Session, search: SearchIndex, query: Query, scope: ReadScope, key: str
 ) -> int:
-    """How many values the records `query` matches (its where and text, among the active
-    ones `scope` may read) hold at a document `path`: each element of an array is a value, so
-    `native.dataFileList.path` counts a block's files (SciCat's unwound `totalSets`)."""
+    """How many items the arrays at the native document's top-level `key` hold, summed over
+    the records `query` matches (its where and text, among the active ones `scope` may read):
+    `dataFileList` counts blocks' files (SciCat's unwound `totalSets`). Read from the stored
+    document, not the value index, which holds a bounded number of values per record."""
     compiler = _Compiler(session.get_bind().dialect.name)
     if _uses_regexp(query) and compiler.dialect == "postgresql":
         session.execute(sa.text(f"SET LOCAL statement_timeout = {REGEXP_TIMEOUT_MS}"))
-    records = sa.select(RecordRow.pk).where(readable(scope, RecordState.ACTIVE))
+    if compiler.dialect == "postgresql":
+        items = sa.func.json_extract_path(RecordRow.native_doc, key)
+        length = sa.case(
+            (sa.func.json_typeof(items) == "array", sa.func.json_array_length(items)), else_=0
+        )
+    else:  # SQLite: 0 for what is not an array, NULL for a missing key
+        length = sa.func.json_array_length(RecordRow.native_doc, f"$.{key}")
+    counted = sa.select(sa.func.coalesce(sa.func.sum(length), 0)).where(
+        readable(scope, RecordState.ACTIVE)
+    )
     if query.where is not None:
         check_filter(query.where)
-        records = records.where(compiler.filter(query.where))
+        counted = counted.where(compiler.filter(query.where))
     if query.text is not None:
         matches = search.matches(query.text)
         if matches is None:
             return 0
-        records = records.join(matches, matches.c.pk == RecordRow.pk)
-    counted = (
-        sa.select(sa.func.count())
-        .select_from(RecordValueRow)
-        .where(RecordValueRow.path == path, RecordValueRow.record_pk.in_(records))
-    )
+        counted = counted.join_from(RecordRow, matches, matches.c.pk == RecordRow.pk)
     return int(session.scalar(counted) or 0)

@@ -44,7 +44,7 @@ from fairdepot.storage.db.models import (
 )
 from fairdepot.storage.db.query import (
     QueryResult,
-    count_path_values,
+    count_array_items,
     run_per_parent,
     run_query,
 )
@@ -184,10 +184,10 @@ class RecordStore:
         )
         return list(self.session.scalars(query))
 
-    def count_values(self, query: Query, scope: ReadScope, path: str) -> int:
-        """How many values the readable records `query` matches hold at `path`
-        (storage/db/query.py `count_path_values`): a block's files are counted in SQL."""
-        return count_path_values(self.session, self.search, query, scope, path)
+    def count_items(self, query: Query, scope: ReadScope, key: str) -> int:
+        """How many items the readable records `query` matches hold in the array at their
+        native document's `key` (storage/db/query.py `count_array_items`): blocks' files."""
+        return count_array_items(self.session, self.search, query, scope, key)
 
     def children_per_parent(
         self,
