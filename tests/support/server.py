@@ -18,10 +18,21 @@ PYTHON = sys.executable
 FAIRDEPOT = [PYTHON, "-m", "fairdepot"]
 
 
+_HANDED_OUT: set[int] = set()
+"""Ports this process already gave out: a port is free again the moment its probe socket
+closes, so two deployments' servers (or a balancer not yet listening and an API process) could
+be given the same one and one of them fail with "address already in use"."""
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A loopback port nothing listens on, never one this process handed out before."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 ACCOUNTS = [
