@@ -32,7 +32,13 @@ from fairdepot.core.query import (
     ValueType,
 )
 from fairdepot.core.records import Face
-from fairdepot.services.scicat.filters import checked_query, json_parameter, page_number
+from fairdepot.services.scicat.filters import (
+    checked_query,
+    json_parameter,
+    order_items,
+    page_number,
+    sort_object_items,
+)
 from fairdepot.services.scicat.filters import field_names as dataset_field_names
 from fairdepot.services.scicat.where import WhereFields, where_filter
 
@@ -269,43 +275,22 @@ def order_keys(
     list of them). `lenient` (an include's scope): a name the kind lacks orders nothing, as
     Mongo sorts by a field no document has (the ingestion document's scope orders blocks by
     `filename`), instead of a 400."""
-    if order is None:
-        return ()
-    if isinstance(order, str):
-        items = [part for part in order.split(",") if part.strip()]
-    elif isinstance(order, list) and all(isinstance(o, str) for o in order):
-        items = list(order)
-    else:
-        raise InvalidQuery("order is 'field ASC|DESC' or a list of them", location)
     keys = []
-    for i, item in enumerate(items):
-        name, _, direction = item.strip().replace(":", " ").partition(" ")
+    for name, direction, at in order_items(order, location):
         try:
-            keys.append(sort_key(kind, name, direction.strip() or "asc", f"{location}[{i}]"))
+            keys.append(sort_key(kind, name, direction, at))
         except InvalidQuery:
             known = name in _COLUMNS or name in ("_id", "id", "isPublished")
             if not lenient or known or name in kind.fields:
                 raise
-            if direction.strip().lower() not in ("", "asc", "desc"):
+            if str(direction).lower() not in ("asc", "desc"):
                 raise
     return tuple(keys)
 
 
 def sort_object(kind: ChildKind, sort: object, location: str) -> tuple[SortKey, ...]:
     """v4's `{"field": "asc" | "desc"}` (1 / -1 too, as Mongo takes them)."""
-    if sort is None:
-        return ()
-    if not isinstance(sort, dict):
-        raise InvalidQuery("sort is an object {field: 'asc' | 'desc'}", location)
-    return tuple(
-        sort_key(
-            kind,
-            name,
-            {1: "asc", -1: "desc"}.get(d, d) if not isinstance(d, bool) else d,
-            f"{location}.{name}",
-        )
-        for name, d in sort.items()
-    )
+    return tuple(sort_key(kind, *item) for item in sort_object_items(sort, location))
 
 
 def sort_key(kind: ChildKind, name: str, direction: object, location: str) -> SortKey:

@@ -248,39 +248,49 @@ def include_scopes(include: object, location: str = "filter.include") -> tuple[I
     return tuple(scopes.values())
 
 
-def sort_keys(order: object, location: str) -> tuple[SortKey, ...]:
+SortItem = tuple[str, object, str]
+"""(field name, direction as sent, where in the filter) of one sort key, not yet checked."""
+
+
+def order_items(order: object, location: str) -> list[SortItem]:
     """loopback `"field ASC"` / `"field DESC"` (a string or a list), or SciCat's
-    `"field:asc"` (comma-separated for several keys)."""
+    `"field:asc"` (comma-separated for several keys); ascending when no direction is given."""
     if order is None:
-        return ()
+        return []
     if isinstance(order, str):
         items = [part for part in order.split(",") if part.strip()]
     elif isinstance(order, list) and all(isinstance(o, str) for o in order):
         items = list(order)
     else:
         raise InvalidQuery("order is 'field ASC|DESC' or a list of them", location)
-    keys = []
+    parsed: list[SortItem] = []
     for i, item in enumerate(items):
-        text = item.strip()
-        name, _, direction = text.replace(":", " ").partition(" ")
-        keys.append(sort_key(name, direction.strip() or "asc", f"{location}[{i}]"))
-    return tuple(keys)
+        name, _, direction = item.strip().replace(":", " ").partition(" ")
+        parsed.append((name, direction.strip() or "asc", f"{location}[{i}]"))
+    return parsed
+
+
+def sort_object_items(sort: object, location: str) -> list[SortItem]:
+    """v4's `{"field": "asc" | "desc"}` (also 1 / -1, as Mongo takes them)."""
+    if sort is None:
+        return []
+    if not isinstance(sort, dict):
+        raise InvalidQuery("sort is an object {field: 'asc' | 'desc'}", location)
+    mongo = {1: "asc", -1: "desc"}
+    return [
+        (name, d if isinstance(d, bool) else mongo.get(d, d), f"{location}.{name}")
+        for name, d in sort.items()
+    ]
+
+
+def sort_keys(order: object, location: str) -> tuple[SortKey, ...]:
+    """A dataset filter's `order`, as sort keys."""
+    return tuple(sort_key(*item) for item in order_items(order, location))
 
 
 def sort_object(sort: object, location: str) -> tuple[SortKey, ...]:
-    """v4's `{"field": "asc" | "desc"}` (also 1 / -1, as Mongo takes them)."""
-    if sort is None:
-        return ()
-    if not isinstance(sort, dict):
-        raise InvalidQuery("sort is an object {field: 'asc' | 'desc'}", location)
-    return tuple(
-        sort_key(
-            name,
-            {1: "asc", -1: "desc"}.get(d, d) if not isinstance(d, bool) else d,
-            f"{location}.{name}",
-        )
-        for name, d in sort.items()
-    )
+    """A dataset filter's `limits.sort`, as sort keys."""
+    return tuple(sort_key(*item) for item in sort_object_items(sort, location))
 
 
 def sort_key(name: str, direction: object, location: str) -> SortKey:
