@@ -153,6 +153,20 @@ CASES: list[tuple[str, str, str, Any, int]] = [
     ),
     ("filter-skip-float", "GET", "/api/v3/datasets", filter_of({"skip": 1.5}), 400),
     ("filter-order-unknown", "GET", "/api/v3/datasets", filter_of({"order": "size SIDEWAYS"}), 400),
+    (
+        "filter-sort-list",
+        "GET",
+        "/api/v4/datasets",
+        filter_of({"limits": {"sort": {"size": [1]}}}),
+        400,
+    ),
+    (
+        "filter-sort-list-blocks",
+        "GET",
+        "/api/v4/origdatablocks",
+        filter_of({"limits": {"sort": {"size": {}}}}),
+        400,
+    ),
     # the router's own answers under /api/v3 and /api/v4: SciCat's shape too
     ("route-unknown-v3", "GET", "/api/v3/datasets/{pid}/nothing-here", {}, 404),
     ("route-unknown-v4", "GET", "/api/v4/nothing-here", {}, 404),

@@ -278,7 +278,7 @@ def sort_object_items(sort: object, location: str) -> list[SortItem]:
         raise InvalidQuery("sort is an object {field: 'asc' | 'desc'}", location)
     mongo = {1: "asc", -1: "desc"}
     return [
-        (name, d if isinstance(d, bool) else mongo.get(d, d), f"{location}.{name}")
+        (name, mongo.get(d, d) if type(d) is int else d, f"{location}.{name}")
         for name, d in sort.items()
     ]
 
