@@ -9,12 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import socket
 import threading
 
 
+def listening_socket() -> socket.socket:
+    """A loopback socket bound to a free port now, held until the balancer serves on it: a port
+    only probed would be free for anyone until then (and the deployment's settings name it)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    return listener
+
+
 class RoundRobinBalancer:
-    def __init__(self, listen_port: int, backends: list[int]) -> None:
-        self.listen_port = listen_port
+    def __init__(self, listener: socket.socket, backends: list[int]) -> None:
+        self.listener = listener
+        self.listen_port = int(listener.getsockname()[1])
         self.backends = backends
         self._cycle = itertools.cycle(backends)
         self._loop = asyncio.new_event_loop()
@@ -48,7 +58,7 @@ class RoundRobinBalancer:
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
         self._server = self._loop.run_until_complete(
-            asyncio.start_server(self._handle, "127.0.0.1", self.listen_port)
+            asyncio.start_server(self._handle, sock=self.listener)
         )
         self._ready.set()
         self._loop.run_forever()

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from tests.support.balancer import RoundRobinBalancer
+from tests.support.balancer import RoundRobinBalancer, listening_socket
 from tests.support.server import FAIRDEPOT, OnLoopback, ServerProcess, embedded_env, free_port
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -123,7 +123,8 @@ def scaleout(
     tag = uuid.uuid4().hex[:10]
     database = f"fairdepot_test_{tag}"
     bucket = f"fairdepot-test-{tag}"
-    port = free_port()
+    listener = listening_socket()  # the balancer's port, held from now on
+    port = int(listener.getsockname()[1])
     options = seaweedfs.store_options()
     env = embedded_env(
         root / "data",
@@ -140,6 +141,7 @@ def scaleout(
         },
     )
     deployment = Deployment(env, port, root)
+    deployment.cleanups.append(listener.close)
     deployment.cleanups.append(lambda: drop_database(database))
     deployment.cleanups.append(lambda: delete_bucket(seaweedfs, bucket))
     try:
@@ -147,7 +149,9 @@ def scaleout(
         # All API processes start at the same moment, as an orchestrator starts replicas: what
         # they do at start-up must be safe concurrently (tests/e2e/test_concurrent_startup.py).
         deployment.servers.extend(
-            ServerProcess(env, free_port(), root / f"api-{index}.log", ["--no-worker"]).launch()
+            ServerProcess(
+                env, free_port(), root / f"api-{index}.log", ["--no-worker"], movable=True
+            ).launch()
             for index in range(api_processes)
         )
         for server in deployment.servers:
@@ -155,7 +159,7 @@ def scaleout(
         backends = [server.port for server in deployment.servers]
         for _ in range(workers):
             deployment.start_worker()
-        deployment.balancer = RoundRobinBalancer(port, backends).start()
+        deployment.balancer = RoundRobinBalancer(listener, backends).start()
     except BaseException:
         deployment.stop()
         raise

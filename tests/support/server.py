@@ -87,6 +87,9 @@ class ServerProcess(OnLoopback):
     log_path: Path
     args: list[str] = field(default_factory=list)
     process: subprocess.Popen[bytes] | None = None
+    movable: bool = False
+    """Whether the port may change: a process behind the balancer, whose port no setting names,
+    is relaunched on another free port if something else took its port first."""
 
     def start(self, timeout: float = 60) -> ServerProcess:
         return self.launch().wait_until_healthy(timeout)
@@ -118,7 +121,13 @@ class ServerProcess(OnLoopback):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.log_path.read_text()[-3000:]}")
+                log = self.log_path.read_text()
+                if self.movable and "address already in use" in log[-3000:]:
+                    # another process bound the port between our probe and this server's bind
+                    self.port = free_port()
+                    self.launch()
+                    continue
+                raise RuntimeError(f"server exited: {log[-3000:]}")
             try:
                 if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
                     return self
