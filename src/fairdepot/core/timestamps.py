@@ -20,3 +20,11 @@ def isoformat_z(value: datetime | None) -> str | None:
     """UTC ISO 8601 with a `Z`, the form every face emits."""
     value = as_utc(value)
     return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def isoformat_ms_z(value: datetime) -> str:
+    """UTC ISO 8601 with millisecond precision and a `Z`: JavaScript's `toISOString`, the form
+    SciCat's backend gives every Date back in (always a four-digit year: strftime's `%Y` does
+    not pad years before 1000 on glibc, which clients' ISO parsers refuse)."""
+    utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")

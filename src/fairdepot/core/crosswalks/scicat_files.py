@@ -18,13 +18,14 @@ import binascii
 import copy
 import re
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from fairdepot.core.crosswalks.scicat import access_of  # a child's own fields, as a dataset's
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.document_values import parse_timestamp
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.records import Face, PublicationStatus, Record
+from fairdepot.core.timestamps import isoformat_ms_z
 
 ORIGDATABLOCK = "scicat-origdatablock"
 ATTACHMENT = "scicat-attachment"
@@ -103,14 +104,12 @@ def _unknown(
             problems.append(Problem(f"property {str(key)[:80]} should not exist", f"{at}{key}"))
 
 
-def _is_time(value: object) -> bool:
-    if not isinstance(value, str) or not value:
-        return False
-    try:
-        datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
-    except ValueError:
-        return False
-    return True
+def _utc_time(value: object) -> str | None:
+    """A file's `time` as the backend gives its Date back (UTC, milliseconds, `Z`; a time
+    without a zone is UTC), or None when it is not an ISO 8601 date or timestamp. Stored in
+    this form, so every reader sees one spelling and the value index compares it as a time."""
+    instant = parse_timestamp(value) if isinstance(value, str) else None
+    return None if instant is None else isoformat_ms_z(instant)
 
 
 def validate_origdatablock(body: object, version: ApiVersion) -> dict[str, Any]:
@@ -154,10 +153,13 @@ def validate_origdatablock(body: object, version: ApiVersion) -> dict[str, Any]:
             else:
                 seen.add(path)
             _count(entry.get("size"), f"{at}.size", problems)
-            if not _is_time(entry.get("time")):
+            time = _utc_time(entry.get("time"))
+            if time is None:
                 problems.append(
                     Problem(f"{at}.time must be a valid ISO 8601 date string", f"{at}.time")
                 )
+            else:
+                entry["time"] = time
             for key in ("chk", "uid", "gid", "perm", "type"):
                 _text(entry.get(key), f"{at}.{key}", problems)
             if entry.get("metadata") is not None and not isinstance(entry["metadata"], dict):

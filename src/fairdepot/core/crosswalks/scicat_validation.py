@@ -25,6 +25,7 @@ from fairdepot.core.crosswalks.scicat_lifecycle import (
 from fairdepot.core.document_values import parse_timestamp
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.metadata.units import to_si
+from fairdepot.core.timestamps import isoformat_ms_z
 
 
 class ApiVersion(StrEnum):
@@ -277,11 +278,8 @@ def with_si_values(metadata: dict[str, Any], *, refresh: bool = False) -> dict[s
 
 
 def format_time(value: datetime) -> str:
-    """A UTC instant as the backend emits it (JavaScript's toISOString): millisecond precision,
-    `Z`, and a four-digit year (strftime's `%Y` does not pad years before 1000 on glibc, which
-    clients' ISO parsers refuse)."""
-    utc = value.astimezone(UTC)
-    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    """A UTC instant as the backend emits it (JavaScript's toISOString)."""
+    return isoformat_ms_z(value)
 
 
 def lifecycle_with_defaults(
