@@ -100,3 +100,33 @@ def test_include_costs_the_same_statements_for_one_dataset_and_for_five(
         assert [b["datasetId"] for b in dataset["origdatablocks"]] == [dataset["pid"]] * 2
         assert len(dataset["attachments"]) == 1
     assert for_five == for_one
+
+
+def block_listing(runtime: Runtime, user: Actor) -> tuple[list[dict[str, Any]], int]:
+    raw = json.dumps({"where": {"chkAlg": "include-test"}, "include": ["dataset"]})
+    with counted(runtime) as statements:
+        found = datablocks.find(runtime, user, raw)
+    return found, len(statements)
+
+
+def test_a_block_page_embeds_its_datasets_in_the_same_statements_for_one_and_for_five(
+    runtime: Runtime,
+) -> None:
+    """A block filter's `include: ["dataset"]` reads the page's datasets together (one
+    statement for their rows, load_records' few), not once per block."""
+    user = actor(runtime)
+
+    def block_of_new_dataset(tag: str) -> str:
+        pid = dataset_with_children(runtime, user, tag)
+        file = {"path": "x.txt", "size": 1, "time": "2024-01-01T00:00:00Z"}
+        body = {"datasetId": pid, "size": 1, "chkAlg": "include-test", "dataFileList": [file]}
+        datablocks.create(runtime, user, body, ApiVersion.V4)
+        return pid
+
+    first = block_of_new_dataset("b0")
+    [one], for_one = block_listing(runtime, user)
+    assert [d["pid"] for d in one["dataset"]] == [first]
+    pids = [first] + [block_of_new_dataset(f"b{n}") for n in range(1, 5)]
+    five, for_five = block_listing(runtime, user)
+    assert [[d["pid"] for d in b["dataset"]] for b in five] == [[pid] for pid in pids]
+    assert for_five == for_one

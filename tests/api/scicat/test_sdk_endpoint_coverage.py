@@ -57,18 +57,9 @@ AUTHORIZATION = (
 OBJECT_QUERIES = (
     "fullquery/fullfacet of proposals and samples are not built (their filter and count are)"
 )
-IS_VALID = (
-    "isValid exists for datasets only; blocks, attachments and proposals are checked when created"
-)
+IS_VALID = "isValid exists for datasets, blocks and attachments; proposals are checked when created"
 THUMBNAIL = "a dataset's thumbnail is read from its attachments; the shortcut route is not built"
 APPEND = "appendToArrayField is not built: PATCH the array instead"
-PUBLIC_ATTACHMENTS = (
-    "the public attachment listing is not built (GET /attachments shows anonymous callers "
-    "the published ones)"
-)
-DELETE_ALL = (
-    "deleting all of a dataset's blocks or attachments at once is not built: delete each by id"
-)
 
 UNSUPPORTED: dict[tuple[str, str], str] = {
     ("GET", "/api/v3/admin/config"): FRONTEND,
@@ -86,7 +77,6 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v3/datablocks/{id}"): DATABLOCKS,
     ("GET", "/api/v3/datasets/metadataKeys"): METADATA_KEYS,
     ("POST", "/api/v3/datasets/{pid}/appendToArrayField"): APPEND,
-    ("DELETE", "/api/v3/datasets/{pid}/attachments"): DELETE_ALL,
     ("DELETE", "/api/v3/datasets/{pid}/datablocks"): DATABLOCKS,
     ("GET", "/api/v3/datasets/{pid}/datablocks"): DATABLOCKS,
     ("POST", "/api/v3/datasets/{pid}/datablocks"): DATABLOCKS,
@@ -94,8 +84,6 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v3/datasets/{pid}/datablocks/{did}"): DATABLOCKS,
     ("PATCH", "/api/v3/datasets/{pid}/datablocks/{did}"): DATABLOCKS,
     ("GET", "/api/v3/datasets/{pid}/logbook"): LOGBOOKS,
-    ("DELETE", "/api/v3/datasets/{pid}/origdatablocks"): DELETE_ALL,
-    ("POST", "/api/v3/datasets/{pid}/origdatablocks/isValid"): IS_VALID,
     ("GET", "/api/v3/datasets/{pid}/thumbnail"): THUMBNAIL,
     ("GET", "/api/v3/events/connections"): EVENTS,
     ("GET", "/api/v3/events/stream"): EVENTS,
@@ -164,8 +152,6 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("PUT", "/api/v3/users/{id}/settings"): USERS,
     ("PATCH", "/api/v3/users/{id}/settings/external"): USERS,
     ("GET", "/api/v3/users/{id}/userIdentity"): USERS,
-    ("POST", "/api/v4/attachments/isValid"): IS_VALID,
-    ("GET", "/api/v4/attachments/public"): PUBLIC_ATTACHMENTS,
     ("GET", "/api/v4/datasets/metadataKeys"): METADATA_KEYS,
     ("GET", "/api/v4/datasets/{pid}/logbook"): LOGBOOKS,
     ("GET", "/api/v4/jobs"): JOBS,
@@ -281,8 +267,10 @@ class Objects:
         }
 
     def ids(self, path: str, fresh: bool) -> dict[str, str]:
-        """The values of `path`'s placeholders; `fresh`: objects of their own (a DELETE)."""
-        pid = self.dataset() if fresh and path.endswith("{pid}") else self.pid
+        """The values of `path`'s placeholders; `fresh`: objects of their own (a DELETE; a
+        dataset of its own too when the DELETE takes all of one's blocks or attachments)."""
+        takes_all = path.endswith(("{pid}", "{pid}/origdatablocks", "{pid}/attachments"))
+        pid = self.dataset() if fresh and takes_all else self.pid
         ids = {
             "pid": pid,
             "aid": self.attachment(pid) if fresh else self.aid,

@@ -13,6 +13,7 @@ from fairdepot.api.scicat.children import FilterParameter, JsonBody, child_route
 from fairdepot.api.scicat.deps import CallerDep
 from fairdepot.api.scicat.errors import scicat_responses
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.policy import ANONYMOUS
 from fairdepot.services.scicat import attachments
 
 router = child_router("scicat attachments")
@@ -29,6 +30,18 @@ async def find_v4(
     runtime: RuntimeDep, caller: CallerDep, filter_: FilterParameter = None
 ) -> list[dict[str, Any]]:
     return await run_in_threadpool(attachments.find, runtime, caller.actor, filter_)
+
+
+@router.get("/api/v4/attachments/public", responses=scicat_responses())
+async def find_public(runtime: RuntimeDep, filter_: FilterParameter = None) -> list[dict[str, Any]]:
+    """Published attachments, to anyone, as `GET /attachments?filter=`."""
+    return await run_in_threadpool(attachments.find, runtime, ANONYMOUS, filter_)
+
+
+@router.post("/api/v4/attachments/isvalid", responses=scicat_responses(403, 404))
+async def is_valid(runtime: RuntimeDep, caller: CallerDep, body: JsonBody) -> dict[str, Any]:
+    """Whether a create would accept the body: 200 `{"valid", "reason"}`."""
+    return await run_in_threadpool(attachments.is_valid, runtime, caller.actor, body)
 
 
 @router.post(
@@ -63,3 +76,12 @@ async def count_v3(
         lambda: attachments.of_dataset(runtime, caller.actor, target, limit=None)
     )
     return {"count": len(found)}
+
+
+@router.delete("/api/v3/datasets/{pid}/attachments", responses=scicat_responses(403, 404))
+async def delete_all_v3(
+    request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str
+) -> dict[str, int]:
+    """Delete every attachment of the dataset: `{"count": n}` (whoever may change it)."""
+    target = segment(request, "pid")
+    return await run_in_threadpool(attachments.delete_all, runtime, caller.actor, target)

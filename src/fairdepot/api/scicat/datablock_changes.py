@@ -5,9 +5,9 @@ DELETE); HTTP <-> services/scicat/datablock_changes.py only."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.common.deps import RuntimeDep
@@ -28,9 +28,16 @@ def _version(request: Request) -> ApiVersion:
 
 @router.post("/api/v4/origdatablocks/isvalid", responses=scicat_responses(403))
 @router.post("/api/v3/origdatablocks/isvalid", responses=scicat_responses(403))
-async def is_valid(request: Request, caller: CallerDep, body: JsonBody) -> dict[str, Any]:
-    """Whether a create would accept the body: 200 `{"valid", "reason"}`."""
-    return datablock_changes.is_valid(caller.actor, body, _version(request))
+async def is_valid(
+    request: Request, runtime: RuntimeDep, caller: CallerDep, body: JsonBody
+) -> dict[str, Any]:
+    """Whether a create would accept the body: 200 `{"valid", "reason"}`, after the
+    caller's right to add a block to its `datasetId` (404 / 403)."""
+    version = _version(request)
+    return await run_in_threadpool(datablock_changes.is_valid, runtime, caller.actor, body, version)
+
+
+IncludeParameter = Annotated[list[str] | None, Query()]
 
 
 V4 = "/api/v4/origdatablocks/{oid}"
@@ -39,11 +46,16 @@ V3 = "/api/v3/origdatablocks/{oid}"
 
 @router.get(V4, responses=scicat_responses(403, 404))
 @router.get(V3, responses=scicat_responses(403, 404))
-async def get_block(request: Request, runtime: RuntimeDep, caller: CallerDep) -> dict[str, Any]:
-    """The block, if its own access lets the caller read it."""
-    oid = segment(request, "oid")
+async def get_block(
+    request: Request, runtime: RuntimeDep, caller: CallerDep, include: IncludeParameter = None
+) -> dict[str, Any]:
+    """The block, if its own access lets the caller read it; `include=dataset` (or `all`)
+    embeds its dataset (`[]` when the caller may not read that)."""
+    oid, version = segment(request, "oid"), _version(request)
     return await run_in_threadpool(
-        datablock_changes.get, runtime, caller.actor, oid, _version(request)
+        lambda: datablock_changes.get(
+            runtime, caller.actor, oid, version, include=tuple(include or ())
+        )
     )
 
 

@@ -158,9 +158,13 @@ MAYBE_EMPTY: dict[int | str, dict[str, Any]] = {
 
 
 @router.get(f"{V4}/public/{{oid}}", responses={**scicat_responses(), **MAYBE_EMPTY})
-async def get_public(request: Request, runtime: RuntimeDep) -> Any:
-    """A published block by id; anything else is the backend's empty 200."""
-    found = await run_in_threadpool(queries.public_block, runtime, segment(request, "oid"))
+async def get_public(
+    request: Request, runtime: RuntimeDep, include: Annotated[list[str] | None, Query()] = None
+) -> Any:
+    """A published block by id (`include=dataset`: with its dataset, if that is public);
+    anything else is the backend's empty 200."""
+    oid, names = segment(request, "oid"), tuple(include or ())
+    found = await run_in_threadpool(queries.public_block, runtime, oid, names)
     if found is None:
         return Response(status_code=200, media_type="text/plain")
     return found

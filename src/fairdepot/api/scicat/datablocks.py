@@ -13,7 +13,7 @@ from fairdepot.api.scicat.children import FilterParameter, JsonBody, child_route
 from fairdepot.api.scicat.deps import CallerDep
 from fairdepot.api.scicat.errors import scicat_responses
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
-from fairdepot.services.scicat import datablocks
+from fairdepot.services.scicat import datablock_changes, datablocks
 
 router = child_router("scicat origdatablocks")
 
@@ -75,3 +75,25 @@ async def count_v3(
         datablocks.of_dataset, runtime, caller.actor, target, ApiVersion.V3
     )
     return {"count": len(found)}
+
+
+@router.post("/api/v3/datasets/{pid}/origdatablocks/isvalid", responses=scicat_responses(403, 404))
+async def is_valid_v3(
+    request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str, body: JsonBody
+) -> dict[str, Any]:
+    """Whether a create under this dataset would accept the body: 200 `{"valid", "errors"}`
+    (the backend's key here), after the caller's right to add blocks to it (404 / 403)."""
+    target = segment(request, "pid")
+    return await run_in_threadpool(
+        lambda: datablock_changes.is_valid(runtime, caller.actor, body, ApiVersion.V3, pid=target)
+    )
+
+
+@router.delete("/api/v3/datasets/{pid}/origdatablocks", responses=scicat_responses(403, 404))
+async def delete_all_v3(
+    request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str
+) -> dict[str, int]:
+    """Delete every block of the dataset (DELETE_GROUPS, administrators): `{"count": n}`;
+    the dataset's totals and hasPart follow in the same unit of work."""
+    target = segment(request, "pid")
+    return await run_in_threadpool(datablock_changes.delete_all, runtime, caller.actor, target)

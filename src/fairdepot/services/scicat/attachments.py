@@ -33,13 +33,16 @@ from fairdepot.services.scicat.children import (
     reload,
 )
 from fairdepot.services.uow import unit_of_work
-from fairdepot.storage.db.records import RecordStore
+from fairdepot.storage.db.records import RecordStore, tombstone
 
 ATTACHED_TO = "scicat:attachedTo"
 """Relation predicate from an attachment to each of its targets' ids."""
 
 V3_LIMIT = 10
 """v3 GET /datasets/{pid}/attachments answers at most this many (the backend's default)."""
+
+_NO_DATASET = Problem("relationships must name a dataset (targetType dataset)", "relationships")
+"""An attachment is a child of a dataset here: a v4 body must name one."""
 
 
 def create(
@@ -73,21 +76,13 @@ def create(
                 if rel.get("targetType") == "dataset"
             ]
             if not targets:
-                raise InvalidInput(
-                    "an attachment is attached to a dataset",
-                    problems=[
-                        Problem(
-                            "relationships must name a dataset (targetType dataset)",
-                            "relationships",
-                        )
-                    ],
-                )
+                raise InvalidInput("an attachment is attached to a dataset", problems=[_NO_DATASET])
             rows = [dataset_row(store, actor, t, Action.UPDATE) for t in targets]
             row = rows[0]
         may_write(actor, attachment.get("ownerGroup"))
         aid = attachment.get("aid") or str(uuid.uuid4())
         if attachment.get("aid") and _taken(store, aid):
-            raise Conflict(f"An attachment with aid {aid[:200]} already exists!")
+            raise Conflict(_taken_message(aid))
         attachment = {"aid": aid, "_id": aid, **{k: v for k, v in attachment.items() if k != "aid"}}
         attachment.setdefault("isPublished", False)
         attachment.setdefault("accessGroups", [])
@@ -106,6 +101,61 @@ def create(
         record.relations = [Relation(ATTACHED_TO, t) for t in targets]
         created = store.insert(record, parent=row)
         return view(reload(store, created))
+
+
+def is_valid(runtime: Runtime, actor: Actor, body: object) -> dict[str, Any]:
+    """`POST /api/v4/attachments/isValid`: `{"valid", "reason"}`, whether a v4 create would
+    accept the body (its problems' messages if not). Permission first, as the backend's:
+    anonymous 403, an `ownerGroup` not the caller's 403, and (as our create, which checks its
+    targets) each dataset the relationships name must exist and be writable (404 / 403).
+    Only then is the body checked: a DTO fault is `valid: false`, not a 400."""
+    refuse_anonymous_write(actor)
+    fields = body if isinstance(body, dict) else {}
+    if isinstance(fields.get("ownerGroup"), str):
+        may_write(actor, fields["ownerGroup"])
+    relationships = fields.get("relationships")
+    targets = [
+        rel["targetId"]
+        for rel in (relationships if isinstance(relationships, list) else [])
+        if isinstance(rel, dict)
+        and rel.get("targetType") == "dataset"
+        and isinstance(rel.get("targetId"), str)
+    ]
+    if targets:
+        with runtime.reading() as store:
+            for target in targets:
+                dataset_row(store, actor, target, Action.UPDATE)
+    try:
+        attachment = validate_attachment(body, ApiVersion.V4)
+    except InvalidInput as error:
+        return {"valid": False, "reason": [p.message for p in error.problems] or [error.message]}
+    if not targets:
+        return {"valid": False, "reason": [_NO_DATASET.message]}
+    if attachment.get("aid"):
+        with runtime.reading() as store:
+            if _taken(store, str(attachment["aid"])):
+                return {"valid": False, "reason": [_taken_message(str(attachment["aid"]))]}
+    return {"valid": True, "reason": []}
+
+
+def delete_all(runtime: Runtime, actor: Actor, pid: str) -> dict[str, int]:
+    """`DELETE /api/v3/datasets/{pid}/attachments`: purge every attachment of the dataset,
+    `{"count": n}`, in one unit of work. Who: whoever may change the dataset (its owner
+    group, administrators), as the backend's DatasetAttachmentDelete (404 unknown or
+    unreadable, 403 not writable)."""
+    refuse_anonymous_write(actor)
+    with unit_of_work(runtime) as work:
+        store = work.records
+        row = dataset_row(store, actor, pid, Action.UPDATE)
+        gone = [r for r in store.members(row) if r.kind == ATTACHMENT]
+        for attachment in gone:
+            stone = tombstone(attachment, "attachment deleted through SciCat")
+            store.mark_deleted(attachment, stone)
+        return {"count": len(gone)}
+
+
+def _taken_message(aid: str) -> str:
+    return f"An attachment with aid {aid[:200]} already exists!"
 
 
 def _taken(store: RecordStore, aid: str) -> bool:
@@ -128,7 +178,8 @@ def of_dataset(
 
 
 def find(runtime: Runtime, actor: Actor, raw_filter: object) -> list[dict[str, Any]]:
-    """GET /api/v4/attachments?filter=: as for blocks, on an attachment's fields."""
+    """GET /api/v4/attachments?filter=: as for blocks, on an attachment's fields (with the
+    anonymous actor: `/attachments/public`, the published ones, to anyone)."""
     query = child_query(ATTACHMENT_FIELDS, raw_filter)
     found = listing(runtime, actor, ATTACHMENT_FIELDS, query)
     return [project(view(r), query.fields) for r in found]

@@ -61,6 +61,9 @@ class ChildKind:
     fields: Mapping[str, ValueType]
     open_objects: frozenset[str] = frozenset()
     """Fields whose inside is the client's own (`dataFileList.metadata.<anything>`)."""
+    relations: tuple[str, ...] = ()
+    """What a filter's `include` may embed (`all`: every one); none: `include` is accepted
+    and embeds nothing."""
 
     @property
     def where_fields(self) -> WhereFields:
@@ -120,6 +123,7 @@ ORIGDATABLOCK_FIELDS = ChildKind(
         },
     },
     open_objects=frozenset({"dataFileList.metadata"}),
+    relations=("dataset",),
 )
 """GET /origdatablocks?filter=, its search forms and an include's scope select on these."""
 
@@ -162,6 +166,8 @@ class ChildQuery:
     skip: int = 0
     fields: tuple[str, ...] = ()
     text: str | None = None
+    include: tuple[str, ...] = ()
+    """The relations to embed in each (a block's `dataset`), `all` expanded."""
 
 
 def child_query(
@@ -209,7 +215,33 @@ def child_query(
         limit=limit,
         skip=skip,
         fields=field_names(kind, spec.get("fields"), f"{location}.fields"),
+        include=() if scope else relation_names(kind, spec.get("include"), f"{location}.include"),
     )
+
+
+def relation_names(kind: ChildKind, include: object, location: str) -> tuple[str, ...]:
+    """`include` of a filter (or the repeated `include=` of a GET by id): a name, or a list
+    of names or loopback's `{"relation": name}`; `all` is every relation of the kind, an
+    unknown name a 400 (the backend's IncludeValidationPipe). A kind without relations
+    accepts any and embeds nothing."""
+    if include is None or not kind.relations:
+        return ()
+    items = include if isinstance(include, list) else [include]
+    names: list[str] = []
+    for i, item in enumerate(items):
+        name = item.get("relation") if isinstance(item, dict) else item
+        at = f"{location}[{i}]" if isinstance(include, list) else location
+        if name == "all":
+            names.extend(kind.relations)
+        elif isinstance(name, str) and name in kind.relations:
+            names.append(name)
+        else:
+            raise InvalidQuery(
+                f"Provided include field {str(name)[:80]!r} is not part of the {kind.noun} "
+                f"relations ({', '.join(kind.relations)}, all)",
+                at,
+            )
+    return tuple(dict.fromkeys(names))
 
 
 def of_kind(kind: ChildKind, where: Filter | None) -> Filter:

@@ -189,14 +189,19 @@ def reload(store: RecordStore, row: RecordRow) -> Record:
 
 
 def listing(runtime: Runtime, actor: Actor, kind: ChildKind, query: ChildQuery) -> list[Record]:
-    """A page of the children of `kind` the actor reads that a translated filter selects
-    (services/scicat/child_fields.py): one core query, the read scope in its statement."""
+    """A page of the children of `kind` the actor reads that a translated filter selects."""
+    with runtime.reading() as store:
+        return page_of(store, actor, kind, query)
+
+
+def page_of(store: RecordStore, actor: Actor, kind: ChildKind, query: ChildQuery) -> list[Record]:
+    """`listing` within a caller's transaction (which may read more for the same page):
+    one core query (services/scicat/child_fields.py), the read scope in its statement."""
     core = Query(
         where=of_kind(kind, query.where),
         text=query.text,
         sort=query.sort or (SortKey(Field(column=Column.CREATED_AT)),),
         page=Page(limit=query.limit or DEFAULT_LIMIT, offset=query.skip),
     )
-    with runtime.reading() as store:
-        result = store.find(checked_query(core), read_scope(actor))
-        return store.load(result.rows, with_files=False)
+    result = store.find(checked_query(core), read_scope(actor))
+    return store.load(result.rows, with_files=False)

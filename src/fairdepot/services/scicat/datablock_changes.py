@@ -12,6 +12,7 @@ tombstone (its ARK answers 410) and its files leave the dataset.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -23,15 +24,21 @@ from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.record_changes import RecordChanges
 from fairdepot.core.records import Record, RecordState
 from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat.block_datasets import with_datasets
+from fairdepot.services.scicat.child_fields import ORIGDATABLOCK_FIELDS, relation_names
 from fairdepot.services.scicat.children import (
     checked_change,
     checked_child,
     child_row,
+    dataset_by_pid,
+    dataset_row,
     may_write,
+    refuse_anonymous_write,
     reload,
 )
 from fairdepot.services.scicat.datablocks import view
 from fairdepot.services.scicat.dataset_files import recompute
+from fairdepot.services.uow import unit_of_work
 from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, tombstone
 
@@ -39,17 +46,31 @@ _SERVER_FIELDS = ("_id", "id", "createdAt", "updatedAt", "createdBy", "updatedBy
 """Fields a client read and may send back in a PATCH; the server's values stay."""
 
 
-def is_valid(actor: Actor, body: object, version: ApiVersion) -> dict[str, Any]:
-    """`POST /origdatablocks/isValid`: `{"valid", "reason"}` (the problems' messages) for a
-    body as a create would check it; anonymous callers are refused (403), as the backend's
-    guard. The dataset is not looked up (as on the backend: the DTO is checked)."""
-    if actor.is_anonymous:
-        raise PermissionDenied("Forbidden resource")
+def is_valid(
+    runtime: Runtime, actor: Actor, body: object, version: ApiVersion, *, pid: str | None = None
+) -> dict[str, Any]:
+    """`POST /origdatablocks/isValid` (`{"valid", "reason"}`) and v3's
+    `POST /datasets/{pid}/origdatablocks/isValid` (`{"valid", "errors"}`, the backend's key
+    there): whether a create would accept the body, its problems' messages if not.
+
+    Permission first, as the backend's: anonymous 403; then the dataset (the URL's, or the
+    body's `datasetId` when it is a text) must exist and be writable (404 / 403), and a
+    body's `ownerGroup` must be one of the caller's (403). Only then is the body checked: a
+    DTO fault is `valid: false`, not a 400."""
+    refuse_anonymous_write(actor)
+    fields = body if isinstance(body, dict) else {}
+    target = pid if pid is not None else fields.get("datasetId")
+    if isinstance(target, str):
+        with runtime.reading() as store:
+            dataset_row(store, actor, target, Action.UPDATE)
+    if pid is None and isinstance(fields.get("ownerGroup"), str):
+        may_write(actor, fields["ownerGroup"])
+    key = "reason" if pid is None else "errors"
     try:
         validate_origdatablock(body, version)
     except InvalidInput as error:
-        return {"valid": False, "reason": [p.message for p in error.problems] or [error.message]}
-    return {"valid": True, "reason": []}
+        return {"valid": False, key: [p.message for p in error.problems] or [error.message]}
+    return {"valid": True, key: []}
 
 
 def _block_row(store: RecordStore, block_id: str, pid: str | None) -> RecordRow:
@@ -62,12 +83,21 @@ def _block_row(store: RecordStore, block_id: str, pid: str | None) -> RecordRow:
 
 
 def get(
-    runtime: Runtime, actor: Actor, block_id: str, version: ApiVersion, *, pid: str | None = None
+    runtime: Runtime,
+    actor: Actor,
+    block_id: str,
+    version: ApiVersion,
+    *,
+    pid: str | None = None,
+    include: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The block (404 unknown, 403 not readable by its own access)."""
+    """The block (404 unknown, 403 not readable by its own access), with its dataset when
+    `include` names it (`dataset`, `all`; another name 400) and the actor may read it."""
+    relations = relation_names(ORIGDATABLOCK_FIELDS, list(include), "include") if include else ()
     with runtime.reading() as store:
         row = _block_row(store, block_id, pid)
-        return view(checked_child(store, actor, row, Action.READ_METADATA), version)
+        record = checked_child(store, actor, row, Action.READ_METADATA)
+        return with_datasets(store, actor, [record], [view(record, version)], relations, version)[0]
 
 
 def update(
@@ -142,6 +172,38 @@ def delete(
         if dataset is not None:  # a tombstone keeps what it said when it went
             _recompute_dataset(store, dataset, actor)
         return gone
+
+
+def delete_all(runtime: Runtime, actor: Actor, pid: str) -> dict[str, int]:
+    """`DELETE /api/v3/datasets/{pid}/origdatablocks`: purge every block of the dataset
+    (DELETE_GROUPS and administrators, as a single block's delete), `{"count": n}`. One unit
+    of work: the blocks' tombstones and the dataset's recomputed totals (0) and `hasPart`
+    are stored together; held files the blocks linked go after the commit (the outbox)."""
+    refuse_anonymous_write(actor)
+    with unit_of_work(runtime) as work:
+        store = work.records
+        row = _deletable_dataset(store, actor, pid)
+        blocks = [r for r in store.members(row) if r.kind == ORIGDATABLOCK]
+        if not blocks:
+            return {"count": 0}
+        dataset = (row, store.load([row], with_files=True)[0])
+        for block in blocks:
+            store.mark_deleted(block, tombstone(block, "origdatablock deleted through SciCat"))
+        _recompute_dataset(store, dataset, actor)
+        return {"count": len(blocks)}
+
+
+def _deletable_dataset(store: RecordStore, actor: Actor, pid: str) -> RecordRow:
+    """The dataset whose blocks DELETE_GROUPS and administrators may delete, whoever may
+    read it (as the backend's: its delete groups need not read a dataset to empty it); to
+    anyone else 404 if they may not read it either, 403 if they may."""
+    row = dataset_by_pid(store, pid)
+    if actor.is_facility_admin or actor.in_facility_list(actor.facility.delete):
+        if row is None or row.state != RecordState.ACTIVE.value:
+            raise NotFound(f"dataset {pid[:200]!r} not found")
+        return row
+    dataset_row(store, actor, pid, Action.READ_METADATA)
+    raise PermissionDenied("Unauthorized access")
 
 
 def _dataset_of(store: RecordStore, block: RecordRow) -> tuple[RecordRow, Record] | None:

@@ -12,6 +12,7 @@ statement (anonymous callers and `/public` routes: published blocks only).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fairdepot.core.crosswalks.scicat_files import ORIGDATABLOCK, file_entries
@@ -35,6 +36,7 @@ from fairdepot.core.query import (
 from fairdepot.core.records import PublicationStatus
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import datablocks
+from fairdepot.services.scicat.block_datasets import with_datasets
 from fairdepot.services.scicat.child_fields import (
     DEFAULT_LIMIT,
     ORIGDATABLOCK_FIELDS,
@@ -43,8 +45,9 @@ from fairdepot.services.scicat.child_fields import (
     field_of,
     of_kind,
     project,
+    relation_names,
 )
-from fairdepot.services.scicat.children import child_row, listing
+from fairdepot.services.scicat.children import child_row
 from fairdepot.services.scicat.filters import checked_query, json_parameter
 from fairdepot.services.scicat.where import field_condition, where_filter
 
@@ -179,9 +182,9 @@ def facet_parameters(fields: object, facets: object, filters: object) -> tuple[o
 def blocks(
     runtime: Runtime, actor: Actor, query: ChildQuery, version: ApiVersion
 ) -> list[dict[str, Any]]:
-    """The blocks a translated query selects that the actor reads, cut to its fields."""
-    found = listing(runtime, actor, BLOCKS, query)
-    return [project(datablocks.view(r, version), query.fields) for r in found]
+    """The blocks a translated query selects that the actor reads, cut to its fields, with
+    what its `include` embeds."""
+    return datablocks.page(runtime, actor, query, version)
 
 
 def files(
@@ -282,15 +285,20 @@ def _facet_value(name: str, value: object) -> object:
     return value
 
 
-def public_block(runtime: Runtime, block_id: str) -> dict[str, Any] | None:
+def public_block(
+    runtime: Runtime, block_id: str, include: Sequence[str] = ()
+) -> dict[str, Any] | None:
     """`GET /api/v4/origdatablocks/public/{id}`: the block if it is published, else None
-    (the backend's empty 200, for an unknown block as for an unpublished one)."""
+    (the backend's empty 200, for an unknown block as for an unpublished one); `include`
+    embeds its dataset when that is public too."""
+    relations = relation_names(BLOCKS, list(include), "include") if include else ()
     with runtime.reading() as store:
         try:
             row = child_row(store, ORIGDATABLOCK, "_id", block_id)
         except NotFound:
             return None
         record = store.load([row], with_files=False)[0]
-    if not allows(ANONYMOUS, Action.READ_METADATA, record.access):
-        return None
-    return datablocks.view(record, ApiVersion.V4)
+        if not allows(ANONYMOUS, Action.READ_METADATA, record.access):
+            return None
+        shown = [datablocks.view(record, ApiVersion.V4)]
+        return with_datasets(store, ANONYMOUS, [record], shown, relations, ApiVersion.V4)[0]

@@ -23,13 +23,19 @@ from fairdepot.core.policy import Action, Actor
 from fairdepot.core.records import PublicationStatus, Record
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import staging
-from fairdepot.services.scicat.child_fields import ORIGDATABLOCK_FIELDS, child_query, project
+from fairdepot.services.scicat.block_datasets import with_datasets
+from fairdepot.services.scicat.child_fields import (
+    ORIGDATABLOCK_FIELDS,
+    ChildQuery,
+    child_query,
+    project,
+)
 from fairdepot.services.scicat.children import (
     children_of,
     dataset_row,
-    listing,
     may_write,
     new_ark,
+    page_of,
     refuse_anonymous_write,
     reload,
 )
@@ -104,6 +110,15 @@ def find(
     """GET /api/v{3,4}/origdatablocks?filter=: the blocks the actor reads that the filter
     selects (every operator of a dataset's `where`, services/scicat/child_fields.py), each
     cut to the filter's `fields`."""
-    query = child_query(ORIGDATABLOCK_FIELDS, raw_filter)
-    found = listing(runtime, actor, ORIGDATABLOCK_FIELDS, query)
-    return [project(view(r, version), query.fields) for r in found]
+    return page(runtime, actor, child_query(ORIGDATABLOCK_FIELDS, raw_filter), version)
+
+
+def page(
+    runtime: Runtime, actor: Actor, query: ChildQuery, version: ApiVersion
+) -> list[dict[str, Any]]:
+    """The blocks a translated filter selects that the actor reads, cut to its `fields`,
+    with what its `include` embeds (their datasets, read in the same transaction)."""
+    with runtime.reading() as store:
+        found = page_of(store, actor, ORIGDATABLOCK_FIELDS, query)
+        views = [project(view(r, version), query.fields) for r in found]
+        return with_datasets(store, actor, found, views, query.include, version)
