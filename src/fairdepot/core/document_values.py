@@ -40,6 +40,15 @@ class DocumentValue:
     time: datetime | None = None
 
 
+@dataclass(frozen=True)
+class DocumentPath:
+    """One distinct path of some records' values, below a prefix the reader chose: whether any
+    value there is truthy or a string (SciCat reads a `unit` key by that)."""
+
+    path: str
+    truthy: bool = False
+
+
 def parse_timestamp(text: str) -> datetime | None:
     """An ISO 8601 date or timestamp as a UTC instant (no zone means UTC), else None."""
     if len(text) > 40 or not _TIMESTAMP.fullmatch(text):

@@ -41,7 +41,12 @@ V3_BLOCKS = (
     "the top-level create is v4's"
 )
 DATABLOCKS = "archived datablocks (an archive system's) are not built, only origdatablocks"
-METADATA_KEYS = "listings of scientificMetadata keys are not built"
+METADATA_KEYS_COLLECTION = (
+    "v4's MetadataKeys collection is not built: its objects are one per (dataset or sample, "
+    "top-level key), with id, humanReadableName (the key's human_name), userGroups, sourceId, "
+    "and a where/fields/limits over them, which the record query layer (a page of records) "
+    "cannot answer; /datasets/metadataKeys lists the keys"
+)
 V3_PUBLISHED = "v3 PublishedData is obsolete: v4's PATCH, DELETE, resync and formpopulate do these"
 OBJECT_ATTACHMENTS = (
     "attachments are children of a dataset here; attachments of proposals and samples are not built"
@@ -58,8 +63,6 @@ OBJECT_QUERIES = (
     "fullquery/fullfacet of proposals and samples are not built (their filter and count are)"
 )
 IS_VALID = "isValid exists for datasets, blocks and attachments; proposals are checked when created"
-THUMBNAIL = "a dataset's thumbnail is read from its attachments; the shortcut route is not built"
-APPEND = "appendToArrayField is not built: PATCH the array instead"
 
 UNSUPPORTED: dict[tuple[str, str], str] = {
     ("GET", "/api/v3/admin/config"): FRONTEND,
@@ -75,8 +78,6 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v3/datablocks/{id}"): DATABLOCKS,
     ("GET", "/api/v3/datablocks/{id}"): DATABLOCKS,
     ("PATCH", "/api/v3/datablocks/{id}"): DATABLOCKS,
-    ("GET", "/api/v3/datasets/metadataKeys"): METADATA_KEYS,
-    ("POST", "/api/v3/datasets/{pid}/appendToArrayField"): APPEND,
     ("DELETE", "/api/v3/datasets/{pid}/datablocks"): DATABLOCKS,
     ("GET", "/api/v3/datasets/{pid}/datablocks"): DATABLOCKS,
     ("POST", "/api/v3/datasets/{pid}/datablocks"): DATABLOCKS,
@@ -84,7 +85,6 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v3/datasets/{pid}/datablocks/{did}"): DATABLOCKS,
     ("PATCH", "/api/v3/datasets/{pid}/datablocks/{did}"): DATABLOCKS,
     ("GET", "/api/v3/datasets/{pid}/logbook"): LOGBOOKS,
-    ("GET", "/api/v3/datasets/{pid}/thumbnail"): THUMBNAIL,
     ("GET", "/api/v3/events/connections"): EVENTS,
     ("GET", "/api/v3/events/stream"): EVENTS,
     ("POST", "/api/v3/events/ticket"): EVENTS,
@@ -125,7 +125,6 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("GET", "/api/v3/runtime-config/{id}"): FRONTEND,
     ("PUT", "/api/v3/runtime-config/{id}"): FRONTEND,
     ("GET", "/api/v3/samples/fullquery"): OBJECT_QUERIES,
-    ("GET", "/api/v3/samples/metadataKeys"): METADATA_KEYS,
     ("GET", "/api/v3/samples/{id}/attachments"): OBJECT_ATTACHMENTS,
     ("POST", "/api/v3/samples/{id}/attachments"): OBJECT_ATTACHMENTS,
     ("DELETE", "/api/v3/samples/{id}/attachments/{fk}"): OBJECT_ATTACHMENTS,
@@ -152,7 +151,6 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("PUT", "/api/v3/users/{id}/settings"): USERS,
     ("PATCH", "/api/v3/users/{id}/settings/external"): USERS,
     ("GET", "/api/v3/users/{id}/userIdentity"): USERS,
-    ("GET", "/api/v4/datasets/metadataKeys"): METADATA_KEYS,
     ("GET", "/api/v4/datasets/{pid}/logbook"): LOGBOOKS,
     ("GET", "/api/v4/jobs"): JOBS,
     ("POST", "/api/v4/jobs"): JOBS,
@@ -162,7 +160,7 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("DELETE", "/api/v4/jobs/{id}"): JOBS,
     ("GET", "/api/v4/jobs/{id}"): JOBS,
     ("PATCH", "/api/v4/jobs/{id}"): JOBS,
-    ("GET", "/api/v4/metadatakeys"): METADATA_KEYS,
+    ("GET", "/api/v4/metadatakeys"): METADATA_KEYS_COLLECTION,
 }
 """(method, path) -> why the server does not answer it (docs/api-scicat.md repeats it)."""
 

@@ -25,7 +25,7 @@ from fairdepot.core.errors import NotFound, PermissionDenied
 from fairdepot.core.json_input import load_json
 from fairdepot.core.policy import ANONYMOUS
 from fairdepot.core.query import Page
-from fairdepot.services.scicat import datasets
+from fairdepot.services.scicat import datasets, metadata_keys
 from fairdepot.services.scicat.filters import IncludeScope, dataset_filter, include_names
 from fairdepot.services.scicat.fullquery import full_facet, full_query
 from fairdepot.services.scicat.includes import scoped
@@ -174,6 +174,16 @@ def _add_list_routes(version: str, *, public: bool = False) -> None:
         spec = full_query(fields, limits)
         return await run_in_threadpool(datasets.find, runtime, actor_of(caller), spec, _v(version))
 
+    async def metadata_keys_of(
+        runtime: RuntimeDep,
+        caller: CallerDep,
+        fields: str | None = Query(None, description="The search form, as JSON"),
+        limits: str | None = Query(None, description="{limit, skip, order}, as JSON"),
+    ) -> Any:
+        return await run_in_threadpool(
+            metadata_keys.dataset_keys, runtime, actor_of(caller), fields, limits
+        )
+
     where = "published " if public else ""
     routes: list[tuple[str, Any, str]] = [
         ("", list_datasets, f"List {where}datasets matching a filter"),
@@ -181,6 +191,7 @@ def _add_list_routes(version: str, *, public: bool = False) -> None:
         ("/count", count, f"Count {where}datasets matching a filter"),
         ("/fullfacet", fullfacet, f"Facet counts of {where}datasets"),
         ("/fullquery", fullquery, f"Search {where}datasets with SciCat's search form"),
+        ("/metadatakeys", metadata_keys_of, f"The scientificMetadata keys of {where}datasets"),
     ]
     for suffix, endpoint, summary in routes:
         router.add_api_route(
@@ -298,6 +309,47 @@ def _add_public_item_route() -> None:
     )
 
 
+def _add_v3_extra_routes() -> None:
+    base = "/api/v3/datasets/{pid}"
+
+    async def thumbnail(request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
+        pid = raw_segment(request, "pid")
+        return await run_in_threadpool(datasets.thumbnail, runtime, caller.actor, pid)
+
+    async def append_to_array_field(
+        request: Request,
+        runtime: RuntimeDep,
+        caller: CallerDep,
+        field_name: str | None = Query(None, alias="fieldName", description="An array field"),
+        data: Annotated[
+            list[str] | None, Query(description="The values: one JSON array, or repeated")
+        ] = None,
+    ) -> Any:
+        pid = raw_segment(request, "pid")
+        values = datasets.append_values(data or [])
+        changed = await run_in_threadpool(
+            datasets.append_to_array, runtime, caller.actor, pid, field_name, values
+        )
+        return JSONResponse(changed, status_code=201)
+
+    router.add_api_route(
+        base + "/thumbnail",
+        thumbnail,
+        methods=["GET"],
+        responses=scicat_responses(403, 404),
+        summary="The thumbnail of a dataset's first attachment, or {} (SciCat v3)",
+    )
+    router.add_api_route(
+        base + "/appendtoarrayfield",
+        append_to_array_field,
+        methods=["POST"],
+        status_code=201,
+        responses=scicat_responses(403, 404),
+        summary="Add values to an array field of a dataset, without duplicates (SciCat v3)",
+    )
+
+
+_add_v3_extra_routes()
 for _version in ("v3", "v4"):
     _add_create_routes(_version)
     _add_list_routes(_version)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import unquote_plus
 
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.common.deps import RuntimeDep
@@ -22,7 +22,7 @@ from fairdepot.api.common.raw_path import raw_segment
 from fairdepot.api.scicat.deps import CallerDep
 from fairdepot.api.scicat.errors import ScicatRoute, scicat_responses
 from fairdepot.core.crosswalks.scicat_objects import INSTRUMENT, PROPOSAL, SAMPLE, ObjectKind
-from fairdepot.services.scicat import objects
+from fairdepot.services.scicat import metadata_keys, objects
 
 router = APIRouter(route_class=ScicatRoute, tags=["scicat proposals, samples, instruments"])
 
@@ -144,5 +144,23 @@ def _routes(collection: str, kind: ObjectKind) -> None:
     )
 
 
+async def sample_metadata_keys(
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    fields: str | None = Query(None, description="{metadataKey}: keep keys containing it"),
+    limits: str | None = Query(None, description="{limit, skip, order} of samples, as JSON"),
+) -> list[str]:
+    """The keys of the characteristics of a page of the samples the caller may read."""
+    return await run_in_threadpool(metadata_keys.sample_keys, runtime, caller.actor, fields, limits)
+
+
+router.add_api_route(  # before {id}: "metadatakeys" is not an id
+    "/api/v3/samples/metadatakeys",
+    sample_metadata_keys,
+    methods=["GET"],
+    responses=scicat_responses(),
+    summary="The sampleCharacteristics keys of readable samples (SciCat)",
+    operation_id="scicat_sample_metadata_keys",
+)
 for _collection, _kind in COLLECTIONS.items():
     _routes(_collection, _kind)

@@ -23,11 +23,18 @@ which may change a dataset, may not delete it).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fairdepot.core.crosswalks.scicat import access_of, changes_of, dataset_of, record_of
+from fairdepot.core.crosswalks.scicat import (
+    ARRAY_FIELDS,
+    access_of,
+    changes_of,
+    dataset_of,
+    record_of,
+)
 from fairdepot.core.crosswalks.scicat_reverse import READ_ONLY
 from fairdepot.core.crosswalks.scicat_validation import (
     ApiVersion,
@@ -50,15 +57,16 @@ from fairdepot.core.errors import (
 )
 from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.policy.rules import CreateRequest
-from fairdepot.core.query import Page, Query
+from fairdepot.core.query import InvalidQuery, Page, Query
 from fairdepot.core.records import IdentifierScheme, Record, RecordState
 from fairdepot.core.timestamps import utcnow
 from fairdepot.services.crates.ingest import minter
 from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat import attachments
 from fairdepot.services.scicat.children import dataset_by_pid
 from fairdepot.services.scicat.dataset_files import parts_of
-from fairdepot.services.scicat.filters import DatasetQuery, IncludeScope
+from fairdepot.services.scicat.filters import DatasetQuery, IncludeScope, json_parameter
 from fairdepot.services.scicat.includes import embedded, included
 from fairdepot.services.scicat.reverse import (
     folded,
@@ -226,6 +234,17 @@ def get_record(runtime: Runtime, actor: Actor, pid: str) -> Record:
         return load(store, row, with_files=is_crate(row))
 
 
+def thumbnail(runtime: Runtime, actor: Actor, pid: str) -> dict[str, Any]:
+    """v3 `GET /datasets/{pid}/thumbnail`: `{"thumbnail"}` of the dataset's first attachment
+    the actor may read, `{}` when there is none or it has no thumbnail (as the backend);
+    404 for an unknown dataset, 403 for one the actor may not read (the pid GET's answers)."""
+    get_record(runtime, actor, pid)
+    first = attachments.of_dataset(runtime, actor, pid, limit=1)
+    if first and isinstance(first[0].get("thumbnail"), str) and first[0]["thumbnail"]:
+        return {"thumbnail": first[0]["thumbnail"]}
+    return {}
+
+
 def ark_of(runtime: Runtime, actor: Actor, pid: str) -> str:
     """The ARK of a readable dataset (the record other faces resolve)."""
     return get_record(runtime, actor, pid).ark
@@ -298,6 +317,72 @@ def update(
     `unmodified_since` (`If-Unmodified-Since`): 412 if the dataset changed after it, so a
     client's read-modify-write does not overwrite someone else's change. `any_dataset`: a
     lifecycle manager's change of the lifecycle alone (no access check on the dataset)."""
+    return _update(
+        runtime,
+        actor,
+        pid,
+        lambda _current: body,
+        version,
+        replace=replace,
+        unmodified_since=unmodified_since,
+        any_dataset=any_dataset,
+    )
+
+
+def append_to_array(
+    runtime: Runtime, actor: Actor, pid: str, field_name: object, values: list[Any]
+) -> dict[str, Any]:
+    """v3 `appendToArrayField`: each of `values` added to the array field `field_name` unless
+    it holds it already (Mongo's `$addToSet` with `$each`), checked and stored as a PATCH of
+    that field (same permission, one revision), read from the dataset inside the change's
+    transaction so that two appends do not lose one another. Only the dataset's array fields
+    (`keywords`, `accessGroups`, `proposalIds`, `techniques`...) take it: any other name is
+    400 (the backend adds a field of any name, and fails on one that is not an array)."""
+    if not isinstance(field_name, str) or field_name not in ARRAY_FIELDS:
+        raise InvalidInput(
+            "fieldName must name an array field of a dataset",
+            problems=[Problem(f"is one of {', '.join(sorted(ARRAY_FIELDS))}", "fieldName")],
+        )
+
+    def appended(current: dict[str, Any]) -> dict[str, Any]:
+        existing = current.get(field_name)
+        merged = list(existing) if isinstance(existing, list) else []
+        for value in values:
+            if value not in merged:
+                merged.append(value)
+        return {field_name: merged}
+
+    return _update(runtime, actor, pid, appended, ApiVersion.V4, answer=ApiVersion.V3)
+
+
+def append_values(given: list[str]) -> list[Any]:
+    """appendToArrayField's `data`: one JSON array (the backend parses the parameter as
+    JSON), or, as scicat-sdk-py sends its `List[str]` (the parameter repeated, or one text
+    that is not a JSON array), each value one string."""
+    if len(given) == 1:
+        try:
+            parsed = json_parameter(given[0], "data")
+        except InvalidQuery:
+            parsed = None
+        if isinstance(parsed, list):
+            return parsed
+    return list(given)
+
+
+def _update(
+    runtime: Runtime,
+    actor: Actor,
+    pid: str,
+    body_of: Callable[[dict[str, Any]], object],
+    version: ApiVersion,
+    *,
+    replace: bool = False,
+    unmodified_since: datetime | None = None,
+    any_dataset: bool = False,
+    answer: ApiVersion | None = None,
+) -> dict[str, Any]:
+    """A change whose body `body_of` makes from the dataset as stored (read in the change's
+    own transaction), answered in `answer`'s shape (default: `version`'s)."""
     if actor.is_anonymous:
         raise PermissionDenied(FORBIDDEN)
     with runtime.writing() as store:
@@ -312,7 +397,7 @@ def update(
                     "after If-Unmodified-Since"
                 )
         current = dataset_of(record)
-        fields = _without_server_fields(body, current)
+        fields = _without_server_fields(body_of(current), current)
         if replace:
             fields.setdefault("pid", pid)
             fields.setdefault("type", current.get("type"))
@@ -345,7 +430,7 @@ def update(
         )  # the files live in the block records: keep them in the JSON-LD
         store.update(row, changes, actor_id=actor.user_id)
         stored = load(store, row, with_files=False)
-    return dataset_of(stored, version)
+    return dataset_of(stored, answer or version)
 
 
 _SERVER_FIELDS = ("createdAt", "updatedAt", "createdBy", "updatedBy", "version", "_id", "id")

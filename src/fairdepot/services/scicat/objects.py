@@ -118,21 +118,25 @@ def find(
     runtime: Runtime, actor: Actor, kind: ObjectKind, query: ObjectQuery
 ) -> list[dict[str, Any]]:
     """The objects of `kind` the actor may read that match `query`, a page of them."""
+    with read_only(runtime) as work:
+        found = work.records.find(page_query(kind, query), read_scope(actor))
+        records = work.records.load(found.rows, with_files=False)
+    return [objects.object_of(r) for r in records]
+
+
+def page_query(kind: ObjectKind, query: ObjectQuery) -> Query:
+    """`query` as a core query over the objects of `kind` (oldest first unless it orders)."""
     parts: list[Filter] = [
         Comparison(Field(column=Column.FACE), Op.EQ, Face.SCICAT.value),
         Comparison(Field(column=Column.KIND), Op.EQ, kind.kind),
     ]
     if query.where is not None:
         parts.append(query.where)
-    core = Query(
+    return Query(
         where=And(tuple(parts)),
         sort=query.sort or (SortKey(Field(column=Column.CREATED_AT)),),
         page=Page(limit=query.limit, offset=query.skip),
     )
-    with read_only(runtime) as work:
-        found = work.records.find(core, read_scope(actor))
-        records = work.records.load(found.rows, with_files=False)
-    return [objects.object_of(r) for r in records]
 
 
 def count(runtime: Runtime, actor: Actor, kind: ObjectKind, query: ObjectQuery) -> int:

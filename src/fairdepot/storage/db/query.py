@@ -18,6 +18,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import QueryableAttribute, Session, aliased
 
+from fairdepot.core.document_values import DocumentPath
 from fairdepot.core.policy import ReadScope
 from fairdepot.core.query import (
     NEGATIONS,
@@ -155,12 +156,24 @@ def _page(
     matches: sa.Subquery | None,
 ) -> list[_Found]:
     """A page in column order, or in text rank, or in record order: one statement."""
+    page = _page_statement(compiler, query, where, matches, RecordRow)
+    return _found(session.execute(page).all(), len(query.sort), matches is not None)
+
+
+def _page_statement(
+    compiler: _Compiler,
+    query: Query,
+    where: sa.ColumnElement[bool],
+    matches: sa.Subquery | None,
+    selected: Any,
+) -> sa.Select[Any]:
+    """The page's statement: `selected`, then its sort values, then the text rank (if any)."""
     sort_values = [compiler.sort_value(key) for key in query.sort]
     order: list[sa.ColumnElement[Any]] = []
     for key, value in zip(query.sort, sort_values, strict=True):
         order.append((value.desc() if key.descending else value.asc()).nulls_last())
     columns: list[sa.ColumnElement[Any]] = [v.label(f"sort_{i}") for i, v in enumerate(sort_values)]
-    page = sa.select(RecordRow, *columns).where(where)
+    page = sa.select(selected, *columns).where(where)
     if matches is not None:
         page = page.join(matches, matches.c.pk == RecordRow.pk).add_columns(matches.c.score)
         if not query.sort:
@@ -168,8 +181,7 @@ def _page(
     order.append(RecordRow.pk.asc())
     if query.page.after is not None:
         page = page.where(_after(query.sort, sort_values, query.page.after))
-    page = page.order_by(*order).limit(query.page.limit).offset(query.page.offset)
-    return _found(session.execute(page).all(), len(sort_values), matches is not None)
+    return page.order_by(*order).limit(query.page.limit).offset(query.page.offset)
 
 
 def _path_sorted_page(
@@ -596,3 +608,49 @@ def count_array_items(
             return 0
         counted = counted.join_from(RecordRow, matches, matches.c.pk == RecordRow.pk)
     return int(session.scalar(counted) or 0)
+
+
+def document_paths(
+    session: Session, search: SearchIndex, query: Query, scope: ReadScope, prefix: str
+) -> list[DocumentPath]:
+    """The distinct paths below `prefix` (`native.scientificMetadata.`) of the records on the
+    page `query` asks for (its where, text, sort and page, among the active ones `scope` may
+    read), in the order they were first written: read from the value index, grouped in the
+    database, so a page of a thousand datasets costs one statement and returns its keys, not
+    its documents. Each path says whether one of its values is truthy or a string (what makes
+    a `unit` a unit for SciCat's metadata keys)."""
+    check_query(query)
+    compiler = _Compiler(session.get_bind().dialect.name)
+    if _uses_regexp(query) and compiler.dialect == "postgresql":
+        session.execute(sa.text(f"SET LOCAL statement_timeout = {REGEXP_TIMEOUT_MS}"))
+    conditions: list[sa.ColumnElement[bool]] = [readable(scope, RecordState.ACTIVE)]
+    if query.where is not None:
+        conditions.append(compiler.filter(query.where))
+    matches = search.matches(query.text) if query.text is not None else None
+    if query.text is not None and matches is None:
+        return []
+    page = _page_statement(compiler, query, sa.and_(*conditions), matches, RecordRow.pk)
+    pks = page.subquery()
+    value = RecordValueRow
+    truthy = sa.case(
+        (
+            sa.or_(
+                value.text.is_not(None),
+                sa.and_(value.number.is_not(None), value.number != 0),
+                value.boolean.is_(True),
+            ),
+            1,
+        ),
+        else_=0,
+    )
+    first = sa.func.min(value.id)
+    statement = (
+        sa.select(value.path, sa.func.max(truthy))
+        .where(value.record_pk.in_(sa.select(pks.c.pk)))
+        .where(sa.func.substr(value.path, 1, len(prefix)) == prefix)
+        .group_by(value.path)
+        .order_by(first)
+    )
+    return [
+        DocumentPath(path[len(prefix) :], bool(flag)) for path, flag in session.execute(statement)
+    ]

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from fairdepot.core.ark import normalise
 from fairdepot.core.crates.archive_layout import ArchiveLayout
 from fairdepot.core.crates.parts import CrateParts
+from fairdepot.core.document_values import DocumentPath
 from fairdepot.core.errors import IdentifierTaken
 from fairdepot.core.policy import ReadScope
 from fairdepot.core.query import Filter, Query, SortKey
@@ -45,6 +46,7 @@ from fairdepot.storage.db.models import (
 from fairdepot.storage.db.query import (
     QueryResult,
     count_array_items,
+    document_paths,
     run_per_parent,
     run_query,
 )
@@ -188,6 +190,11 @@ class RecordStore:
         """How many items the readable records `query` matches hold in the array at their
         native document's `key` (storage/db/query.py `count_array_items`): blocks' files."""
         return count_array_items(self.session, self.search, query, scope, key)
+
+    def document_paths(self, query: Query, scope: ReadScope, prefix: str) -> list[DocumentPath]:
+        """The distinct value paths below `prefix` of the page of readable records `query`
+        asks for (storage/db/query.py `document_paths`): SciCat's metadata keys."""
+        return document_paths(self.session, self.search, query, scope, prefix)
 
     def children_per_parent(
         self,
