@@ -1,4 +1,9 @@
-"""Reading and writing records in SQL; the only module that knows how a record is stored."""
+"""The records repository: finding, inserting, updating and deleting stored records in SQL.
+
+Services get and give back `core.record_handle.RecordHandle`s (the rows behind them stay
+here). How a row reads as a `Record` is `record_mapping.py`, which columns a record or a
+change writes `record_columns.py`, and the reads of many records at once `record_loading.py`.
+"""
 
 from __future__ import annotations
 
