@@ -22,9 +22,23 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "fairdepot"
 # (layer folder or module, forbidden import prefixes)
 RULES = {
     "core": ("sqlalchemy", "fastapi", "starlette", "fairdepot.storage", "fairdepot.services"),
-    "services": ("sqlalchemy", "alembic", "fastapi", "starlette", "fairdepot.api"),
+    "services": (
+        "sqlalchemy",
+        "alembic",
+        "fastapi",
+        "starlette",
+        "fairdepot.api",
+        "fairdepot.storage.db.models",
+    ),
     "api": ("fairdepot.storage", "sqlalchemy", "alembic"),
-    "worker": ("sqlalchemy", "alembic", "fastapi", "starlette", "fairdepot.api"),
+    "worker": (
+        "sqlalchemy",
+        "alembic",
+        "fastapi",
+        "starlette",
+        "fairdepot.api",
+        "fairdepot.storage.db.models",
+    ),
     "cli.py": ("sqlalchemy", "alembic"),
 }
 
@@ -104,3 +118,41 @@ def test_services_and_faces_reach_no_database_session() -> None:
         if (lines := _session_uses(path))
     }
     assert found == {}, found
+
+
+def _row_imports(path: Path) -> set[str]:
+    """Table rows a module imports by name, from wherever (a storage module may hand on
+    `RecordRow`), or the table module itself (`from fairdepot.storage.db import models`)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                if alias.name.endswith("Row") or full == "fairdepot.storage.db.models":
+                    names.add(full)
+    return names
+
+
+def test_services_and_faces_hold_no_table_rows() -> None:
+    """Services, faces and the worker see core types (`core.record_handle.RecordHandle` for a
+    stored record), never the ORM's rows: a row in a service signature ties the use case to
+    the schema (issue 7 §5)."""
+    found = {
+        path.relative_to(PACKAGE).as_posix(): names
+        for layer in ("services", "api", "worker")
+        for path in sorted((PACKAGE / layer).rglob("*.py"))
+        if (names := _row_imports(path))
+    }
+    assert found == {}, found
+
+
+def test_the_row_checker_sees_rows_and_the_table_module(tmp_path) -> None:
+    module = tmp_path / "rows.py"
+    module.write_text(
+        "from fairdepot.storage.db import models\n"
+        "from fairdepot.storage.db.records import RecordRow, RecordStore\n"
+    )
+    assert _row_imports(module) == {
+        "fairdepot.storage.db.models",
+        "fairdepot.storage.db.records.RecordRow",
+    }

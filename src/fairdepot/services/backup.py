@@ -31,6 +31,7 @@ from typing import Any
 from fairdepot import __version__
 from fairdepot.config import Settings
 from fairdepot.core.errors import CatalogueError
+from fairdepot.core.timestamps import isoformat_z, utcnow
 from fairdepot.services.catalogue_location import locate
 from fairdepot.services.runtime import Runtime, blob_store_for
 from fairdepot.storage.blobs.interface import BlobStore
@@ -39,7 +40,6 @@ from fairdepot.storage.db import blob_references as refs
 from fairdepot.storage.db import dumps
 from fairdepot.storage.db.engine import create_engine
 from fairdepot.storage.db.migrate import head_revision, user_tables
-from fairdepot.storage.db.models import isoformat_z, utcnow
 
 FORMAT = "fairdepot-backup/1"
 MANIFEST, BLOB_LIST, BLOB_DIR, KEY_FILE = "manifest.json", "blobs.jsonl", "blobs", "secret_key"

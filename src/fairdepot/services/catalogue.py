@@ -15,11 +15,11 @@ from fairdepot.core.errors import Conflict, InvalidInput, NotFound, PermissionDe
 from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.query import Page, Query
 from fairdepot.core.record_changes import RecordChanges
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Moderation, ModerationState, Record, RecordState
 from fairdepot.services.records import check_row, find_row, load, parse_ark, trashed_with
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.uow import unit_of_work
-from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, tombstone
 
 ARK_SCHEME = "ark"
@@ -152,16 +152,17 @@ def moderate(
         row = find_row(store, actor, ark_text, Action.READ_METADATA)
         if row.state != RecordState.ACTIVE.value:
             raise Conflict(f"{row.ark} is in the trash; restore it first")
-        if not allows(actor, Action.MODERATE, check_row(store, actor, row, Action.READ_METADATA)):
+        access = check_row(store, actor, row, Action.READ_METADATA)
+        if not allows(actor, Action.MODERATE, access):
             raise PermissionDenied(f"you may not moderate {row.ark}")
-        if row.moderation_state == ModerationState.NONE.value:
+        if access.moderation.state is ModerationState.NONE:
             raise Conflict(f"{row.ark} is not moderated (its organization is not)")
         decided = Moderation(decision, message, actor.user_id, datetime.now(UTC))
         store.update(row, RecordChanges(moderation=decided), actor_id=actor.user_id)
         return load(store, row, with_files=False)
 
 
-def _trashed_row(store: RecordStore, actor: Actor, ark_text: str) -> RecordRow:
+def _trashed_row(store: RecordStore, actor: Actor, ark_text: str) -> RecordHandle:
     row = store.row_by_key(parse_ark(ark_text))
     if row is None:
         raise NotFound("identifier not found")
@@ -171,7 +172,7 @@ def _trashed_row(store: RecordStore, actor: Actor, ark_text: str) -> RecordRow:
     return row
 
 
-def _may_delete(store: RecordStore, actor: Actor, rows: list[RecordRow]) -> list[RecordRow]:
+def _may_delete(store: RecordStore, actor: Actor, rows: list[RecordHandle]) -> list[RecordHandle]:
     """Those of `rows` the actor may delete (a crate's members others own stay as they are)."""
     loaded = store.load(rows, with_files=False)
     return [m for m, r in zip(rows, loaded, strict=True) if allows(actor, Action.DELETE, r.access)]

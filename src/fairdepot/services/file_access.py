@@ -23,13 +23,13 @@ from dataclasses import replace
 from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS, ORIGDATABLOCK, listed_paths
 from fairdepot.core.errors import PermissionDenied
 from fairdepot.core.policy import Action, Actor, allows
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Access, Face, PublicationStatus, Record
-from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore
 
 
 def for_reader(
-    store: RecordStore, actor: Actor, row: RecordRow, record: Record, path: str | None = None
+    store: RecordStore, actor: Actor, row: RecordHandle, record: Record, path: str | None = None
 ) -> Record:
     """The record with only the files `actor` may download (READ_FILES on the record itself
     is checked by the caller). Asking for a held file of a block the actor may not read is
@@ -47,7 +47,7 @@ def for_reader(
     return _without(record, withheld)
 
 
-def for_listing(store: RecordStore, row: RecordRow, record: Record) -> Record:
+def for_listing(store: RecordStore, row: RecordHandle, record: Record) -> Record:
     """The record with only the files every reader of it may download: what its metadata
     (the resolver's `distribution`) names, the same for every viewer, so a representation
     cached for one reader is right for the next (services/representation_cache.py)."""
@@ -69,7 +69,7 @@ def open_as(block: Access, dataset: Access) -> bool:
     return {g for g in (dataset.owner_group, *dataset.access_groups) if g} <= readers
 
 
-def _blocks(store: RecordStore, row: RecordRow) -> list[Record] | None:
+def _blocks(store: RecordStore, row: RecordHandle) -> list[Record] | None:
     """A SciCat dataset's active origdatablocks; None for any other record (no held files)."""
     if row.face != Face.SCICAT.value or row.kind not in DATASET_KINDS:
         return None

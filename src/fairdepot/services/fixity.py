@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from fairdepot.core.timestamps import utcnow
 from fairdepot.storage.blobs.interface import BlobEntry, BlobStore
 from fairdepot.storage.db import blob_references as refs
-from fairdepot.storage.db.models import utcnow
 
 MISSING, WRONG_SIZE, WRONG_CHECKSUM, UNREADABLE, ORPHAN = (
     "missing",

@@ -26,6 +26,7 @@ from fairdepot.core.json_input import check_json
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
 from fairdepot.core.policy import ANONYMOUS, Action, Actor, allows
 from fairdepot.core.record_changes import MetadataChange, RecordChanges
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Face, PublicationStatus, Record, RecordState, summarise
 from fairdepot.core.relations import extract_relations
 from fairdepot.services import accounts
@@ -39,7 +40,6 @@ from fairdepot.services.records import (
 )
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.services.uow import read_only, unit_of_work
-from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore
 
 EVIDENCE_GRAPH_BUILD = "evidence_graph"
@@ -165,7 +165,7 @@ def _build(store: RecordStore, actor: Actor, user: User, start: str, runtime: Ru
 
 
 def collect(
-    store: RecordStore, actor: Actor, start: RecordRow
+    store: RecordStore, actor: Actor, start: RecordHandle
 ) -> tuple[list[dict[str, Any]], bool]:
     """Breadth-first over provenance links, only through records the actor may read.
 
@@ -173,7 +173,7 @@ def collect(
     """
     seen: dict[str, dict[str, Any]] = {}
     all_public = True
-    queue: deque[RecordRow] = deque([start])
+    queue: deque[RecordHandle] = deque([start])
     while queue and len(seen) < MAX_NODES:
         row = queue.popleft()
         if row.ark_key in seen:
@@ -204,7 +204,7 @@ def _refs(metadata: dict[str, Any], properties: tuple[str, ...]) -> list[str]:
     return keys
 
 
-def _generators_of(store: RecordStore, row: RecordRow) -> list[RecordRow]:
+def _generators_of(store: RecordStore, row: RecordHandle) -> list[RecordHandle]:
     return store.sources_of(row.ark_key, ["generated", "prov:generated"])
 
 

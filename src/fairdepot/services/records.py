@@ -30,6 +30,7 @@ from fairdepot.core.errors import (
 from fairdepot.core.json_input import check_json
 from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.record_changes import MetadataChange, RecordChanges
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import (
     Access,
     PublicationStatus,
@@ -38,15 +39,11 @@ from fairdepot.core.records import (
     check_metadata,
 )
 from fairdepot.core.relations import MEMBERSHIP, extract_relations
+from fairdepot.core.timestamps import as_utc, isoformat_z
 from fairdepot.services import file_access
 from fairdepot.services.runtime import Runtime, json_limits
-from fairdepot.storage.db.models import RecordRow, as_utc, isoformat_z
-from fairdepot.storage.db.records import (
-    RecordStore,
-    StoredAccess,
-    access_of,
-    tombstone,
-)
+from fairdepot.storage.db.record_loading import StoredAccess
+from fairdepot.storage.db.records import RecordStore, tombstone
 from fairdepot.storage.db.scope import readable
 
 
@@ -68,15 +65,15 @@ def parse_ark_display(text: str) -> str:
         raise InvalidInput(str(exc)) from exc
 
 
-def load(store: RecordStore, row: RecordRow, *, with_files: bool = True) -> Record:
+def load(store: RecordStore, row: RecordHandle, *, with_files: bool = True) -> Record:
     return store.load([row], with_files=with_files)[0]
 
 
-def _access(store: RecordStore, row: RecordRow) -> Access:
-    return access_of(row, store.access_groups(row))
+def _access(store: RecordStore, row: RecordHandle) -> Access:
+    return store.access_of(row)
 
 
-def find_row(store: RecordStore, actor: Actor, ark_text: str, action: Action) -> RecordRow:
+def find_row(store: RecordStore, actor: Actor, ark_text: str, action: Action) -> RecordHandle:
     """The record an ARK names, if the actor may do `action` on it (reads a tombstone as Gone).
 
     A record the actor may not read is "not found", deleted or not, so that neither its
@@ -87,14 +84,14 @@ def find_row(store: RecordStore, actor: Actor, ark_text: str, action: Action) ->
 
 def _find(
     store: RecordStore, actor: Actor, ark_text: str, action: Action
-) -> tuple[RecordRow, Access]:
+) -> tuple[RecordHandle, Access]:
     row = store.row_by_key(parse_ark(ark_text))
     if row is None:
         raise NotFound("identifier not found")
     return row, check_row(store, actor, row, action)
 
 
-def check_row(store: RecordStore, actor: Actor, row: RecordRow, action: Action) -> Access:
+def check_row(store: RecordStore, actor: Actor, row: RecordHandle, action: Action) -> Access:
     """The access of a found record if the actor may do `action` on it, else the error to give.
 
     Unreadable: NotFound. A tombstone: Gone. In the trash: NotFound to those who may not see
@@ -288,7 +285,7 @@ def replace_metadata(
         return load(store, row)
 
 
-def _keep_membership(new: dict[str, Any], parent: RecordRow) -> None:
+def _keep_membership(new: dict[str, Any], parent: RecordHandle) -> None:
     refs = new.get("isPartOf")
     refs = refs if isinstance(refs, list) else ([refs] if refs else [])
     if not any(isinstance(r, dict) and r.get("@id") == parent.ark for r in refs):
@@ -306,7 +303,7 @@ def _keep_server_facts(new: dict[str, Any], old: dict[str, Any]) -> None:
             new[key] = old[key]
 
 
-def trashed_with(store: RecordStore, row: RecordRow) -> list[RecordRow]:
+def trashed_with(store: RecordStore, row: RecordHandle) -> list[RecordHandle]:
     """The members of a trashed crate that went to the trash with it (not those before it:
     trash() moves the crate first, so its members' trashed_at are not earlier than its own)."""
     since = as_utc(row.trashed_at)
@@ -367,7 +364,9 @@ def delete(runtime: Runtime, actor: Actor, ark_text: str, *, force: bool) -> Del
         return Deletion([r.ark for r in doomed])
 
 
-def _drop_from_parts(store: RecordStore, parent: RecordRow, gone: set[str], actor: Actor) -> None:
+def _drop_from_parts(
+    store: RecordStore, parent: RecordHandle, gone: set[str], actor: Actor
+) -> None:
     parts = parent.metadata_doc.get("hasPart")
     if not isinstance(parts, list):
         return
@@ -390,7 +389,7 @@ def _drop_from_parts(store: RecordStore, parent: RecordRow, gone: set[str], acto
     store.update(parent, changes, actor_id=actor.user_id)
 
 
-def metadata_keeping_summary(row: RecordRow, document: dict[str, Any]) -> MetadataChange:
+def metadata_keeping_summary(row: RecordHandle, document: dict[str, Any]) -> MetadataChange:
     """New metadata for a stored record whose name, description, keywords and types stay
     (an edit of its links, not of what it says it is)."""
     return MetadataChange(

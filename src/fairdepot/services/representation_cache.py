@@ -20,7 +20,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 from fairdepot.storage.db.change_stamps import ChangeStampProbe
-from fairdepot.storage.db.records import StoredAccess
+from fairdepot.storage.db.record_loading import StoredAccess
 
 
 @dataclass(frozen=True)

@@ -43,14 +43,15 @@ from fairdepot.core.errors import (
 from fairdepot.core.jobs import COMPLETE, Claim, Job
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.record_changes import RecordChanges
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import IdentifierScheme, Record, RecordState
 from fairdepot.services.accounts import actor_for
 from fairdepot.services.crates.records import StoredFile, build_crate_records, first_group
 from fairdepot.services.jobs import Lease, LostClaim, fail_job, retry_after_outage
 from fairdepot.services.runtime import Runtime, json_limits
 from fairdepot.services.uow import read_only, unit_of_work
-from fairdepot.storage.db.models import RecordRow
-from fairdepot.storage.db.records import RecordStore, to_record, tombstone
+from fairdepot.storage.db.record_mapping import access_of
+from fairdepot.storage.db.records import RecordStore, tombstone
 
 log = logging.getLogger(__name__)
 CRATE_INGEST = "crate_ingest"
@@ -221,13 +222,13 @@ def keep_crate_id(root: Record, crate: CrateGraph) -> None:
         root.identifiers[IdentifierScheme.CRATE_ID] = crate_id
 
 
-def identifier_problem(row: RecordRow | None, actor: Actor) -> str | None:
+def identifier_problem(row: RecordHandle | None, actor: Actor) -> str | None:
     """Why a crate may not carry the ARK of an existing record (None: it may)."""
     if row is None:
         return None
     if row.state == RecordState.DELETED.value:
         return "this ARK was deleted and can never be reused"
-    access = to_record(row).access
+    access = access_of(row)  # its access groups grant no UPDATE: not read
     if not allows(actor, Action.UPDATE, access):
         return "this ARK is held by another owner"
     if row.state == RecordState.TRASHED.value:
@@ -330,7 +331,9 @@ def write_crate(store: RecordStore, root: Record, members: list[Record], actor: 
     store.insert_many(new, parent=root_row)  # a crate's thousands of members in a few batches
 
 
-def _save(store: RecordStore, record: Record, parent: RecordRow | None, actor: Actor) -> RecordRow:
+def _save(
+    store: RecordStore, record: Record, parent: RecordHandle | None, actor: Actor
+) -> RecordHandle:
     row = store.row_by_key(arks.normalise(record.ark))
     if row is None:
         return store.insert(record, parent=parent)
@@ -338,8 +341,8 @@ def _save(store: RecordStore, record: Record, parent: RecordRow | None, actor: A
 
 
 def _revise(
-    store: RecordStore, row: RecordRow, record: Record, parent: RecordRow | None, actor: Actor
-) -> RecordRow:
+    store: RecordStore, row: RecordHandle, record: Record, parent: RecordHandle | None, actor: Actor
+) -> RecordHandle:
     if reason := identifier_problem(row, actor):
         raise Conflict(
             "the crate carries identifiers it may not use", problems=[Problem(reason, record.ark)]

@@ -18,6 +18,7 @@ from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.errors import InvalidInput, NotFound, Problem
 from fairdepot.core.policy import Action, Actor
 from fairdepot.core.record_changes import RecordChanges
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import IdentifierScheme, Relation
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.attachments import ATTACHED_TO, view
@@ -29,14 +30,13 @@ from fairdepot.services.scicat.children import (
     may_write,
     reload,
 )
-from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, tombstone
 
 _SERVER_FIELDS = ("aid", "_id", "id", "createdAt", "updatedAt", "createdBy", "updatedBy")
 """Fields a client read and may send back; the server's values stay."""
 
 
-def _attachment_row(store: RecordStore, aid: str, pid: str | None) -> RecordRow:
+def _attachment_row(store: RecordStore, aid: str, pid: str | None) -> RecordHandle:
     """The attachment `aid`; with `pid` (v3's nested routes) only one of that dataset."""
     row = child_row(store, ATTACHMENT, "aid", aid)
     if pid is not None and _parent_pid(store, row) != pid:
@@ -44,7 +44,7 @@ def _attachment_row(store: RecordStore, aid: str, pid: str | None) -> RecordRow:
     return row
 
 
-def _parent_pid(store: RecordStore, row: RecordRow) -> str | None:
+def _parent_pid(store: RecordStore, row: RecordHandle) -> str | None:
     """The pid of the dataset the attachment was created under (its parent record)."""
     parent = store.parent_of(row)
     if parent is None:

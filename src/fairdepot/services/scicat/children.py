@@ -25,6 +25,7 @@ from fairdepot.core.errors import (
 )
 from fairdepot.core.policy import Action, Actor, ReadScope, allows, read_scope
 from fairdepot.core.query import And, Column, Comparison, Field, Op, Page, Query, SortKey
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Face, IdentifierScheme, Record, RecordState
 from fairdepot.services.records import check_row, load
 from fairdepot.services.runtime import Runtime
@@ -32,7 +33,6 @@ from fairdepot.services.scicat.child_fields import DEFAULT_LIMIT, ChildKind, Chi
 from fairdepot.services.scicat.filters import checked_query
 from fairdepot.services.scicat.reverse import crate_row, is_crate
 from fairdepot.services.uow import unit_of_work
-from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore
 
 
@@ -43,7 +43,7 @@ def refuse_anonymous_write(actor: Actor) -> None:
         raise PermissionDenied("Forbidden resource: log in to do this")
 
 
-def dataset_by_pid(store: RecordStore, pid: str, *, crates: bool = False) -> RecordRow | None:
+def dataset_by_pid(store: RecordStore, pid: str, *, crates: bool = False) -> RecordHandle | None:
     """The record a SciCat dataset pid names, in any state, whoever may read it: the SciCat
     dataset with that pid or, with `crates`, the FAIRSCAPE crate whose ARK it is (one
     catalogue, services/scicat/reverse.py). None: neither. The one pid lookup of the face;
@@ -54,7 +54,7 @@ def dataset_by_pid(store: RecordStore, pid: str, *, crates: bool = False) -> Rec
     return crate_row(store, pid) if crates else None
 
 
-def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRow:
+def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordHandle:
     """The active SciCat dataset a pid names, if the actor may do `action` on it.
 
     Unknown or unreadable: NotFound (404). Readable but not writable: PermissionDenied (403),
@@ -77,13 +77,13 @@ def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> R
     return row
 
 
-def children(store: RecordStore, parent: RecordRow, kind: str) -> list[Record]:
+def children(store: RecordStore, parent: RecordHandle, kind: str) -> list[Record]:
     """Every active child of `kind` of a dataset (whoever may read it), oldest first."""
     rows = [row for row in store.members(parent) if row.kind == kind]
     return store.load(rows, with_files=False)
 
 
-def child_row(store: RecordStore, kind: str, id_field: str, value: str) -> RecordRow:
+def child_row(store: RecordStore, kind: str, id_field: str, value: str) -> RecordHandle:
     """The active block or attachment whose SciCat id (`_id`, `aid`) is `value`, whoever may
     read it: the caller tells 404 (none) from 403 (not yours) with the policy afterwards."""
     query = Query(
@@ -103,7 +103,7 @@ def child_row(store: RecordStore, kind: str, id_field: str, value: str) -> Recor
     return found[0]
 
 
-def checked_child(store: RecordStore, actor: Actor, row: RecordRow, action: Action) -> Record:
+def checked_child(store: RecordStore, actor: Actor, row: RecordHandle, action: Action) -> Record:
     """The child record, if the actor may do `action` on it by its own access (403 if not;
     an anonymous write is 403 too, as the backend's guard answers)."""
     record = store.load([row], with_files=False)[0]
@@ -120,7 +120,7 @@ class ChildChange:
     records, and the body (an object) when the change has one."""
 
     store: RecordStore
-    row: RecordRow
+    row: RecordHandle
     record: Record
     body: dict[str, Any]
 
@@ -129,7 +129,7 @@ class ChildChange:
 def checked_change(
     runtime: Runtime,
     actor: Actor,
-    find: Callable[[RecordStore], RecordRow],
+    find: Callable[[RecordStore], RecordHandle],
     action: Action,
     *,
     body: object = None,
@@ -182,7 +182,7 @@ def new_ark(runtime: Runtime) -> str:
     return str(arks.mint(runtime.settings.naan, runtime.settings.ark_shoulder))
 
 
-def reload(store: RecordStore, row: RecordRow) -> Record:
+def reload(store: RecordStore, row: RecordHandle) -> Record:
     store.flush()
     store.refresh(row)
     return load(store, row, with_files=False)

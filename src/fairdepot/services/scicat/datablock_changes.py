@@ -22,6 +22,7 @@ from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.record_changes import RecordChanges
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Record, RecordState
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.block_datasets import with_datasets
@@ -39,7 +40,6 @@ from fairdepot.services.scicat.children import (
 from fairdepot.services.scicat.datablocks import view
 from fairdepot.services.scicat.dataset_files import recompute
 from fairdepot.services.uow import unit_of_work
-from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, tombstone
 
 _SERVER_FIELDS = ("_id", "id", "createdAt", "updatedAt", "createdBy", "updatedBy", "version")
@@ -73,7 +73,7 @@ def is_valid(
     return {"valid": True, key: []}
 
 
-def _block_row(store: RecordStore, block_id: str, pid: str | None) -> RecordRow:
+def _block_row(store: RecordStore, block_id: str, pid: str | None) -> RecordHandle:
     """The block `block_id`; with `pid` (v3's `/datasets/{pid}/origdatablocks/{oid}`) only
     if it is a block of that dataset (404 otherwise)."""
     row = child_row(store, ORIGDATABLOCK, "_id", block_id)
@@ -193,7 +193,7 @@ def delete_all(runtime: Runtime, actor: Actor, pid: str) -> dict[str, int]:
         return {"count": len(blocks)}
 
 
-def _deletable_dataset(store: RecordStore, actor: Actor, pid: str) -> RecordRow:
+def _deletable_dataset(store: RecordStore, actor: Actor, pid: str) -> RecordHandle:
     """The dataset whose blocks DELETE_GROUPS and administrators may delete, whoever may
     read it (as the backend's: its delete groups need not read a dataset to empty it); to
     anyone else 404 if they may not read it either, 403 if they may."""
@@ -206,7 +206,7 @@ def _deletable_dataset(store: RecordStore, actor: Actor, pid: str) -> RecordRow:
     raise PermissionDenied("Unauthorized access")
 
 
-def _dataset_of(store: RecordStore, block: RecordRow) -> tuple[RecordRow, Record] | None:
+def _dataset_of(store: RecordStore, block: RecordHandle) -> tuple[RecordHandle, Record] | None:
     """The block's active dataset, read once (with its files: the recompute drops held files
     no block lists any more); None if it is gone."""
     parent = store.parent_of(block)
@@ -215,7 +215,9 @@ def _dataset_of(store: RecordStore, block: RecordRow) -> tuple[RecordRow, Record
     return parent, store.load([parent], with_files=True)[0]
 
 
-def _recompute_dataset(store: RecordStore, dataset: tuple[RecordRow, Record], actor: Actor) -> None:
+def _recompute_dataset(
+    store: RecordStore, dataset: tuple[RecordHandle, Record], actor: Actor
+) -> None:
     """The totals and hasPart of the block's dataset, over the blocks it has now."""
     store.flush()
     recompute(store, dataset[0], dataset[1], actor)

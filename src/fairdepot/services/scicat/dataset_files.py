@@ -21,19 +21,19 @@ from fairdepot.core.crosswalks.scicat_files import (
 )
 from fairdepot.core.policy import Actor
 from fairdepot.core.record_changes import UNCHANGED, FileChanges, MetadataChange, RecordChanges
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Access, Record, RecordFile
 from fairdepot.services.file_access import open_as
 from fairdepot.services.scicat.children import children
-from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore
 
 
-def blocks_of(store: RecordStore, row: RecordRow) -> list[dict[str, Any]]:
+def blocks_of(store: RecordStore, row: RecordHandle) -> list[dict[str, Any]]:
     """The native bodies of every active origdatablock of a dataset, oldest first."""
     return [b.native or {} for b in children(store, row, ORIGDATABLOCK)]
 
 
-def parts_of(store: RecordStore, row: RecordRow, dataset_access: Access) -> list[dict[str, Any]]:
+def parts_of(store: RecordStore, row: RecordHandle, dataset_access: Access) -> list[dict[str, Any]]:
     """The dataset's files as `hasPart` entries, over the blocks every reader of the dataset
     may read (`dataset_access`: the dataset's access as it will be stored)."""
     blocks = children(store, row, ORIGDATABLOCK)
@@ -42,7 +42,7 @@ def parts_of(store: RecordStore, row: RecordRow, dataset_access: Access) -> list
 
 def recompute(
     store: RecordStore,
-    row: RecordRow,
+    row: RecordHandle,
     dataset: Record,
     actor: Actor,
     linked: Sequence[RecordFile] = (),

@@ -58,6 +58,7 @@ from fairdepot.core.errors import (
 from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.policy.rules import CreateRequest
 from fairdepot.core.query import InvalidQuery, Page, Query
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import IdentifierScheme, Record, RecordState
 from fairdepot.core.timestamps import utcnow
 from fairdepot.services.crates.ingest import minter
@@ -75,7 +76,6 @@ from fairdepot.services.scicat.reverse import (
     one_catalogue,
     rendered,
 )
-from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, tombstone
 
 PID_SCHEME = IdentifierScheme.SCICAT_PID.value
@@ -181,7 +181,7 @@ def create(
 
 def _row(
     store: RecordStore, actor: Actor, pid: str, action: Action, *, any_dataset: bool = False
-) -> RecordRow:
+) -> RecordHandle:
     """The active dataset a pid names (a SciCat pid, or a crate's ARK) if the actor may do
     `action`: 404 when there is none (or it is in the trash), 403 when there is one the actor
     may not read or change, and 403 for any change of a crate the actor reads.

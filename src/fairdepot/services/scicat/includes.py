@@ -23,6 +23,7 @@ from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.policy import Actor, read_scope
 from fairdepot.core.query import Column, Field, InvalidQuery, SortKey
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Record
 from fairdepot.services.records import parse_ark
 from fairdepot.services.runtime import Runtime
@@ -36,7 +37,6 @@ from fairdepot.services.scicat.child_fields import (
 )
 from fairdepot.services.scicat.children import readable
 from fairdepot.services.scicat.filters import IncludeScope
-from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore
 
 RELATIONS = ("origdatablocks", "datablocks", "attachments")
@@ -130,8 +130,8 @@ def embedded(
 
 
 def _scoped_children(
-    store: RecordStore, actor: Actor, parents: Sequence[RecordRow], name: str, query: ChildQuery
-) -> list[RecordRow]:
+    store: RecordStore, actor: Actor, parents: Sequence[RecordHandle], name: str, query: ChildQuery
+) -> list[RecordHandle]:
     """The children of one relation a scope selects, a page per dataset, in one statement."""
     kind = CHILD_KINDS[_KINDS[name]]
     return store.children_per_parent(

@@ -39,12 +39,12 @@ from fairdepot.core.query import (
     Query,
     SortKey,
 )
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Face, Record, RecordState
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.filters import json_parameter, page_number
 from fairdepot.services.scicat.where import WhereFields, where_filter
 from fairdepot.services.uow import read_only, unit_of_work
-from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, tombstone
 
 MAX_ID_LENGTH = 1000
@@ -290,7 +290,7 @@ def _readable(store: RecordStore, actor: Actor, kind: ObjectKind, object_id: str
 
 
 def _check(
-    store: RecordStore, actor: Actor, kind: ObjectKind, row: RecordRow | None, object_id: str
+    store: RecordStore, actor: Actor, kind: ObjectKind, row: RecordHandle | None, object_id: str
 ) -> Record:
     if row is None or row.kind != kind.kind or row.state != RecordState.ACTIVE.value:
         raise NotFound(f"{kind.kind.lower()}: {object_id} not found")

@@ -30,6 +30,7 @@ from fairdepot.core.errors import Conflict, NotFound, PermissionDenied
 from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.query import And, Column, Comparison, Field, Op, Page, Query
 from fairdepot.core.record_changes import RecordChanges
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Face, PublicationStatus, RecordState
 from fairdepot.core.timestamps import utcnow
 from fairdepot.services import datacite
@@ -38,7 +39,6 @@ from fairdepot.services.scicat.children import dataset_by_pid
 from fairdepot.services.scicat.dataset_files import blocks_of, recompute
 from fairdepot.services.scicat.objects import ObjectQuery
 from fairdepot.services.uow import read_only, unit_of_work
-from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore
 
 
@@ -145,7 +145,7 @@ def count(runtime: Runtime, actor: Actor, query: ObjectQuery) -> int:
     return int(found.total or 0)
 
 
-def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordRow:
+def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordHandle:
     row = dataset_by_pid(store, pid)
     if row is None or row.state != RecordState.ACTIVE.value:
         raise NotFound(f"dataset: {pid} not found")

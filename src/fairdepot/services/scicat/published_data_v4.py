@@ -29,13 +29,13 @@ from fairdepot.core.crosswalks.scicat_published import (
 )
 from fairdepot.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
 from fairdepot.core.policy import Action, Actor, allows
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Record
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import objects as object_cases
 from fairdepot.services.scicat import published_data
 from fairdepot.services.scicat.objects import ObjectQuery
 from fairdepot.services.uow import unit_of_work
-from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore, tombstone
 
 _WORKFLOW_FIELDS = ("status", "registeredTime", "doi", "numberOfFiles", "sizeOfArchive")
@@ -183,7 +183,7 @@ def delete(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
         return gone
 
 
-def _readable(store: RecordStore, actor: Actor, doi: str) -> tuple[RecordRow, Record]:
+def _readable(store: RecordStore, actor: Actor, doi: str) -> tuple[RecordHandle, Record]:
     row = store.row_by_identifier(PUBLISHED_DATA.scheme.value, doi)
     if row is None or row.kind != PUBLISHED_DATA.kind:
         raise NotFound(f"publisheddata: {doi} not found")
@@ -193,7 +193,7 @@ def _readable(store: RecordStore, actor: Actor, doi: str) -> tuple[RecordRow, Re
     return row, record
 
 
-def _changeable(store: RecordStore, actor: Actor, doi: str) -> tuple[RecordRow, Record]:
+def _changeable(store: RecordStore, actor: Actor, doi: str) -> tuple[RecordHandle, Record]:
     if actor.is_anonymous:
         raise PermissionDenied("Forbidden resource")
     row, record = _readable(store, actor, doi)
@@ -209,7 +209,7 @@ def _not_registered(record: Record, doi: str) -> None:
 
 
 def _store(
-    store: RecordStore, actor: Actor, row: RecordRow, record: Record, document: dict[str, Any]
+    store: RecordStore, actor: Actor, row: RecordHandle, record: Record, document: dict[str, Any]
 ) -> dict[str, Any]:
     store.update(
         row,

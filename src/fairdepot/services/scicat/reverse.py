@@ -24,9 +24,9 @@ from fairdepot.core.crosswalks.scicat_reverse import (
 )
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.query import And, Column, FacetCount, FacetRequest, Field, Or, Query, SortKey
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Face, Record
 from fairdepot.services.scicat.filters import SCICAT_RECORDS
-from fairdepot.storage.db.models import RecordRow
 from fairdepot.storage.db.records import RecordStore
 
 
@@ -91,7 +91,7 @@ def folded(widened: Widened, found: dict[str, list[FacetCount]]) -> dict[str, li
     }
 
 
-def crate_row(store: RecordStore, pid: str) -> RecordRow | None:
+def crate_row(store: RecordStore, pid: str) -> RecordHandle | None:
     """The crate whose ARK is `pid` (any accepted ARK form), if it is one."""
     try:
         key = arks.normalise(pid)
@@ -103,7 +103,7 @@ def crate_row(store: RecordStore, pid: str) -> RecordRow | None:
     return row
 
 
-def is_crate(row: RecordRow) -> bool:
+def is_crate(row: RecordHandle) -> bool:
     return row.face == Face.FAIRSCAPE.value and row.kind in CRATE_KINDS
 
 
@@ -114,7 +114,7 @@ def rendered(record: Record, version: ApiVersion) -> dict[str, Any]:
     return dataset_of(record, version)
 
 
-def load_datasets(store: RecordStore, rows: list[RecordRow]) -> list[Record]:
+def load_datasets(store: RecordStore, rows: list[RecordHandle]) -> list[Record]:
     """Records for the rows in their order; crates with their files (their `size`)."""
     crates = [r for r in rows if is_crate(r)]
     others = [r for r in rows if not is_crate(r)]

@@ -42,6 +42,7 @@ from fairdepot.core.query import (
     postgresql_pattern,
     value_type,
 )
+from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import RecordState
 from fairdepot.storage.db.models import RecordRow, RecordValueRow
 from fairdepot.storage.db.scope import readable
@@ -75,9 +76,9 @@ _VALUE_COLUMNS = {
 
 @dataclass
 class QueryResult:
-    """A page of matching rows (best first for a text search), and what else was asked."""
+    """A page of matching records (best first for a text search), and what else was asked."""
 
-    rows: list[RecordRow]
+    rows: Sequence[RecordHandle]
     scores: list[float | None]
     total: int | None = None
     next_cursor: Cursor | None = None
