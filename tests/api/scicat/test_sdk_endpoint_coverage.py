@@ -42,7 +42,6 @@ V3_BLOCKS = (
 )
 DATABLOCKS = "archived datablocks (an archive system's) are not built, only origdatablocks"
 METADATA_KEYS = "listings of scientificMetadata keys are not built"
-V3_PUBLISHED = "v3 PublishedData is obsolete: v4's PATCH, DELETE, resync and formpopulate do these"
 OBJECT_ATTACHMENTS = (
     "attachments are children of a dataset here; attachments of proposals and samples are not built"
 )
@@ -130,10 +129,6 @@ UNSUPPORTED: dict[tuple[str, str], str] = {
     ("PATCH", "/api/v3/proposals/{pid}/attachments/{aid}"): OBJECT_ATTACHMENTS,
     ("GET", "/api/v3/proposals/{pid}/authorization"): AUTHORIZATION,
     ("GET", "/api/v3/proposals/{pid}/datasets"): OBJECT_DATASETS,
-    ("GET", "/api/v3/publisheddata/formpopulate"): V3_PUBLISHED,
-    ("DELETE", "/api/v3/publisheddata/{id}"): V3_PUBLISHED,
-    ("PATCH", "/api/v3/publisheddata/{id}"): V3_PUBLISHED,
-    ("POST", "/api/v3/publisheddata/{id}/resync"): V3_PUBLISHED,
     ("GET", "/api/v3/runtime-config/{id}"): FRONTEND,
     ("PUT", "/api/v3/runtime-config/{id}"): FRONTEND,
     ("GET", "/api/v3/samples/fullquery"): OBJECT_QUERIES,
