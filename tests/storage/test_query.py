@@ -21,9 +21,11 @@ from fairdepot.core.query import (
     Comparison,
     Cursor,
     FacetCount,
+    FacetGranularity,
     FacetRequest,
     Field,
     Filter,
+    InvalidQuery,
     Not,
     Op,
     Or,
@@ -318,6 +320,46 @@ def test_facets_count_records_per_value_with_arrays_unwound(three: Catalogue) ->
     assert found.facets["native.isRaw"] == [FacetCount(False, 1), FacetCount(True, 1)]
     assert found.facets["tags of processed"] == [FacetCount("y", 1)]
     assert found.facets["native.scientificMetadata.temperature.unitSI"] == [FacetCount("K", 2)]
+
+
+def test_a_facet_by_day_counts_records_per_utc_day_of_their_timestamps(
+    catalogue: Catalogue,
+) -> None:
+    """Instants of one UTC day are one bucket (an offset moves an instant to its UTC day),
+    newest day first; a record with two instants on one day counts once; values that are not
+    instants are not counted; a time column is grouped the same way."""
+    catalogue.add(
+        record(A, {"when": "2026-03-01T08:00:00Z"}),
+        record(B, {"when": ["2026-03-01T23:59:59Z", "2026-03-01T01:00:00+00:00"]}),
+        record(C, {"when": "2026-03-02T01:30:00+02:00"}),  # 2026-03-01 23:30 UTC
+        record("ark:99999/fd1d", {"when": "2025-12-31T12:00:00Z"}),
+        record("ark:99999/fd1e", {"when": "not a time"}),
+    )
+    day = FacetGranularity.DAY
+    found = catalogue.find(
+        Query(
+            facets=(
+                FacetRequest(Field.parse("native.when"), granularity=day),
+                FacetRequest(
+                    Field.parse("native.when"),
+                    filter=cmp("native.when", "lt", "2026-01-01T00:00:00Z"),
+                    granularity=day,
+                    name="old",
+                ),
+                FacetRequest(Field.parse("created_at"), granularity=day),
+            )
+        )
+    )
+    assert found.facets["native.when"] == [FacetCount("2026-03-01", 3), FacetCount("2025-12-31", 1)]
+    assert found.facets["old"] == [FacetCount("2025-12-31", 1)]
+    assert found.facets["created_at"] == [FacetCount(datetime.now(UTC).date().isoformat(), 5)]
+
+
+def test_a_facet_by_day_needs_a_timestamp_column(catalogue: Catalogue) -> None:
+    with pytest.raises(InvalidQuery):
+        catalogue.find(
+            Query(facets=(FacetRequest(Field.parse("kind"), granularity=FacetGranularity.DAY),))
+        )
 
 
 def test_facets_follow_the_query_filter(three: Catalogue) -> None:

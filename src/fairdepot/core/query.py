@@ -226,15 +226,28 @@ class Page:
     after: Cursor | None = None
 
 
+class FacetGranularity(StrEnum):
+    """What a facet's bucket is: each value, or (timestamps) each UTC calendar day."""
+
+    VALUE = "value"
+    DAY = "day"
+
+
 @dataclass(frozen=True)
 class FacetRequest:
     """Count the records per value found at `field` (arrays unwound), optionally only among the
-    records that also match `filter`, most frequent first."""
+    records that also match `filter`, most frequent first.
+
+    With `granularity` DAY the buckets are the UTC days of the timestamps at `field` (a time
+    column, or a path's values that are instants; others are not counted), each counted as
+    its ISO date `YYYY-MM-DD`, newest day first: SciCat groups a date facet by `{year, month,
+    day}`, and every instant its own bucket would count one record each."""
 
     field: Field
     filter: Filter | None = None
     limit: int = 100
     name: str | None = None
+    granularity: FacetGranularity = FacetGranularity.VALUE
 
     @property
     def key(self) -> str:
@@ -318,6 +331,13 @@ def check_query(query: Query) -> Query:
             check_filter(facet.filter, f"facets[{i}].filter")
         if not 1 <= facet.limit <= MAX_LIMIT:
             raise InvalidQuery(f"a facet's limit must be between 1 and {MAX_LIMIT}", f"facets[{i}]")
+        column = facet.field.column
+        if (
+            facet.granularity is FacetGranularity.DAY
+            and column is not None
+            and COLUMN_TYPES.get(column) is not ValueType.TIME
+        ):
+            raise InvalidQuery("a facet by day needs a timestamp field", f"facets[{i}]")
     return query
 
 

@@ -661,3 +661,25 @@ def test_an_unknown_route_is_named_as_it_was_sent(scicat: Scicat) -> None:
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("application/json")
     assert response.json()["message"] == "Cannot GET /api/v3/Datasets/NoSuchRoute/Here"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("DELETE", "/api/v3/Datasets", {"GET", "POST"}),
+        ("PUT", "/api/v4/datasets/", {"GET", "POST"}),
+        ("POST", "/api/v3/publisheddata/{doi}", {"GET", "PATCH", "DELETE"}),
+    ],
+)
+def test_a_wrong_method_names_every_method_the_path_answers(
+    scicat: Scicat, method: str, path: str, allowed: set[str]
+) -> None:
+    """`Allow` is the union of every route at the path (one route per method here), not the
+    first route's methods; the message names them too."""
+    path = path.replace("{doi}", "10.5072%2Fsome-doi")
+    response = scicat.request(method, path, "user1")
+    assert response.status_code == 405, response.text
+    named = {m.strip() for m in response.headers["allow"].split(",")}
+    assert named == allowed
+    assert response.json()["statusCode"] == 405
+    assert all(m in response.json()["message"] for m in allowed)

@@ -236,6 +236,35 @@ def test_listings_filters_counts_and_search(scicat: Scicat) -> None:
     assert bad.status_code == 400, bad.text
 
 
+def test_fullfacet_on_a_time_field_counts_per_day_as_year_month_day(scicat: Scicat) -> None:
+    """The backend's date facet groups by `{year, month, day}` (UTC), newest day first: three
+    datasets made at three instants of two days are two buckets, not three."""
+    tag = f"days-{uuid.uuid4().hex[:8]}"
+    for instant in ("2026-02-03T08:00:00Z", "2026-02-03T22:15:00.5+00:00", "2024-07-09T01:00:00Z"):
+        create(scicat, tag, creationTime=instant)
+    for version in ("v3", "v4"):
+        facet = scicat.request(
+            "GET",
+            f"/api/{version}/datasets/fullfacet",
+            "user1",
+            params={
+                "fields": json.dumps({"keywords": [tag]}),
+                "facets": json.dumps(["creationTime", "createdAt", "type"]),
+            },
+        )
+        assert facet.status_code == 200, facet.text
+        answer = facet.json()[0]
+        assert answer["creationTime"] == [
+            {"_id": {"year": 2026, "month": 2, "day": 3}, "count": 2},
+            {"_id": {"year": 2024, "month": 7, "day": 9}, "count": 1},
+        ]
+        [created] = answer["createdAt"]  # made today, all three
+        assert set(created["_id"]) == {"year", "month", "day"}
+        assert created["count"] == 3
+        assert answer["type"] == [{"_id": "raw", "count": 3}]
+        assert answer["all"] == [{"totalSets": 3}]
+
+
 def test_patch_put_lifecycle_and_delete(scicat: Scicat) -> None:
     dataset = create(scicat, "changes")
     path = f"/api/v4/datasets/{pid_path(dataset['pid'])}"

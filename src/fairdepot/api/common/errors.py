@@ -17,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from fairdepot.api.common.json_body import StrictJsonRequest
 from fairdepot.core.errors import (
@@ -186,7 +187,9 @@ def _router_problem(
     if status == 404:
         detail = f"nothing here: {target} is not a route of this server (see /docs)"
     elif status == 405:
-        allowed = headers.get("Allow") or headers.get("allow") or ""
+        allowed = allowed_methods(request) or headers.get("Allow") or headers.get("allow") or ""
+        headers = {k: v for k, v in headers.items() if k.lower() != "allow"} | {"Allow": allowed}
+        exc = HTTPException(status, exc.detail, headers=headers)
         detail = f"{target} is not allowed; this path answers {allowed}"
     else:
         detail = str(exc.detail)
@@ -195,6 +198,26 @@ def _router_problem(
         if path == prefix or path.startswith(prefix + "/"):
             return responder(request, exc, detail)
     return problem_response(status, status_title(status), detail, headers=headers)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route of the app answers at this path, for a 405's `Allow`.
+
+    The router names the methods of the first route whose path matches only; the SciCat face
+    declares one route per method and path (`GET` and `POST /api/v3/datasets`), so that would
+    hide the others. Each method is asked of the app's routes as the router asks them (its
+    public `matches`, which included routers answer for their own routes too), on the
+    request's own scope (the raw-path routing's folded path, api/common/raw_path.py)."""
+    routes = getattr(getattr(request.app, "router", None), "routes", ())
+    allowed = []
+    for method in _METHODS:
+        probe = {**request.scope, "method": method}
+        if any(route.matches(probe)[0] is Match.FULL for route in routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 def install_error_handlers(

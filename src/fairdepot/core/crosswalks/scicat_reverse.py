@@ -253,7 +253,12 @@ def crate_facets(request: FacetRequest) -> list[tuple[FacetRequest, str | None]]
         return []
     fields = source.fields[:1] if source.chain else source.fields
     return [
-        (FacetRequest(f, FAIRSCAPE_CRATES, request.limit, f"{name}@{i}"), None)
+        (
+            FacetRequest(
+                f, FAIRSCAPE_CRATES, request.limit, f"{name}@{i}", granularity=request.granularity
+            ),
+            None,
+        )
         for i, f in enumerate(fields)
     ]
 

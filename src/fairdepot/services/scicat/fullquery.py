@@ -9,7 +9,8 @@ scientific metadata (compared in SI through `valueSI`/`unitSI` when a unit is gi
 dataset field compared by its type: a list of strings is "any of", `{begin, end}` a time range,
 `{min, max}` a number range, a boolean an equality. `limits` is `{limit (100), skip, order
 "field:asc"}`. `fullfacet` counts the matching datasets per value of each facet field, and
-all of them (`all: [{totalSets}]`).
+all of them (`all: [{totalSets}]`); a time field (`creationTime`, `createdAt`...) is counted
+per UTC day, its buckets' `_id` `{year, month, day}` as the backend's date facet groups them.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from fairdepot.core.query import (
     MAX_LIMIT,
     And,
     Comparison,
+    FacetGranularity,
     FacetRequest,
     Field,
     Filter,
@@ -94,7 +96,12 @@ def full_facet(fields: object, facets: object) -> Query:
     if len(names) > MAX_FACETS:
         raise InvalidQuery(f"at most {MAX_FACETS} facets", "facets")
     requests = tuple(
-        FacetRequest(query_field(name, f"facets[{i}]"), limit=MAX_LIMIT, name=name)
+        FacetRequest(
+            query_field(name, f"facets[{i}]"),
+            limit=MAX_LIMIT,
+            name=name,
+            granularity=FacetGranularity.DAY if name in DATE_FIELDS else FacetGranularity.VALUE,
+        )
         for i, name in enumerate(dict.fromkeys(names))
     )
     query = Query(

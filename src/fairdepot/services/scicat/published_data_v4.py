@@ -24,19 +24,16 @@ from fairdepot.core.crosswalks.scicat_published import (
     PRIVATE,
     PUBLIC,
     PUBLISHED_DATA_V4,
-    dataset_pids,
     v4_view,
 )
-from fairdepot.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Problem
-from fairdepot.core.policy import Action, Actor, allows
-from fairdepot.core.record_handle import RecordHandle
-from fairdepot.core.records import Record
+from fairdepot.core.errors import Conflict, InvalidInput, PermissionDenied, Problem
+from fairdepot.core.policy import Actor
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import objects as object_cases
 from fairdepot.services.scicat import published_data
+from fairdepot.services.scicat import published_data_workflow as workflow
 from fairdepot.services.scicat.objects import ObjectQuery
 from fairdepot.services.uow import unit_of_work
-from fairdepot.storage.db.records import RecordStore, tombstone
 
 _WORKFLOW_FIELDS = ("status", "registeredTime", "doi", "numberOfFiles", "sizeOfArchive")
 """The server's: changed by publish and register, never by a create or PATCH body."""
@@ -67,10 +64,7 @@ def update(runtime: Runtime, actor: Actor, doi: str, body: object) -> dict[str, 
     """Merge-patch at the top level (null removes); its creator and administrators, while
     it is not registered; `datasetPids` given must all be readable by the caller."""
     changes = _checked_changes(body)
-    with unit_of_work(runtime) as work:
-        row, record = _changeable(work.records, actor, doi)
-        document = _merged(work.records, actor, record, changes)
-        return _store(work.records, actor, row, record, document)
+    return v4_view(workflow.update(runtime, actor, doi, changes, PUBLISHED_DATA_V4))
 
 
 def amend(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
@@ -80,7 +74,7 @@ def amend(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
     if not actor.is_facility_admin:
         raise PermissionDenied("Only admin users can amend published data.")
     with unit_of_work(runtime) as work:
-        row, record = _readable(work.records, actor, doi)
+        row, record = workflow.readable(work.records, actor, doi)
         document = dict(record.native or {})
         if document.get("status") != REGISTERED:
             raise Conflict(
@@ -88,35 +82,18 @@ def amend(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
                 f"({doi} is {v4_view(document)['status']})."
             )
         document["status"] = AMENDED
-        return _store(work.records, actor, row, record, document)
+        return v4_view(
+            workflow.stored(work.records, actor, row, record, document, PUBLISHED_DATA_V4)
+        )
 
 
 def resync(runtime: Runtime, actor: Actor, doi: str, body: object) -> dict[str, str] | None:
-    """Store the changes; an amended one (administrators) also goes to DataCite again and is
-    `registered` once more, answered `{"doi"}`; otherwise the answer is null (no OAI push)."""
+    """Store the changes (v4's partial DTO); an amended one is registered again
+    (services/scicat/published_data_workflow.py)."""
     if actor.is_anonymous:  # before the body, as every SciCat write
         raise PermissionDenied("Forbidden resource")
     changes = _checked_changes(body)
-    with unit_of_work(runtime) as work:
-        row, record = _readable(work.records, actor, doi)
-        if not allows(actor, Action.UPDATE, record.access):
-            raise PermissionDenied("Unauthorized to update this publisheddata")
-        status = v4_view(record.native or {})["status"]
-        if status == REGISTERED:
-            raise Conflict(f"{doi} is registered: amend it before a resync")
-        if status != PRIVATE and not actor.is_facility_admin:
-            raise Conflict(
-                f"Published data can only be resynced if it is in {PRIVATE} state "
-                f"({doi} is {status})."
-            )
-        document = _merged(work.records, actor, record, changes)
-        if status != AMENDED:
-            _store(work.records, actor, row, record, document)
-            return None
-        document["status"] = REGISTERED
-        _store(work.records, actor, row, record, document)
-        published_data.send_to_datacite(runtime, record.ark, doi, document)  # last
-        return {"doi": doi}
+    return workflow.resync(runtime, actor, doi, changes, PUBLISHED_DATA_V4)
 
 
 def _checked_changes(body: object) -> dict[str, Any]:
@@ -135,33 +112,17 @@ def _checked_changes(body: object) -> dict[str, Any]:
     return changes
 
 
-def _merged(
-    store: RecordStore, actor: Actor, record: Record, changes: dict[str, Any]
-) -> dict[str, Any]:
-    """The stored document with `changes` merged in; new `datasetPids` must be readable."""
-    current = {k: v for k, v in (record.native or {}).items() if k not in objects.SERVER_FIELDS}
-    document = objects.merged(current, changes)
-    if "pidArray" in document and "datasetPids" in changes:
-        document.pop("pidArray")  # a v3 record takes v4's list from now on
-    if not dataset_pids(document):
-        raise InvalidInput(
-            "the changes are not valid",
-            problems=[Problem("datasetPids must name at least one dataset", "datasetPids")],
-        )
-    for pid in dataset_pids(changes):
-        published_data.dataset_row(store, actor, pid, Action.READ_METADATA)
-    return document
-
-
 def publish(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
     """`private` -> `public`: anyone reads it (200); already public or registered: 409."""
     with unit_of_work(runtime) as work:
-        row, record = _changeable(work.records, actor, doi)
+        row, record = workflow.changeable(work.records, actor, doi)
         document = dict(record.native or {})
         if v4_view(document)["status"] != PRIVATE:
             raise Conflict(f"{doi} is already {document.get('status')}")
         document["status"] = PUBLIC
-        return _store(work.records, actor, row, record, document)
+        return v4_view(
+            workflow.stored(work.records, actor, row, record, document, PUBLISHED_DATA_V4)
+        )
 
 
 def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
@@ -171,49 +132,4 @@ def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
 
 def delete(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
     """Purge an unregistered PublishedData (administrators, DELETE_GROUPS); as it was."""
-    if actor.is_anonymous:
-        raise PermissionDenied("Forbidden resource")
-    with unit_of_work(runtime) as work:
-        row, record = _readable(work.records, actor, doi)
-        if not (actor.is_facility_admin or actor.in_facility_list(actor.facility.delete)):
-            raise PermissionDenied("Unauthorized: only administrators delete published data")
-        _not_registered(record, doi)
-        gone = v4_view(objects.object_of(record))
-        work.records.mark_deleted(row, tombstone(row, "published data deleted through SciCat"))
-        return gone
-
-
-def _readable(store: RecordStore, actor: Actor, doi: str) -> tuple[RecordHandle, Record]:
-    row = store.row_by_identifier(PUBLISHED_DATA.scheme.value, doi)
-    if row is None or row.kind != PUBLISHED_DATA.kind:
-        raise NotFound(f"publisheddata: {doi} not found")
-    record = store.load([row], with_files=False)[0]
-    if not allows(actor, Action.READ_METADATA, record.access):
-        raise PermissionDenied("Unauthorized access")
-    return row, record
-
-
-def _changeable(store: RecordStore, actor: Actor, doi: str) -> tuple[RecordHandle, Record]:
-    if actor.is_anonymous:
-        raise PermissionDenied("Forbidden resource")
-    row, record = _readable(store, actor, doi)
-    if not allows(actor, Action.UPDATE, record.access):
-        raise PermissionDenied("Unauthorized to update this publisheddata")
-    _not_registered(record, doi)
-    return row, record
-
-
-def _not_registered(record: Record, doi: str) -> None:
-    if (record.native or {}).get("status") in (REGISTERED, AMENDED):
-        raise Conflict(f"{doi} is registered: its DOI cannot be changed or deleted")
-
-
-def _store(
-    store: RecordStore, actor: Actor, row: RecordHandle, record: Record, document: dict[str, Any]
-) -> dict[str, Any]:
-    store.update(
-        row,
-        objects.changes_of(PUBLISHED_DATA_V4, record, document, updated_by=actor.username),
-        actor_id=actor.user_id,
-    )
-    return v4_view(objects.object_of(store.load([row], with_files=False)[0]))
+    return v4_view(workflow.purge(runtime, actor, doi))

@@ -23,7 +23,17 @@ from fairdepot.core.crosswalks.scicat_reverse import (
     dataset_from_crate,
 )
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
-from fairdepot.core.query import And, Column, FacetCount, FacetRequest, Field, Or, Query, SortKey
+from fairdepot.core.query import (
+    And,
+    Column,
+    FacetCount,
+    FacetGranularity,
+    FacetRequest,
+    Field,
+    Or,
+    Query,
+    SortKey,
+)
 from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Face, Record
 from fairdepot.services.scicat.filters import SCICAT_RECORDS
@@ -76,7 +86,13 @@ def _shared_sort(key: SortKey) -> SortKey:
 
 def folded(widened: Widened, found: dict[str, list[FacetCount]]) -> dict[str, list[dict[str, Any]]]:
     """Facet counts of both kinds of record summed per value, most frequent first (ties in
-    the order storage gave them, SciCat datasets' first)."""
+    the order storage gave them, SciCat datasets' first); a facet by day newest day first,
+    each day's `_id` `{year, month, day}` (the backend's date facet)."""
+    by_day = {
+        widened.facet_names.get(r.key, (r.key, None))[0]
+        for r in widened.query.facets
+        if r.granularity is FacetGranularity.DAY
+    }
     totals: dict[str, dict[Any, int]] = {}
     for key, counts in found.items():
         name, label = widened.facet_names.get(key, (key, None))
@@ -85,10 +101,20 @@ def folded(widened: Widened, found: dict[str, list[FacetCount]]) -> dict[str, li
             if count.count:
                 value = label if label is not None else count.value
                 bucket[value] = bucket.get(value, 0) + count.count
-    return {
-        name: [{"_id": v, "count": n} for v, n in sorted(bucket.items(), key=lambda item: -item[1])]
-        for name, bucket in totals.items()
-    }
+    answer: dict[str, list[dict[str, Any]]] = {}
+    for name, bucket in totals.items():
+        if name in by_day:
+            days = sorted(bucket.items(), key=lambda item: str(item[0]), reverse=True)
+            answer[name] = [{"_id": _day(str(d)), "count": n} for d, n in days]
+        else:
+            ranked = sorted(bucket.items(), key=lambda item: -item[1])
+            answer[name] = [{"_id": v, "count": n} for v, n in ranked]
+    return answer
+
+
+def _day(iso_date: str) -> dict[str, int]:
+    year, month, day = (int(part) for part in iso_date.split("-"))
+    return {"year": year, "month": month, "day": day}
 
 
 def crate_row(store: RecordStore, pid: str) -> RecordHandle | None:

@@ -27,6 +27,7 @@ from fairdepot.core.query import (
     Comparison,
     Cursor,
     FacetCount,
+    FacetGranularity,
     FacetRequest,
     Filter,
     Not,
@@ -44,6 +45,7 @@ from fairdepot.core.query import (
 )
 from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import RecordState
+from fairdepot.storage.db.day_facets import count_by_day
 from fairdepot.storage.db.models import RecordRow, RecordValueRow
 from fairdepot.storage.db.scope import readable
 from fairdepot.storage.search import SearchIndex
@@ -329,6 +331,8 @@ def _facet(
         records = records.join(matches, matches.c.pk == RecordRow.pk)
     if facet.filter is not None:
         records = records.where(compiler.filter(facet.filter))
+    if facet.granularity is FacetGranularity.DAY:
+        return count_by_day(session, compiler.dialect, facet, records)
     target = facet.field
     if target.column is not None:
         column = _COLUMNS[target.column]
