@@ -96,7 +96,8 @@ def test_bad_or_foreign_changes_write_nothing(scicat: Scicat, runtime: Runtime) 
         {"targetId": other, "targetType": "dataset"},
     ]
     refused = scicat.request("PATCH", path, "user1", json={"relationships": to_foreign})
-    assert refused.status_code == 404, refused.text  # a dataset user1 may not read
+    assert refused.status_code == 403, refused.text  # a dataset user1 may not read: it exists
+    assert refused.json()["message"] == "Unauthorized access"
     assert scicat.request("PATCH", path, "user1", json={"ownerGroup": "group2"}).status_code == 403
     assert scicat.request("GET", path, "user1").json()["caption"] == "preview"
 

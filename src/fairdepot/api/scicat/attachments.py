@@ -57,7 +57,7 @@ async def create_v3(
     )
 
 
-@router.get("/api/v3/datasets/{pid}/attachments", responses=scicat_responses(404))
+@router.get("/api/v3/datasets/{pid}/attachments", responses=scicat_responses(403, 404))
 async def list_v3(
     request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str
 ) -> list[dict[str, Any]]:
@@ -66,16 +66,13 @@ async def list_v3(
     return await run_in_threadpool(attachments.of_dataset, runtime, caller.actor, target)
 
 
-@router.get("/api/v3/datasets/{pid}/attachments/count", responses=scicat_responses(404))
+@router.get("/api/v3/datasets/{pid}/attachments/count", responses=scicat_responses(403, 404))
 async def count_v3(
     request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str
 ) -> dict[str, int]:
     """How many of the dataset's attachments the caller may read (all, not a page)."""
     target = segment(request, "pid")
-    found = await run_in_threadpool(
-        lambda: attachments.of_dataset(runtime, caller.actor, target, limit=None)
-    )
-    return {"count": len(found)}
+    return await run_in_threadpool(attachments.count_of_dataset, runtime, caller.actor, target)
 
 
 @router.delete("/api/v3/datasets/{pid}/attachments", responses=scicat_responses(403, 404))

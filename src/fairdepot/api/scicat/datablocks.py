@@ -55,7 +55,7 @@ async def create_v3(
     )
 
 
-@router.get("/api/v3/datasets/{pid}/origdatablocks", responses=scicat_responses(404))
+@router.get("/api/v3/datasets/{pid}/origdatablocks", responses=scicat_responses(403, 404))
 async def list_v3(
     request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str
 ) -> list[dict[str, Any]]:
@@ -65,16 +65,13 @@ async def list_v3(
     )
 
 
-@router.get("/api/v3/datasets/{pid}/origdatablocks/count", responses=scicat_responses(404))
+@router.get("/api/v3/datasets/{pid}/origdatablocks/count", responses=scicat_responses(403, 404))
 async def count_v3(
     request: Request, runtime: RuntimeDep, caller: CallerDep, pid: str
 ) -> dict[str, int]:
     """How many of the dataset's blocks the caller may read (`{"count"}`, as the backend)."""
     target = segment(request, "pid")
-    found = await run_in_threadpool(
-        datablocks.of_dataset, runtime, caller.actor, target, ApiVersion.V3
-    )
-    return {"count": len(found)}
+    return await run_in_threadpool(datablocks.count_of_dataset, runtime, caller.actor, target)
 
 
 @router.post("/api/v3/datasets/{pid}/origdatablocks/isvalid", responses=scicat_responses(403, 404))

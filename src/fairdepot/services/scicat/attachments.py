@@ -25,6 +25,7 @@ from fairdepot.services.scicat.child_fields import ATTACHMENT_FIELDS, child_quer
 from fairdepot.services.scicat.children import (
     child_row,
     children_of,
+    count_of,
     dataset_row,
     listing,
     may_write,
@@ -106,13 +107,11 @@ def create(
 def is_valid(runtime: Runtime, actor: Actor, body: object) -> dict[str, Any]:
     """`POST /api/v4/attachments/isValid`: `{"valid", "reason"}`, whether a v4 create would
     accept the body (its problems' messages if not). Permission first, as the backend's:
-    anonymous 403, an `ownerGroup` not the caller's 403, and (as our create, which checks its
-    targets) each dataset the relationships name must exist and be writable (404 / 403).
+    anonymous 403; (as our create, which checks its targets) each dataset the relationships
+    name must exist and be writable (404 / 403); then an `ownerGroup` not the caller's 403.
     Only then is the body checked: a DTO fault is `valid: false`, not a 400."""
     refuse_anonymous_write(actor)
     fields = body if isinstance(body, dict) else {}
-    if isinstance(fields.get("ownerGroup"), str):
-        may_write(actor, fields["ownerGroup"])
     relationships = fields.get("relationships")
     targets = [
         rel["targetId"]
@@ -125,6 +124,8 @@ def is_valid(runtime: Runtime, actor: Actor, body: object) -> dict[str, Any]:
         with runtime.reading() as store:
             for target in targets:
                 dataset_row(store, actor, target, Action.UPDATE)
+    if isinstance(fields.get("ownerGroup"), str):
+        may_write(actor, fields["ownerGroup"])
     try:
         attachment = validate_attachment(body, ApiVersion.V4)
     except InvalidInput as error:
@@ -175,6 +176,12 @@ def of_dataset(
 ) -> list[dict[str, Any]]:
     """The attachments of a dataset the actor may read, each by its own access."""
     return [view(r) for r in children_of(runtime, actor, pid, ATTACHMENT, limit=limit)]
+
+
+def count_of_dataset(runtime: Runtime, actor: Actor, pid: str) -> dict[str, int]:
+    """`{"count"}` of all the dataset's attachments the actor may read (not a page; counted
+    in SQL)."""
+    return {"count": count_of(runtime, actor, pid, ATTACHMENT)}
 
 
 def find(runtime: Runtime, actor: Actor, raw_filter: object) -> list[dict[str, Any]]:

@@ -17,7 +17,6 @@ from fairdepot.core import ark as arks
 from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS, ORIGDATABLOCK
 from fairdepot.core.crosswalks.scicat_reverse import READ_ONLY
 from fairdepot.core.errors import (
-    AuthenticationRequired,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -27,7 +26,7 @@ from fairdepot.core.policy import Action, Actor, ReadScope, allows, read_scope
 from fairdepot.core.query import And, Column, Comparison, Field, Op, Page, Query, SortKey
 from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Face, IdentifierScheme, Record, RecordState
-from fairdepot.services.records import check_row, load
+from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.child_fields import DEFAULT_LIMIT, ChildKind, ChildQuery, of_kind
 from fairdepot.services.scicat.filters import checked_query
@@ -54,32 +53,47 @@ def dataset_by_pid(store: RecordStore, pid: str, *, crates: bool = False) -> Rec
     return crate_row(store, pid) if crates else None
 
 
-def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordHandle:
-    """The active SciCat dataset a pid names, if the actor may do `action` on it.
+UNAUTHORIZED = "Unauthorized access"
+"""The backend's words when a dataset exists but the caller may not do the route's action on
+it (its checkPermissionsForDatasetExtended), anonymous readers included."""
 
-    Unknown or unreadable: NotFound (404). Readable but not writable: PermissionDenied (403),
-    An anonymous write is 403 before any lookup, as the real backend answers (never 401 here).
-    """
+
+def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordHandle:
+    """The active SciCat dataset (or FAIRSCAPE crate) a pid names, if the actor may do
+    `action` on it, as the backend's checkPermissionsForDatasetExtended answers every child
+    route: the dataset is looked up first, whoever asks (404 `dataset: <pid> not found` when
+    there is no active one), then the policy decides (403 "Unauthorized access", to anonymous
+    readers of an unpublished dataset too: the backend's guard lets them through to this
+    check). An anonymous write is 403 before any lookup, as the backend's guard answers;
+    a crate the actor reads is read only here (services/scicat/reverse.py)."""
     if action is not Action.READ_METADATA:
         refuse_anonymous_write(actor)
     row = dataset_by_pid(store, pid, crates=True)
-    if row is None or is_crate(row):  # a FAIRSCAPE crate: read here, changed through FAIRSCAPE
-        if row is None or row.state != RecordState.ACTIVE.value:
-            raise NotFound(f"dataset {pid[:200]!r} not found")
-        check_row(store, actor, row, Action.READ_METADATA)
-        if action is not Action.READ_METADATA:
-            raise PermissionDenied(READ_ONLY)
-        return row
-    try:
-        check_row(store, actor, row, action)
-    except AuthenticationRequired:
-        raise PermissionDenied(f"you may not change dataset {pid[:200]!r}") from None
+    if row is None or row.state != RecordState.ACTIVE.value:
+        raise NotFound(f"dataset: {pid[:200]} not found")
+    access = store.access_of(row)
+    if is_crate(row) and action is not Action.READ_METADATA:
+        reads = allows(actor, Action.READ_METADATA, access)
+        raise PermissionDenied(READ_ONLY if reads else UNAUTHORIZED)
+    if not allows(actor, action, access):
+        raise PermissionDenied(UNAUTHORIZED)
     return row
 
 
 def children(store: RecordStore, parent: RecordHandle, kind: str) -> list[Record]:
-    """Every active child of `kind` of a dataset (whoever may read it), oldest first."""
-    rows = [row for row in store.members(parent) if row.kind == kind]
+    """Every active child of `kind` of a dataset, whoever may read it, oldest first: what the
+    dataset's own totals are computed from (a reader's listing is `readable_children`)."""
+    return store.load(store.members_of([parent], [kind]), with_files=False)
+
+
+def readable_children(
+    store: RecordStore, actor: Actor, parent: RecordHandle, kind: str, limit: int | None
+) -> list[Record]:
+    """The first `limit` (None: all) active children of `kind` of a dataset the actor reads
+    by their own access, oldest first: the read scope and the page are in the statement, so
+    only the page's records are loaded."""
+    of_kind = Comparison(Field(column=Column.KIND), Op.EQ, kind)
+    rows = store.children_per_parent([parent], of_kind, (), read_scope(actor), limit=limit)
     return store.load(rows, with_files=False)
 
 
@@ -152,20 +166,22 @@ def checked_change(
         yield ChildChange(store, row, record, body if isinstance(body, dict) else {})
 
 
-def readable(actor: Actor, records: list[Record]) -> list[Record]:
-    """Those each filtered by its own access: a dataset's readers do not thereby read its
-    blocks (an anonymous reader of a public dataset sees none of its unpublished files)."""
-    return [r for r in records if allows(actor, Action.READ_METADATA, r.access)]
-
-
 def children_of(
     runtime: Runtime, actor: Actor, pid: str, kind: str, *, limit: int | None = None
 ) -> list[Record]:
-    """The children of `kind` of the dataset `pid` the actor may read (NotFound: no dataset)."""
+    """The children of `kind` of the dataset `pid` the actor may read, at most `limit`
+    (404 no dataset, 403 an unreadable one: `dataset_row`)."""
     with runtime.reading() as store:
         row = dataset_row(store, actor, pid, Action.READ_METADATA)
-        found = readable(actor, children(store, row, kind))
-    return found[:limit] if limit is not None else found
+        return readable_children(store, actor, row, kind, limit)
+
+
+def count_of(runtime: Runtime, actor: Actor, pid: str, kind: str) -> int:
+    """How many children of `kind` of the dataset `pid` the actor may read: one count in
+    SQL, nothing loaded (404 / 403 as `children_of`)."""
+    with runtime.reading() as store:
+        row = dataset_row(store, actor, pid, Action.READ_METADATA)
+        return store.count_children(row, kind, read_scope(actor))
 
 
 def may_write(actor: Actor, owner_group: object) -> None:

@@ -200,7 +200,7 @@ def _deletable_dataset(store: RecordStore, actor: Actor, pid: str) -> RecordHand
     row = dataset_by_pid(store, pid)
     if actor.is_facility_admin or actor.in_facility_list(actor.facility.delete):
         if row is None or row.state != RecordState.ACTIVE.value:
-            raise NotFound(f"dataset {pid[:200]!r} not found")
+            raise NotFound(f"dataset: {pid[:200]} not found")
         return row
     dataset_row(store, actor, pid, Action.READ_METADATA)
     raise PermissionDenied("Unauthorized access")

@@ -32,6 +32,7 @@ from fairdepot.services.scicat.child_fields import (
 )
 from fairdepot.services.scicat.children import (
     children_of,
+    count_of,
     dataset_row,
     may_write,
     new_ark,
@@ -102,6 +103,11 @@ def of_dataset(
 ) -> list[dict[str, Any]]:
     """The blocks of a dataset the actor may read, each by its own access."""
     return [view(r, version) for r in children_of(runtime, actor, pid, ORIGDATABLOCK)]
+
+
+def count_of_dataset(runtime: Runtime, actor: Actor, pid: str) -> dict[str, int]:
+    """`{"count"}` of the dataset's blocks the actor may read (counted in SQL)."""
+    return {"count": count_of(runtime, actor, pid, ORIGDATABLOCK)}
 
 
 def find(

@@ -4,7 +4,8 @@ published, which scitacean's tests assert).
 
 `embedded(store, actor, datasets, names, scopes=...)` embeds for a whole page of datasets with
 one query for their rows, one for all their children without a scope and one per relation
-with a scope (plus load_records' constant few), however many datasets the page holds;
+with a scope (plus load_records' constant few), however many datasets the page holds; the
+reader's read scope is in each of them, so no child it may not read is loaded;
 `included(runtime, actor, dataset, names)` is the one-dataset form the dataset routes call.
 
 A relation's loopback scope (`{"relation": "origdatablocks", "scope": {"where", "fields",
@@ -35,7 +36,6 @@ from fairdepot.services.scicat.child_fields import (
     of_kind,
     project,
 )
-from fairdepot.services.scicat.children import readable
 from fairdepot.services.scicat.filters import IncludeScope
 from fairdepot.storage.db.records import RecordStore
 
@@ -102,7 +102,8 @@ def embedded(
     rows = store.rows_by_keys([parse_ark(d.ark) for d in datasets])
     pk_of = {row.ark_key: row.pk for row in rows}
     whole = [_KINDS[name] for name in wanted if name in _KINDS and name not in queries]
-    children = store.members_of(rows, whole) if whole else []
+    scope = read_scope(actor)  # each child by its own access, in the statement
+    children = store.members_of(rows, whole, scope) if whole else []
     for name in wanted:
         if name in queries and name in _KINDS:
             children += _scoped_children(store, actor, rows, name, queries[name])
@@ -115,7 +116,7 @@ def embedded(
         pk = pk_of.get(parse_ark(dataset.ark))
         answer: Embedded = {}
         for name in wanted:
-            found = readable(actor, grouped.get((pk, _KINDS.get(name, "")), []))
+            found = grouped.get((pk, _KINDS.get(name, "")), [])
             fields = queries[name].fields if name in queries else ()
             if name == "origdatablocks":
                 answer[name] = [

@@ -52,7 +52,7 @@ from fairdepot.storage.db.record_loading import (
     load_records,
 )
 from fairdepot.storage.db.record_mapping import access_of, row_of, to_record
-from fairdepot.storage.db.scope import in_lifecycle
+from fairdepot.storage.db.scope import in_lifecycle, readable
 from fairdepot.storage.db.values import remove_values, write_values, write_values_many
 from fairdepot.storage.search import SearchIndex
 
@@ -127,22 +127,36 @@ class RecordStore:
         return list(self.session.scalars(query.order_by(RecordRow.pk)))
 
     def members_of(
-        self, parents: Sequence[RecordHandle], kinds: Sequence[str]
+        self,
+        parents: Sequence[RecordHandle],
+        kinds: Sequence[str],
+        scope: ReadScope | None = None,
     ) -> list[RecordHandle]:
         """The active children of `kinds` of all `parents`, in one statement (a listing that
-        embeds each dataset's blocks must not query once per dataset), by parent then age."""
+        embeds each dataset's blocks must not query once per dataset), by parent then age;
+        with `scope`, only those it may read (the read scope in the statement)."""
         if not parents:
             return []
+        listed = in_lifecycle(RecordState.ACTIVE) if scope is None else readable(scope)
         query = (
             sa.select(RecordRow)
             .where(
                 RecordRow.parent_pk.in_([parent.pk for parent in parents]),
                 RecordRow.kind.in_(list(kinds)),
-                in_lifecycle(RecordState.ACTIVE),
+                listed,
             )
             .order_by(RecordRow.parent_pk, RecordRow.pk)
         )
         return list(self.session.scalars(query))
+
+    def count_children(self, parent: RecordHandle, kind: str, scope: ReadScope) -> int:
+        """How many active children of `kind` of `parent` `scope` may read: one count."""
+        counted = (
+            sa.select(sa.func.count())
+            .select_from(RecordRow)
+            .where(RecordRow.parent_pk == parent.pk, RecordRow.kind == kind, readable(scope))
+        )
+        return int(self.session.scalar(counted) or 0)
 
     def count_items(self, query: Query, scope: ReadScope, key: str) -> int:
         """How many items the readable records `query` matches hold in the array at their
