@@ -150,3 +150,27 @@ def test_the_owner_still_reads_lists_and_counts(scicat: Scicat, private: Private
     assert [b["_id"] for b in blocks.json()] == [private.block_id]
     assert scicat.request("GET", f"{base}/origdatablocks/count", "user1").json() == {"count": 1}
     assert scicat.request("GET", f"{base}/attachments/count", "user1").json() == {"count": 1}
+
+
+@pytest.mark.parametrize("user", ["user2", None], ids=["foreign", "anonymous"])
+def test_scicat_sdk_py_sees_forbidden_not_not_found(
+    scicat: Scicat, private: Private, user: str | None
+) -> None:
+    """scicat-sdk-py's reads of a dataset's children raise its ForbiddenException (403), as
+    against the backend, and its NotFoundException only for a dataset that does not exist."""
+    import scicat_sdk_py as sdk
+    from scicat_sdk_py.exceptions import ForbiddenException, NotFoundException
+
+    from tests.api.scicat.test_child_extras import sdk_client
+
+    with sdk_client(scicat, user) as client:
+        api = sdk.DatasetsApi(client)
+        for read in (
+            api.datasets_controller_find_all_orig_datablocks_v3,
+            api.datasets_controller_find_all_attachments_v3,
+            api.datasets_controller_attachments_count_v3,
+        ):
+            with pytest.raises(ForbiddenException):
+                read(private.pid)
+            with pytest.raises(NotFoundException):
+                read(f"{PID_PREFIX}/no-such-dataset")
