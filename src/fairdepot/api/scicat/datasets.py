@@ -27,7 +27,7 @@ from fairdepot.core.policy import ANONYMOUS
 from fairdepot.core.query import Page
 from fairdepot.services.scicat import datasets, metadata_keys
 from fairdepot.services.scicat.filters import IncludeScope, dataset_filter, include_names
-from fairdepot.services.scicat.fullquery import full_facet, full_query
+from fairdepot.services.scicat.fullquery import full_facet, full_facet_filters, full_query
 from fairdepot.services.scicat.includes import scoped
 
 router = APIRouter(route_class=ScicatRoute, tags=["scicat datasets"])
@@ -161,8 +161,14 @@ def _add_list_routes(version: str, *, public: bool = False) -> None:
         caller: CallerDep,
         fields: str | None = Query(None, description="The search form, as JSON"),
         facets: str | None = Query(None, description="Facet field names, as a JSON list"),
+        filters: str | None = Query(
+            None, description='v4: {"fields": ..., "facets": [...]} as JSON (scicat-sdk-py)'
+        ),
     ) -> Any:
-        query = full_facet(fields, facets)
+        if filters is not None and fields is None and facets is None and version == "v4":
+            query = full_facet_filters(filters)
+        else:
+            query = full_facet(fields, facets)
         return await run_in_threadpool(datasets.facets, runtime, actor_of(caller), query)
 
     async def fullquery(

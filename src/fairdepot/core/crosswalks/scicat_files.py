@@ -5,8 +5,9 @@ access fields (`ownerGroup`, `accessGroups`, `isPublished`), so each is a record
 here: a *child* record of the dataset's record (`parent_ark`), with its own ARK, its body kept
 losslessly as the native document and its access read by the core policy like any record's.
 The dataset record is then the one thing a reader of the catalogue finds: its JSON-LD lists
-the files (`hasPart`, `files_part`) and its `size`/`numberOfFiles` are the sums over its
-blocks (`dataset_totals`), as the real backend recomputes them.
+the files (`hasPart`, `files_part`, at most `HAS_PART_FILES` of them) and its
+`size`/`numberOfFiles` are the sums over its blocks (summed in SQL by the storage), as the
+real backend recomputes them.
 
 Everything here is pure: checking bodies (SciCat's messages, with where), building records.
 """
@@ -19,6 +20,7 @@ import copy
 import re
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from fairdepot.core.crosswalks.scicat import access_of  # a child's own fields, as a dataset's
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
@@ -273,20 +275,26 @@ def listed_paths(blocks: Sequence[dict[str, Any]]) -> set[str]:
     return {str(entry.get("path")) for block in blocks for entry in file_entries(block)}
 
 
-def dataset_totals(blocks: Sequence[dict[str, Any]]) -> tuple[int, int]:
-    """(size, numberOfFiles) of a dataset: the sums over its origdatablocks, as SciCat's v4
-    create recomputes them."""
-    size = sum(int(b.get("size") or 0) for b in blocks)
-    files = sum(len(b.get("dataFileList") or []) for b in blocks)
-    return size, files
+HAS_PART_FILES = 1000
+"""The most files a dataset's JSON-LD lists in `hasPart` (docs/crosswalks.md): past it, one
+entry points to the complete listing, so a dataset of 100k files resolves in bounded size and
+a block write rewrites a bounded document."""
 
 
-def files_part(blocks: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The dataset's files as schema.org `hasPart` entries (name, size, checksum, time)."""
-    parts = []
+def files_part(
+    blocks: Sequence[dict[str, Any]], *, total: int | None = None, pid: str | None = None
+) -> list[dict[str, Any]]:
+    """The dataset's files as schema.org `hasPart` entries (name, size, checksum, time): the
+    first `HAS_PART_FILES` of the blocks' files in order. `total`: how many files the readable
+    blocks hold (default: those of `blocks`); when more than are listed, a last entry, a
+    Collection, says how many more there are and where they are listed (the dataset's
+    blocks on the SciCat face, `pid`)."""
+    parts: list[dict[str, Any]] = []
     for block in blocks:
         algorithm = block.get("chkAlg")
-        for entry in block.get("dataFileList") or []:
+        for entry in file_entries(block):
+            if len(parts) == HAS_PART_FILES:
+                break
             part: dict[str, Any] = {
                 "@type": "MediaObject",
                 "name": entry["path"],
@@ -298,7 +306,22 @@ def files_part(blocks: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
                 key = str(algorithm).lower() if algorithm else "checksum"
                 part["EVI:" + key] = entry["chk"]
             parts.append(part)
+    files = sum(len(file_entries(b)) for b in blocks) if total is None else total
+    if files > len(parts):
+        parts.append(more_files(files - len(parts), pid))
     return parts
+
+
+def more_files(count: int, pid: str | None) -> dict[str, Any]:
+    """The `hasPart` entry standing for the files past `HAS_PART_FILES`."""
+    entry: dict[str, Any] = {
+        "@type": "Collection",
+        "name": f"{count} more files",
+        "EVI:numberOfFiles": count,
+    }
+    if pid:
+        entry["url"] = f"/api/v3/datasets/{quote(pid, safe='')}/origdatablocks"
+    return entry
 
 
 def scicat_view(record: Record, id_field: str) -> dict[str, Any]:

@@ -13,31 +13,75 @@ from typing import Any
 
 from fairdepot.core.crosswalks import scicat as crosswalk
 from fairdepot.core.crosswalks.scicat_files import (
+    HAS_PART_FILES,
     ORIGDATABLOCK,
     dataset_dict,
-    dataset_totals,
     files_part,
     listed_paths,
 )
 from fairdepot.core.policy import Actor
 from fairdepot.core.record_changes import UNCHANGED, FileChanges, MetadataChange, RecordChanges
 from fairdepot.core.record_handle import RecordHandle
-from fairdepot.core.records import Access, Record, RecordFile
+from fairdepot.core.records import Access, IdentifierScheme, Record, RecordFile
 from fairdepot.services.file_access import open_as
-from fairdepot.services.scicat.children import children
+from fairdepot.storage.db.child_summaries import ChildSummary
 from fairdepot.storage.db.records import RecordStore
 
 
-def blocks_of(store: RecordStore, row: RecordHandle) -> list[dict[str, Any]]:
-    """The native bodies of every active origdatablock of a dataset, oldest first."""
-    return [b.native or {} for b in children(store, row, ORIGDATABLOCK)]
+def has_blocks(store: RecordStore, row: RecordHandle) -> bool:
+    """Whether the dataset has an active origdatablock (no document read)."""
+    return bool(store.child_summaries(row, ORIGDATABLOCK, "dataFileList"))
 
 
-def parts_of(store: RecordStore, row: RecordHandle, dataset_access: Access) -> list[dict[str, Any]]:
+def parts_of(
+    store: RecordStore,
+    row: RecordHandle,
+    dataset_access: Access,
+    pid: str | None = None,
+    summaries: Sequence[ChildSummary] | None = None,
+    loaded: dict[int, dict[str, Any]] | None = None,
+) -> list[dict[str, Any]]:
     """The dataset's files as `hasPart` entries, over the blocks every reader of the dataset
-    may read (`dataset_access`: the dataset's access as it will be stored)."""
-    blocks = children(store, row, ORIGDATABLOCK)
-    return files_part([b.native or {} for b in blocks if open_as(b.access, dataset_access)])
+    may read (`dataset_access`: the dataset's access as it will be stored): the first
+    `HAS_PART_FILES` of them and, past that, one entry pointing to the listing. Only the
+    blocks holding those first files are read (`loaded`: documents read already)."""
+    blocks = (
+        store.child_summaries(row, ORIGDATABLOCK, "dataFileList")
+        if summaries is None
+        else summaries
+    )
+    open_blocks = [b for b in blocks if open_as(b.access, dataset_access)]
+    wanted, listed = [], 0
+    for block in open_blocks:
+        if listed >= HAS_PART_FILES:
+            break
+        if block.items:
+            wanted.append(block.pk)
+            listed += block.items
+    known = loaded or {}
+    missing = [pk for pk in wanted if pk not in known]
+    read = dict(zip(missing, store.native_documents(missing), strict=True))
+    documents = [known.get(pk) or read[pk] for pk in wanted]
+    return files_part(documents, total=sum(b.items for b in open_blocks), pid=pid)
+
+
+def parts_after_change(
+    store: RecordStore, row: RecordHandle, dataset: Record, access: Access
+) -> list[dict[str, Any]]:
+    """The `hasPart` of a dataset PATCHed or PUT to `access`: as stored when the change keeps
+    what it depends on (the blocks are not changed by it and `open_as` reads only the
+    dataset's publication, owner group and access groups), so a one-field change reads no
+    block; rebuilt (`parts_of`) when the change decides anew which files all readers see."""
+    before = dataset.access
+    if (
+        before.publication is access.publication
+        and before.owner_group == access.owner_group
+        and sorted(before.access_groups) == sorted(access.access_groups)
+    ):
+        stored = dataset.metadata.get("hasPart")
+        return [p for p in stored if isinstance(p, dict)] if isinstance(stored, list) else []
+    pid = dataset.identifiers.get(IdentifierScheme.SCICAT_PID.value)
+    return parts_of(store, row, access, pid)
 
 
 def recompute(
@@ -47,20 +91,28 @@ def recompute(
     actor: Actor,
     linked: Sequence[RecordFile] = (),
 ) -> None:
-    """The dataset's size and numberOfFiles as sums over all its blocks, and its JSON-LD's
-    `hasPart` listing the files of the blocks its readers may read; its other fields stay.
+    """The dataset's size and numberOfFiles as sums over all its blocks (in SQL), and its
+    JSON-LD's `hasPart` listing the files of the blocks its readers may read; its other
+    fields stay. Each block's document is read at most once, and only those `hasPart` lists
+    or, when the dataset holds files, all (to find the held files no block lists any more).
 
     `linked` are staged uploads a new block names: they become files of the dataset's record
     (held bytes, downloadable). A held file no block lists any more (its block was deleted or
     changed) leaves the record, and its blob is deleted after the commit (the outbox)."""
-    blocks = blocks_of(store, row)
-    size, count = dataset_totals(blocks)
+    size, count = store.child_totals(row, ORIGDATABLOCK, "size", "dataFileList")
     native = copy.deepcopy(dataset.native or {})
     native["size"], native["numberOfFiles"] = size, count
-    parts = parts_of(store, row, dataset.access)
+    summaries = store.child_summaries(row, ORIGDATABLOCK, "dataFileList")
+    held = [f for f in dataset.files if f.blob_key]
+    loaded: dict[int, dict[str, Any]] = {}
+    if held:
+        pks = [b.pk for b in summaries]
+        loaded = dict(zip(pks, store.native_documents(pks), strict=True))
+    pid = dataset.identifiers.get(IdentifierScheme.SCICAT_PID.value, native.get("pid"))
+    parts = parts_of(store, row, dataset.access, pid, summaries, loaded)
     document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark, parts)
-    listed = listed_paths(blocks)
-    gone = frozenset(f.path for f in dataset.files if f.blob_key and f.path not in listed)
+    listed = listed_paths(list(loaded.values())) if held else set()
+    gone = frozenset(f.path for f in held if f.path not in listed)
     files = FileChanges(added=tuple(linked), removed=gone) if linked or gone else UNCHANGED
     changes = RecordChanges(
         native=native,

@@ -66,7 +66,7 @@ from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import attachments
 from fairdepot.services.scicat.children import dataset_by_pid
-from fairdepot.services.scicat.dataset_files import parts_of
+from fairdepot.services.scicat.dataset_files import parts_after_change
 from fairdepot.services.scicat.filters import DatasetQuery, IncludeScope, json_parameter
 from fairdepot.services.scicat.includes import embedded, included
 from fairdepot.services.scicat.reverse import (
@@ -422,12 +422,9 @@ def _update(
         new["datasetlifecycle"] = lifecycle_with_defaults(
             new.get("datasetlifecycle"), record.created_at or utcnow()
         )
-        changes = changes_of(
-            record,
-            new,
-            updated_by=actor.username,
-            parts=parts_of(store, row, access_of(new, record.access.owner_id)),
-        )  # the files live in the block records: keep them in the JSON-LD
+        # the files live in the block records: keep them in the JSON-LD
+        parts = parts_after_change(store, row, record, access_of(new, record.access.owner_id))
+        changes = changes_of(record, new, updated_by=actor.username, parts=parts)
         store.update(row, changes, actor_id=actor.user_id)
         stored = load(store, row, with_files=False)
     return dataset_of(stored, answer or version)

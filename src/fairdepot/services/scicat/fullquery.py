@@ -19,6 +19,7 @@ import re
 from typing import Any
 
 from fairdepot.core.crosswalks.scicat import ARRAY_FIELDS, DATE_FIELDS, NUMBER_FIELDS, query_field
+from fairdepot.core.crosswalks.scicat_validation import FIELDS, Kind
 from fairdepot.core.metadata.units import to_si
 from fairdepot.core.query import (
     MAX_LIMIT,
@@ -84,6 +85,26 @@ def full_query(fields: object, limits: object) -> DatasetQuery:
     return DatasetQuery(checked_query(query, "fields"))
 
 
+_WHOLE_OBJECTS = frozenset({Kind.OBJECT, Kind.LIFECYCLE, Kind.TECHNIQUES, Kind.RELATIONSHIPS})
+"""Fields whose values are objects: the backend's `$group` makes one bucket per distinct
+whole object (a dataset's entire scientificMetadata); refused here (docs/api-scicat.md)."""
+
+
+def full_facet_filters(filters: object) -> Query:
+    """v4 `fullfacet?filters={"fields": ..., "facets": [...]}`, the one parameter the
+    backend's OpenAPI document names and scicat-sdk-py's DatasetsV4Api sends (the backend
+    itself reads `fields` and `facets` from the query string, and ignores `filters`)."""
+    spec = _decoded(filters, "filters")
+    if spec is None:
+        spec = {}
+    if not isinstance(spec, dict):
+        raise InvalidQuery("filters is a JSON object of fields and facets", "filters")
+    unknown = sorted(set(spec) - {"fields", "facets"})
+    if unknown:
+        raise InvalidQuery(f"filters has no {unknown[0][:80]!r}: only fields and facets", "filters")
+    return full_facet(spec.get("fields"), spec.get("facets"))
+
+
 def full_facet(fields: object, facets: object) -> Query:
     """`GET /datasets/fullfacet?fields=...&facets=[...]`: the matching datasets counted
     (`Query.count`, SciCat's `all.totalSets`) and counted per value of each facet."""
@@ -95,6 +116,12 @@ def full_facet(fields: object, facets: object) -> Query:
         raise InvalidQuery("facets is a list of field names", "facets")
     if len(names) > MAX_FACETS:
         raise InvalidQuery(f"at most {MAX_FACETS} facets", "facets")
+    for i, name in enumerate(names):
+        if FIELDS.get(name) in _WHOLE_OBJECTS:
+            raise InvalidQuery(
+                f"{name} holds objects: facet on one of their fields ({name}.<field>)",
+                f"facets[{i}]",
+            )
     requests = tuple(
         FacetRequest(
             query_field(name, f"facets[{i}]"),

@@ -36,7 +36,7 @@ from fairdepot.core.timestamps import utcnow
 from fairdepot.services import datacite
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.children import dataset_by_pid
-from fairdepot.services.scicat.dataset_files import blocks_of, recompute
+from fairdepot.services.scicat.dataset_files import has_blocks, recompute
 from fairdepot.services.scicat.objects import ObjectQuery
 from fairdepot.services.uow import read_only, unit_of_work
 from fairdepot.storage.db.records import RecordStore
@@ -105,7 +105,7 @@ def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
                 actor_id=actor.user_id,
             )
             # now read by anyone: its JSON-LD names only the files of blocks anyone may read
-            if blocks_of(work.records, dataset):
+            if has_blocks(work.records, dataset):
                 work.records.flush()
                 published = work.records.load([dataset], with_files=True)[0]
                 recompute(work.records, dataset, published, actor)

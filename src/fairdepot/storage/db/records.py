@@ -8,6 +8,7 @@ change writes `record_columns.py`, and the reads of many records at once `record
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +22,12 @@ from fairdepot.core.query import Filter, Query, SortKey
 from fairdepot.core.record_changes import UNCHANGED, FileChanges, RecordChanges
 from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Access, Record, RecordState, Relation
+from fairdepot.storage.db.child_summaries import (
+    ChildSummary,
+    child_summaries,
+    child_totals,
+    native_documents,
+)
 from fairdepot.storage.db.models import (
     BlobDeletionRow,
     RecordAccessGroupRow,
@@ -162,6 +169,24 @@ class RecordStore:
         """How many items the readable records `query` matches hold in the array at their
         native document's `key` (storage/db/query.py `count_array_items`): blocks' files."""
         return count_array_items(self.session, self.search, query, scope, key)
+
+    def child_totals(
+        self, parent: RecordHandle, kind: str, number_key: str, array_key: str
+    ) -> tuple[int, int]:
+        """Sums over the active children of `kind` (storage/db/child_summaries.py): a
+        dataset's size and numberOfFiles over its blocks, in one statement."""
+        return child_totals(self.session, parent.pk, kind, number_key, array_key)
+
+    def child_summaries(
+        self, parent: RecordHandle, kind: str, array_key: str
+    ) -> list[ChildSummary]:
+        """The active children of `kind`, oldest first, by access and array length, without
+        their documents (storage/db/child_summaries.py)."""
+        return child_summaries(self.session, parent.pk, kind, array_key)
+
+    def native_documents(self, pks: Sequence[int]) -> list[dict[str, Any]]:
+        """The native documents of records by key, in that order, in one statement."""
+        return native_documents(self.session, pks)
 
     def document_paths(self, query: Query, scope: ReadScope, prefix: str) -> list[DocumentPath]:
         """The distinct value paths below `prefix` of the page of readable records `query`
