@@ -4,7 +4,9 @@ Python's `json` accepts `NaN`, `Infinity` and `-Infinity`, turns `1e999` into in
 parses a 5,000-digit integer only to fail later when it is printed; a document nested 100,000
 deep overflows the parser's stack, and one nested 600 deep overflows the recursive code that
 walks it afterwards (planning, RDF, serialisation). None of these can be written back as JSON,
-so a document holding one would be stored and then fail every read. Every face and the crate
+so a document holding one would be stored and then fail every read. Text (keys too) may hold
+neither U+0000 (PostgreSQL cannot store it) nor an unpaired surrogate such as `"\\ud800"`
+(nothing encodes it as UTF-8: core/unicode_text.py). Every face and the crate
 reader parse through :func:`load_json` (or check a decoded value with :func:`check_json`), and
 every refusal says where in the document the offending value is.
 """
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fairdepot.core.errors import InvalidInput, Problem
+from fairdepot.core.unicode_text import escape_surrogates, has_surrogate
 
 JsonPath = tuple[str | int, ...]
 Locator = Callable[[Any, JsonPath], str]  # (document, path inside it) -> where, for a user
@@ -47,12 +50,17 @@ DEFAULT_LIMITS = JsonLimits()
 
 
 def format_path(path: JsonPath) -> str:
-    """`("author", 0, "name")` -> `author[0].name`; the top level is `(top level)`."""
+    """`("author", 0, "name")` -> `author[0].name`; the top level is `(top level)`. A key
+    holding a lone surrogate is shown escaped, so the location can always be sent."""
     if len(path) > _SHOWN_STEPS:  # a path into deep nesting: its start and how deep it goes
         return f"{format_path(path[:_SHOWN_STEPS])}…({len(path)} levels deep)"
     text = ""
     for step in path:
-        text += f"[{step}]" if isinstance(step, int) else (f".{step}" if text else step)
+        if isinstance(step, int):
+            text += f"[{step}]"
+        else:
+            key = escape_surrogates(step)
+            text += f".{key}" if text else key
     return text or "(top level)"
 
 
@@ -78,7 +86,7 @@ def _graph_path(document: Any, path: JsonPath) -> str | None:
     entity_id = entity.get("@id") if isinstance(entity, dict) else None
     if not isinstance(entity_id, str):
         return None
-    where = f'@graph[{path[1]}] "{entity_id}"'
+    where = f'@graph[{path[1]}] "{escape_surrogates(entity_id)}"'
     return f"{where} {format_path(path[2:])}" if path[2:] else where
 
 
@@ -143,9 +151,11 @@ def _faults(value: Any, limits: JsonLimits) -> Iterator[tuple[JsonPath, str]]:
                 reason = f"nested deeper than {limits.max_depth} levels"
             else:
                 pairs = item.items() if isinstance(item, dict) else enumerate(item)
-                if isinstance(item, dict) and any("\x00" in key for key in item):
-                    found += 1
-                    yield path, _NUL
+                bad_keys = _bad_keys(item) if isinstance(item, dict) else []
+                if bad_keys:  # named by the key's own (escaped) path; its value is not walked
+                    for key, key_reason in bad_keys[: _MAX_PROBLEMS - found]:
+                        found += 1
+                        yield (*path, key), f"a key: {key_reason}"
                     continue
                 children = [(child, (*path, key)) for key, child in pairs]
                 stack.extend(reversed(children))  # report in document order
@@ -157,13 +167,28 @@ def _faults(value: Any, limits: JsonLimits) -> Iterator[tuple[JsonPath, str]]:
 
 # PostgreSQL can store no U+0000 in text or jsonb, and no client means one in metadata.
 _NUL = "text may not contain the NUL character (\\u0000)"
+# A lone surrogate (JSON's "\ud800") has no UTF-8 form: no database, response or log takes it.
+SURROGATE = "text may not contain an unpaired surrogate (such as \\ud800)"
+
+
+def _text_fault(text: str) -> str | None:
+    if "\x00" in text:
+        return _NUL
+    if has_surrogate(text):
+        return SURROGATE
+    return None
+
+
+def _bad_keys(item: dict[Any, Any]) -> list[tuple[str, str]]:
+    faults = ((key, _text_fault(key)) for key in item if isinstance(key, str))
+    return [(key, reason) for key, reason in faults if reason]
 
 
 def _fault(item: Any, limits: JsonLimits) -> str | None:
     if isinstance(item, _Refused):
         return item.reason
-    if isinstance(item, str) and "\x00" in item:
-        return _NUL
+    if isinstance(item, str):
+        return _text_fault(item)
     if isinstance(item, float) and not math.isfinite(item):
         return "not a JSON number (NaN and infinities cannot be written as JSON)"
     if isinstance(item, int) and not isinstance(item, bool):

@@ -26,6 +26,7 @@ from enum import StrEnum
 from typing import Literal
 
 from fairdepot.core.errors import InvalidInput, Problem
+from fairdepot.core.json_input import load_json
 
 Scalar = str | int | float | bool | datetime
 
@@ -202,7 +203,7 @@ class Cursor:
     @staticmethod
     def decode(text: str, location: str = "cursor") -> Cursor:
         try:
-            raw = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+            raw = load_json(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
             values: list[Scalar | None] = [
                 datetime.fromisoformat(v["t"]) if "t" in v else v["v"] for v in raw["k"]
             ]
@@ -212,7 +213,7 @@ class Cursor:
             for v in values:
                 if v is not None and not isinstance(v, str | int | float | datetime):
                     raise TypeError(v)
-        except (ValueError, TypeError, KeyError, AttributeError):
+        except (InvalidInput, ValueError, TypeError, KeyError, AttributeError):
             raise InvalidQuery("not a cursor this server gave out", location) from None
         return Cursor(tuple(values), pk)
 

@@ -70,6 +70,216 @@ def raw(body: bytes) -> dict[str, Any]:
     return {"content": body, "headers": JSON}
 
 
+LONE = "\ud800"
+"""An unpaired surrogate: JSON may escape it (`"\\ud800"`), UTF-8 cannot encode it."""
+V4_DATASET = with_life({})["json"]
+
+
+def escaped(body: Any) -> dict[str, Any]:
+    """A body as JSON text with its lone surrogates escaped (httpx's `json=` cannot send one)."""
+    return raw(json.dumps(body).encode())
+
+
+def params(**values: Any) -> dict[str, Any]:
+    """JSON-valued query parameters, lone surrogates escaped as JSON writes them."""
+    return {"params": {k: v if isinstance(v, str) else json.dumps(v) for k, v in values.items()}}
+
+
+def as_admin(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """A row sent by the administrator (who may choose a new dataset's pid)."""
+    return {**kwargs, "as_user": "admin"}
+
+
+A_BLOCK = {"size": 1, "dataFileList": [A_FILE]}
+A_THUMBNAIL = "data:image/png;base64,iVBORw0KGgo="
+SURROGATE_CASES: list[tuple[str, str, str, Any, int]] = [
+    ("login", "POST", "/api/v3/auth/login", escaped({"username": LONE, "password": "x"}), 400),
+    ("v4-create", "POST", "/api/v4/datasets", escaped({**V4_DATASET, "datasetName": LONE}), 400),
+    ("v4-create-key", "POST", "/api/v4/datasets", escaped({**V4_DATASET, LONE: 1}), 400),
+    (
+        "v3-create",
+        "POST",
+        "/api/v3/datasets",
+        escaped({**A_DATASET, "scientificMetadata": {"a": [{"b": LONE}]}}),
+        400,
+    ),
+    ("isvalid", "POST", "/api/v4/datasets/isValid", escaped({"owner": LONE}), 400),
+    (
+        "patch-metadata-key",
+        "PATCH",
+        "/api/v4/datasets/{pid}",
+        escaped({"scientificMetadata": {LONE: 1}}),
+        400,
+    ),
+    ("put-v3", "PUT", "/api/v3/datasets/{pid}", escaped({**A_DATASET, "owner": LONE}), 400),
+    ("lifecycle", "PATCH", LIFECYCLE, escaped({"archiveStatusMessage": LONE}), 400),
+    ("filter-where", "GET", "/api/v4/datasets", filter_of({"where": {"datasetName": LONE}}), 400),
+    ("filter-where-key", "GET", "/api/v3/datasets", filter_of({"where": {LONE: "x"}}), 400),
+    ("filter-order", "GET", "/api/v3/datasets", filter_of({"order": LONE}), 400),
+    ("filter-fields", "GET", "/api/v4/datasets", filter_of({"fields": [LONE]}), 400),
+    (
+        "filter-include",
+        "GET",
+        "/api/v4/datasets",
+        filter_of({"include": [{"relation": "samples"}], LONE: 1}),
+        400,
+    ),
+    ("findone", "GET", "/api/v4/datasets/findOne", filter_of({"where": {"pid": LONE}}), 400),
+    ("count", "GET", "/api/v3/datasets/count", filter_of({"where": {"owner": LONE}}), 400),
+    ("public", "GET", "/api/v4/datasets/public", filter_of({"where": {"pid": LONE}}), 400),
+    (
+        "header-filter",
+        "GET",
+        "/api/v3/datasets",
+        {"headers": {"filter": json.dumps({LONE: 1})}},
+        400,
+    ),
+    (
+        "fullquery-mode",
+        "GET",
+        "/api/v3/datasets/fullquery",
+        params(fields={"mode": {LONE: 1}}),
+        400,
+    ),
+    ("fullquery-text", "GET", "/api/v4/datasets/fullquery", params(fields={"text": LONE}), 400),
+    ("fullquery-limits", "GET", "/api/v3/datasets/fullquery", params(limits={"order": LONE}), 400),
+    ("fullfacet", "GET", "/api/v3/datasets/fullfacet", params(fields="{}", facets=[LONE]), 400),
+    (
+        "metadatakeys",
+        "GET",
+        "/api/v4/datasets/metadataKeys",
+        params(fields={"metadataKey": LONE}),
+        400,
+    ),
+    ("v4-block", "POST", "/api/v4/origdatablocks", escaped({**A_BLOCK, "datasetId": LONE}), 400),
+    (
+        "v3-block-file",
+        "POST",
+        "/api/v3/datasets/{pid}/origdatablocks",
+        escaped({"size": 1, "dataFileList": [{**A_FILE, "path": LONE}]}),
+        400,
+    ),
+    ("blocks-filter", "GET", "/api/v4/origdatablocks", filter_of({"where": {LONE: 1}}), 400),
+    (
+        "blocks-fullquery",
+        "GET",
+        "/api/v3/origdatablocks/fullquery",
+        params(fields={"text": LONE}),
+        400,
+    ),
+    ("blocks-fullfacet", "GET", "/api/v3/origdatablocks/fullfacet", params(facets=[LONE]), 400),
+    (
+        "v4-attachment",
+        "POST",
+        "/api/v4/attachments",
+        escaped({"ownerGroup": "group1", "thumbnail": A_THUMBNAIL, "caption": "c", LONE: 1}),
+        400,
+    ),
+    (
+        "v3-attachment",
+        "POST",
+        "/api/v3/datasets/{pid}/attachments",
+        escaped({"thumbnail": A_THUMBNAIL, "caption": LONE}),
+        400,
+    ),
+    (
+        "attachments-filter",
+        "GET",
+        "/api/v4/attachments",
+        filter_of({"where": {"caption": LONE}}),
+        400,
+    ),
+    (
+        "sample",
+        "POST",
+        "/api/v3/samples",
+        escaped({"ownerGroup": "group1", "description": LONE}),
+        400,
+    ),
+    ("samples-filter", "GET", "/api/v3/samples", filter_of({"where": {"description": LONE}}), 400),
+    (
+        "samples-metadatakeys",
+        "GET",
+        "/api/v3/samples/metadatakeys",
+        params(fields={"metadataKey": LONE}),
+        400,
+    ),
+    (
+        "proposal",
+        "POST",
+        "/api/v3/proposals",
+        escaped({"proposalId": "p", LONE: 1}),
+        400,
+    ),
+    ("proposals-filter", "GET", "/api/v3/proposals", filter_of({"where": {"title": LONE}}), 400),
+    ("instrument", "POST", "/api/v3/instruments", escaped({"uniqueName": "u", LONE: "x"}), 400),
+    ("instruments-filter", "GET", "/api/v3/instruments", filter_of({"where": {"name": LONE}}), 400),
+    ("publisheddata", "POST", "/api/v3/publisheddata", escaped({"title": "t", LONE: 1}), 400),
+    (
+        "publisheddata-filter",
+        "GET",
+        "/api/v3/publisheddata",
+        filter_of({"where": {"title": LONE}}),
+        400,
+    ),
+    (
+        "publisheddata-v4",
+        "POST",
+        "/api/v4/publisheddata",
+        escaped({"title": "t", LONE: 1}),
+        400,
+    ),
+    (
+        "publisheddata-v4-limits",
+        "GET",
+        "/api/v4/publisheddata",
+        params(filter={}, limits={"order": LONE}),
+        400,
+    ),
+]
+"""An unpaired surrogate (escaped in JSON) in a body or JSON query parameter of each route
+family, in a value or a key, at any depth: a 400 naming its place (it was a 500, or a reset
+connection, once the database driver or the error's own rendering met it)."""
+
+PID_AND_SIZE_CASES: list[tuple[str, str, str, Any, int]] = [
+    *(
+        (f"pid-{name}-{path[5:7]}", "POST", path, as_admin({"json": {**body, "pid": pid}}), 400)
+        for path, body in (("/api/v4/datasets", V4_DATASET), ("/api/v3/datasets", A_DATASET))
+        for name, pid in (
+            ("newline", "PID.prefix.a0b1/a\nb"),
+            ("tab", "a\tb"),
+            ("long", "p" * 5000),
+            ("ark", "ark:99999/fd-anything"),
+            ("ark-case", "ARK:/99999/x"),
+        )
+    ),
+    ("size-huge-float", "POST", "/api/v4/datasets", {"json": {**V4_DATASET, "size": 1e30}}, 400),
+    ("size-huge-int", "POST", "/api/v4/datasets", {"json": {**V4_DATASET, "size": 2**63}}, 400),
+    ("size-huge-patch", "PATCH", "/api/v4/datasets/{pid}", {"json": {"packedSize": 1e19}}, 400),
+    (
+        "size-huge-block",
+        "POST",
+        "/api/v3/datasets/{pid}/origdatablocks",
+        {"json": {**A_BLOCK, "size": 10**30}},
+        400,
+    ),
+    (
+        "size-huge-file",
+        "POST",
+        "/api/v4/origdatablocks",
+        {
+            "json": {
+                **A_BLOCK,
+                "datasetId": "{raw_pid}",
+                "dataFileList": [{**A_FILE, "size": 2**64}],
+            }
+        },
+        400,
+    ),
+]
+"""A client's own pid must be one short line that is no ARK; sizes fit a 64-bit column."""
+
+
 # (id, method, path, request kwargs, expected status)
 CASES: list[tuple[str, str, str, Any, int]] = [
     # malformed JSON bodies
@@ -575,6 +785,8 @@ CASES: list[tuple[str, str, str, Any, int]] = [
         404,
     ),
 ]
+CASES += [(f"surrogate-{name}", *rest) for name, *rest in SURROGATE_CASES]
+CASES += PID_AND_SIZE_CASES
 
 
 @pytest.fixture(scope="module")
@@ -641,8 +853,9 @@ def test_bad_input_is_a_scicat_4xx_and_writes_nothing(
         kwargs = {"content": chunked(too_big()), "headers": JSON}
     else:
         kwargs = filled(kwargs, dataset_pid)
+    user = kwargs.pop("as_user", "user1")
     before = everything(scicat)
-    response = scicat.request(method, path, "user1", **kwargs)
+    response = scicat.request(method, path, user, **kwargs)
     assert response.status_code == status, response.text[:2000]
     answer = response.json()
     assert answer["statusCode"] == status

@@ -14,12 +14,12 @@ from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from fairdepot.api.common.json_body import StrictJsonRequest
+from fairdepot.api.common.safe_json import SafeJSONResponse
 from fairdepot.core.errors import (
     AuthenticationRequired,
     CatalogueError,
@@ -78,7 +78,7 @@ def problem_response(
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
     **extra: Any,
-) -> JSONResponse:
+) -> SafeJSONResponse:
     body: dict[str, Any] = {
         "type": "about:blank",
         "title": title,
@@ -88,7 +88,7 @@ def problem_response(
     if errors:
         body["errors"] = errors
     body.update(extra)
-    return JSONResponse(
+    return SafeJSONResponse(
         body, status_code=status, headers=headers, media_type="application/problem+json"
     )
 

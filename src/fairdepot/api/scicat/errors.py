@@ -13,7 +13,6 @@ from typing import Any
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from fairdepot.api.common.errors import (
@@ -24,6 +23,7 @@ from fairdepot.api.common.errors import (
     status_title,
     validation_problems,
 )
+from fairdepot.api.common.safe_json import SafeJSONResponse
 from fairdepot.api.fairscape.errors import retry_after
 from fairdepot.core.errors import CatalogueError, DependencyUnavailable
 
@@ -34,7 +34,7 @@ def scicat_error_response(
     *,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
-) -> JSONResponse:
+) -> SafeJSONResponse:
     body: dict[str, Any] = {
         "message": message,
         "error": status_title(status),
@@ -42,7 +42,7 @@ def scicat_error_response(
     }
     if errors:
         body["errors"] = errors
-    return JSONResponse(body, status_code=status, headers=headers)
+    return SafeJSONResponse(body, status_code=status, headers=headers)
 
 
 def scicat_error(request: Request, exc: Exception) -> Response:

@@ -6,7 +6,6 @@ services/scicat/published_data_v4.py and published_data_form.py only. The doi ho
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
@@ -19,6 +18,7 @@ from fairdepot.api.scicat.errors import ScicatRoute, scicat_responses
 from fairdepot.core.crosswalks.scicat_published import PUBLISHED_DATA_V4
 from fairdepot.core.query import InvalidQuery
 from fairdepot.services.scicat import objects, published_data_form, published_data_v4
+from fairdepot.services.scicat.filters import json_parameter
 
 router = APIRouter(route_class=ScicatRoute, tags=["scicat published data v4"])
 
@@ -31,11 +31,8 @@ def _filter(filter_: str | None, limits: str | None) -> Any:
     """The v4 `filter`, with the separate `limits` parameter the SDK sends merged into it."""
     if limits is None:
         return filter_
-    try:
-        spec = json.loads(filter_) if filter_ else {}
-        extra = json.loads(limits)
-    except ValueError:
-        raise InvalidQuery("filter and limits are JSON objects", "limits") from None
+    spec = json_parameter(filter_, "filter") or {}
+    extra = json_parameter(limits, "limits")
     if not isinstance(spec, dict) or not isinstance(extra, dict):
         raise InvalidQuery("filter and limits are JSON objects", "limits")
     return {**spec, "limits": {**(spec.get("limits") or {}), **extra}}

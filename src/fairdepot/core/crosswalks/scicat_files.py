@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import quote
 
 from fairdepot.core.crosswalks.scicat import access_of  # a child's own fields, as a dataset's
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.crosswalks.scicat_validation import MAX_COUNT, ApiVersion
 from fairdepot.core.document_values import parse_timestamp
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.records import Face, PublicationStatus, Record
@@ -76,6 +76,8 @@ def _count(value: object, name: str, problems: list[Problem]) -> None:
         problems.append(Problem(f"{name} must be an integer number", name))
     elif value < 0:
         problems.append(Problem(f"{name} must not be less than 0", name))
+    elif value > MAX_COUNT:  # a 64-bit column holds no more
+        problems.append(Problem(f"{name} must not be greater than {MAX_COUNT}", name))
 
 
 def _access_fields(body: dict[str, Any], problems: list[Problem]) -> None:

@@ -36,6 +36,7 @@ class ApiVersion(StrEnum):
 class Kind(Enum):
     TEXT = "a string"
     NONEMPTY_TEXT = "a non-empty string"
+    PID = "a string of 1 to 255 characters, without control characters, not starting ark:"
     TEXTS = "a list of strings"
     INTEGER = "a non-negative integer"
     NUMBER = "a number"
@@ -52,7 +53,7 @@ class Kind(Enum):
 
 
 FIELDS: dict[str, Kind] = {
-    "pid": Kind.NONEMPTY_TEXT,
+    "pid": Kind.PID,
     "type": Kind.NONEMPTY_TEXT,
     "ownerGroup": Kind.NONEMPTY_TEXT,
     "accessGroups": Kind.TEXTS,
@@ -161,6 +162,11 @@ DEFAULTS: dict[str, Any] = {
 _EMAIL = re.compile(r"[^@\s;]+@[^@\s;]+\.[^@\s;.]+")
 _URL = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*://)?[^\s/?#]+\.[^\s/?#]+([/?#]\S*)?|[a-z]+://\S+")
 _TEXT_LIMIT = 1_000_000
+MAX_PID_LENGTH = 255
+"""A client's own pid: a DOI or handle is far shorter; it is one path segment in every URL."""
+MAX_COUNT = 2**63 - 1
+"""The largest size or count kept: a 64-bit column (PostgreSQL bigint) holds no more."""
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def validate_dataset(
@@ -350,6 +356,23 @@ def _normalise(
 _INVALID = object()
 
 
+def is_client_pid(pid: str) -> bool:
+    """Whether a client may name a new dataset `pid`: one line of at most MAX_PID_LENGTH
+    characters, and no ARK (`ark:...` is how the catalogue names its crates and records: a
+    dataset with another record's ARK as pid would be a second name for a different thing)."""
+    return (
+        0 < len(pid) <= MAX_PID_LENGTH
+        and _CONTROL.search(pid) is None
+        and not pid.lower().startswith("ark:")
+    )
+
+
+def is_count(value: int | float) -> bool:
+    """A size or count: a whole number (5.0 too, as class-validator's IsNumber lets it) from
+    0 to MAX_COUNT; `1e30` is whole but no 64-bit column holds it."""
+    return float(value).is_integer() and 0 <= value <= MAX_COUNT
+
+
 def _named(message: str, where: str) -> Problem:
     """A problem worded as the backend's class-validator words it: `datasetName must be a
     string` (clients show the message list alone, so it names the field)."""
@@ -365,7 +388,14 @@ def _check(kind: Kind, value: Any, name: str, problems: list[Problem]) -> Any:
         problems.append(_named(message, where))
         return _INVALID
 
-    if kind in (Kind.TEXT, Kind.NONEMPTY_TEXT, Kind.EMAIL, Kind.URL, Kind.CONTACT_EMAILS):
+    if kind in (
+        Kind.TEXT,
+        Kind.NONEMPTY_TEXT,
+        Kind.PID,
+        Kind.EMAIL,
+        Kind.URL,
+        Kind.CONTACT_EMAILS,
+    ):
         if not isinstance(value, str) or (kind is not Kind.TEXT and not value.strip()):
             return bad()
         if len(value) > _TEXT_LIMIT:
@@ -377,6 +407,8 @@ def _check(kind: Kind, value: Any, name: str, problems: list[Problem]) -> Any:
         ):
             return bad()
         if kind is Kind.URL and not _URL.fullmatch(value):
+            return bad()
+        if kind is Kind.PID and not is_client_pid(value):
             return bad()
         return value
     if kind in (Kind.TEXTS, Kind.EMAILS):
@@ -392,9 +424,9 @@ def _check(kind: Kind, value: Any, name: str, problems: list[Problem]) -> Any:
     if kind in (Kind.INTEGER, Kind.NUMBER):
         if isinstance(value, bool) or not isinstance(value, int | float):
             return bad()
-        if kind is Kind.INTEGER and (not float(value).is_integer() or value < 0):
-            return bad()
         if isinstance(value, float) and not math.isfinite(value):
+            return bad()
+        if kind is Kind.INTEGER and not is_count(value):
             return bad()
         return int(value) if kind is Kind.INTEGER else value
     if kind is Kind.BOOLEAN:
