@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from fairdepot.core.crosswalks.scicat import (
     INPUT_DATASET,
+    USED_SOFTWARE,
+    changes_of,
     dataset_of,
     jsonld_of,
     query_field,
@@ -273,7 +275,13 @@ def test_a_dataset_becomes_a_record_with_its_pid_access_and_relations() -> None:
             keywords=["neutron"],
         )
     ) | {"pid": PID}
-    record = record_of(dataset, ark="ark:99999/fd1x", owner_id="u1", created_by="user1")
+    record = record_of(
+        dataset,
+        ark="ark:99999/fd1x",
+        owner_id="u1",
+        created_by="user1",
+        inputs={"PID/in-1": "ark:99999/fdin1"},
+    )
     assert record.identifiers == {IdentifierScheme.SCICAT_PID.value: PID}
     assert record.kind == "raw"
     assert record.name == "compat raw"
@@ -282,9 +290,62 @@ def test_a_dataset_becomes_a_record_with_its_pid_access_and_relations() -> None:
     assert record.access.access_groups == ["uu"]
     assert record.access.publication is PublicationStatus.PUBLISHED
     assert record.access.group_write is True
-    assert Relation(INPUT_DATASET, "PID/in-1") in record.relations
+    assert Relation(INPUT_DATASET, "ark:99999/fdin1") in record.relations
+    assert Relation(USED_SOFTWARE, "https://git/x") in record.relations
     assert record.native is not None
     assert record.native["createdBy"] == "user1"
+
+
+def test_inputs_found_here_are_links_to_their_arks_and_others_stay_pids() -> None:
+    derived = validate_dataset(
+        dict(
+            SCITACEAN_V4,
+            inputDatasets=["PID/here", "PID/elsewhere"],
+            usedSoftware=["https://git/x", "ark:99999/tool", "reduce-1.0"],
+        )
+    ) | {"pid": PID}
+    record = record_of(
+        derived, ark="ark:99999/fd1x", owner_id="u1", inputs={"PID/here": "ark:99999/fdhere"}
+    )
+    doc = record.metadata
+    expected = [{"@id": "ark:99999/fdhere"}, {"identifier": "PID/elsewhere"}]
+    assert doc["isBasedOn"] == expected
+    assert doc["usedDataset"] == expected
+    assert doc["usedSoftware"] == [
+        {"@id": "https://git/x"},
+        {"@id": "ark:99999/tool"},
+        "reduce-1.0",
+    ]
+    # relation targets are keys of records (or IRIs), never a pid or a software's name
+    assert sorted(record.relations, key=lambda r: r.target) == [
+        Relation(INPUT_DATASET, "ark:99999/fdhere"),
+        Relation(USED_SOFTWARE, "ark:99999/tool"),
+        Relation(USED_SOFTWARE, "https://git/x"),
+    ]
+    # without the map (nothing found here) every input is a pid
+    alone = jsonld_of(derived, "ark:99999/fd1x")
+    assert alone["usedDataset"] == [{"identifier": "PID/here"}, {"identifier": "PID/elsewhere"}]
+
+
+def test_the_rdf_links_a_derived_dataset_to_its_input_ark_in_evi_terms() -> None:
+    from rdflib import URIRef
+
+    from fairdepot.core.metadata.rdf import to_graph
+
+    derived = validate_dataset(dict(SCITACEAN_V4, inputDatasets=["PID/here"])) | {"pid": PID}
+    doc = jsonld_of(derived, "ark:99999/fd1x", inputs={"PID/here": "ark:99999/fdhere"})
+    graph = to_graph(doc)
+    subject, target = URIRef("ark:99999/fd1x"), URIRef("ark:99999/fdhere")
+    assert (subject, URIRef("https://w3id.org/EVI#usedDataset"), target) in graph
+    assert (subject, URIRef("https://schema.org/isBasedOn"), target) in graph
+
+
+def test_a_change_rebuilds_the_input_links_with_the_map_it_is_given() -> None:
+    derived = validate_dataset(dict(SCITACEAN_V4, inputDatasets=["PID/late"])) | {"pid": PID}
+    record = record_of(derived, ark="ark:99999/fd1x", owner_id="u1")
+    assert record.relations == []
+    changes = changes_of(record, derived, inputs={"PID/late": "ark:99999/fdlate"})
+    assert changes.relations == (Relation(INPUT_DATASET, "ark:99999/fdlate"),)
 
 
 def test_a_record_needs_the_pid_of_its_dataset() -> None:

@@ -15,10 +15,12 @@ path into the native document.
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from fairdepot.core import ark as arks
 from fairdepot.core.crosswalks.scicat_validation import (
     FIELDS,
     TIME_FIELDS,
@@ -39,10 +41,27 @@ from fairdepot.core.records import (
     Record,
     Relation,
 )
+from fairdepot.core.relations import extract_relations
 
-INPUT_DATASET = "inputDatasets"
+INPUT_DATASET = "usedDataset"
 USED_SOFTWARE = "usedSoftware"
-"""Relation predicates of a SciCat dataset (targets: the pids and software named)."""
+"""The JSON-LD properties (EVI's, as FAIRSCAPE's evidence graphs follow them) and relation
+predicates of a dataset's inputs and software; relation targets are ARK keys (or URLs)."""
+
+SCICAT_CONTEXT: dict[str, Any] = {
+    **FAIRSCAPE_CONTEXT,
+    INPUT_DATASET: "EVI:usedDataset",
+    USED_SOFTWARE: "EVI:usedSoftware",
+}
+"""FAIRSCAPE's context, with the two provenance terms FAIRSCAPE writes unprefixed bound to
+EVI, so the RDF says EVI's words and the evidence graph (services/provenance.py) reads them."""
+
+InputArks = Mapping[str, str]
+"""pid → ARK of the `inputDatasets` that are records here (a SciCat dataset's pid, or a
+crate's ARK given as pid); the service looks them up, the crosswalk stays a pure function."""
+
+_NO_INPUTS: InputArks = {}
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://\S+$")
 
 
 def record_of(
@@ -51,9 +70,11 @@ def record_of(
     ark: str,
     owner_id: str | None,
     created_by: str | None = None,
+    inputs: InputArks = _NO_INPUTS,
 ) -> Record:
     """A new record for a checked dataset (`validate_dataset`) that holds its `pid`;
-    `created_by` is the creating account's name (SciCat's `createdBy` and `updatedBy`)."""
+    `created_by` is the creating account's name (SciCat's `createdBy` and `updatedBy`);
+    `inputs` the ARKs of its input datasets found here."""
     pid = dataset.get("pid")
     if not isinstance(pid, str) or not pid:
         raise ValueError("a dataset needs its pid before it becomes a record")
@@ -61,11 +82,12 @@ def record_of(
     if created_by is not None:
         native.setdefault("createdBy", created_by)
         native.setdefault("updatedBy", created_by)
+    metadata = jsonld_of(dataset, ark, inputs=inputs)
     return Record(
         ark=ark,
         kind=str(dataset["type"]),
         face=Face.SCICAT,
-        metadata=jsonld_of(dataset, ark),
+        metadata=metadata,
         access=access_of(dataset, owner_id),
         types=["Dataset"],
         name=dataset.get("datasetName"),
@@ -73,7 +95,7 @@ def record_of(
         keywords=list(dataset.get("keywords") or []),
         native=native,
         identifiers={IdentifierScheme.SCICAT_PID.value: pid},
-        relations=relations_of(dataset),
+        relations=relations_of(metadata),
     )
 
 
@@ -87,16 +109,18 @@ def changes_of(
     *,
     updated_by: str | None = None,
     parts: Sequence[dict[str, Any]] = (),
+    inputs: InputArks = _NO_INPUTS,
 ) -> RecordChanges:
     """What an update (`apply_patch`'s result, or a PUT's checked body) changes in `record`:
     its native document, JSON-LD, relations, and the access SciCat's fields decide (owner
     group, access groups, publication); the owner, organization and moderation stay. `dataset`
     may be what `dataset_of` gave (the fields it takes from the record are dropped). `parts`:
-    the files of its origdatablocks (`files_part`), kept as `hasPart` across the change."""
+    the files of its origdatablocks (`files_part`), kept as `hasPart` across the change;
+    `inputs`: the ARKs of its input datasets found here (as `record_of`)."""
     native = {k: copy.deepcopy(v) for k, v in dataset.items() if k not in _FROM_RECORD}
     if updated_by is not None:
         native["updatedBy"] = updated_by
-    metadata = jsonld_of(dataset, record.ark, parts)
+    metadata = jsonld_of(dataset, record.ark, parts, inputs=inputs)
     access = access_of(dataset, record.access.owner_id)
     return RecordChanges(
         metadata=MetadataChange(
@@ -107,7 +131,7 @@ def changes_of(
             ("Dataset",),
         ),
         native=native,
-        relations=tuple(relations_of(dataset)),
+        relations=tuple(relations_of(metadata)),
         access=replace(
             record.access,
             owner_group=access.owner_group,
@@ -131,9 +155,14 @@ def access_of(dataset: dict[str, Any], owner_id: str | None) -> Access:
     )
 
 
-def relations_of(dataset: dict[str, Any]) -> list[Relation]:
-    return [Relation(INPUT_DATASET, pid) for pid in dataset.get("inputDatasets") or []] + [
-        Relation(USED_SOFTWARE, name) for name in dataset.get("usedSoftware") or []
+def relations_of(metadata: dict[str, Any]) -> list[Relation]:
+    """The dataset's links to its inputs and software, from its JSON-LD: only the `{"@id"}`s
+    (ARK keys of inputs here, software URLs and ARKs), as FAIRSCAPE's relations are; a pid
+    from elsewhere or a software name is no record's key and stays in the native document."""
+    return [
+        relation
+        for relation in extract_relations(metadata)
+        if relation.predicate in (INPUT_DATASET, USED_SOFTWARE)
     ]
 
 
@@ -169,14 +198,21 @@ def v3_view(dataset: dict[str, Any]) -> dict[str, Any]:
 
 
 def jsonld_of(
-    dataset: dict[str, Any], ark: str, parts: Sequence[dict[str, Any]] = ()
+    dataset: dict[str, Any],
+    ark: str,
+    parts: Sequence[dict[str, Any]] = (),
+    *,
+    inputs: InputArks = _NO_INPUTS,
 ) -> dict[str, Any]:
     """The schema.org Dataset a SciCat dataset describes (field by field in docs/crosswalks.md).
 
     `parts` are its origdatablocks' files as `hasPart` entries: they live in other records,
     so whoever rebuilds the document (a create of a block, a PATCH of the dataset) passes them,
-    or the files would drop out of the dataset's JSON-LD."""
-    doc: dict[str, Any] = {"@context": dict(FAIRSCAPE_CONTEXT), "@id": ark, "@type": "Dataset"}
+    or the files would drop out of the dataset's JSON-LD. `inputs` are the ARKs of the input
+    datasets that are records here, linked by `{"@id"}`; it is as of the write: an input
+    created later is linked at the dataset's next write, a deleted one stays linked (its
+    ARK answers 410), as FAIRSCAPE keeps links to ARKs that are gone."""
+    doc: dict[str, Any] = {"@context": dict(SCICAT_CONTEXT), "@id": ark, "@type": "Dataset"}
     if dataset.get("pid"):
         doc["identifier"] = [dataset["pid"]]
     for source, target in (
@@ -223,15 +259,30 @@ def jsonld_of(
             if t.get("name") or t.get("pid")
         ]
     if dataset.get("inputDatasets"):
-        doc["isBasedOn"] = [{"identifier": pid} for pid in dataset["inputDatasets"]]
+        used = [_input(pid, inputs) for pid in dataset["inputDatasets"]]
+        doc["isBasedOn"] = used
+        doc[INPUT_DATASET] = [dict(item) for item in used]
     if dataset.get("usedSoftware"):
-        doc["EVI:usedSoftware"] = list(dataset["usedSoftware"])
+        doc[USED_SOFTWARE] = [_software(name) for name in dataset["usedSoftware"]]
     variables = _variables(dataset.get("scientificMetadata"))
     if variables:
         doc["variableMeasured"] = variables
     if parts:
         doc["hasPart"] = [dict(part) for part in parts]
     return doc
+
+
+def _input(pid: str, inputs: InputArks) -> dict[str, str]:
+    """An input dataset: a link to its ARK when it is a record here, else its pid."""
+    found = inputs.get(pid)
+    return {"@id": found} if found else {"identifier": pid}
+
+
+def _software(name: str) -> str | dict[str, str]:
+    """Software named by a URL or an ARK is a link; a name or version text stays a text."""
+    if _URL.match(name) or arks.submitted_ark(name) == name:
+        return {"@id": name}
+    return name
 
 
 def _variables(metadata: object) -> list[dict[str, Any]]:

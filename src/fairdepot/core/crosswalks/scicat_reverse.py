@@ -7,7 +7,10 @@ is what SciCat clients see, read only, as a dataset. `dataset_from_crate` render
 `services/scicat/where.py`) into the same condition on a crate's JSON-LD, so one SQL
 statement finds both kinds of record; `crate_facets` does the same for fullfacet's counts.
 Each SciCat field has one rule, used by both the rendering and the query, so what a filter
-matches is what the client reads back.
+matches is what the client reads back, except for the fields compared per author (`owner`,
+`ownerEmail`, `contactEmail`): rendered from the first author or all authors' e-mails joined,
+queried as "one author's value" (docs/crosswalks.md; no path picks the first of a list or
+joins one).
 
 The pid of a crate is its ARK (`ark:59852/rocrate-...`): SciCat clients quote it as one path
 segment and `GET /datasets/{pid}` finds the record by it.
@@ -89,6 +92,7 @@ SOURCES: dict[str, Source] = {
     "license": Source((_meta("license"), _meta("license", "@id"))),
     "owner": Source((_meta("author"), _meta("author", "name"))),
     "principalInvestigators": Source((_meta("author"), _meta("author", "name"))),
+    # per author (the module's docstring): rendered as the first's / all joined by ";"
     "contactEmail": Source((_meta("author", "email"),)),
     "ownerEmail": Source((_meta("author", "email"),)),
     "inputDatasets": Source((_meta("usedDataset"), _meta("usedDataset", "@id"))),

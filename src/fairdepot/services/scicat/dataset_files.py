@@ -24,6 +24,7 @@ from fairdepot.core.record_changes import UNCHANGED, FileChanges, MetadataChange
 from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Access, IdentifierScheme, Record, RecordFile
 from fairdepot.services.file_access import open_as
+from fairdepot.services.scicat.inputs import input_arks
 from fairdepot.storage.db.child_summaries import ChildSummary
 from fairdepot.storage.db.records import RecordStore
 
@@ -110,13 +111,15 @@ def recompute(
         loaded = dict(zip(pks, store.native_documents(pks), strict=True))
     pid = dataset.identifiers.get(IdentifierScheme.SCICAT_PID.value, native.get("pid"))
     parts = parts_of(store, row, dataset.access, pid, summaries, loaded)
-    document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark, parts)
+    inputs = input_arks(store, native.get("inputDatasets") or ())
+    document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark, parts, inputs=inputs)
     listed = listed_paths(list(loaded.values())) if held else set()
     gone = frozenset(f.path for f in held if f.path not in listed)
     files = FileChanges(added=tuple(linked), removed=gone) if linked or gone else UNCHANGED
     changes = RecordChanges(
         native=native,
         files=files,
+        relations=tuple(crosswalk.relations_of(document)),
         metadata=MetadataChange(
             document,
             dataset.name,

@@ -69,6 +69,7 @@ from fairdepot.services.scicat.children import dataset_by_pid
 from fairdepot.services.scicat.dataset_files import parts_after_change
 from fairdepot.services.scicat.filters import DatasetQuery, IncludeScope, json_parameter
 from fairdepot.services.scicat.includes import embedded, included
+from fairdepot.services.scicat.inputs import input_arks
 from fairdepot.services.scicat.reverse import (
     folded,
     is_crate,
@@ -159,14 +160,20 @@ def create(
         dataset["pid"] = new_pid(runtime)
     if isinstance(dataset.get("scientificMetadata"), dict):
         dataset["scientificMetadata"] = with_si_values(dataset["scientificMetadata"])
-    record = record_of(
-        dataset, ark=minter(runtime)(), owner_id=actor.user_id, created_by=actor.username
-    )
+    ark = minter(runtime)()
     pid = dataset["pid"]
     try:
         with runtime.writing() as store:
             if store.row_by_identifier(PID_SCHEME, pid) is not None:
                 raise Conflict(f"A dataset with pid {pid} already exists!")
+            inputs = input_arks(store, dataset.get("inputDatasets") or ())
+            record = record_of(
+                dataset,
+                ark=ark,
+                owner_id=actor.user_id,
+                created_by=actor.username,
+                inputs=inputs,
+            )
             row = store.insert(record)
             stored = load(store, row, with_files=False)
     except IdentifierTaken as error:  # taken meanwhile by a concurrent create
@@ -424,7 +431,8 @@ def _update(
         )
         # the files live in the block records: keep them in the JSON-LD
         parts = parts_after_change(store, row, record, access_of(new, record.access.owner_id))
-        changes = changes_of(record, new, updated_by=actor.username, parts=parts)
+        inputs = input_arks(store, new.get("inputDatasets") or ())
+        changes = changes_of(record, new, updated_by=actor.username, parts=parts, inputs=inputs)
         store.update(row, changes, actor_id=actor.user_id)
         stored = load(store, row, with_files=False)
     return dataset_of(stored, answer or version)

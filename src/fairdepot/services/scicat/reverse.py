@@ -78,7 +78,9 @@ _BY_NAME = Field(document="native", path=("datasetName",))
 def _shared_sort(key: SortKey) -> SortKey:
     """A sort key both kinds of record have a value for: `datasetName` is the record's name
     column for both (SciCat's `datasetName`, a crate's `name`). Other keys on SciCat's own
-    fields put crates last, as datasets without the field."""
+    fields put crates last in either direction (missing values sort last), `creationTime`
+    too although crates render it: its value is the first of three places, which one sort
+    key cannot express (docs/crosswalks.md, "Sorting")."""
     if key.field == _BY_NAME:
         return replace(key, field=Field(column=Column.NAME))
     return key

@@ -111,6 +111,25 @@ class RecordStore:
             .where(RecordIdentifierRow.scheme == scheme, RecordIdentifierRow.value == value)
         )
 
+    def rows_named(
+        self, scheme: str, values: Sequence[str], keys: Sequence[str]
+    ) -> list[tuple[str | None, RecordHandle]]:
+        """In one statement, the records holding (scheme, v) for any of `values` (with v) and
+        those whose ARK key is one of `keys` (with None, unless they hold such a value too)."""
+        if not values and not keys:
+            return []
+        held = sa.and_(
+            RecordIdentifierRow.record_pk == RecordRow.pk,
+            RecordIdentifierRow.scheme == scheme,
+            RecordIdentifierRow.value.in_(values),
+        )
+        statement = (
+            sa.select(RecordRow, RecordIdentifierRow.value)
+            .outerjoin(RecordIdentifierRow, held)
+            .where(sa.or_(RecordIdentifierRow.value.is_not(None), RecordRow.ark_key.in_(keys)))
+        )
+        return [(value, row) for row, value in self.session.execute(statement).all()]
+
     def rows_by_keys(self, keys: Sequence[str]) -> list[RecordHandle]:
         if not keys:
             return []
