@@ -96,6 +96,8 @@ def recompute(
     dataset: Record,
     actor: Actor,
     linked: Sequence[RecordFile] = (),
+    *,
+    unlisting: bool = True,
 ) -> None:
     """The dataset's size and numberOfFiles as sums over all its blocks (in SQL), and its
     JSON-LD's `hasPart` listing the files of the blocks its readers may read; its other
@@ -104,14 +106,16 @@ def recompute(
 
     `linked` are staged uploads a new block names: they become files of the dataset's record
     (held bytes, downloadable). A held file no block lists any more (its block was deleted or
-    changed) leaves the record, and its blob is deleted after the commit (the outbox)."""
+    changed) leaves the record, and its blob is deleted after the commit (the outbox); a new
+    block unlists nothing (`unlisting=False`), so its create reads no more blocks than
+    `hasPart` lists. `dataset` is read with its files: the held ones get download links."""
     size, count = store.child_totals(row, ORIGDATABLOCK, "size", "dataFileList")
     native = copy.deepcopy(dataset.native or {})
     native["size"], native["numberOfFiles"] = size, count
     summaries = store.child_summaries(row, ORIGDATABLOCK, "dataFileList")
     held = [f for f in dataset.files if f.blob_key]
     loaded: dict[int, dict[str, Any]] = {}
-    if held:
+    if held and unlisting:
         pks = [b.pk for b in summaries]
         loaded = dict(zip(pks, store.native_documents(pks), strict=True))
     pid = dataset.identifiers.get(IdentifierScheme.SCICAT_PID.value, native.get("pid"))
@@ -119,8 +123,8 @@ def recompute(
         store, row, dataset.access, pid, summaries, loaded, ark=dataset.ark, held=[*held, *linked]
     )
     document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark, parts)
-    listed = listed_paths(list(loaded.values())) if held else set()
-    gone = frozenset(f.path for f in held if f.path not in listed)
+    listed = listed_paths(list(loaded.values())) if held and unlisting else set()
+    gone = frozenset(f.path for f in held if unlisting and f.path not in listed)
     files = FileChanges(added=tuple(linked), removed=gone) if linked or gone else UNCHANGED
     changes = RecordChanges(
         native=native,
