@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fairdepot.core import links
 from fairdepot.core.crosswalks.scicat import (
     INPUT_DATASET,
     USED_SOFTWARE,
@@ -20,6 +21,7 @@ from fairdepot.core.crosswalks.scicat import (
     record_of,
     v3_view,
 )
+from fairdepot.core.crosswalks.scicat_parts import HAS_PART_FILES, files_part
 from fairdepot.core.crosswalks.scicat_validation import (
     FIELDS,
     ApiVersion,
@@ -31,7 +33,13 @@ from fairdepot.core.crosswalks.scicat_validation import (
 )
 from fairdepot.core.errors import InvalidInput
 from fairdepot.core.query import Column, Field, InvalidQuery
-from fairdepot.core.records import IdentifierScheme, PublicationStatus, Relation, check_metadata
+from fairdepot.core.records import (
+    IdentifierScheme,
+    PublicationStatus,
+    RecordFile,
+    Relation,
+    check_metadata,
+)
 
 PID = "PID.prefix.a0b1/0f7e5d0c-1111-4222-8333-944445555666"
 
@@ -379,7 +387,10 @@ def test_the_jsonld_is_a_schema_org_dataset_the_core_accepts() -> None:
     assert [c["email"] for c in doc["contactPoint"]] == ["a@uu.am", "b@uu.am"]
     assert doc["identifier"] == [PID]
     assert doc["keywords"] == ["k"]
-    assert doc["measurementTechnique"] == ["SANS"]
+    # the technique keeps its pid (SciCat's techniques name a vocabulary term by it)
+    assert doc["measurementTechnique"] == [
+        {"@type": "DefinedTerm", "name": "SANS", "identifier": "t"}
+    ]
     assert doc["variableMeasured"] == [
         {"@type": "PropertyValue", "name": "temperature", "value": 123, "unitText": "K"}
     ]
@@ -662,3 +673,246 @@ def test_the_changes_of_an_update_keep_owner_and_moderation_and_follow_the_datas
 def test_timestamps_are_emitted_as_javascript_iso_strings(instant: datetime, text: str) -> None:
     """Four-digit years even before 1000: clients' ISO parsers refuse `999-01-01...`."""
     assert format_time(instant) == text
+
+
+# -- the forward mapping, one row of docs/crosswalks.md's dataset table per case -------------
+
+_BASE = {"pid": PID, "type": "raw", "owner": "Ponder Stibbons"}
+_PONDER = {"@type": "Person", "name": "Ponder Stibbons"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "key", "expected"),
+    [
+        ({"pid": "20.500.12269/x"}, "identifier", ["20.500.12269/x"]),
+        ({"type": "derived"}, "@type", "Dataset"),
+        ({"datasetName": "run 7"}, "name", "run 7"),
+        ({"description": "d"}, "description", "d"),
+        ({"keywords": ["a", "b"]}, "keywords", ["a", "b"]),
+        ({"ownerEmail": "p@uu.am"}, "creator", [{**_PONDER, "email": "p@uu.am"}]),
+        (
+            {"orcidOfOwner": "0000-0002-1825-0097"},
+            "creator",
+            [
+                {
+                    **_PONDER,
+                    "identifier": "0000-0002-1825-0097",
+                    "@id": "https://orcid.org/0000-0002-1825-0097",
+                }
+            ],
+        ),
+        (
+            {"orcidOfOwner": "https://orcid.org/0000-0002-1825-009X"},
+            "creator",
+            [
+                {
+                    **_PONDER,
+                    "identifier": "https://orcid.org/0000-0002-1825-009X",
+                    "@id": "https://orcid.org/0000-0002-1825-009X",
+                }
+            ],
+        ),
+        # free text is kept as the identifier but never becomes an IRI
+        ({"orcidOfOwner": "ponder at uu"}, "creator", [{**_PONDER, "identifier": "ponder at uu"}]),
+        (
+            {"principalInvestigators": ["Mustrum Ridcully"]},
+            "accountablePerson",
+            [{"@type": "Person", "name": "Mustrum Ridcully"}],
+        ),
+        (
+            {"principalInvestigators": ["Ponder Stibbons", "Mustrum Ridcully"]},
+            "author",
+            [_PONDER, {"@type": "Person", "name": "Mustrum Ridcully"}],
+        ),
+        (
+            {"contactEmail": "a@uu.am; ;b@uu.am"},
+            "contactPoint",
+            [
+                {"@type": "ContactPoint", "email": "a@uu.am"},
+                {"@type": "ContactPoint", "email": "b@uu.am"},
+            ],
+        ),
+        ({"creationTime": "2026-01-01T00:00:00.000Z"}, "dateCreated", "2026-01-01T00:00:00.000Z"),
+        (
+            {"startTime": "2026-01-01T00:00:00.000Z", "endTime": "2026-01-02T00:00:00.000Z"},
+            "temporalCoverage",
+            "2026-01-01T00:00:00.000Z/2026-01-02T00:00:00.000Z",
+        ),
+        (
+            {"startTime": "2026-01-01T00:00:00.000Z"},
+            "temporalCoverage",
+            "2026-01-01T00:00:00.000Z/..",
+        ),
+        (
+            {"endTime": "2026-01-02T00:00:00.000Z"},
+            "temporalCoverage",
+            "../2026-01-02T00:00:00.000Z",
+        ),
+        ({"creationLocation": "UU"}, "locationCreated", "UU"),
+        ({"dataFormat": "NeXus"}, "encodingFormat", "NeXus"),
+        ({"license": "CC-BY-4.0"}, "license", "CC-BY-4.0"),
+        ({"comment": "c"}, "comment", "c"),
+        ({"size": 0}, "contentSize", "0 B"),
+        ({"size": 12345}, "contentSize", "12345 B"),
+        (
+            {"techniques": [{"pid": "http://purl.org/pan-science/PaNET/PaNET01217"}]},
+            "measurementTechnique",
+            [
+                {
+                    "@type": "DefinedTerm",
+                    "identifier": "http://purl.org/pan-science/PaNET/PaNET01217",
+                }
+            ],
+        ),
+        ({"inputDatasets": ["p/1"]}, "isBasedOn", [{"identifier": "p/1"}]),
+        ({"usedSoftware": ["reduce-1.0"]}, "EVI:usedSoftware", ["reduce-1.0"]),
+        (
+            {"scientificMetadata": {"t": {"value": 3, "unit": "K"}, "mode": "fast", "deep": {}}},
+            "variableMeasured",
+            [
+                {"@type": "PropertyValue", "name": "t", "value": 3, "unitText": "K"},
+                {"@type": "PropertyValue", "name": "mode", "value": "fast"},
+            ],
+        ),
+    ],
+)
+def test_each_dataset_field_maps_to_its_schema_org_property(
+    fields: dict, key: str, expected: object
+) -> None:
+    doc = jsonld_of({**_BASE, **fields}, "ark:99999/fd1x")
+    assert doc[key] == expected
+    check_metadata(doc)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"ownerGroup": "g", "accessGroups": ["a"], "isPublished": True},
+        {"proposalIds": ["p"], "sampleIds": ["s"], "instrumentIds": ["i"]},
+        {"sourceFolder": "/data", "numberOfFiles": 3, "packedSize": 4},
+        {"techniques": [{}], "keywords": [], "inputDatasets": []},
+    ],
+)
+def test_fields_without_a_schema_org_property_add_nothing(fields: dict) -> None:
+    assert jsonld_of({**_BASE, **fields}, "ark:99999/fd1x") == jsonld_of(_BASE, "ark:99999/fd1x")
+
+
+def _block(*files: dict, chk_alg: str | None = None) -> dict:
+    block: dict = {"dataFileList": list(files), "size": sum(f["size"] for f in files)}
+    if chk_alg is not None:
+        block["chkAlg"] = chk_alg
+    return block
+
+
+def _file(path: str = "a.nxs", **extra: object) -> dict:
+    return {"path": path, "size": 10, "time": "2026-01-01T00:00:00.000Z", **extra}
+
+
+@pytest.mark.parametrize(
+    ("chk_alg", "key", "value"),
+    [
+        ("sha256", "sha256", "abc"),
+        ("SHA-256", "sha256", "abc"),
+        ("sha2-256", "sha256", "abc"),
+        ("MD5", "md5", "abc"),
+        (None, "EVI:checksum", "abc"),
+        ("", "EVI:checksum", "abc"),
+        (
+            "blake2b 256",
+            "EVI:checksum",
+            {"@type": "PropertyValue", "propertyID": "blake2b 256", "value": "abc"},
+        ),
+        (
+            "sha<256>",
+            "EVI:checksum",
+            {"@type": "PropertyValue", "propertyID": "sha<256>", "value": "abc"},
+        ),
+    ],
+)
+def test_a_files_checksum_takes_the_key_crates_use_or_a_property_value(
+    chk_alg: str | None, key: str, value: object
+) -> None:
+    [part] = files_part([_block(_file(chk="abc"), chk_alg=chk_alg)])
+    assert part == {
+        "@type": "MediaObject",
+        "name": "a.nxs",
+        "contentSize": "10 B",
+        "dateModified": "2026-01-01T00:00:00.000Z",
+        key: value,
+    }
+
+
+def test_a_file_without_time_or_checksum_has_only_name_and_size() -> None:
+    [part] = files_part([_block({"path": "x", "size": 0}, chk_alg="sha256")])
+    assert part == {"@type": "MediaObject", "name": "x", "contentSize": "0 B"}
+
+
+def test_a_held_file_gets_a_host_free_download_link_and_the_measured_checksums() -> None:
+    held = RecordFile(path="raw/a b.nxs", size=10, sha256="s" * 64, md5="m" * 32, blob_key="k")
+    parts = files_part(
+        [_block(_file("raw/a b.nxs", chk="c"), _file("facility.nxs"), chk_alg="blake2b")],
+        ark="ark:99999/fd1x",
+        held={"raw/a b.nxs": held, "facility.nxs": RecordFile(path="facility.nxs", size=10)},
+    )
+    assert parts[0]["contentUrl"] == "fairdepot:/api/download/ark:99999/fd1x?path=raw/a%20b.nxs"
+    assert (parts[0]["sha256"], parts[0]["md5"]) == ("s" * 64, "m" * 32)
+    assert parts[0]["EVI:checksum"]["propertyID"] == "blake2b"  # the client's, beside them
+    # a file the facility keeps (no bytes here) has no download link
+    assert "contentUrl" not in parts[1]
+    assert links.render(parts, "https://repo.example/")[0]["contentUrl"] == (
+        "https://repo.example/api/download/ark:99999/fd1x?path=raw/a%20b.nxs"
+    )
+
+
+def test_past_the_cap_one_collection_counts_the_rest_and_links_the_blocks() -> None:
+    files = [_file(f"f{i}") for i in range(HAS_PART_FILES + 5)]
+    parts = files_part([_block(*files[:600]), _block(*files[600:])], pid="20.500/x y")
+    assert len(parts) == HAS_PART_FILES + 1
+    assert [p["name"] for p in parts[:HAS_PART_FILES]] == [f"f{i}" for i in range(HAS_PART_FILES)]
+    assert parts[-1] == {
+        "@type": "Collection",
+        "name": "5 more files",
+        "EVI:numberOfFiles": 5,
+        "url": "fairdepot:/api/v3/datasets/20.500%2Fx%20y/origdatablocks",
+    }
+    assert links.render(parts[-1], "https://repo.example")["url"] == (
+        "https://repo.example/api/v3/datasets/20.500%2Fx%20y/origdatablocks"
+    )
+
+
+def test_the_total_counts_files_of_blocks_not_passed() -> None:
+    parts = files_part([_block(_file())], total=4)
+    assert parts[-1]["EVI:numberOfFiles"] == 3
+    assert files_part([_block(_file())], total=1) == files_part([_block(_file())])
+
+
+def test_a_dataset_with_hostile_checksums_serialises_to_every_rdf_format() -> None:
+    from rdflib import Graph, Literal, URIRef
+
+    from fairdepot.core.metadata.rdf import RDF_FORMATS, serialize, to_graph
+
+    blocks = [
+        _block(_file("a", chk="1"), chk_alg="blake2b 256"),
+        _block(_file("b", chk="2"), chk_alg="sha<256>"),
+        _block(_file("c", chk="3"), chk_alg="sha256"),
+        _block(_file("d", chk="4")),
+    ]
+    dataset = {
+        **_BASE,
+        "orcidOfOwner": "0000-0002-1825-0097",
+        "techniques": [{"pid": "not an iri <x>", "name": "SANS"}],
+        "startTime": "2026-01-01T00:00:00.000Z",
+    }
+    doc = links.render(
+        jsonld_of(dataset, "ark:99999/fd1x", files_part(blocks, total=9, pid="p")),
+        "https://repo.example",
+    )
+    graph = to_graph(doc)
+    owner = URIRef("https://orcid.org/0000-0002-1825-0097")
+    assert (URIRef("ark:99999/fd1x"), URIRef("https://schema.org/creator"), owner) in graph
+    assert (None, URIRef("https://schema.org/sha256"), Literal("3")) in graph
+    assert (None, URIRef("https://schema.org/propertyID"), Literal("sha<256>")) in graph
+    for media_type, rdflib_format in RDF_FORMATS.items():
+        text = serialize(doc, media_type)
+        again = Graph().parse(data=text, format=rdflib_format)
+        assert len(again) == len(graph), media_type

@@ -234,6 +234,9 @@ def jsonld_of(
             creator["email"] = dataset["ownerEmail"]
         if dataset.get("orcidOfOwner"):
             creator["identifier"] = dataset["orcidOfOwner"]
+            orcid = orcid_iri(dataset["orcidOfOwner"])
+            if orcid is not None:
+                creator["@id"] = orcid
         doc["creator"] = [creator]
     if dataset.get("principalInvestigators"):
         doc["accountablePerson"] = [
@@ -252,12 +255,9 @@ def jsonld_of(
         doc["temporalCoverage"] = f"{dataset.get('startTime', '..')}/{dataset.get('endTime', '..')}"
     if isinstance(dataset.get("size"), int):
         doc["contentSize"] = f"{dataset['size']} B"
-    if dataset.get("techniques"):
-        doc["measurementTechnique"] = [
-            t.get("name") or t.get("pid")
-            for t in dataset["techniques"]
-            if t.get("name") or t.get("pid")
-        ]
+    techniques = [_technique(t) for t in dataset.get("techniques") or []]
+    if any(techniques):
+        doc["measurementTechnique"] = [t for t in techniques if t]
     if dataset.get("inputDatasets"):
         used = [_input(pid, inputs) for pid in dataset["inputDatasets"]]
         doc["isBasedOn"] = used
@@ -283,6 +283,28 @@ def _software(name: str) -> str | dict[str, str]:
     if _URL.match(name) or arks.submitted_ark(name) == name:
         return {"@id": name}
     return name
+
+
+_ORCID = re.compile(r"^(?:https?://(?:www\.)?orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dX])/?$")
+
+
+def orcid_iri(value: object) -> str | None:
+    """`https://orcid.org/<id>` when `value` is an ORCID iD (bare or as a URL), else None: a
+    harvester links the owner to the person by it, but free text is no IRI."""
+    found = _ORCID.match(value.strip()) if isinstance(value, str) else None
+    return f"https://orcid.org/{found.group(1)}" if found else None
+
+
+def _technique(technique: object) -> dict[str, Any] | None:
+    """A technique as a DefinedTerm: its name, its pid as `identifier` (kept as text: a pid
+    is often a vocabulary IRI, but nothing makes it one)."""
+    if not isinstance(technique, dict):
+        return None
+    term: dict[str, Any] = {"@type": "DefinedTerm"}
+    for source, target in (("name", "name"), ("pid", "identifier")):
+        if isinstance(technique.get(source), str) and technique[source]:
+            term[target] = technique[source]
+    return term if len(term) > 1 else None
 
 
 def _variables(metadata: object) -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ access fields (`ownerGroup`, `accessGroups`, `isPublished`), so each is a record
 here: a *child* record of the dataset's record (`parent_ark`), with its own ARK, its body kept
 losslessly as the native document and its access read by the core policy like any record's.
 The dataset record is then the one thing a reader of the catalogue finds: its JSON-LD lists
-the files (`hasPart`, `files_part`, at most `HAS_PART_FILES` of them) and its
+the files (`hasPart`, built in `scicat_parts`) and its
 `size`/`numberOfFiles` are the sums over its blocks (summed in SQL by the storage), as the
 real backend recomputes them.
 
@@ -20,7 +20,6 @@ import copy
 import re
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import quote
 
 from fairdepot.core.crosswalks.scicat import access_of  # a child's own fields, as a dataset's
 from fairdepot.core.crosswalks.scicat_validation import MAX_COUNT, ApiVersion
@@ -275,55 +274,6 @@ def file_entries(block: dict[str, Any]) -> list[dict[str, Any]]:
 def listed_paths(blocks: Sequence[dict[str, Any]]) -> set[str]:
     """The paths the blocks' `dataFileList`s name."""
     return {str(entry.get("path")) for block in blocks for entry in file_entries(block)}
-
-
-HAS_PART_FILES = 1000
-"""The most files a dataset's JSON-LD lists in `hasPart` (docs/crosswalks.md): past it, one
-entry points to the complete listing, so a dataset of 100k files resolves in bounded size and
-a block write rewrites a bounded document."""
-
-
-def files_part(
-    blocks: Sequence[dict[str, Any]], *, total: int | None = None, pid: str | None = None
-) -> list[dict[str, Any]]:
-    """The dataset's files as schema.org `hasPart` entries (name, size, checksum, time): the
-    first `HAS_PART_FILES` of the blocks' files in order. `total`: how many files the readable
-    blocks hold (default: those of `blocks`); when more than are listed, a last entry, a
-    Collection, says how many more there are and where they are listed (the dataset's
-    blocks on the SciCat face, `pid`)."""
-    parts: list[dict[str, Any]] = []
-    for block in blocks:
-        algorithm = block.get("chkAlg")
-        for entry in file_entries(block):
-            if len(parts) == HAS_PART_FILES:
-                break
-            part: dict[str, Any] = {
-                "@type": "MediaObject",
-                "name": entry["path"],
-                "contentSize": f"{entry['size']} B",
-            }
-            if entry.get("time"):
-                part["dateModified"] = entry["time"]
-            if entry.get("chk"):
-                key = str(algorithm).lower() if algorithm else "checksum"
-                part["EVI:" + key] = entry["chk"]
-            parts.append(part)
-    files = sum(len(file_entries(b)) for b in blocks) if total is None else total
-    if files > len(parts):
-        parts.append(more_files(files - len(parts), pid))
-    return parts
-
-
-def more_files(count: int, pid: str | None) -> dict[str, Any]:
-    """The `hasPart` entry standing for the files past `HAS_PART_FILES`."""
-    entry: dict[str, Any] = {
-        "@type": "Collection",
-        "name": f"{count} more files",
-        "EVI:numberOfFiles": count,
-    }
-    if pid:
-        entry["url"] = f"/api/v3/datasets/{quote(pid, safe='')}/origdatablocks"
-    return entry
 
 
 def scicat_view(record: Record, id_field: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ dereference: no network at run time, whatever the document says.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from rdflib import Graph
@@ -68,7 +69,9 @@ def serialize(document: dict[str, Any], media_type: str, *, base: str | None = N
     JSON-LD is returned as the document itself: it already is its own JSON-LD serialisation,
     and an rdflib round trip would only expand it into full IRIs and lose its compaction.
     Raises ValueError for a media type not in RDF_FORMATS (negotiate with those keys), and
-    NotRepresentable when the format cannot express the graph.
+    NotRepresentable when the format cannot express the graph (any error of rdflib's
+    writers: a predicate RDF/XML cannot split, an IRI no format can write, a character XML
+    cannot carry), so a face answers 406, never 500.
     """
     wanted = _normalise(media_type)
     if wanted not in RDF_FORMATS:
@@ -78,6 +81,18 @@ def serialize(document: dict[str, Any], media_type: str, *, base: str | None = N
         return json.dumps(document, ensure_ascii=False, indent=2)
     graph = to_graph(document, base=base)
     try:
-        return graph.serialize(format=RDF_FORMATS[wanted])
-    except ValueError as exc:  # rdflib's RDF/XML writer: "Can't split '<predicate>'"
+        text = graph.serialize(format=RDF_FORMATS[wanted])
+    except Exception as exc:  # rdflib: ValueError "Can't split", a plain Exception for an IRI
+        # with a space ("does not look like a valid URI"): the record's, not the server's fault
         raise NotRepresentable(f"this record cannot be written as {wanted}: {exc}") from exc
+    if RDF_FORMATS[wanted] == "xml":
+        found = _NOT_XML.search(text)
+        if found:  # rdflib writes them as they are, and no XML parser reads the result
+            raise NotRepresentable(
+                f"this record cannot be written as {wanted}: it holds the character "
+                f"U+{ord(found.group()):04X}, which XML 1.0 cannot carry"
+            )
+    return text
+
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")

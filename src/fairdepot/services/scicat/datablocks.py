@@ -60,7 +60,7 @@ def create(
     with unit_of_work(runtime) as work:
         store = work.records
         row = dataset_row(store, actor, target, Action.UPDATE)
-        dataset = store.load([row], with_files=False)[0]
+        dataset = store.load([row], with_files=True)[0]  # held files: hasPart's links
         native = dataset.native or {}
         if version is ApiVersion.V3:
             for key in ("ownerGroup", "accessGroups", "instrumentGroup"):
@@ -86,7 +86,7 @@ def create(
         )
         linked = staging.link(work, actor, native, block)
         created = store.insert(record, parent=row)
-        recompute(store, row, dataset, actor, linked)
+        recompute(store, row, dataset, actor, linked, unlisting=False)
         return view(reload(store, created), version)
 
 

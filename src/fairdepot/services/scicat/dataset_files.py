@@ -12,13 +12,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from fairdepot.core.crosswalks import scicat as crosswalk
-from fairdepot.core.crosswalks.scicat_files import (
-    HAS_PART_FILES,
-    ORIGDATABLOCK,
-    dataset_dict,
-    files_part,
-    listed_paths,
-)
+from fairdepot.core.crosswalks.scicat_files import ORIGDATABLOCK, dataset_dict, listed_paths
+from fairdepot.core.crosswalks.scicat_parts import HAS_PART_FILES, files_part
 from fairdepot.core.policy import Actor
 from fairdepot.core.record_changes import UNCHANGED, FileChanges, MetadataChange, RecordChanges
 from fairdepot.core.record_handle import RecordHandle
@@ -41,11 +36,15 @@ def parts_of(
     pid: str | None = None,
     summaries: Sequence[ChildSummary] | None = None,
     loaded: dict[int, dict[str, Any]] | None = None,
+    *,
+    ark: str | None = None,
+    held: Sequence[RecordFile] = (),
 ) -> list[dict[str, Any]]:
     """The dataset's files as `hasPart` entries, over the blocks every reader of the dataset
     may read (`dataset_access`: the dataset's access as it will be stored): the first
     `HAS_PART_FILES` of them and, past that, one entry pointing to the listing. Only the
-    blocks holding those first files are read (`loaded`: documents read already)."""
+    blocks holding those first files are read (`loaded`: documents read already). `held`:
+    the dataset's files whose bytes are here (with `ark`, they get a download link)."""
     blocks = (
         store.child_summaries(row, ORIGDATABLOCK, "dataFileList")
         if summaries is None
@@ -63,7 +62,13 @@ def parts_of(
     missing = [pk for pk in wanted if pk not in known]
     read = dict(zip(missing, store.native_documents(missing), strict=True))
     documents = [known.get(pk) or read[pk] for pk in wanted]
-    return files_part(documents, total=sum(b.items for b in open_blocks), pid=pid)
+    return files_part(
+        documents,
+        total=sum(b.items for b in open_blocks),
+        pid=pid,
+        ark=ark,
+        held={f.path: f for f in held if f.blob_key},
+    )
 
 
 def parts_after_change(
@@ -82,7 +87,8 @@ def parts_after_change(
         stored = dataset.metadata.get("hasPart")
         return [p for p in stored if isinstance(p, dict)] if isinstance(stored, list) else []
     pid = dataset.identifiers.get(IdentifierScheme.SCICAT_PID.value)
-    return parts_of(store, row, access, pid)
+    held = store.load([row], with_files=True)[0].files  # `dataset` may be read without them
+    return parts_of(store, row, access, pid, ark=dataset.ark, held=held)
 
 
 def recompute(
@@ -91,6 +97,8 @@ def recompute(
     dataset: Record,
     actor: Actor,
     linked: Sequence[RecordFile] = (),
+    *,
+    unlisting: bool = True,
 ) -> None:
     """The dataset's size and numberOfFiles as sums over all its blocks (in SQL), and its
     JSON-LD's `hasPart` listing the files of the blocks its readers may read; its other
@@ -99,22 +107,26 @@ def recompute(
 
     `linked` are staged uploads a new block names: they become files of the dataset's record
     (held bytes, downloadable). A held file no block lists any more (its block was deleted or
-    changed) leaves the record, and its blob is deleted after the commit (the outbox)."""
+    changed) leaves the record, and its blob is deleted after the commit (the outbox); a new
+    block unlists nothing (`unlisting=False`), so its create reads no more blocks than
+    `hasPart` lists. `dataset` is read with its files: the held ones get download links."""
     size, count = store.child_totals(row, ORIGDATABLOCK, "size", "dataFileList")
     native = copy.deepcopy(dataset.native or {})
     native["size"], native["numberOfFiles"] = size, count
     summaries = store.child_summaries(row, ORIGDATABLOCK, "dataFileList")
     held = [f for f in dataset.files if f.blob_key]
     loaded: dict[int, dict[str, Any]] = {}
-    if held:
+    if held and unlisting:
         pks = [b.pk for b in summaries]
         loaded = dict(zip(pks, store.native_documents(pks), strict=True))
     pid = dataset.identifiers.get(IdentifierScheme.SCICAT_PID.value, native.get("pid"))
-    parts = parts_of(store, row, dataset.access, pid, summaries, loaded)
+    parts = parts_of(
+        store, row, dataset.access, pid, summaries, loaded, ark=dataset.ark, held=[*held, *linked]
+    )
     inputs = input_arks(store, native.get("inputDatasets") or ())
     document = crosswalk.jsonld_of(dataset_dict(dataset, native), dataset.ark, parts, inputs=inputs)
-    listed = listed_paths(list(loaded.values())) if held else set()
-    gone = frozenset(f.path for f in held if f.path not in listed)
+    listed = listed_paths(list(loaded.values())) if held and unlisting else set()
+    gone = frozenset(f.path for f in held if unlisting and f.path not in listed)
     files = FileChanges(added=tuple(linked), removed=gone) if linked or gone else UNCHANGED
     changes = RecordChanges(
         native=native,
