@@ -765,7 +765,7 @@ _PONDER = {"@type": "Person", "name": "Ponder Stibbons"}
             ],
         ),
         ({"inputDatasets": ["p/1"]}, "isBasedOn", [{"identifier": "p/1"}]),
-        ({"usedSoftware": ["reduce-1.0"]}, "EVI:usedSoftware", ["reduce-1.0"]),
+        ({"usedSoftware": ["reduce-1.0"]}, "usedSoftware", ["reduce-1.0"]),
         (
             {"scientificMetadata": {"t": {"value": 3, "unit": "K"}, "mode": "fast", "deep": {}}},
             "variableMeasured",
