@@ -23,6 +23,7 @@ from fairdepot.services.scicat.children import dataset_by_pid
 from fairdepot.storage.db.records import RecordStore
 from tests.services.test_record_loading import counted
 from tests.support.databases import fresh_database_url
+from tests.support.scicat_bodies import raw_dataset
 
 
 @pytest.fixture
@@ -40,19 +41,7 @@ def user1(facility: Runtime) -> Actor:
 
 
 def new_dataset(runtime: Runtime, actor: Actor, tag: str, **extra: Any) -> str:
-    body = {
-        "type": "raw",
-        "ownerGroup": "group1",
-        "owner": "Ann",
-        "contactEmail": "ann@example.org",
-        "sourceFolder": f"/data/{tag}",
-        "creationTime": "2024-01-01T00:00:00Z",
-        "datasetName": tag,
-        "principalInvestigators": ["Pat"],
-        "creationLocation": "X",
-        **extra,
-    }
-    return str(datasets.create(runtime, actor, body)["pid"])
+    return str(datasets.create(runtime, actor, raw_dataset(tag, **extra))["pid"])
 
 
 def post_block(

@@ -20,6 +20,7 @@ from fairdepot.services.scicat.filters import dataset_filter
 from fairdepot.storage.db.records import RecordStore
 from tests.services.test_record_loading import counted
 from tests.services.test_scicat_includes import PNG, actor
+from tests.support.scicat_bodies import raw_dataset
 
 FILE = {"path": "f.txt", "size": 1, "time": "2024-01-01T00:00:00Z"}
 
@@ -43,19 +44,7 @@ def published_dataset(runtime: Runtime, user: Actor, tag: str) -> str:
     created = datasets.create(
         runtime,
         user,
-        {
-            "type": "raw",
-            "ownerGroup": "group1",
-            "owner": "Ann",
-            "contactEmail": "ann@example.org",
-            "sourceFolder": f"/data/{tag}",
-            "creationTime": "2024-01-01T00:00:00Z",
-            "datasetName": tag,
-            "principalInvestigators": ["Pat"],
-            "creationLocation": "X",
-            "keywords": ["children"],
-            "isPublished": True,
-        },
+        raw_dataset(tag, keywords=["children"], isPublished=True),
     )
     return str(created["pid"])
 

@@ -18,6 +18,7 @@ from fairdepot.services.runtime import Runtime, build_runtime
 from fairdepot.services.scicat import datasets
 from fairdepot.services.scicat.filters import dataset_filter
 from tests.support.databases import fresh_database_url
+from tests.support.scicat_bodies import raw_dataset
 
 
 @pytest.fixture
@@ -41,26 +42,11 @@ def actor(runtime: Runtime, name: str, group: str) -> Actor:
     return accounts.actor_for(user, runtime.settings.facility_groups)
 
 
-def body(tag: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "type": "raw",
-        "ownerGroup": "group1",
-        "owner": "Ann",
-        "contactEmail": "ann@example.org",
-        "sourceFolder": f"/data/{tag}",
-        "creationTime": "2024-01-01T00:00:00Z",
-        "datasetName": tag,
-        "principalInvestigators": ["Pat"],
-        "creationLocation": "X",
-        **extra,
-    }
-
-
 def test_create_read_change_and_delete(facility: Runtime) -> None:
     user1 = actor(facility, "user1", "group1")
     user2 = actor(facility, "user2", "group2")
     keeper = actor(facility, "keeper", "archivemanager")
-    created = datasets.create(facility, user1, body("a", size=3))
+    created = datasets.create(facility, user1, raw_dataset("a", size=3))
     assert created["pid"].startswith("PID.test/")  # the prefix's trailing slash dropped once
     assert "//" not in created["pid"]
     assert created["createdBy"] == "user1"
@@ -87,31 +73,33 @@ def test_create_read_change_and_delete(facility: Runtime) -> None:
         catalogue.find(facility, user1, "ark", ark)  # the ARK stays, a tombstone
     pid = created["pid"]
     pidmaker = actor(facility, "maker", "pidmakers")
-    again = datasets.create(facility, pidmaker, body("b", pid=pid, ownerGroup="pidmakers"))
+    again = datasets.create(facility, pidmaker, raw_dataset("b", pid=pid, ownerGroup="pidmakers"))
     assert again["pid"] == pid  # a deleted dataset's pid is free again
 
 
 def test_create_refusals_write_nothing(facility: Runtime) -> None:
     user1 = actor(facility, "user1", "group1")
     with pytest.raises(PermissionDenied):
-        datasets.create(facility, ANONYMOUS, body("anon"))
+        datasets.create(facility, ANONYMOUS, raw_dataset("anon"))
     with pytest.raises(PermissionDenied):
-        datasets.create(facility, user1, body("foreign", ownerGroup="group2"))
+        datasets.create(facility, user1, raw_dataset("foreign", ownerGroup="group2"))
     with pytest.raises(PermissionDenied):
-        datasets.create(facility, user1, body("own pid", pid="PID.test/mine"))
+        datasets.create(facility, user1, raw_dataset("own pid", pid="PID.test/mine"))
     with pytest.raises(InvalidInput):
-        datasets.create(facility, user1, body("bad", size="big"))
+        datasets.create(facility, user1, raw_dataset("bad", size="big"))
     pidmaker = actor(facility, "maker", "pidmakers")
-    datasets.create(facility, pidmaker, body("p", pid="PID.test/x", ownerGroup="pidmakers"))
+    datasets.create(facility, pidmaker, raw_dataset("p", pid="PID.test/x", ownerGroup="pidmakers"))
     with pytest.raises(Conflict, match=re.escape("A dataset with pid PID.test/x already exists!")):
-        datasets.create(facility, pidmaker, body("p", pid="PID.test/x", ownerGroup="pidmakers"))
+        datasets.create(
+            facility, pidmaker, raw_dataset("p", pid="PID.test/x", ownerGroup="pidmakers")
+        )
     everything = dataset_filter(None, ApiVersion.V3)
     assert len(datasets.find(facility, pidmaker, everything)) == 1
-    assert datasets.is_valid(user1, body("ok"), ApiVersion.V4).valid
+    assert datasets.is_valid(user1, raw_dataset("ok"), ApiVersion.V4).valid
     assert not datasets.is_valid(user1, {"type": "raw"}, ApiVersion.V4).valid
     with pytest.raises(PermissionDenied):
-        datasets.is_valid(user1, body("foreign", ownerGroup="group2"), ApiVersion.V4)
-    foreign_and_bad = body("foreign", ownerGroup="group2", contactEmail="NotAnEmail")
+        datasets.is_valid(user1, raw_dataset("foreign", ownerGroup="group2"), ApiVersion.V4)
+    foreign_and_bad = raw_dataset("foreign", ownerGroup="group2", contactEmail="NotAnEmail")
     with pytest.raises(PermissionDenied):  # permission first, as the backend's guard: not 200
         datasets.is_valid(user1, foreign_and_bad, ApiVersion.V4)
 
@@ -119,9 +107,9 @@ def test_create_refusals_write_nothing(facility: Runtime) -> None:
 def test_listings_show_what_one_may_read(facility: Runtime) -> None:
     user1 = actor(facility, "user1", "group1")
     user2 = actor(facility, "user2", "group2")
-    mine = datasets.create(facility, user1, body("mine"))
-    shared = datasets.create(facility, user1, body("shared", accessGroups=["group2"]))
-    published = datasets.create(facility, user1, body("public", isPublished=True))
+    mine = datasets.create(facility, user1, raw_dataset("mine"))
+    shared = datasets.create(facility, user1, raw_dataset("shared", accessGroups=["group2"]))
+    published = datasets.create(facility, user1, raw_dataset("public", isPublished=True))
     spec = dataset_filter(None, ApiVersion.V4)
     assert [d["pid"] for d in datasets.find(facility, user1, spec)] == [
         published["pid"],
@@ -144,7 +132,7 @@ def test_if_unmodified_since_refuses_a_stale_change(facility: Runtime) -> None:
     from fairdepot.core.errors import PreconditionFailed
 
     user1 = actor(facility, "user1", "group1")
-    created = datasets.create(facility, user1, body("stale"))
+    created = datasets.create(facility, user1, raw_dataset("stale"))
     before = datetime.now(UTC) - timedelta(days=1)
     with pytest.raises(PreconditionFailed):
         datasets.update(facility, user1, created["pid"], {"comment": "x"}, unmodified_since=before)

@@ -16,6 +16,7 @@ from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import attachments, datablocks, datasets
 from fairdepot.services.scicat.filters import dataset_filter
 from tests.services.test_record_loading import counted
+from tests.support.scicat_bodies import raw_dataset
 
 PNG = "data:image/png;base64,iVBORw0KGgo="
 
@@ -29,18 +30,7 @@ def dataset_with_children(runtime: Runtime, user: Actor, tag: str) -> str:
     created = datasets.create(
         runtime,
         user,
-        {
-            "type": "raw",
-            "ownerGroup": "group1",
-            "owner": "Ann",
-            "contactEmail": "ann@example.org",
-            "sourceFolder": f"/data/{tag}",
-            "creationTime": "2024-01-01T00:00:00Z",
-            "datasetName": tag,
-            "principalInvestigators": ["Pat"],
-            "creationLocation": "X",
-            "keywords": ["includes"],
-        },
+        raw_dataset(tag, keywords=["includes"]),
     )
     pid = str(created["pid"])
     file = {"path": f"{tag}.txt", "size": 3, "time": "2024-01-01T00:00:00Z"}

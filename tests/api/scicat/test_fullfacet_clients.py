@@ -15,6 +15,7 @@ from typing import Any
 import scicat_sdk_py as sdk
 
 from tests.support.scicat import Scicat
+from tests.support.scicat_bodies import raw_dataset
 
 
 def client(scicat: Scicat, user: str) -> sdk.ApiClient:
@@ -22,19 +23,7 @@ def client(scicat: Scicat, user: str) -> sdk.ApiClient:
 
 
 def create(scicat: Scicat, tag: str, **fields: Any) -> str:
-    body = {
-        "type": "raw",
-        "ownerGroup": "group1",
-        "owner": "Ann",
-        "contactEmail": "ann@example.org",
-        "sourceFolder": f"/data/{tag}",
-        "creationTime": "2024-01-01T00:00:00Z",
-        "datasetName": tag,
-        "principalInvestigators": ["Pat"],
-        "creationLocation": "X",
-        "keywords": [tag],
-        **fields,
-    }
+    body = raw_dataset(tag, **{"keywords": [tag], **fields})
     made = scicat.request("POST", "/api/v4/datasets", "user1", json=body)
     assert made.status_code == 201, made.text
     return str(made.json()["pid"])
