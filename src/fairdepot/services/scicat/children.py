@@ -80,12 +80,6 @@ def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> R
     return row
 
 
-def children(store: RecordStore, parent: RecordHandle, kind: str) -> list[Record]:
-    """Every active child of `kind` of a dataset, whoever may read it, oldest first: what the
-    dataset's own totals are computed from (a reader's listing is `readable_children`)."""
-    return store.load(store.members_of([parent], [kind]), with_files=False)
-
-
 def readable_children(
     store: RecordStore, actor: Actor, parent: RecordHandle, kind: str, limit: int | None
 ) -> list[Record]:

@@ -24,9 +24,15 @@ from fairdepot.storage.db.child_summaries import ChildSummary
 from fairdepot.storage.db.records import RecordStore
 
 
+def block_summaries(store: RecordStore, row: RecordHandle) -> list[ChildSummary]:
+    """The dataset's active origdatablocks, oldest first, each with its access, number of
+    files and size, no document read: what its totals and `hasPart` are decided from."""
+    return store.child_summaries(row, ORIGDATABLOCK, items_key="dataFileList", number_key="size")
+
+
 def has_blocks(store: RecordStore, row: RecordHandle) -> bool:
     """Whether the dataset has an active origdatablock (no document read)."""
-    return bool(store.child_summaries(row, ORIGDATABLOCK, "dataFileList"))
+    return bool(block_summaries(store, row))
 
 
 def parts_of(
@@ -45,11 +51,7 @@ def parts_of(
     `HAS_PART_FILES` of them and, past that, one entry pointing to the listing. Only the
     blocks holding those first files are read (`loaded`: documents read already). `held`:
     the dataset's files whose bytes are here (with `ark`, they get a download link)."""
-    blocks = (
-        store.child_summaries(row, ORIGDATABLOCK, "dataFileList")
-        if summaries is None
-        else summaries
-    )
+    blocks = block_summaries(store, row) if summaries is None else summaries
     open_blocks = [b for b in blocks if open_as(b.access, dataset_access)]
     wanted, listed = [], 0
     for block in open_blocks:
@@ -110,10 +112,10 @@ def recompute(
     changed) leaves the record, and its blob is deleted after the commit (the outbox); a new
     block unlists nothing (`unlisting=False`), so its create reads no more blocks than
     `hasPart` lists. `dataset` is read with its files: the held ones get download links."""
-    size, count = store.child_totals(row, ORIGDATABLOCK, "size", "dataFileList")
+    summaries = block_summaries(store, row)
     native = copy.deepcopy(dataset.native or {})
-    native["size"], native["numberOfFiles"] = size, count
-    summaries = store.child_summaries(row, ORIGDATABLOCK, "dataFileList")
+    native["size"] = sum(b.number for b in summaries)
+    native["numberOfFiles"] = sum(b.items for b in summaries)
     held = [f for f in dataset.files if f.blob_key]
     loaded: dict[int, dict[str, Any]] = {}
     if held and unlisting:

@@ -1,8 +1,9 @@
-"""A record's children summed and summarised in SQL, without decoding their documents.
+"""A record's children summarised in SQL, without decoding their documents.
 
-A SciCat dataset's totals (`size`, `numberOfFiles`) are sums over its origdatablocks, and its
-JSON-LD lists at most a bounded number of their files: a block write must not load every
-block's `dataFileList` into Python to find either, or its cost grows with the dataset
+A SciCat dataset's totals (`size`, `numberOfFiles`) are sums over its origdatablocks'
+summaries (each block's size and number of files, read by the database), and its JSON-LD
+lists at most a bounded number of their files: a block write must not load every block's
+`dataFileList` into Python to find either, or its cost grows with the dataset
 (docs/performance.md "SciCat block writes"). Each function here is one statement whatever
 the number of children; what a child's document holds is read by the database.
 """
@@ -23,15 +24,17 @@ from fairdepot.storage.db.scope import in_lifecycle
 
 @dataclass(frozen=True)
 class ChildSummary:
-    """One active child: its key, its access (with its groups) and how many items the array
-    at its native document's key holds (a block's files)."""
+    """One active child: its key, its access (with its groups), how many items the array at
+    its native document's `items_key` holds (a block's files) and the number at its
+    `number_key` (a block's size); a dataset's totals are their sums."""
 
     pk: int
     access: Access
     items: int
+    number: int
 
 
-def _array_length(dialect: str, key: str) -> sa.ColumnElement[Any]:
+def native_array_length(dialect: str, key: str) -> sa.ColumnElement[Any]:
     """The length of the array at the native document's top-level `key`; 0 if not one."""
     if dialect == "postgresql":
         items = sa.func.json_extract_path(RecordRow.native_doc, key)
@@ -61,25 +64,12 @@ def _of(parent_pk: int, kind: str) -> list[sa.ColumnElement[bool]]:
     ]
 
 
-def child_totals(
-    session: Session, parent_pk: int, kind: str, number_key: str, array_key: str
-) -> tuple[int, int]:
-    """(sum of `number_key`, sum of the lengths of `array_key`) over the parent's active
-    children of `kind`: a dataset's size and numberOfFiles over its blocks, one statement."""
-    dialect = session.get_bind().dialect.name
-    statement = sa.select(
-        sa.func.coalesce(sa.func.sum(_number(dialect, number_key)), 0),
-        sa.func.coalesce(sa.func.sum(_array_length(dialect, array_key)), 0),
-    ).where(*_of(parent_pk, kind))
-    total, items = session.execute(statement).one()
-    return int(total or 0), int(items or 0)
-
-
 def child_summaries(
-    session: Session, parent_pk: int, kind: str, array_key: str
+    session: Session, parent_pk: int, kind: str, *, items_key: str, number_key: str
 ) -> list[ChildSummary]:
-    """The parent's active children of `kind`, oldest first, each with its access and the
-    length of its `array_key` array: two statements (the rows' columns, their groups)."""
+    """The parent's active children of `kind`, oldest first, each with its access, the
+    length of its `items_key` array and its `number_key` number: two statements (the rows'
+    columns, their groups), whatever the children's documents hold."""
     dialect = session.get_bind().dialect.name
     rows = session.execute(
         sa.select(
@@ -87,7 +77,8 @@ def child_summaries(
             RecordRow.owner_id,
             RecordRow.owner_group,
             RecordRow.publication_status,
-            _array_length(dialect, array_key),
+            native_array_length(dialect, items_key),
+            _number(dialect, number_key),
         )
         .where(*_of(parent_pk, kind))
         .order_by(RecordRow.pk)
@@ -112,8 +103,9 @@ def child_summaries(
                 publication=PublicationStatus(publication),
             ),
             items=int(items or 0),
+            number=int(number or 0),
         )
-        for pk, owner_id, owner_group, publication, items in rows
+        for pk, owner_id, owner_group, publication, items, number in rows
     ]
 
 

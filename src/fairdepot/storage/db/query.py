@@ -45,6 +45,7 @@ from fairdepot.core.query import (
 )
 from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import RecordState
+from fairdepot.storage.db.child_summaries import native_array_length
 from fairdepot.storage.db.day_facets import count_by_day
 from fairdepot.storage.db.models import RecordRow, RecordValueRow
 from fairdepot.storage.db.scope import readable
@@ -594,13 +595,7 @@ def count_array_items(
     compiler = _Compiler(session.get_bind().dialect.name)
     if _uses_regexp(query) and compiler.dialect == "postgresql":
         session.execute(sa.text(f"SET LOCAL statement_timeout = {REGEXP_TIMEOUT_MS}"))
-    if compiler.dialect == "postgresql":
-        items = sa.func.json_extract_path(RecordRow.native_doc, key)
-        length = sa.case(
-            (sa.func.json_typeof(items) == "array", sa.func.json_array_length(items)), else_=0
-        )
-    else:  # SQLite: 0 for what is not an array, NULL for a missing key
-        length = sa.func.json_array_length(RecordRow.native_doc, f"$.{key}")
+    length = native_array_length(compiler.dialect, key)
     counted = sa.select(sa.func.coalesce(sa.func.sum(length), 0)).where(
         readable(scope, RecordState.ACTIVE)
     )

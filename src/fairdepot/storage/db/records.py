@@ -25,7 +25,6 @@ from fairdepot.core.records import Access, Record, RecordState, Relation
 from fairdepot.storage.db.child_summaries import (
     ChildSummary,
     child_summaries,
-    child_totals,
     native_documents,
 )
 from fairdepot.storage.db.models import (
@@ -189,19 +188,14 @@ class RecordStore:
         native document's `key` (storage/db/query.py `count_array_items`): blocks' files."""
         return count_array_items(self.session, self.search, query, scope, key)
 
-    def child_totals(
-        self, parent: RecordHandle, kind: str, number_key: str, array_key: str
-    ) -> tuple[int, int]:
-        """Sums over the active children of `kind` (storage/db/child_summaries.py): a
-        dataset's size and numberOfFiles over its blocks, in one statement."""
-        return child_totals(self.session, parent.pk, kind, number_key, array_key)
-
     def child_summaries(
-        self, parent: RecordHandle, kind: str, array_key: str
+        self, parent: RecordHandle, kind: str, *, items_key: str, number_key: str
     ) -> list[ChildSummary]:
-        """The active children of `kind`, oldest first, by access and array length, without
-        their documents (storage/db/child_summaries.py)."""
-        return child_summaries(self.session, parent.pk, kind, array_key)
+        """The active children of `kind`, oldest first, by access, array length and number,
+        without their documents (storage/db/child_summaries.py)."""
+        return child_summaries(
+            self.session, parent.pk, kind, items_key=items_key, number_key=number_key
+        )
 
     def native_documents(self, pks: Sequence[int]) -> list[dict[str, Any]]:
         """The native documents of records by key, in that order, in one statement."""
