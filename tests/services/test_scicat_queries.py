@@ -10,7 +10,8 @@ import json
 import pytest
 
 from fairdepot.core.crosswalks.scicat import record_of
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion, validate_dataset
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
+from fairdepot.core.crosswalks.scicat_validation import validate_dataset
 from fairdepot.core.policy import ANONYMOUS, ReadScope, read_scope
 from fairdepot.core.query import FacetCount, Query
 from fairdepot.core.records import Access, Face, Record
@@ -269,7 +270,7 @@ def test_the_largest_filter_accepted_is_a_statement_both_databases_run(catalogue
 def test_a_patched_dataset_is_found_by_its_new_values_and_read_back_as_patched(catalogue) -> None:
     from fairdepot.core.ark import normalise
     from fairdepot.core.crosswalks.scicat import changes_of, dataset_of
-    from fairdepot.core.crosswalks.scicat_validation import apply_patch, validate_patch
+    from fairdepot.core.crosswalks.scicat_patch import apply_patch, validate_patch
     from fairdepot.storage.db.records import load_records
 
     patch = {

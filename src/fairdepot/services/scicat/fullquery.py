@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from fairdepot.core.crosswalks.scicat import ARRAY_FIELDS, DATE_FIELDS, NUMBER_FIELDS, query_field
-from fairdepot.core.crosswalks.scicat_validation import FIELDS, Kind
+from fairdepot.core.crosswalks.scicat_fields import FIELDS, Kind
 from fairdepot.core.metadata.units import to_si
 from fairdepot.core.query import (
     MAX_LIMIT,

@@ -15,6 +15,7 @@ from typing import Any
 
 from fairdepot.core import ark as arks
 from fairdepot.core.crosswalks.scicat import dataset_of
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.crosswalks.scicat_reverse import (
     CRATE_KINDS,
     FAIRSCAPE_CRATES,
@@ -22,7 +23,6 @@ from fairdepot.core.crosswalks.scicat_reverse import (
     crate_filter,
     dataset_from_crate,
 )
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.query import (
     And,
     Column,
