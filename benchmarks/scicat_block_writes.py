@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.deployments import create_database, drop_database
 
 from fairdepot.config import Settings
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.services import accounts
 from fairdepot.services.runtime import build_runtime
 from fairdepot.services.scicat import datablocks, datasets

@@ -21,16 +21,10 @@ from fairdepot.core.crosswalks.scicat import (
     record_of,
     v3_view,
 )
+from fairdepot.core.crosswalks.scicat_fields import FIELDS, ApiVersion
 from fairdepot.core.crosswalks.scicat_parts import HAS_PART_FILES, files_part
-from fairdepot.core.crosswalks.scicat_validation import (
-    FIELDS,
-    ApiVersion,
-    apply_patch,
-    default_dataset_name,
-    format_time,
-    validate_dataset,
-    validate_patch,
-)
+from fairdepot.core.crosswalks.scicat_patch import apply_patch, validate_patch
+from fairdepot.core.crosswalks.scicat_validation import default_dataset_name, validate_dataset
 from fairdepot.core.errors import InvalidInput
 from fairdepot.core.query import Column, Field, InvalidQuery
 from fairdepot.core.records import (
@@ -40,6 +34,7 @@ from fairdepot.core.records import (
     Relation,
     check_metadata,
 )
+from fairdepot.core.timestamps import format_time, millisecond_instant
 
 PID = "PID.prefix.a0b1/0f7e5d0c-1111-4222-8333-944445555666"
 
@@ -673,6 +668,19 @@ def test_the_changes_of_an_update_keep_owner_and_moderation_and_follow_the_datas
 def test_timestamps_are_emitted_as_javascript_iso_strings(instant: datetime, text: str) -> None:
     """Four-digit years even before 1000: clients' ISO parsers refuse `999-01-01...`."""
     assert format_time(instant) == text
+
+
+def test_a_where_instant_is_cut_to_the_millisecond_the_text_form_shows() -> None:
+    """A `where` compares `millisecond_instant`s, so it must be the instant `format_time`
+    writes: UTC, microseconds cut (not rounded), a naive value taken as UTC."""
+    given = datetime(2024, 1, 1, 2, 0, 0, 999999, tzinfo=timezone(timedelta(hours=2)))
+    cut = millisecond_instant(given)
+    assert cut == datetime(2024, 1, 1, 0, 0, 0, 999000, tzinfo=UTC)
+    assert cut.utcoffset() == timedelta(0)
+    assert format_time(cut) == format_time(given) == "2024-01-01T00:00:00.999Z"
+    assert millisecond_instant(datetime(2024, 1, 1, 0, 0, 0, 1500)) == datetime(
+        2024, 1, 1, 0, 0, 0, 1000, tzinfo=UTC
+    )
 
 
 # -- the forward mapping, one row of docs/crosswalks.md's dataset table per case -------------

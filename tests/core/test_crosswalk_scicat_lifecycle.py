@@ -7,14 +7,15 @@ from datetime import UTC, datetime
 
 import pytest
 
-from fairdepot.core.crosswalks.scicat_lifecycle import LIFECYCLE_FIELDS, LifecycleKind
-from fairdepot.core.crosswalks.scicat_validation import (
-    ApiVersion,
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
+from fairdepot.core.crosswalks.scicat_lifecycle import (
+    LIFECYCLE_FIELDS,
+    LifecycleKind,
     check_lifecycle_change,
     lifecycle_with_defaults,
-    validate_dataset,
-    validate_patch,
 )
+from fairdepot.core.crosswalks.scicat_patch import validate_patch
+from fairdepot.core.crosswalks.scicat_validation import validate_dataset
 from fairdepot.core.errors import InvalidInput
 
 BODY = {

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from fairdepot.config import Settings
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.crosswalks.scicat_files import ORIGDATABLOCK
 from fairdepot.core.crosswalks.scicat_parts import HAS_PART_FILES
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.policy import Actor
 from fairdepot.core.records import Record
 from fairdepot.services import accounts

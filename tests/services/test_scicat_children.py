@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.policy import ANONYMOUS, Actor
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import attachments, datablocks, datasets

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from fairdepot.config import Settings
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.errors import Conflict, Gone, InvalidInput, NotFound, PermissionDenied
 from fairdepot.core.policy import ANONYMOUS, Actor
 from fairdepot.services import accounts, catalogue

@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fairdepot.core.crosswalks.scicat import record_of
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion, validate_dataset
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
+from fairdepot.core.crosswalks.scicat_validation import validate_dataset
 from fairdepot.core.policy import ReadScope
 from fairdepot.core.query import InvalidQuery, Page
 from fairdepot.services.scicat.filters import dataset_filter

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.query import (
     And,
     Column,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.policy import Actor
 from fairdepot.services import accounts
 from fairdepot.services.runtime import Runtime

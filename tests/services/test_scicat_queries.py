@@ -10,11 +10,14 @@ import json
 import pytest
 
 from fairdepot.core.crosswalks.scicat import record_of
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion, validate_dataset
-from fairdepot.core.policy import ANONYMOUS, ReadScope, read_scope
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
+from fairdepot.core.crosswalks.scicat_validation import validate_dataset
+from fairdepot.core.policy import ANONYMOUS, Actor, ReadScope, read_scope
 from fairdepot.core.query import FacetCount, Query
-from fairdepot.core.records import Access, Face, Record
+from fairdepot.core.record_changes import RecordChanges
+from fairdepot.core.records import Access, Face, PublicationStatus, Record
 from fairdepot.services import accounts
+from fairdepot.services.scicat import datasets
 from fairdepot.services.scicat.filters import (
     MAX_CONDITIONS,
     MAX_NESTING,
@@ -244,6 +247,33 @@ def test_fullfacet_counts_per_value_and_all(catalogue) -> None:
     assert result.facets["type"] == [FacetCount("raw", 2)]
 
 
+def test_fullfacet_counts_is_published_by_the_records_publication_state(catalogue) -> None:
+    """A dataset published where only its record's state changes (a PublishedData
+    registration, FAIRSCAPE's publish) reads `isPublished: true` and a `where` finds it so:
+    its facet must count it so too, and a published crate beside it."""
+    with catalogue.writing() as store:
+        row = store.row_by_identifier("pid", "PID.test/d2")
+        assert row is not None
+        store.update(row, RecordChanges(publication=PublicationStatus.PUBLISHED), actor_id=None)
+        store.insert(
+            Record(
+                ark="ark:99999/fd1crate",
+                kind="ROCrate",
+                face=Face.FAIRSCAPE,
+                metadata={"@id": "ark:99999/fd1crate", "@type": "Dataset", "name": "a crate"},
+                access=Access(
+                    owner_id=None, owner_group="group1", publication=PublicationStatus.PUBLISHED
+                ),
+                name="a crate",
+            )
+        )
+    assert _where(catalogue, {"isPublished": True}) == ["d1", "d2"]
+    administrator = Actor(user_id="someone", is_admin=True)
+    answer = datasets.facets(catalogue, administrator, full_facet({}, ["isPublished"]))
+    assert answer[0]["isPublished"] == [{"_id": True, "count": 3}, {"_id": False, "count": 2}]
+    assert answer[0]["all"] == [{"totalSets": 5}]
+
+
 def test_the_read_scope_still_decides_what_is_seen(catalogue) -> None:
     everything = dataset_filter(json.dumps({"order": "datasetName ASC"}), V3)
     assert _found(catalogue, everything, read_scope(ANONYMOUS))[0] == ["d1"]
@@ -269,7 +299,7 @@ def test_the_largest_filter_accepted_is_a_statement_both_databases_run(catalogue
 def test_a_patched_dataset_is_found_by_its_new_values_and_read_back_as_patched(catalogue) -> None:
     from fairdepot.core.ark import normalise
     from fairdepot.core.crosswalks.scicat import changes_of, dataset_of
-    from fairdepot.core.crosswalks.scicat_validation import apply_patch, validate_patch
+    from fairdepot.core.crosswalks.scicat_patch import apply_patch, validate_patch
     from fairdepot.storage.db.records import load_records
 
     patch = {

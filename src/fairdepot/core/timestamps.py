@@ -22,9 +22,17 @@ def isoformat_z(value: datetime | None) -> str | None:
     return value.isoformat().replace("+00:00", "Z") if value else None
 
 
-def isoformat_ms_z(value: datetime) -> str:
-    """UTC ISO 8601 with millisecond precision and a `Z`: JavaScript's `toISOString`, the form
-    SciCat's backend gives every Date back in (always a four-digit year: strftime's `%Y` does
-    not pad years before 1000 on glibc, which clients' ISO parsers refuse)."""
+def millisecond_instant(value: datetime) -> datetime:
+    """The instant as SciCat keeps it: UTC (a naive value is UTC), cut to whole milliseconds,
+    the precision of a Mongo Date. A `where` on a dataset's time field compares this, so a
+    client's microseconds match what was stored from them."""
     utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-    return utc.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return utc.replace(microsecond=utc.microsecond // 1000 * 1000)
+
+
+def format_time(value: datetime) -> str:
+    """`millisecond_instant` as text: UTC ISO 8601 with millisecond precision and a `Z`,
+    JavaScript's `toISOString`, the form SciCat's backend gives every Date back in (always a
+    four-digit year: strftime's `%Y` does not pad years before 1000 on glibc, which clients'
+    ISO parsers refuse)."""
+    return millisecond_instant(value).isoformat(timespec="milliseconds").replace("+00:00", "Z")

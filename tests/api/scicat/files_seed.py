@@ -17,7 +17,8 @@ from unittest import mock
 from fairdepot.config import Settings
 from fairdepot.core import ark as arks
 from fairdepot.core.crosswalks.scicat import record_of
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion, validate_dataset
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
+from fairdepot.core.crosswalks.scicat_validation import validate_dataset
 from fairdepot.services.runtime import Runtime, build_runtime
 from fairdepot.services.uow import unit_of_work
 from tests.support.deployments import Deployment

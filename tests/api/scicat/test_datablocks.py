@@ -222,7 +222,7 @@ def test_each_block_is_read_by_its_own_access(scicat: Scicat, runtime: Runtime) 
 def test_blocks_are_not_datasets_in_dataset_queries(scicat: Scicat, runtime: Runtime) -> None:
     """Blocks are SciCat records with the dataset's owner group: a dataset filter on that
     group must still find datasets only."""
-    from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+    from fairdepot.core.crosswalks.scicat_fields import ApiVersion
     from fairdepot.core.policy import read_scope
     from fairdepot.core.policy.roles import Actor
     from fairdepot.services.scicat.filters import dataset_filter

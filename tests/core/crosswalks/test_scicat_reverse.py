@@ -10,13 +10,13 @@ from datetime import UTC, datetime
 
 import pytest
 
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.crosswalks.scicat_reverse import (
     FAIRSCAPE_CRATES,
     crate_facets,
     crate_filter,
     dataset_from_crate,
 )
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.query import Column, Comparison, FacetRequest, Field, Op
 from fairdepot.core.records import Access, Face, PublicationStatus, Record, RecordFile
 from fairdepot.services.scicat.where import where_filter

@@ -12,7 +12,7 @@ from fairdepot.api.common.deps import RuntimeDep
 from fairdepot.api.scicat.children import FilterParameter, JsonBody, child_router, segment
 from fairdepot.api.scicat.deps import CallerDep
 from fairdepot.api.scicat.errors import scicat_responses
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.policy import ANONYMOUS
 from fairdepot.services.scicat import attachments
 

@@ -15,8 +15,8 @@ from fairdepot.api.common.deps import ClientAddress, RuntimeDep
 from fairdepot.api.scicat.deps import CallerDep
 from fairdepot.api.scicat.errors import ScicatRoute, scicat_responses
 from fairdepot.core.accounts import User
-from fairdepot.core.crosswalks.scicat_validation import format_time
 from fairdepot.core.errors import PermissionDenied
+from fairdepot.core.timestamps import format_time
 from fairdepot.services import accounts
 
 router = APIRouter(route_class=ScicatRoute, tags=["scicat auth"])

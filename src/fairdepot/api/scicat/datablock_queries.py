@@ -16,7 +16,7 @@ from fairdepot.api.common.deps import RuntimeDep
 from fairdepot.api.scicat.children import FilterParameter, child_router, segment
 from fairdepot.api.scicat.deps import CallerDep
 from fairdepot.api.scicat.errors import scicat_responses
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.policy import ANONYMOUS, Actor
 from fairdepot.services.scicat import datablock_queries as queries
 from fairdepot.services.scicat.child_fields import ORIGDATABLOCK_FIELDS, child_query

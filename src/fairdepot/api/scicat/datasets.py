@@ -20,7 +20,7 @@ from fairdepot.api.common.deps import RuntimeDep
 from fairdepot.api.common.raw_path import raw_segment
 from fairdepot.api.scicat.deps import Caller, CallerDep
 from fairdepot.api.scicat.errors import ScicatRoute, scicat_responses
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.errors import NotFound, PermissionDenied
 from fairdepot.core.json_input import load_json
 from fairdepot.core.policy import ANONYMOUS

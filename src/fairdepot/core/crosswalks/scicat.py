@@ -21,15 +21,14 @@ from dataclasses import replace
 from typing import Any
 
 from fairdepot.core import ark as arks
-from fairdepot.core.crosswalks.scicat_validation import (
+from fairdepot.core.crosswalks.scicat_fields import (
     FIELDS,
     TIME_FIELDS,
     V3_ALIASES,
     ApiVersion,
     Kind,
-    format_time,
-    lifecycle_with_defaults,
 )
+from fairdepot.core.crosswalks.scicat_lifecycle import lifecycle_with_defaults
 from fairdepot.core.metadata.contexts import FAIRSCAPE_CONTEXT
 from fairdepot.core.query import Column, Field, InvalidQuery
 from fairdepot.core.record_changes import MetadataChange, RecordChanges
@@ -42,6 +41,7 @@ from fairdepot.core.records import (
     Relation,
 )
 from fairdepot.core.relations import extract_relations
+from fairdepot.core.timestamps import format_time
 
 INPUT_DATASET = "usedDataset"
 USED_SOFTWARE = "usedSoftware"

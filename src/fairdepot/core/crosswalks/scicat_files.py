@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from fairdepot.core.crosswalks.scicat import access_of  # a child's own fields, as a dataset's
-from fairdepot.core.crosswalks.scicat_validation import MAX_COUNT, ApiVersion
+from fairdepot.core.crosswalks.scicat_fields import MAX_COUNT, ApiVersion
 from fairdepot.core.document_values import parse_timestamp
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.records import Face, PublicationStatus, Record
-from fairdepot.core.timestamps import isoformat_ms_z
+from fairdepot.core.timestamps import format_time
 
 ORIGDATABLOCK = "scicat-origdatablock"
 ATTACHMENT = "scicat-attachment"
@@ -112,7 +112,7 @@ def _utc_time(value: object) -> str | None:
     without a zone is UTC), or None when it is not an ISO 8601 date or timestamp. Stored in
     this form, so every reader sees one spelling and the value index compares it as a time."""
     instant = parse_timestamp(value) if isinstance(value, str) else None
-    return None if instant is None else isoformat_ms_z(instant)
+    return None if instant is None else format_time(instant)
 
 
 def validate_origdatablock(body: object, version: ApiVersion) -> dict[str, Any]:
@@ -278,8 +278,6 @@ def listed_paths(blocks: Sequence[dict[str, Any]]) -> set[str]:
 
 def scicat_view(record: Record, id_field: str) -> dict[str, Any]:
     """The object a SciCat client reads: its native body plus the server's fields."""
-    from fairdepot.core.crosswalks.scicat_validation import format_time
-
     view = copy.deepcopy(record.native or {})
     view["isPublished"] = record.access.publication is PublicationStatus.PUBLISHED
     view.setdefault("accessGroups", list(record.access.access_groups))

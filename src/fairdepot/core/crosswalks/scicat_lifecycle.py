@@ -6,23 +6,22 @@ The lifecycle is what archive systems read and write; clients (scicat-sdk-py's
 break every reader. Hence the check on every write (create, PUT, PATCH, the lifecycle route),
 and the defaults on create and on every read of a dataset that has none (older records are
 completed when rendered, not migrated). `null` means "not set" here, as the DTO's
-`@IsOptional` lets it through and the default takes its place.
+`@IsOptional` lets it through and the default takes its place. Dates are kept in the
+backend's own form (`core.timestamps.format_time`), so a `where` on one compares like any
+other dataset time.
 """
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from enum import Enum
 from typing import Any
 
 from fairdepot.core.document_values import parse_timestamp
-from fairdepot.core.errors import Problem
-
-DateFormat = Callable[[datetime], str]
-"""The face's time format (scicat_validation.format_time), passed in: that module checks
-the rest of the dataset and calls this one."""
+from fairdepot.core.errors import InvalidInput, Problem
+from fairdepot.core.timestamps import format_time
 
 
 class LifecycleKind(Enum):
@@ -80,13 +79,14 @@ INVALID = _Invalid()
 
 
 def checked_lifecycle(
-    value: object, where: str, problems: list[Problem], format_date: DateFormat
+    value: object, where: str, problems: list[Problem]
 ) -> dict[str, Any] | _Invalid:
-    """The lifecycle with its dates normalised by `format_date`, or INVALID with one problem
-    per bad key added to `problems`. `where` is the body path of the object
-    (`datasetlifecycle`; empty for the lifecycle route, whose body it is): a problem's
-    location and message start with it (`datasetlifecycle.archivable must be a boolean
-    value`), as the backend's nested validation words them."""
+    """The lifecycle with its dates in the backend's form, or INVALID with one problem per bad
+    key added to `problems` (the caller reports them with the rest of its body's). `where`
+    is the body path of the object (`datasetlifecycle`; empty for the lifecycle route, whose
+    body it is): a problem's location and message start with it
+    (`datasetlifecycle.archivable must be a boolean value`), as the backend's nested
+    validation words them."""
     if not isinstance(value, dict):
         where = where or "body"
         problems.append(Problem(f"{where} must be {LifecycleKind.OBJECT.value}", where))
@@ -100,27 +100,41 @@ def checked_lifecycle(
             problems.append(Problem(f"property {path} should not exist", path))
         elif item is None:
             out[key] = None
-        elif (checked := _checked(kind, item, format_date)) is INVALID:
+        elif (checked := _checked(kind, item)) is INVALID:
             problems.append(Problem(f"{path} must be {kind.value}", path))
         else:
             out[key] = checked
     return INVALID if len(problems) > found else out
 
 
-def with_lifecycle_defaults(
-    lifecycle: Mapping[str, Any] | None, created: datetime, format_date: DateFormat
+def check_lifecycle_change(body: object) -> dict[str, Any]:
+    """The body of `PATCH /datasets/{pid}/datasetlifecycle` (the lifecycle DTO itself, so a
+    problem is named `archivable`, not `datasetlifecycle.archivable`), or InvalidInput; an
+    empty body is refused too, as the backend's "must not be empty"."""
+    problems: list[Problem] = []
+    lifecycle = checked_lifecycle(body, "", problems)
+    if isinstance(lifecycle, dict) and not lifecycle:
+        problems.append(Problem("must name at least one lifecycle field", "body"))
+    if problems or not isinstance(lifecycle, dict):
+        raise InvalidInput("the lifecycle change is not valid", problems=problems)
+    return lifecycle
+
+
+def lifecycle_with_defaults(
+    lifecycle: Mapping[str, Any] | None, created: datetime
 ) -> dict[str, Any]:
-    """The lifecycle with every unset key (missing or null) given the backend's default; the
-    dates default to `created` (the dataset's creation), so a read is the same every time."""
+    """The lifecycle with every unset key (missing or null) given the backend's default, as a
+    new dataset gets it and as one stored without it is shown; the dates default to `created`
+    (the dataset's creation), so a read is the same every time."""
     out = {k: copy.deepcopy(v) for k, v in (lifecycle or {}).items() if v is not None}
     for key, default in _FIXED_DEFAULTS.items():
         out.setdefault(key, copy.deepcopy(default))
     for key in _DATED:
-        out.setdefault(key, format_date(created))
+        out.setdefault(key, format_time(created))
     return out
 
 
-def _checked(kind: LifecycleKind, value: Any, format_date: DateFormat) -> Any:
+def _checked(kind: LifecycleKind, value: Any) -> Any:
     if kind is LifecycleKind.BOOLEAN:
         return value if isinstance(value, bool) else INVALID
     if kind is LifecycleKind.TEXT:
@@ -128,4 +142,4 @@ def _checked(kind: LifecycleKind, value: Any, format_date: DateFormat) -> Any:
     if kind is LifecycleKind.OBJECT:
         return copy.deepcopy(value) if isinstance(value, dict) else INVALID
     instant = parse_timestamp(value) if isinstance(value, str) else None
-    return INVALID if instant is None else format_date(instant)
+    return INVALID if instant is None else format_time(instant)

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, replace
-from datetime import datetime
 from enum import Enum
 from typing import Any
 
 from fairdepot.core.crosswalks.scicat import access_of as dataset_access
-from fairdepot.core.crosswalks.scicat_validation import format_time
 from fairdepot.core.document_values import parse_timestamp
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.metadata.contexts import FAIRSCAPE_CONTEXT
 from fairdepot.core.record_changes import MetadataChange, RecordChanges
 from fairdepot.core.records import Access, Face, IdentifierScheme, PublicationStatus, Record
+from fairdepot.core.timestamps import format_time
 
 
 class Type(Enum):
@@ -377,14 +376,10 @@ def object_of(record: Record) -> dict[str, Any]:
         document["isPublished"] = record.access.publication is PublicationStatus.PUBLISHED
         document.setdefault("accessGroups", [])
     if record.created_at is not None:
-        document["createdAt"] = _time(record.created_at)
+        document["createdAt"] = format_time(record.created_at)
     if record.updated_at is not None:
-        document["updatedAt"] = _time(record.updated_at)
+        document["updatedAt"] = format_time(record.updated_at)
     return document
-
-
-def _time(value: datetime) -> str:
-    return format_time(value)
 
 
 def kind_of(name: str) -> ObjectKind:

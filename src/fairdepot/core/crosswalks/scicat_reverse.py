@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion, format_time
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.document_values import parse_timestamp
 from fairdepot.core.query import (
     NEGATIONS,
@@ -39,6 +39,7 @@ from fairdepot.core.query import (
     like_to_regexp,
 )
 from fairdepot.core.records import Face, PublicationStatus, Record
+from fairdepot.core.timestamps import format_time
 
 CRATE_KINDS = ("ROCrate",)
 """FAIRSCAPE record kinds that are SciCat datasets: crate roots only. Their members (datasets,

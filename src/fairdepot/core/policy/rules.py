@@ -7,7 +7,9 @@ Rules, in the order they are tried (the first that grants wins; nothing grants b
   records, and the metadata of records whose metadata is public; every role in the record's
   organization reads; the owner writes (update, delete, purge, publish), so does the owner group
   when the record shares editing (`group_write`), an Admin or Manager of its organization, and
-  DELETE_GROUPS members delete and purge; Moderators of its organization moderate;
+  DELETE_GROUPS members delete and purge; Moderators of its organization moderate; a change is
+  decided on the record as stored, not on the access it sets (SciCat's DatasetUpdateOwner:
+  whoever may change a dataset may give it another owner group);
 - a record that is not in plain view is read only by those who may delete it (trashed), or by
   its owner and the Moderators of its organization (awaiting moderation: pending or rejected);
 - creation: any account may create for itself or one of its own groups; another owner group

@@ -13,8 +13,8 @@ from dataclasses import replace
 from typing import Any
 
 from fairdepot.core.crosswalks.scicat import access_of
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.crosswalks.scicat_files import ATTACHMENT, validate_attachment
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.errors import InvalidInput, NotFound, Problem
 from fairdepot.core.policy import Action, Actor
 from fairdepot.core.record_changes import RecordChanges

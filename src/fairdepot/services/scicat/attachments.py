@@ -10,13 +10,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.crosswalks.scicat_files import (
     ATTACHMENT,
     child_record,
     scicat_view,
     validate_attachment,
 )
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.errors import Conflict, InvalidInput, NotFound, Problem
 from fairdepot.core.policy import Action, Actor
 from fairdepot.core.records import Record, Relation

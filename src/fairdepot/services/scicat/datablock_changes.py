@@ -17,8 +17,8 @@ from dataclasses import replace
 from typing import Any
 
 from fairdepot.core.crosswalks.scicat import access_of
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.crosswalks.scicat_files import ORIGDATABLOCK, validate_origdatablock
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.errors import InvalidInput, NotFound, PermissionDenied, Problem
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.record_changes import RecordChanges

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.crosswalks.scicat_files import ORIGDATABLOCK, file_entries
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.errors import NotFound
 from fairdepot.core.policy import ANONYMOUS, Action, Actor, allows, read_scope
 from fairdepot.core.query import (

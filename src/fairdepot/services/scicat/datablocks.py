@@ -12,13 +12,13 @@ import copy
 import uuid
 from typing import Any
 
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.crosswalks.scicat_files import (
     ORIGDATABLOCK,
     child_record,
     scicat_view,
     validate_origdatablock,
 )
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.policy import Action, Actor
 from fairdepot.core.records import PublicationStatus, Record
 from fairdepot.services.runtime import Runtime

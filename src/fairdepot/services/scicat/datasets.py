@@ -35,17 +35,14 @@ from fairdepot.core.crosswalks.scicat import (
     dataset_of,
     record_of,
 )
-from fairdepot.core.crosswalks.scicat_reverse import READ_ONLY
-from fairdepot.core.crosswalks.scicat_validation import (
-    ApiVersion,
-    apply_patch,
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion, with_si_values
+from fairdepot.core.crosswalks.scicat_lifecycle import (
     check_lifecycle_change,
-    format_time,
     lifecycle_with_defaults,
-    validate_dataset,
-    validate_patch,
-    with_si_values,
 )
+from fairdepot.core.crosswalks.scicat_patch import apply_patch, validate_patch
+from fairdepot.core.crosswalks.scicat_reverse import READ_ONLY
+from fairdepot.core.crosswalks.scicat_validation import validate_dataset
 from fairdepot.core.errors import (
     Conflict,
     IdentifierTaken,
@@ -60,7 +57,7 @@ from fairdepot.core.policy.rules import CreateRequest
 from fairdepot.core.query import InvalidQuery, Page, Query
 from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import IdentifierScheme, Record, RecordState
-from fairdepot.core.timestamps import utcnow
+from fairdepot.core.timestamps import format_time, utcnow
 from fairdepot.services.crates.ingest import minter
 from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime

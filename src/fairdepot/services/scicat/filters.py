@@ -19,7 +19,7 @@ from fairdepot.core.crosswalks.scicat import (
     query_field,
     time_field,
 )
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.errors import InvalidInput
 from fairdepot.core.json_input import check_json, load_json, path_locator
 from fairdepot.core.query import (

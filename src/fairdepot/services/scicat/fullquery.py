@@ -19,11 +19,12 @@ import re
 from typing import Any
 
 from fairdepot.core.crosswalks.scicat import ARRAY_FIELDS, DATE_FIELDS, NUMBER_FIELDS, query_field
-from fairdepot.core.crosswalks.scicat_validation import FIELDS, Kind
+from fairdepot.core.crosswalks.scicat_fields import FIELDS, Kind
 from fairdepot.core.metadata.units import to_si
 from fairdepot.core.query import (
     MAX_LIMIT,
     And,
+    Column,
     Comparison,
     FacetGranularity,
     FacetRequest,
@@ -105,6 +106,12 @@ def full_facet_filters(filters: object) -> Query:
     return full_facet(spec.get("fields"), spec.get("facets"))
 
 
+PUBLICATION = Field(column=Column.PUBLICATION_STATUS)
+"""What `isPublished` counts: the record's publication state, as a `where` on it compares (a
+PublishedData registration or FAIRSCAPE's publish changes it, not the stored document);
+`reverse.folded` turns its buckets back into true and false."""
+
+
 def full_facet(fields: object, facets: object) -> Query:
     """`GET /datasets/fullfacet?fields=...&facets=[...]`: the matching datasets counted
     (`Query.count`, SciCat's `all.totalSets`) and counted per value of each facet."""
@@ -124,7 +131,7 @@ def full_facet(fields: object, facets: object) -> Query:
             )
     requests = tuple(
         FacetRequest(
-            query_field(name, f"facets[{i}]"),
+            PUBLICATION if name == "isPublished" else query_field(name, f"facets[{i}]"),
             limit=MAX_LIMIT,
             name=name,
             granularity=FacetGranularity.DAY if name in DATE_FIELDS else FacetGranularity.VALUE,

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.crosswalks.scicat_files import ATTACHMENT, ORIGDATABLOCK
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.policy import Actor, read_scope
 from fairdepot.core.query import Column, Field, InvalidQuery, SortKey

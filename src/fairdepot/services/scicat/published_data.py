@@ -25,14 +25,13 @@ from fairdepot.core.crosswalks.scicat_objects import (
     ObjectKind,
 )
 from fairdepot.core.crosswalks.scicat_published import AMENDED, datacite_fields, dataset_pids
-from fairdepot.core.crosswalks.scicat_validation import format_time
 from fairdepot.core.errors import Conflict, NotFound, PermissionDenied
 from fairdepot.core.policy import Action, Actor, allows, read_scope
 from fairdepot.core.query import And, Column, Comparison, Field, Op, Page, Query
 from fairdepot.core.record_changes import RecordChanges
 from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Face, PublicationStatus, RecordState
-from fairdepot.core.timestamps import utcnow
+from fairdepot.core.timestamps import format_time, utcnow
 from fairdepot.services import datacite
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.children import dataset_by_pid

@@ -15,6 +15,7 @@ from typing import Any
 
 from fairdepot.core import ark as arks
 from fairdepot.core.crosswalks.scicat import dataset_of
+from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.crosswalks.scicat_reverse import (
     CRATE_KINDS,
     FAIRSCAPE_CRATES,
@@ -22,7 +23,6 @@ from fairdepot.core.crosswalks.scicat_reverse import (
     crate_filter,
     dataset_from_crate,
 )
-from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.query import (
     And,
     Column,
@@ -35,7 +35,7 @@ from fairdepot.core.query import (
     SortKey,
 )
 from fairdepot.core.record_handle import RecordHandle
-from fairdepot.core.records import Face, Record
+from fairdepot.core.records import Face, PublicationStatus, Record
 from fairdepot.services.scicat.filters import SCICAT_RECORDS
 from fairdepot.storage.db.records import RecordStore
 
@@ -89,7 +89,10 @@ def _shared_sort(key: SortKey) -> SortKey:
 def folded(widened: Widened, found: dict[str, list[FacetCount]]) -> dict[str, list[dict[str, Any]]]:
     """Facet counts of both kinds of record summed per value, most frequent first (ties in
     the order storage gave them, SciCat datasets' first); a facet by day newest day first,
-    each day's `_id` `{year, month, day}` (the backend's date facet)."""
+    each day's `_id` `{year, month, day}` (the backend's date facet); a facet on the
+    publication state (`isPublished`) true for published records and false for every other
+    state, as a dataset reads it."""
+    by_state = {r.key for r in widened.query.facets if r.field.column is Column.PUBLICATION_STATUS}
     by_day = {
         widened.facet_names.get(r.key, (r.key, None))[0]
         for r in widened.query.facets
@@ -102,6 +105,8 @@ def folded(widened: Widened, found: dict[str, list[FacetCount]]) -> dict[str, li
         for count in counts:
             if count.count:
                 value = label if label is not None else count.value
+                if key in by_state:
+                    value = value == PublicationStatus.PUBLISHED.value
                 bucket[value] = bucket.get(value, 0) + count.count
     answer: dict[str, list[dict[str, Any]]] = {}
     for name, bucket in totals.items():

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from fairdepot.core.crosswalks.scicat import query_field, time_field
-from fairdepot.core.crosswalks.scicat_validation import to_milliseconds
 from fairdepot.core.document_values import parse_timestamp
 from fairdepot.core.query import (
     RANGE_OPS,
@@ -34,6 +33,7 @@ from fairdepot.core.query import (
     check_filter,
 )
 from fairdepot.core.records import PublicationStatus
+from fairdepot.core.timestamps import millisecond_instant
 
 _SIMPLE_OPS: dict[str, Op] = {
     "eq": Op.EQ,
@@ -187,7 +187,7 @@ def _value(
     if is_time or op in RANGE_OPS:
         instant = parse_timestamp(value)
         if instant is not None:
-            return to_milliseconds(instant) if is_time else instant
+            return millisecond_instant(instant) if is_time else instant
         if is_time or target.column is Column.CREATED_AT or target.column is Column.UPDATED_AT:
             raise InvalidQuery(f"{name} holds timestamps: give an ISO 8601 one", location)
     return value
