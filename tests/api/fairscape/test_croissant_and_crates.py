@@ -7,6 +7,8 @@ import socket
 
 import pytest
 
+CROISSANT = "application/vnd.mlcommons-croissant+json"
+
 
 def _offline_issues(document: dict, monkeypatch):
     """mlcroissant's verdict on a document, with every socket connection refused."""
@@ -100,3 +102,42 @@ def test_summary_of_something_that_is_not_a_crate_is_400(api, fresh_fairscape_zi
     job = api.ingest(fresh_fairscape_zip)
     member = next(i for i in job["identifiers"] if "/software-" in i)
     assert api.http.get(f"/rocrate/summary/{member}").status_code == 400
+
+
+def test_the_resolver_serves_a_crates_croissant_as_the_rocrate_route_does(
+    api, fresh_fairscape_zip, monkeypatch
+) -> None:
+    """The ARK with the Croissant Accept: the same bytes and ETag as `/rocrate/{ark}` (one
+    document, keyed by the crate and its members), 304 on revalidation; a member that is no
+    schema.org Dataset (a software, a FAIRSCAPE data file) is a 406 listing the other offers."""
+    job = api.ingest(fresh_fairscape_zip)
+    crate = job["rocrateIdentifier"]
+    accept = {"Accept": CROISSANT}
+    resolved = api.http.get(f"/{crate}", headers=accept)
+    assert resolved.status_code == 200, resolved.text
+    assert resolved.headers["content-type"].startswith(CROISSANT)
+    assert resolved.headers["vary"] == "Accept"
+    route = api.http.get(f"/rocrate/{crate}", headers=accept)
+    assert resolved.content == route.content
+    assert resolved.headers["etag"] == route.headers["etag"]
+    assert not _offline_issues(resolved.json(), monkeypatch).errors
+    again = api.http.get(f"/{crate}", headers={**accept, "If-None-Match": route.headers["etag"]})
+    assert again.status_code == 304
+    for member in (
+        next(i for i in job["identifiers"] if "/software-" in i),
+        next(i for i in job["identifiers"] if "/dataset-" in i),
+    ):
+        refused = api.http.get(f"/{member}", headers=accept)
+        assert refused.status_code == 406, (member, refused.text)
+        assert "no Croissant view" in refused.json()["detail"]
+        assert CROISSANT not in refused.json()["available"]
+        assert "application/ld+json" in refused.json()["available"]
+    # a renamed member changes the crate's Croissant at the resolver too (not cached by the
+    # crate's own revision alone)
+    member = next(i for i in job["identifiers"] if "/dataset-input-expression" in i)
+    metadata = api.http.get(f"/{member}").json()["metadata"]
+    renamed = {**metadata, "name": "Renamed Expression Data"}
+    assert api.http.put(f"/{member}", json=renamed, headers=api.auth("alice")).status_code == 200
+    after = api.http.get(f"/{crate}", headers={**accept, "If-None-Match": route.headers["etag"]})
+    assert after.status_code == 200
+    assert "Renamed_Expression_Data" in {fo["name"] for fo in after.json()["distribution"]}

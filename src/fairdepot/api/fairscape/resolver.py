@@ -1,7 +1,9 @@
 """The universal resolver: GET, PUT and DELETE on `/ark:NAAN/postfix` for any record.
 
 GET negotiates the representation from `Accept` (q-values honoured, 406 when nothing fits,
-`Vary: Accept`): the FAIRSCAPE JSON wrapper, the JSON-LD itself, Turtle, RDF/XML or N-Triples.
+`Vary: Accept`): the FAIRSCAPE JSON wrapper, the JSON-LD itself, Turtle, RDF/XML, N-Triples,
+or Croissant for a record that has one (a crate, as `/rocrate/{ark}` serves it; a schema.org
+Dataset such as a SciCat dataset; anything else is a 406 naming the other offers).
 `?info` answers the ARK inflection with an ERC kernel record.
 """
 
@@ -27,9 +29,16 @@ from fairdepot.api.common.deps import (
 )
 from fairdepot.api.common.errors import problem_response
 from fairdepot.api.fairscape.errors import FairscapeRoute
-from fairdepot.api.fairscape.views import metadata_document, resolver_wrapper
+from fairdepot.api.fairscape.rocrate import crate_representation
+from fairdepot.api.fairscape.views import (
+    dataset_croissant,
+    has_dataset_croissant,
+    metadata_document,
+    resolver_wrapper,
+)
 from fairdepot.core.erc import erc_kernel
 from fairdepot.core.errors import InvalidInput
+from fairdepot.core.metadata.croissant import CROISSANT_MEDIA_TYPE
 from fairdepot.core.metadata.rdf import NotRepresentable, serialize
 from fairdepot.core.negotiation import choose
 from fairdepot.core.records import Record
@@ -41,6 +50,8 @@ router = APIRouter(route_class=FairscapeRoute, tags=["resolver"])
 JSON, JSONLD = "application/json", "application/ld+json"
 RDF_OFFERS = ["text/turtle", "application/rdf+xml", "application/n-triples"]
 OFFERS = [JSON, JSONLD, *RDF_OFFERS]
+RESOLVER_OFFERS = [*OFFERS, CROISSANT_MEDIA_TYPE]
+"""The resolver's offers: Croissant last, so a wildcard `Accept` never picks it."""
 
 
 async def negotiated(
@@ -86,6 +97,8 @@ async def representation(
     links in them are rendered with `base_url` (core.links)."""
     if chosen == JSON:
         return Representation(JSONResponse(wrapper).body, JSON)
+    if chosen == CROISSANT_MEDIA_TYPE:
+        return await _dataset_croissant(record, offers, base_url)
     document = metadata_document(record, base_url)
     if chosen == JSONLD:
         return Representation(json.dumps(document, allow_nan=False).encode(), JSONLD)
@@ -103,11 +116,35 @@ async def representation(
     return Representation(body.encode(), chosen)
 
 
+async def _dataset_croissant(
+    record: Record, offers: list[str], base_url: str
+) -> Representation | Response:
+    """The Croissant of a record that is one schema.org Dataset; any other record (a
+    block, a software, a FAIRSCAPE data file) has none: 406 with the other offers."""
+    if not has_dataset_croissant(record):
+        detail = (
+            f"{record.ark} ({record.kind}) has no Croissant view: crates and schema.org "
+            "Datasets have one"
+        )
+        return problem_response(
+            406,
+            "Not Acceptable",
+            detail,
+            message=detail,
+            available=[o for o in offers if o != CROISSANT_MEDIA_TYPE],
+            headers={"Vary": "Accept"},
+        )
+    body = await run_in_threadpool(  # up to 1,000 files: not on the event loop
+        lambda: bytes(JSONResponse(dataset_croissant(record, base_url)).body)
+    )
+    return Representation(body, CROISSANT_MEDIA_TYPE)
+
+
 @lru_cache(maxsize=256)
 def _chosen(accept: str | None) -> str | None:
     """`choose` for the resolver's offers: clients send a handful of Accept values, each
     parsed once."""
-    return choose(accept, OFFERS)
+    return choose(accept, RESOLVER_OFFERS)
 
 
 @ark_route(router, "", ["GET"], summary="Resolve any identifier")
@@ -130,7 +167,7 @@ async def resolve(request: Request, naan: str, postfix: str) -> Response:
         accept = request.headers.get("accept")
         found_type = _chosen(accept)
         if found_type is None:
-            return not_acceptable(accept, OFFERS)
+            return not_acceptable(accept, RESOLVER_OFFERS)
         chosen, headers = found_type, {"Vary": "Accept"}
         name = chosen.split("/")[-1]
     etag = _etag(current, chosen)
@@ -139,6 +176,11 @@ async def resolve(request: Request, naan: str, postfix: str) -> Response:
     found = runtime.representations.get((current, name))
     if found is None:
         record = await run_in_threadpool(records.resolve, runtime, actor, text)
+        if chosen == CROISSANT_MEDIA_TYPE and record.kind == "ROCrate":
+            # the crate's document, its ETag and cache entry (keyed by its members too) are
+            # /rocrate/{ark}'s; no entry under `current` is ever made for a crate
+            members = await run_in_threadpool(records.members, runtime, actor, record)
+            return await crate_representation(request, runtime, actor, record, members, chosen)
         if name == "info":
             built: Representation | Response = Representation(
                 erc_kernel(record, runtime.settings.base_url).encode(),
@@ -148,7 +190,7 @@ async def resolve(request: Request, naan: str, postfix: str) -> Response:
         else:
             base_url = runtime.settings.base_url
             wrapper = resolver_wrapper(record, actor, base_url)
-            built = await representation(record, wrapper, chosen, OFFERS, base_url)
+            built = await representation(record, wrapper, chosen, RESOLVER_OFFERS, base_url)
         if isinstance(built, Response):
             return built
         loaded = records.version_of(runtime, record, actor)  # newer than `current` if changed

@@ -16,12 +16,18 @@ from fairdepot.api.common.errors import multipart_body, problem_response, proble
 from fairdepot.api.common.multipart_stream import stream_upload
 from fairdepot.api.fairscape.downloads import file_response
 from fairdepot.api.fairscape.errors import FairscapeRoute
-from fairdepot.api.fairscape.views import crate_document, crate_summary, job_document
+from fairdepot.api.fairscape.views import (
+    crate_document,
+    crate_summary,
+    has_dataset_croissant,
+    job_document,
+)
 from fairdepot.core.blobs import WriteOptions
 from fairdepot.core.errors import InvalidInput, NotFound
 from fairdepot.core.metadata.croissant import CROISSANT_MEDIA_TYPE, crate_to_croissant
 from fairdepot.core.metadata.rdf import serialize
 from fairdepot.core.negotiation import choose
+from fairdepot.core.records import Record
 from fairdepot.services import records, search
 from fairdepot.services.crates import ingest
 from fairdepot.services.crates.metadata_only import register as register_metadata_crate
@@ -126,10 +132,14 @@ async def list_crates(
 
 
 def _crate_and_members(runtime: Any, actor: Any, text: str) -> tuple[Any, list[Any]]:
-    crate = records.resolve(runtime, actor, text)
-    if crate.kind != "ROCrate":
-        raise InvalidInput(f"{crate.ark} is a {crate.kind}, not an RO-Crate")
+    crate = _as_crate(records.resolve(runtime, actor, text))
     return crate, records.members(runtime, actor, crate)
+
+
+def _as_crate(record: Record) -> Record:
+    if record.kind != "ROCrate":
+        raise InvalidInput(f"{record.ark} is a {record.kind}, not an RO-Crate")
+    return record
 
 
 @ark_route(router, "/rocrate/summary", ["GET"])
@@ -190,14 +200,53 @@ async def get_crate(
 ) -> Response:
     """The crate as RO-Crate JSON-LD, or Croissant / RDF when `Accept` asks for them.
 
+    A record that is no crate is a 400; asked for Croissant, a dataset with a Croissant view
+    of its own (a SciCat dataset) is a 400 that names where it is: the resolver, at its ARK.
+    This route stays the crate's: its JSON-LD and RDF here are the whole crate's graph.
+    """
+    actor = actor_of(runtime, user)
+    record = await run_in_threadpool(records.resolve, runtime, actor, ark_text(naan, postfix))
+    chosen = choose(request.headers.get("accept"), CRATE_OFFERS)
+    if chosen == CROISSANT_MEDIA_TYPE and has_dataset_croissant(record):
+        return _croissant_at_resolver(record, runtime.settings.base_url)
+    crate = _as_crate(record)
+    members = await run_in_threadpool(records.members, runtime, actor, crate)
+    return await crate_representation(request, runtime, actor, crate, members, chosen)
+
+
+def _croissant_at_resolver(record: Record, base_url: str) -> Response:
+    where = f"{base_url.rstrip('/')}/api/{record.ark}"
+    detail = (
+        f"{record.ark} is a {record.kind}, not an RO-Crate: its Croissant is served "
+        f"by the resolver, GET {where} with Accept: {CROISSANT_MEDIA_TYPE}"
+    )
+    return problem_response(
+        400,
+        "Bad Request",
+        detail,
+        message=detail,
+        resolver=where,
+        headers={
+            "Vary": "Accept",
+            "Link": f'<{where}>; rel="alternate"; type="{CROISSANT_MEDIA_TYPE}"',
+        },
+    )
+
+
+async def crate_representation(
+    request: Request,
+    runtime: Any,
+    actor: Any,
+    crate: Record,
+    members: list[Record],
+    chosen: str | None,
+) -> Response:
+    """One representation of a crate (`chosen` from CRATE_OFFERS; None: 406), also the
+    resolver's Croissant of a crate.
+
     The document is built from the crate and every member the caller may read, so its ETag
     and cache entry are keyed by the crate's version and each such member's revision.
     """
-    actor = actor_of(runtime, user)
-    crate, members = await run_in_threadpool(
-        _crate_and_members, runtime, actor, ark_text(naan, postfix)
-    )
-    chosen = choose(request.headers.get("accept"), CRATE_OFFERS)
     headers = {"Vary": "Accept"}
     if chosen is None:
         return problem_response(

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from fairdepot.core import links
+from fairdepot.core.crosswalks.scicat_parts import facility_folder
 from fairdepot.core.jobs import Job
 from fairdepot.core.metadata.contexts import CANONICAL_CONTEXT
+from fairdepot.core.metadata.croissant_dataset import dataset_to_croissant, is_dataset
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.records import Record
 from fairdepot.core.timestamps import isoformat_z
@@ -22,6 +24,22 @@ def metadata_document(record: Record, base_url: str) -> dict[str, Any]:
     document["@id"] = record.ark
     document.setdefault("@context", CANONICAL_CONTEXT)
     rendered: dict[str, Any] = links.render(document, base_url)
+    return rendered
+
+
+def has_dataset_croissant(record: Record) -> bool:
+    """Whether the record has a Croissant view of its own: its JSON-LD is one schema.org
+    Dataset (a SciCat dataset). A crate has one too, built from its members (rocrate.py)."""
+    return record.kind != "ROCrate" and is_dataset(record.metadata)
+
+
+def dataset_croissant(record: Record, base_url: str) -> dict[str, Any]:
+    """The Croissant of a record that `has_dataset_croissant`, links rendered with
+    `base_url`: its files those `record` holds (the resolver's, every reader's, listing), a
+    SciCat dataset's other files under its sourceFolder."""
+    document = {**record.metadata, "@id": record.ark}
+    built = dataset_to_croissant(document, record.files, local_folder=facility_folder(record))
+    rendered: dict[str, Any] = links.render(built, base_url)
     return rendered
 
 

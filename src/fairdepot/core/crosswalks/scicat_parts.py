@@ -18,8 +18,8 @@ from typing import Any
 from urllib.parse import quote
 
 from fairdepot.core import links
-from fairdepot.core.crosswalks.scicat_files import file_entries
-from fairdepot.core.records import RecordFile
+from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS, file_entries
+from fairdepot.core.records import Face, Record, RecordFile
 
 HAS_PART_FILES = 1000
 """The most files a dataset's JSON-LD lists in `hasPart` (docs/crosswalks.md): past it, one
@@ -42,6 +42,16 @@ def checksum_entry(algorithm: object, checksum: str) -> tuple[str, Any]:
     if known is not None:
         return known, checksum
     return "EVI:checksum", {"@type": "PropertyValue", "propertyID": algorithm, "value": checksum}
+
+
+def facility_folder(record: Record) -> str | None:
+    """Where the facility keeps a SciCat dataset's files that fairdepot does not hold: its
+    `sourceFolder`, which the paths of its blocks' files are relative to (None for any other
+    record). The Croissant view names those files by it (core/metadata/croissant_dataset.py)."""
+    if record.face is not Face.SCICAT or record.kind not in DATASET_KINDS:
+        return None
+    folder = (record.native or {}).get("sourceFolder")
+    return folder if isinstance(folder, str) and folder else None
 
 
 def download_link(ark: str, path: str) -> str:

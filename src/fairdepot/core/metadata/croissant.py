@@ -108,17 +108,28 @@ def crate_to_croissant(crate: Mapping[str, Any]) -> JsonObject:
     them would hide data; the caller decides what an invalid Croissant document means.
     """
     graph = CrateGraph.read(crate)
+    files = file_objects(graph)
+    sets = record_sets(graph, {ident: fo["@id"] for ident, fo in files.items()})
+    return croissant_document(graph, list(files.values()), sets)
+
+
+def croissant_document(
+    graph: CrateGraph, distribution: list[JsonObject], sets: list[JsonObject] | None
+) -> JsonObject:
+    """The Croissant document of `graph`'s root with the given FileObjects and RecordSets
+    (`None`: no `recordSet` key at all); what crates and single Dataset records share
+    (core/metadata/croissant_dataset.py)."""
     doc: JsonObject = {
         "@context": copy.deepcopy(CROISSANT_CONTEXT),
         "@type": "sc:Dataset",
         "dct:conformsTo": list(CROISSANT_CONFORMS_TO),
     }
     doc.update(_dataset_properties(graph))
-    files = file_objects(graph)
-    doc["distribution"] = list(files.values())
-    doc["recordSet"] = record_sets(graph, {ident: fo["@id"] for ident, fo in files.items()})
-    if any(rs.get("@id") == "splits" for rs in doc["recordSet"]):
-        doc["@context"].update(SPLIT_PREFIXES)
+    doc["distribution"] = distribution
+    if sets is not None:
+        doc["recordSet"] = sets
+        if any(rs.get("@id") == "splits" for rs in sets):
+            doc["@context"].update(SPLIT_PREFIXES)
     doc.update(_rai_properties(graph, graph.root))
     return doc
 

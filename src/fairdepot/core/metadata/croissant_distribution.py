@@ -63,6 +63,8 @@ _FORMAT_MEDIA_TYPES: Final = {
     "mp4": "video/mp4",
     "h5": "application/x-hdf5",
     "hdf5": "application/x-hdf5",
+    "nxs": "application/x-hdf5",  # NeXus, as facilities write it today (HDF5; XML is rare)
+    "nx5": "application/x-hdf5",
     "pdf": "application/pdf",
     "arff": "https://ml.cms.waikato.ac.nz/weka/arff.html",
 }
