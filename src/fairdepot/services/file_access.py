@@ -69,9 +69,14 @@ def open_as(block: Access, dataset: Access) -> bool:
     return {g for g in (dataset.owner_group, *dataset.access_groups) if g} <= readers
 
 
+def is_scicat_dataset(row: RecordHandle) -> bool:
+    """Whether the record is a SciCat dataset: the only records with held files."""
+    return row.face == Face.SCICAT.value and row.kind in DATASET_KINDS
+
+
 def _blocks(store: RecordStore, row: RecordHandle) -> list[Record] | None:
     """A SciCat dataset's active origdatablocks; None for any other record (no held files)."""
-    if row.face != Face.SCICAT.value or row.kind not in DATASET_KINDS:
+    if not is_scicat_dataset(row):
         return None
     rows = [member for member in store.members(row) if member.kind == ORIGDATABLOCK]
     return store.load(rows, with_files=False)

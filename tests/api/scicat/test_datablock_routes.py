@@ -234,3 +234,34 @@ def test_changing_a_block_needs_the_right_to_change_its_dataset(scicat: Scicat) 
     allowed = scicat.request("PATCH", path, "admin", json={"size": 99})
     assert allowed.status_code == 200, allowed.text
     assert scicat.request("GET", dataset, "user2").json()["size"] == 99
+
+
+def test_publishing_through_fairscape_drops_a_block_the_publisher_may_not_publish(
+    scicat: Scicat, runtime: Runtime
+) -> None:
+    """FAIRSCAPE's `PUT /api/publish` publishes the dataset and the blocks the caller may
+    publish; a block of another owner group stays unpublished, so its file names leave the
+    now public `hasPart` (they were listed while every reader of the dataset read the block)."""
+    pid = seed_dataset(runtime, isPublished=False, accessGroups=["group3"])
+    shared = block(pid, ("shared.dat", 9), isPublished=False)
+    created = scicat.request(
+        "POST",
+        "/api/v4/origdatablocks",
+        "admin",
+        json={**shared, "ownerGroup": "group2", "accessGroups": ["group1", "group3"]},
+    )
+    assert created.status_code == 201, created.text
+    new_block(scicat, pid, ("own.txt", 4), isPublished=False)
+    ark = dataset_record(runtime, pid).ark
+
+    def parts(username: str | None) -> list[str]:
+        resolved = scicat.request("GET", f"/api/{ark}", username)
+        assert resolved.status_code == 200, resolved.text
+        return sorted(p["name"] for p in resolved.json()["metadata"].get("hasPart", []))
+
+    assert parts("user1") == ["own.txt", "shared.dat"]
+    published = scicat.request(
+        "PUT", "/api/publish", "user1", json={"@id": ark, "publicationStatus": "PUBLISHED"}
+    )
+    assert published.status_code == 200, published.text
+    assert parts(None) == parts("user1") == ["own.txt"]
