@@ -14,6 +14,7 @@ import pytest
 from fairdepot.config import Settings
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.policy import Actor
+from fairdepot.core.records import Access, Face, Record, RecordFile
 from fairdepot.services import accounts
 from fairdepot.services.runtime import Runtime, build_runtime
 from fairdepot.services.scicat import dataset_changes, datasets, published_data
@@ -150,3 +151,34 @@ def test_a_listing_of_scicat_datasets_reads_no_json_ld(facility: Runtime, user1:
     found = datasets.find(facility, user1, spec)
     assert sorted(d["pid"] for d in found) == sorted(pids)
     assert found == [datasets.get(facility, user1, d["pid"]) for d in found]
+
+
+def _crate(ark: str, owner_id: str | None) -> Record:
+    return Record(
+        ark=ark,
+        kind="ROCrate",
+        face=Face.FAIRSCAPE,
+        metadata={"@id": ark, "@type": "Dataset", "name": f"crate {ark[-1]}"},
+        access=Access(owner_id=owner_id, owner_group="group1", metadata_public=True),
+        name=f"crate {ark[-1]}",
+        files=[RecordFile(path="data/a.csv", size=7, blob_key=f"b/{ark}")],
+    )
+
+
+def test_a_listing_reads_the_json_ld_of_its_crates_in_one_statement(
+    facility: Runtime, user1: Actor
+) -> None:
+    """Crates are SciCat datasets too (one catalogue) and are rendered from their JSON-LD:
+    the page is read without it, then the crates' is read for all of them at once."""
+    new_pid(facility, user1, "beside-crates")
+    with facility.writing() as store:
+        for ark in ("ark:99999/fd1crate1", "ark:99999/fd1crate2"):
+            store.insert(_crate(ark, user1.user_id))
+    spec = dataset_filter('{"limit": 10, "order": "datasetName:ASC"}', ApiVersion.V4)
+    sent = statements(facility, lambda: datasets.find(facility, user1, spec))
+    read = [s for s in sent if re.search(r"\brecords\.metadata\b", s)]
+    assert len(read) == 1, read
+    assert "LIMIT" not in read[0], read  # not the page's statement: the crates' alone
+    found = datasets.find(facility, user1, spec)
+    assert [d["datasetName"] for d in found] == ["beside-crates", "crate 1", "crate 2"]
+    assert [d["size"] for d in found[1:]] == [7, 7]  # the crates' files, loaded with them
