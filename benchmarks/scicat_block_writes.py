@@ -30,7 +30,7 @@ from fairdepot.config import Settings
 from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.services import accounts
 from fairdepot.services.runtime import build_runtime
-from fairdepot.services.scicat import datablocks, datasets
+from fairdepot.services.scicat import datablocks, dataset_changes, datasets
 
 
 def _block(pid: str, index: int, files: int) -> dict[str, Any]:
@@ -77,7 +77,7 @@ def run(database: str, blocks: int, files: int, profile: bool) -> None:
                 )
 
             times = [_timed(post(i)) for i in range(blocks)]
-            patch = lambda: datasets.update(runtime, actor, pid, {"description": "changed"})  # noqa: E731
+            patch = lambda: dataset_changes.update(runtime, actor, pid, {"description": "changed"})  # noqa: E731
             patched = statistics.mean(_timed(patch) for _ in range(3))
             last = post(blocks)
             if profile:

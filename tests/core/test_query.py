@@ -153,15 +153,6 @@ def test_long_strings_are_cut_on_a_character_within_the_index_bound() -> None:
     assert index_text("short") == "short"
 
 
-def test_a_projection_picks_the_values_at_its_paths() -> None:
-    from fairdepot.core.query import project
-
-    native = {"a": {"b": 1, "c": 2}, "people": [{"name": "Ada"}, {"name": "Bob"}, {"x": 1}]}
-    fields = [Field.parse(f) for f in ("native.a.b", "native.people.name", "native.nope", "name")]
-    assert project(native, {}, fields) == {"native.a.b": 1, "native.people.name": ["Ada", "Bob"]}
-    assert project(None, {"k": "v"}, [Field.parse("metadata.k")]) == {"metadata.k": "v"}
-
-
 @pytest.mark.parametrize(
     ("value", "limit", "expected"),
     [

@@ -213,3 +213,35 @@ def test_an_access_change_moves_the_record_into_an_organization_and_out_again(
     with runtime.writing() as store:
         store.update(store.row_by_key(ARK.lower()), RecordChanges(access=back), actor_id=None)
     assert _stored(runtime).access.organization is None
+
+
+def test_a_record_as_its_update_left_it_is_what_a_load_reads(runtime, owner) -> None:
+    """`as_updated` answers an update without reading the record again: what it gives must
+    be what a fresh load reads, for every part the change wrote or kept."""
+    with runtime.writing() as store:
+        store.add_identifier(store.insert(_record(ARK, owner.id)), "pid", "p-1")
+    document = {"@id": ARK, "@type": "Dataset", "name": "after", "isBasedOn": {"@id": OTHER}}
+    changes = RecordChanges(
+        metadata=MetadataChange.of(document),
+        native={"kept": "in order", "a": 1},
+        relations=(Relation("isBasedOn", OTHER),),
+        access=Access(owner_id=owner.id, owner_group="lab-a", access_groups=["z", "lab-c", "z"]),
+        identifiers_added={"crate_id": "#c"},
+        identifiers_removed=frozenset({"pid"}),
+    )
+    with runtime.writing() as store:
+        row = store.row_by_key(ARK)
+        before = store.load([row], with_files=False)[0]
+        store.update(row, changes, actor_id=owner.id)
+        answered = store.as_updated(row, before, changes)
+        assert answered == store.load([row], with_files=False)[0]
+    assert answered.revision == 2
+    assert answered.access.access_groups == ["lab-c", "z"]
+    assert answered.identifiers == {"crate_id": "#c"}
+    with runtime.writing() as store:
+        row = store.row_by_key(ARK)
+        before = store.load([row], with_files=False)[0]
+        removing = RecordChanges(files=FileChanges(removed=frozenset({"data/a.csv"})))
+        store.update(row, removing, actor_id=owner.id)
+        with pytest.raises(ValueError, match="load it again"):  # files: not known without
+            store.as_updated(row, before, removing)

@@ -18,8 +18,8 @@ from fairdepot.core.policy import Actor
 from fairdepot.core.records import Record
 from fairdepot.services import accounts
 from fairdepot.services.runtime import Runtime, build_runtime
-from fairdepot.services.scicat import datablocks, datasets
-from fairdepot.services.scicat.children import dataset_by_pid
+from fairdepot.services.scicat import datablocks, dataset_changes, datasets
+from fairdepot.services.scicat.dataset_lookup import dataset_by_pid
 from fairdepot.storage.db.records import RecordStore
 from tests.services.test_record_loading import counted
 from tests.support.databases import fresh_database_url
@@ -124,7 +124,8 @@ def test_a_one_field_patch_reads_no_block_and_keeps_has_part(
     blocks_read.clear()
     costs = {
         pid: statements_of(
-            facility, lambda pid=pid: datasets.update(facility, user1, pid, {"description": "d"})
+            facility,
+            lambda pid=pid: dataset_changes.update(facility, user1, pid, {"description": "d"}),
         )
         for pid in (few, many)
     }
@@ -143,7 +144,7 @@ def test_a_patch_that_publishes_rebuilds_has_part_for_its_new_readers(
     post_block(facility, user1, pid, "hidden", 1)
     names = {p["name"] for p in json_ld(facility, pid)["hasPart"]}
     assert names == {"open/f0", "hidden/f0"}  # every reader of the draft reads both blocks
-    datasets.update(facility, user1, pid, {"isPublished": True})
+    dataset_changes.update(facility, user1, pid, {"isPublished": True})
     assert [p["name"] for p in json_ld(facility, pid)["hasPart"]] == ["open/f0"]
 
 
@@ -167,5 +168,5 @@ def test_has_part_lists_a_bounded_number_of_files_and_points_to_the_rest(
     assert rest["@type"] == "Collection"
     assert rest["EVI:numberOfFiles"] == 12
     assert rest["url"].endswith("/origdatablocks")
-    datasets.update(facility, user1, pid, {"description": "d"})
+    dataset_changes.update(facility, user1, pid, {"description": "d"})
     assert json_ld(facility, pid)["hasPart"] == parts

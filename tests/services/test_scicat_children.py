@@ -31,9 +31,9 @@ def loaded_records(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     sizes: list[int] = []
     original = RecordStore.load
 
-    def load(self: RecordStore, rows: Any, *, with_files: bool = True) -> Any:
+    def load(self: RecordStore, rows: Any, **options: bool) -> Any:
         sizes.append(len(rows))
-        return original(self, rows, with_files=with_files)
+        return original(self, rows, **options)
 
     with monkeypatch.context() as patch:
         patch.setattr(RecordStore, "load", load)

@@ -15,7 +15,7 @@ from fairdepot.core.errors import Conflict, Gone, InvalidInput, NotFound, Permis
 from fairdepot.core.policy import ANONYMOUS, Actor
 from fairdepot.services import accounts, catalogue
 from fairdepot.services.runtime import Runtime, build_runtime
-from fairdepot.services.scicat import datasets
+from fairdepot.services.scicat import dataset_changes, datasets
 from fairdepot.services.scicat.filters import dataset_filter
 from tests.support.databases import fresh_database_url
 from tests.support.scicat_bodies import raw_dataset
@@ -56,17 +56,17 @@ def test_create_read_change_and_delete(facility: Runtime) -> None:
         datasets.get(facility, user2, created["pid"])
     with pytest.raises(NotFound):
         datasets.get(facility, user1, "PID.test/unknown")
-    changed = datasets.update(facility, user1, created["pid"], {"description": "d"})
+    changed = dataset_changes.update(facility, user1, created["pid"], {"description": "d"})
     assert changed["description"] == "d"
     assert changed["createdAt"] == created["createdAt"]
     with pytest.raises(InvalidInput):
-        datasets.update(facility, user1, created["pid"], {"pid": "PID.test/other"})
+        dataset_changes.update(facility, user1, created["pid"], {"pid": "PID.test/other"})
     with pytest.raises(PermissionDenied):
-        datasets.update(facility, user2, created["pid"], {"description": "x"})
+        dataset_changes.update(facility, user2, created["pid"], {"description": "x"})
     with pytest.raises(PermissionDenied):
-        datasets.delete(facility, user1, created["pid"])  # the owner group may not delete
+        dataset_changes.delete(facility, user1, created["pid"])  # the owner group may not delete
     ark = datasets.ark_of(facility, user1, created["pid"])
-    datasets.delete(facility, keeper, created["pid"])
+    dataset_changes.delete(facility, keeper, created["pid"])
     with pytest.raises(NotFound):
         datasets.get(facility, user1, created["pid"])
     with pytest.raises(Gone):
@@ -135,10 +135,12 @@ def test_if_unmodified_since_refuses_a_stale_change(facility: Runtime) -> None:
     created = datasets.create(facility, user1, raw_dataset("stale"))
     before = datetime.now(UTC) - timedelta(days=1)
     with pytest.raises(PreconditionFailed):
-        datasets.update(facility, user1, created["pid"], {"comment": "x"}, unmodified_since=before)
+        dataset_changes.update(
+            facility, user1, created["pid"], {"comment": "x"}, unmodified_since=before
+        )
     assert "comment" not in datasets.get(facility, user1, created["pid"])
     later = datetime.now(UTC) + timedelta(days=1)
-    changed = datasets.update(
+    changed = dataset_changes.update(
         facility, user1, created["pid"], {"comment": "y"}, unmodified_since=later
     )
     assert changed["comment"] == "y"

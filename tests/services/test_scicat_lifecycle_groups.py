@@ -13,7 +13,7 @@ from fairdepot.core.errors import InvalidInput, PermissionDenied
 from fairdepot.core.policy import Actor
 from fairdepot.services import accounts
 from fairdepot.services.runtime import Runtime, build_runtime
-from fairdepot.services.scicat import datasets
+from fairdepot.services.scicat import dataset_changes, datasets
 from tests.support.databases import fresh_database_url
 
 
@@ -56,19 +56,19 @@ def test_lifecycle_groups_change_any_lifecycle_and_nothing_else(facility: Runtim
         },
     )["pid"]
     assert datasets.get(facility, archiver, pid)["pid"] == pid
-    changed = datasets.update_lifecycle(
+    changed = dataset_changes.update_lifecycle(
         facility, archiver, pid, {"archiveStatusMessage": "archived"}
     )
     assert changed["archiveStatusMessage"] == "archived"
     assert datasets.lifecycle(facility, owner, pid)["archiveStatusMessage"] == "archived"
     with pytest.raises(PermissionDenied):
-        datasets.update(facility, archiver, pid, {"description": "not theirs"})
+        dataset_changes.update(facility, archiver, pid, {"description": "not theirs"})
     with pytest.raises(PermissionDenied):
-        datasets.update_lifecycle(facility, stranger, pid, {"archivable": False})
+        dataset_changes.update_lifecycle(facility, stranger, pid, {"archivable": False})
     with pytest.raises(InvalidInput):
-        datasets.update_lifecycle(facility, owner, pid, {})
+        dataset_changes.update_lifecycle(facility, owner, pid, {})
     assert (
-        datasets.update_lifecycle(facility, owner, pid, {"archivable": False})["archivable"]
+        dataset_changes.update_lifecycle(facility, owner, pid, {"archivable": False})["archivable"]
         is False
     )
     assert "description" not in datasets.get(facility, owner, pid)

@@ -257,14 +257,14 @@ class FacetRequest:
 
 @dataclass(frozen=True)
 class Query:
-    """One listing or search: filter, text, sort, page, projection, count and facets."""
+    """One listing or search: filter, text, sort, page, count and facets. Which of a record's
+    fields a face shows is the face's to pick from what it renders (SciCat's `fields`)."""
 
     where: Filter | None = None
     text: str | None = None
     sort: tuple[SortKey, ...] = ()
     page: Page = field(default_factory=Page)
     count: bool = False
-    projection: tuple[Field, ...] = ()
     facets: tuple[FacetRequest, ...] = ()
 
 
@@ -504,30 +504,6 @@ def index_text(text: str) -> str:
     if len(text) * 4 <= MAX_TEXT_BYTES:
         return text
     return text.encode()[:MAX_TEXT_BYTES].decode(errors="ignore")
-
-
-def project(native: object, metadata: object, fields: Sequence[Field]) -> dict[str, object]:
-    """The values at each projected path (`{"native.a.b": value}`), for faces whose clients
-    ask for some fields only (SciCat `fields`); a path through an array collects from every
-    element, a missing path is left out. Columns are the face's to add from the record."""
-    picked: dict[str, object] = {}
-    for target in fields:
-        if target.document is None:
-            continue
-        found = _at_path(native if target.document == "native" else metadata, target.path)
-        if found:
-            picked[target.dotted] = found[0] if len(found) == 1 else found
-    return picked
-
-
-def _at_path(node: object, path: tuple[str, ...]) -> list[object]:
-    if not path:
-        return [node]
-    if isinstance(node, list):
-        return [v for item in node for v in _at_path(item, path)]
-    if isinstance(node, dict) and path[0] in node:
-        return _at_path(node[path[0]], path[1:])
-    return []
 
 
 def like_to_regexp(pattern: str) -> re.Pattern[str]:

@@ -25,7 +25,8 @@ from fairdepot.core.errors import NotFound, PermissionDenied
 from fairdepot.core.json_input import load_json
 from fairdepot.core.policy import ANONYMOUS
 from fairdepot.core.query import Page
-from fairdepot.services.scicat import datasets, metadata_keys
+from fairdepot.services.scicat import dataset_changes, datasets, metadata_keys
+from fairdepot.services.scicat.dataset_lookup import FORBIDDEN
 from fairdepot.services.scicat.filters import IncludeScope, dataset_filter, include_names
 from fairdepot.services.scicat.fullquery import full_facet, full_facet_filters, full_query
 from fairdepot.services.scicat.includes import scoped
@@ -224,7 +225,7 @@ def _add_item_routes(version: str) -> None:
     ) -> Any:
         pid = raw_segment(request, "pid")
         if version == "v4" and caller.actor.is_anonymous:
-            raise PermissionDenied(datasets.FORBIDDEN)
+            raise PermissionDenied(FORBIDDEN)
         names = include_names(include, "include") if include else ()
         scopes: tuple[IncludeScope, ...] = ()
         if filter and version == "v3":
@@ -240,7 +241,7 @@ def _add_item_routes(version: str) -> None:
         body = await _body(request)
         since = _unmodified_since(request)
         return await run_in_threadpool(
-            lambda: datasets.update(
+            lambda: dataset_changes.update(
                 runtime, caller.actor, pid, body, _v(version), unmodified_since=since
             )
         )
@@ -250,14 +251,14 @@ def _add_item_routes(version: str) -> None:
         body = await _body(request)
         since = _unmodified_since(request)
         return await run_in_threadpool(
-            lambda: datasets.update(
+            lambda: dataset_changes.update(
                 runtime, caller.actor, pid, body, _v(version), replace=True, unmodified_since=since
             )
         )
 
     async def delete_dataset(request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
         pid = raw_segment(request, "pid")
-        return await run_in_threadpool(datasets.delete, runtime, caller.actor, pid)
+        return await run_in_threadpool(dataset_changes.delete, runtime, caller.actor, pid)
 
     async def get_lifecycle(request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
         pid = raw_segment(request, "pid")
@@ -266,7 +267,9 @@ def _add_item_routes(version: str) -> None:
     async def patch_lifecycle(request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
         pid = raw_segment(request, "pid")
         body = await _body(request)
-        return await run_in_threadpool(datasets.update_lifecycle, runtime, caller.actor, pid, body)
+        return await run_in_threadpool(
+            dataset_changes.update_lifecycle, runtime, caller.actor, pid, body
+        )
 
     item = scicat_responses(403, 404)
     change = scicat_responses(403, 404, 412)
@@ -332,9 +335,9 @@ def _add_v3_extra_routes() -> None:
         ] = None,
     ) -> Any:
         pid = raw_segment(request, "pid")
-        values = datasets.append_values(data or [])
+        values = dataset_changes.append_values(data or [])
         changed = await run_in_threadpool(
-            datasets.append_to_array, runtime, caller.actor, pid, field_name, values
+            dataset_changes.append_to_array, runtime, caller.actor, pid, field_name, values
         )
         return JSONResponse(changed, status_code=201)
 

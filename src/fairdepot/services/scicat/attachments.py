@@ -142,8 +142,9 @@ def is_valid(runtime: Runtime, actor: Actor, body: object) -> dict[str, Any]:
 def delete_all(runtime: Runtime, actor: Actor, pid: str) -> dict[str, int]:
     """`DELETE /api/v3/datasets/{pid}/attachments`: purge every attachment of the dataset,
     `{"count": n}`, in one unit of work. Who: whoever may change the dataset (its owner
-    group, administrators), as the backend's DatasetAttachmentDelete (404 unknown or
-    unreadable, 403 not writable)."""
+    group, administrators), as the backend's DatasetAttachmentDelete: 404 for an unknown
+    dataset, 403 for one the caller may not change, whether it may read it or not (the
+    child routes' answer, `children.dataset_row`), and 403 for an anonymous caller."""
     refuse_anonymous_write(actor)
     with unit_of_work(runtime) as work:
         store = work.records

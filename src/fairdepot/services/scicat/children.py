@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fairdepot.core import ark as arks
-from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS, ORIGDATABLOCK
-from fairdepot.core.crosswalks.scicat_reverse import READ_ONLY
+from fairdepot.core.crosswalks.scicat_files import ORIGDATABLOCK
 from fairdepot.core.errors import (
     InvalidInput,
     NotFound,
@@ -25,12 +24,12 @@ from fairdepot.core.errors import (
 from fairdepot.core.policy import Action, Actor, ReadScope, allows, read_scope
 from fairdepot.core.query import And, Column, Comparison, Field, Op, Page, Query, SortKey
 from fairdepot.core.record_handle import RecordHandle
-from fairdepot.core.records import Face, IdentifierScheme, Record, RecordState
+from fairdepot.core.records import Face, Record
 from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
+from fairdepot.services.scicat import dataset_lookup
 from fairdepot.services.scicat.child_fields import DEFAULT_LIMIT, ChildKind, ChildQuery, of_kind
 from fairdepot.services.scicat.filters import checked_query
-from fairdepot.services.scicat.reverse import crate_row, is_crate
 from fairdepot.services.uow import unit_of_work
 from fairdepot.storage.db.records import RecordStore
 
@@ -39,45 +38,17 @@ def refuse_anonymous_write(actor: Actor) -> None:
     """The backend's guard: an anonymous write is 403 before its body is checked (a NestJS
     guard runs before the validation pipe) or any dataset looked up."""
     if actor.is_anonymous:
-        raise PermissionDenied("Forbidden resource: log in to do this")
-
-
-def dataset_by_pid(store: RecordStore, pid: str, *, crates: bool = False) -> RecordHandle | None:
-    """The record a SciCat dataset pid names, in any state, whoever may read it: the SciCat
-    dataset with that pid or, with `crates`, the FAIRSCAPE crate whose ARK it is (one
-    catalogue, services/scicat/reverse.py). None: neither. The one pid lookup of the face;
-    each caller words its own 404 / 403."""
-    row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
-    if row is not None and row.face == Face.SCICAT.value and row.kind in DATASET_KINDS:
-        return row
-    return crate_row(store, pid) if crates else None
-
-
-UNAUTHORIZED = "Unauthorized access"
-"""The backend's words when a dataset exists but the caller may not do the route's action on
-it (its checkPermissionsForDatasetExtended), anonymous readers included."""
+        raise PermissionDenied(dataset_lookup.LOG_IN)
 
 
 def dataset_row(store: RecordStore, actor: Actor, pid: str, action: Action) -> RecordHandle:
     """The active SciCat dataset (or FAIRSCAPE crate) a pid names, if the actor may do
     `action` on it, as the backend's checkPermissionsForDatasetExtended answers every child
-    route: the dataset is looked up first, whoever asks (404 `dataset: <pid> not found` when
-    there is no active one), then the policy decides (403 "Unauthorized access", to anonymous
-    readers of an unpublished dataset too: the backend's guard lets them through to this
-    check). An anonymous write is 403 before any lookup, as the backend's guard answers;
-    a crate the actor reads is read only here (services/scicat/reverse.py)."""
-    if action is not Action.READ_METADATA:
-        refuse_anonymous_write(actor)
-    row = dataset_by_pid(store, pid, crates=True)
-    if row is None or row.state != RecordState.ACTIVE.value:
-        raise NotFound(f"dataset: {pid[:200]} not found")
-    access = store.access_of(row)
-    if is_crate(row) and action is not Action.READ_METADATA:
-        reads = allows(actor, Action.READ_METADATA, access)
-        raise PermissionDenied(READ_ONLY if reads else UNAUTHORIZED)
-    if not allows(actor, action, access):
-        raise PermissionDenied(UNAUTHORIZED)
-    return row
+    route (services/scicat/dataset_lookup.py with CHILD_ROUTES' words): 404 `dataset: <pid>
+    not found` when there is no active one, whoever asks; 403 "Unauthorized access" when the
+    policy refuses, to anonymous readers of an unpublished dataset too; an anonymous write is
+    403 before any lookup. Reads the dataset's access only (no record is loaded)."""
+    return dataset_lookup.dataset_row(store, actor, pid, action, dataset_lookup.CHILD_ROUTES)
 
 
 def readable_children(

@@ -31,7 +31,6 @@ from fairdepot.services.scicat.children import (
     checked_change,
     checked_child,
     child_row,
-    dataset_by_pid,
     dataset_row,
     may_write,
     refuse_anonymous_write,
@@ -39,6 +38,7 @@ from fairdepot.services.scicat.children import (
 )
 from fairdepot.services.scicat.datablocks import view
 from fairdepot.services.scicat.dataset_files import recompute
+from fairdepot.services.scicat.dataset_lookup import dataset_by_pid
 from fairdepot.services.uow import unit_of_work
 from fairdepot.storage.db.records import RecordStore, tombstone
 

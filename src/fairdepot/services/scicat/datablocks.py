@@ -22,7 +22,7 @@ from fairdepot.core.crosswalks.scicat_files import (
 from fairdepot.core.policy import Action, Actor
 from fairdepot.core.records import PublicationStatus, Record
 from fairdepot.services.runtime import Runtime
-from fairdepot.services.scicat import staging
+from fairdepot.services.scicat import dataset_lookup, staging
 from fairdepot.services.scicat.block_datasets import with_datasets
 from fairdepot.services.scicat.child_fields import (
     ORIGDATABLOCK_FIELDS,
@@ -33,7 +33,6 @@ from fairdepot.services.scicat.child_fields import (
 from fairdepot.services.scicat.children import (
     children_of,
     count_of,
-    dataset_row,
     may_write,
     new_ark,
     page_of,
@@ -59,8 +58,9 @@ def create(
     target = pid if pid is not None else str(block["datasetId"])
     with unit_of_work(runtime) as work:
         store = work.records
-        row = dataset_row(store, actor, target, Action.UPDATE)
-        dataset = store.load([row], with_files=True)[0]  # held files: hasPart's links
+        row, dataset = dataset_lookup.dataset(  # with the held files: hasPart's links
+            store, actor, target, Action.UPDATE, dataset_lookup.CHILD_ROUTES, with_files=True
+        )
         native = dataset.native or {}
         if version is ApiVersion.V3:
             for key in ("ownerGroup", "accessGroups", "instrumentGroup"):

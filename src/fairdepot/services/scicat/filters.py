@@ -149,7 +149,6 @@ def dataset_filter(
         sort=sort,
         page=Page(limit=1) if count else Page(limit=limit, offset=skip),
         count=count,
-        projection=tuple(f for f in (query_field(n) for n in fields) if f.column is None),
     )
     include = spec.get("include")
     return DatasetQuery(

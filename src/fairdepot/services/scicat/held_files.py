@@ -17,7 +17,7 @@ from fairdepot.core.records import RecordFile, RecordState
 from fairdepot.services import file_access
 from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
-from fairdepot.services.scicat.children import dataset_by_pid
+from fairdepot.services.scicat.dataset_lookup import dataset_by_pid
 
 
 def held_file(runtime: Runtime, actor: Actor, pid: str, path: str) -> RecordFile:

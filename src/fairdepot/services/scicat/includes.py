@@ -2,11 +2,12 @@
 its own access (an anonymous reader of a public dataset sees no files whose blocks are not
 published, which scitacean's tests assert).
 
-`embedded(store, actor, datasets, names, scopes=...)` embeds for a whole page of datasets with
-one query for their rows, one for all their children without a scope and one per relation
-with a scope (plus load_records' constant few), however many datasets the page holds; the
-reader's read scope is in each of them, so no child it may not read is loaded;
-`included(runtime, actor, dataset, names)` is the one-dataset form the dataset routes call.
+`embedded(store, actor, rows, datasets, names, scopes=...)` embeds for a whole page of
+datasets with one query for all their children without a scope and one per relation with a
+scope (plus load_records' constant few), however many datasets the page holds; the reader's
+read scope is in each of them, so no child it may not read is loaded;
+`included(store, actor, row, dataset, names)` is the one-dataset form the dataset routes call,
+in the transaction that read the dataset.
 
 A relation's loopback scope (`{"relation": "origdatablocks", "scope": {"where", "fields",
 "order", "limit", "skip"}}`) is translated on the relation's own fields
@@ -26,8 +27,6 @@ from fairdepot.core.policy import Actor, read_scope
 from fairdepot.core.query import Column, Field, InvalidQuery, SortKey
 from fairdepot.core.record_handle import RecordHandle
 from fairdepot.core.records import Record
-from fairdepot.services.records import parse_ark
-from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import attachments, datablocks
 from fairdepot.services.scicat.child_fields import (
     CHILD_KINDS,
@@ -88,19 +87,19 @@ def scoped(scopes: Sequence[IncludeScope]) -> dict[str, ChildQuery]:
 def embedded(
     store: RecordStore,
     actor: Actor,
+    rows: Sequence[RecordHandle],
     datasets: Sequence[Record],
     names: Sequence[str],
     version: ApiVersion = ApiVersion.V4,
     scopes: Sequence[IncludeScope] = (),
 ) -> list[Embedded]:
-    """For each dataset (in order) the relations `names` asks for, keyed by name; each
-    embedded object filtered by its own access, and by its relation's scope if it has one."""
+    """For each dataset (in order; `rows` are their handles) the relations `names` asks for,
+    keyed by name; each embedded object filtered by its own access, and by its relation's
+    scope if it has one."""
     wanted = wanted_relations(names)
     queries = scoped(scopes)
     if not wanted:
         return [{} for _ in datasets]
-    rows = store.rows_by_keys([parse_ark(d.ark) for d in datasets])
-    pk_of = {row.ark_key: row.pk for row in rows}
     whole = [_KINDS[name] for name in wanted if name in _KINDS and name not in queries]
     scope = read_scope(actor)  # each child by its own access, in the statement
     children = store.members_of(rows, whole, scope) if whole else []
@@ -112,8 +111,8 @@ def embedded(
     for row, child in zip(children, loaded, strict=True):
         grouped.setdefault((row.parent_pk, row.kind), []).append(child)
     answers = []
-    for dataset in datasets:
-        pk = pk_of.get(parse_ark(dataset.ark))
+    for row in rows:
+        pk = row.pk
         answer: Embedded = {}
         for name in wanted:
             found = grouped.get((pk, _KINDS.get(name, "")), [])
@@ -146,8 +145,9 @@ def _scoped_children(
 
 
 def included(
-    runtime: Runtime,
+    store: RecordStore,
     actor: Actor,
+    row: RecordHandle,
     dataset: Record,
     names: Sequence[str],
     version: ApiVersion = ApiVersion.V4,
@@ -157,5 +157,4 @@ def included(
     scoped(scopes)
     if not wanted_relations(names):
         return {}
-    with runtime.reading() as store:
-        return embedded(store, actor, [dataset], names, version, scopes)[0]
+    return embedded(store, actor, [row], [dataset], names, version, scopes)[0]

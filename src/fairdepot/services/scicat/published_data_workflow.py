@@ -78,8 +78,7 @@ def merged(
         problems.append(Problem(f"{name} must name at least one dataset", name))
     if problems:
         raise InvalidInput("the changes are not valid", problems=problems)
-    for pid in dataset_pids(changes):
-        published_data.dataset_row(store, actor, pid, Action.READ_METADATA)
+    published_data.readable_datasets(store, actor, dataset_pids(changes))
     return document
 
 

@@ -148,13 +148,15 @@ def rendered(record: Record, version: ApiVersion) -> dict[str, Any]:
 
 
 def load_datasets(store: RecordStore, rows: list[RecordHandle]) -> list[Record]:
-    """Records for the rows in their order; crates with their files (their `size`)."""
+    """Records for the rows in their order, each with what `rendered` reads of it: crates
+    with their JSON-LD and files (their view and `size` come from them), SciCat datasets
+    without either (they are rendered from their native document)."""
     crates = [r for r in rows if is_crate(r)]
     others = [r for r in rows if not is_crate(r)]
     loaded = {
         r.ark: r
         for r in [
-            *store.load(others, with_files=False),
+            *store.load(others, with_files=False, with_metadata=False),
             *store.load(crates, with_files=True),
         ]
     }

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import QueryableAttribute, Session, aliased
+from sqlalchemy.orm import QueryableAttribute, Session, aliased, defer
+from sqlalchemy.orm.interfaces import ORMOption
 
 from fairdepot.core.document_values import DocumentPath
 from fairdepot.core.policy import ReadScope
@@ -88,15 +89,28 @@ class QueryResult:
     facets: dict[str, list[FacetCount]] = field(default_factory=dict)
 
 
-def run_query(
-    session: Session,
-    search: SearchIndex,
-    query: Query,
-    scope: ReadScope,
-    lifecycle: RecordState = RecordState.ACTIVE,
-) -> QueryResult:
-    """The page, count and facets a query asks for, among the records in `lifecycle` that
-    `scope` may read."""
+@dataclass
+class Tally:
+    """How many records a query matches, and its facets: a query's answer without its page."""
+
+    total: int
+    facets: dict[str, list[FacetCount]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Matching:
+    """The WHERE clause of a query's matching records, and its text matches (if any)."""
+
+    compiler: _Compiler
+    where: sa.ColumnElement[bool]
+    matches: sa.Subquery | None
+
+
+def _matching(
+    session: Session, search: SearchIndex, query: Query, scope: ReadScope, lifecycle: RecordState
+) -> _Matching | None:
+    """The checked query's matching records, among those in `lifecycle` that `scope` may
+    read; None when its text search has no words (nothing matches)."""
     check_query(query)
     compiler = _Compiler(session.get_bind().dialect.name)
     if _uses_regexp(query) and compiler.dialect == "postgresql":
@@ -106,16 +120,35 @@ def run_query(
         conditions.append(compiler.filter(query.where))
     matches = search.matches(query.text) if query.text is not None else None
     if query.text is not None and matches is None:
+        return None
+    return _Matching(compiler, sa.and_(*conditions), matches)
+
+
+def run_query(
+    session: Session,
+    search: SearchIndex,
+    query: Query,
+    scope: ReadScope,
+    lifecycle: RecordState = RecordState.ACTIVE,
+    *,
+    with_metadata: bool = True,
+) -> QueryResult:
+    """The page, count and facets a query asks for, among the records in `lifecycle` that
+    `scope` may read. `with_metadata=False`: the page's rows are read without their JSON-LD
+    (reading it from one of them raises rather than costing a statement per row)."""
+    matching = _matching(session, search, query, scope, lifecycle)
+    if matching is None:
         return QueryResult([], [], 0 if query.count else None)  # no words: nothing matches
-    where = sa.and_(*conditions)
+    compiler, where, matches = matching.compiler, matching.where, matching.matches
+    loading = () if with_metadata else (defer(RecordRow.metadata_doc, raiseload=True),)
 
     if query.sort and query.sort[0].field.column is None and scope.everything:
         # every record in the lifecycle is readable, so walking the path's index in sort order
         # finds a page at once; a restricted scope lets few through, and the walk would pass
         # most of the index to find them (see docs/architecture.md, the query layer)
-        found = _path_sorted_page(session, compiler, query, where, matches)
+        found = _path_sorted_page(session, compiler, query, where, matches, loading)
     else:
-        found = _page(session, compiler, query, where, matches)
+        found = _page(session, compiler, query, where, matches, loading)
 
     rows = [f.row for f in found]
     scores: list[float | None] = [f.score for f in found]
@@ -124,18 +157,50 @@ def run_query(
         last = found[-1]
         result.next_cursor = Cursor(tuple(_plain(v) for v in last.sort_values), last.row.pk)
     if query.count:
-        counted = sa.select(sa.func.count()).select_from(RecordRow).where(where)
-        if matches is not None:
-            counted = counted.join(matches, matches.c.pk == RecordRow.pk)
-        result.total = int(session.scalar(counted) or 0)
+        result.total = _count(session, matching)
+    result.facets = _facets(session, matching, query, scope, lifecycle)
+    return result
+
+
+def run_tally(
+    session: Session,
+    search: SearchIndex,
+    query: Query,
+    scope: ReadScope,
+    lifecycle: RecordState = RecordState.ACTIVE,
+) -> Tally:
+    """How many records `query` matches among those in `lifecycle` that `scope` may read,
+    and its facets; its page (and `count` flag) ignored: no record row is read."""
+    matching = _matching(session, search, query, scope, lifecycle)
+    if matching is None:
+        return Tally(0)
+    return Tally(_count(session, matching), _facets(session, matching, query, scope, lifecycle))
+
+
+def _count(session: Session, matching: _Matching) -> int:
+    counted = sa.select(sa.func.count()).select_from(RecordRow).where(matching.where)
+    if matching.matches is not None:
+        counted = counted.join(matching.matches, matching.matches.c.pk == RecordRow.pk)
+    return int(session.scalar(counted) or 0)
+
+
+def _facets(
+    session: Session, matching: _Matching, query: Query, scope: ReadScope, lifecycle: RecordState
+) -> dict[str, list[FacetCount]]:
     # everything in the lifecycle is readable and nothing else narrows it: a facet need not
     # check its records one by one (see _facet)
     whole = scope.everything and query.where is None and lifecycle is not RecordState.DELETED
-    for facet in query.facets:
-        result.facets[facet.key] = _facet(
-            session, compiler, facet, where, matches, lifecycle if whole else None
+    return {
+        facet.key: _facet(
+            session,
+            matching.compiler,
+            facet,
+            matching.where,
+            matching.matches,
+            lifecycle if whole else None,
         )
-    return result
+        for facet in query.facets
+    }
 
 
 @dataclass(frozen=True)
@@ -158,9 +223,10 @@ def _page(
     query: Query,
     where: sa.ColumnElement[bool],
     matches: sa.Subquery | None,
+    loading: Sequence[ORMOption] = (),
 ) -> list[_Found]:
     """A page in column order, or in text rank, or in record order: one statement."""
-    page = _page_statement(compiler, query, where, matches, RecordRow)
+    page = _page_statement(compiler, query, where, matches, RecordRow).options(*loading)
     return _found(session.execute(page).all(), len(query.sort), matches is not None)
 
 
@@ -194,6 +260,7 @@ def _path_sorted_page(
     query: Query,
     where: sa.ColumnElement[bool],
     matches: sa.Subquery | None,
+    loading: Sequence[ORMOption] = (),
 ) -> list[_Found]:
     """A page sorted first by a document path, in two index-driven parts.
 
@@ -243,7 +310,7 @@ def _path_sorted_page(
         valued = valued.order_by(
             value.desc() if lead.descending else value.asc(), *rest_order, v.record_pk.asc()
         )
-        rows = session.execute(valued.limit(page.limit).offset(page.offset)).all()
+        rows = session.execute(valued.limit(page.limit).offset(page.offset).options(*loading)).all()
         found = _found(rows, len(query.sort), ranked)
         if len(found) == page.limit:
             return found
@@ -271,6 +338,7 @@ def _path_sorted_page(
         .limit(page.limit - len(found))
         .offset(offset)
     )
+    valueless = valueless.options(*loading)
     return found + _found(session.execute(valueless).all(), len(query.sort), ranked)
 
 

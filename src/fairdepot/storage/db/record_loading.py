@@ -4,6 +4,10 @@ or only what an access check needs.
 A listing of 50 records must cost what one record costs (one IN query per child table), and
 the resolver's access check must not decode documents; both are reads the repository
 (`records.py`) delegates here, with rows read as records by `record_mapping.py`.
+
+A page may have been read without its JSON-LD (`RecordStore.find(..., with_metadata=False)`:
+a SciCat listing renders native documents): `load_records` then reads it, for the rows that
+need it, in one more statement, never once per row.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fairdepot.core.records import Access, PublicationStatus, Record, RecordState, Relation
 from fairdepot.storage.db.change_stamps import RecordStamp
@@ -29,16 +34,23 @@ from fairdepot.storage.db.record_mapping import moderation_of, to_record
 
 
 def load_records(
-    session: Session, rows: Sequence[RecordRow], *, with_files: bool = True
+    session: Session,
+    rows: Sequence[RecordRow],
+    *,
+    with_files: bool = True,
+    with_metadata: bool = True,
 ) -> list[Record]:
     """Whole records (files, relations, access groups, identifiers, owner, parent ARK) for `rows`.
 
     One IN query per child table, whatever the number of rows: a page of 50 records costs the
-    same number of statements as one record.
+    same number of statements as one record. `with_metadata=False`: the JSON-LD is not read
+    (`Record.metadata` is empty), for callers that render the native document only.
     """
     if not rows:
         return []
     pks = [row.pk for row in rows]
+    if with_metadata:
+        _read_unloaded_metadata(session, rows)
     files: dict[int, list[RecordFileRow]] = {}
     if with_files:
         for f in session.scalars(
@@ -47,13 +59,7 @@ def load_records(
             .order_by(RecordFileRow.record_pk, RecordFileRow.path)
         ):
             files.setdefault(f.record_pk, []).append(f)
-    groups: dict[int, list[str]] = {}
-    for pk, group in session.execute(
-        sa.select(RecordAccessGroupRow.record_pk, RecordAccessGroupRow.group_name)
-        .where(RecordAccessGroupRow.record_pk.in_(pks))
-        .order_by(RecordAccessGroupRow.record_pk, RecordAccessGroupRow.group_name)
-    ):
-        groups.setdefault(pk, []).append(group)
+    groups = access_groups_of(session, pks)
     relations: dict[int, list[Relation]] = {}
     for pk, predicate, target in session.execute(
         sa.select(RelationRow.source_pk, RelationRow.predicate, RelationRow.target_key)
@@ -95,12 +101,39 @@ def load_records(
             files.get(row.pk, []),
             owners.get(row.owner_id) if row.owner_id else None,
             parents.get(row.parent_pk) if row.parent_pk else None,
+            with_metadata=with_metadata,
         )
         record.access.access_groups = groups.get(row.pk, [])
         record.relations = relations.get(row.pk, [])
         record.identifiers = identifiers.get(row.pk, {})
         records.append(record)
     return records
+
+
+def _read_unloaded_metadata(session: Session, rows: Sequence[RecordRow]) -> None:
+    """The JSON-LD of the rows read without it, in one statement, kept on the rows as read
+    (so nothing reads it again, and no row reads it alone)."""
+    unread = {row.pk: row for row in rows if "metadata_doc" in sa.inspect(row).unloaded}
+    if not unread:
+        return
+    for pk, document in session.execute(
+        sa.select(RecordRow.pk, RecordRow.metadata_doc).where(RecordRow.pk.in_(list(unread)))
+    ):
+        set_committed_value(unread[pk], "metadata_doc", document)
+
+
+def access_groups_of(session: Session, pks: Sequence[int]) -> dict[int, list[str]]:
+    """The access groups of many records by pk, in one statement (sorted per record)."""
+    groups: dict[int, list[str]] = {}
+    if not pks:
+        return groups
+    for pk, group in session.execute(
+        sa.select(RecordAccessGroupRow.record_pk, RecordAccessGroupRow.group_name)
+        .where(RecordAccessGroupRow.record_pk.in_(list(pks)))
+        .order_by(RecordAccessGroupRow.record_pk, RecordAccessGroupRow.group_name)
+    ):
+        groups.setdefault(pk, []).append(group)
+    return groups
 
 
 def access_groups(session: Session, record_pk: int) -> list[str]:

@@ -30,14 +30,17 @@ def to_record(
     files: list[RecordFileRow] | None = None,
     owner: UserRow | None = None,
     parent_ark: str | None = None,
+    *,
+    with_metadata: bool = True,
 ) -> Record:
     """The record a row holds; its access groups, relations and identifiers are other
-    tables' (`record_loading.load_records` reads them for many rows at once)."""
+    tables' (`record_loading.load_records` reads them for many rows at once).
+    `with_metadata=False`: its JSON-LD is not read (empty), as for a row read without it."""
     return Record(
         ark=row.ark,
         kind=row.kind,
         face=Face(row.face),
-        metadata=row.metadata_doc,
+        metadata=row.metadata_doc if with_metadata else {},
         access=access_of(row),
         types=list(row.types or []),
         name=row.name,

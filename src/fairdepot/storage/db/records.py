@@ -39,10 +39,12 @@ from fairdepot.storage.db.models import (
 )
 from fairdepot.storage.db.query import (
     QueryResult,
+    Tally,
     count_array_items,
     document_paths,
     run_per_parent,
     run_query,
+    run_tally,
 )
 from fairdepot.storage.db.record_columns import (
     RECORD_COLUMNS,
@@ -55,6 +57,7 @@ from fairdepot.storage.db.record_loading import (
     StoredAccess,
     access_by_key,
     access_groups,
+    access_groups_of,
     load_records,
 )
 from fairdepot.storage.db.record_mapping import access_of, row_of, to_record
@@ -72,9 +75,21 @@ class RecordStore:
         self.queued_deletions = 0  # blobs this transaction orphaned
 
     # -- reading ------------------------------------------------------------------------------
-    def load(self, rows: Sequence[RecordHandle], *, with_files: bool = True) -> list[Record]:
-        """Whole records for `rows` in a constant number of queries (`load_records`)."""
-        return load_records(self.session, [row_of(row) for row in rows], with_files=with_files)
+    def load(
+        self,
+        rows: Sequence[RecordHandle],
+        *,
+        with_files: bool = True,
+        with_metadata: bool = True,
+    ) -> list[Record]:
+        """Whole records for `rows` in a constant number of queries (`load_records`);
+        `with_metadata=False`: without their JSON-LD (empty), which is then not read."""
+        return load_records(
+            self.session,
+            [row_of(row) for row in rows],
+            with_files=with_files,
+            with_metadata=with_metadata,
+        )
 
     def parent_of(self, row: RecordHandle) -> RecordHandle | None:
         return self.session.get(RecordRow, row.parent_pk) if row.parent_pk else None
@@ -86,6 +101,12 @@ class RecordStore:
         """A stored record's access attributes; `with_groups=False`: without its access
         groups (no query), for a check that reads none of them."""
         return access_of(row, access_groups(self.session, row.pk) if with_groups else None)
+
+    def accesses(self, rows: Sequence[RecordHandle]) -> list[Access]:
+        """The access attributes of `rows`, in their order: one statement for all their
+        access groups, no document read."""
+        groups = access_groups_of(self.session, [row.pk for row in rows])
+        return [access_of(row, groups.get(row.pk, [])) for row in rows]
 
     def flush(self) -> None:
         """Send what this unit of work changed so far, so its next reads see it."""
@@ -267,11 +288,27 @@ class RecordStore:
         return [(row, predicate) for row, predicate in rows if row.pk not in exclude_pks]
 
     def find(
-        self, query: Query, scope: ReadScope, lifecycle: RecordState = RecordState.ACTIVE
+        self,
+        query: Query,
+        scope: ReadScope,
+        lifecycle: RecordState = RecordState.ACTIVE,
+        *,
+        with_metadata: bool = True,
     ) -> QueryResult:
         """Rows of a page of readable records matching `query` (storage/db/query.py), among
-        the records in `lifecycle` (listings: active ones; the trash view: trashed ones)."""
-        return run_query(self.session, self.search, query, scope, lifecycle)
+        the records in `lifecycle` (listings: active ones; the trash view: trashed ones).
+        `with_metadata=False`: the page's JSON-LD is not read (`load` reads it, in one
+        statement, for the rows loaded with it; reading it on a row otherwise is an error)."""
+        return run_query(
+            self.session, self.search, query, scope, lifecycle, with_metadata=with_metadata
+        )
+
+    def tally(
+        self, query: Query, scope: ReadScope, lifecycle: RecordState = RecordState.ACTIVE
+    ) -> Tally:
+        """How many readable records match `query`, and its facets, without reading a page
+        (no record row leaves the database): a count or a facet listing."""
+        return run_tally(self.session, self.search, query, scope, lifecycle)
 
     # -- writing ------------------------------------------------------------------------------
     def insert(self, record: Record, *, parent: RecordHandle | None = None) -> RecordHandle:
@@ -399,6 +436,29 @@ class RecordStore:
             write_values(self.session, row.pk, changed.native, changed.metadata)
         self.session.flush()
         return row
+
+    def as_updated(self, handle: RecordHandle, before: Record, changes: RecordChanges) -> Record:
+        """`before` (the record as loaded for it) as `update(handle, changes)` just left it,
+        without reading it again: its columns from the row the update re-read, its access
+        groups, relations and identifiers as the change wrote them or as loaded, its files as
+        loaded. A change of files or owner is not known so: ValueError (load it instead)."""
+        row = row_of(handle)
+        if changes.files is not UNCHANGED or row.owner_id != before.access.owner_id:
+            raise ValueError(f"{row.ark}: its files or owner changed; load it again")
+        parent = before.parent_ark if changes.parent_ark is UNCHANGED else changes.parent_ark
+        after = to_record(row, parent_ark=parent)
+        after.files = list(before.files)
+        after.owner_username, after.owner_email = before.owner_username, before.owner_email
+        access = before.access if changes.access is UNCHANGED else changes.access
+        after.access.access_groups = sorted(set(access.access_groups))
+        relations = before.relations if changes.relations is UNCHANGED else changes.relations
+        after.relations = list(relations)
+        after.identifiers = {
+            scheme: value
+            for scheme, value in before.identifiers.items()
+            if scheme not in changes.identifiers_removed
+        } | changes.identifiers_added
+        return after
 
     def _pk_of(self, ark_text: str) -> int:
         pk = self.session.scalar(sa.select(RecordRow.pk).where(RecordRow.ark_key == _key(ark_text)))
