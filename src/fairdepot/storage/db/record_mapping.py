@@ -30,20 +30,24 @@ def to_record(
     files: list[RecordFileRow] | None = None,
     owner: UserRow | None = None,
     parent_ark: str | None = None,
+    *,
+    documents: bool = True,
 ) -> Record:
     """The record a row holds; its access groups, relations and identifiers are other
-    tables' (`record_loading.load_records` reads them for many rows at once)."""
+    tables' (`record_loading.load_records` reads them for many rows at once).
+    `documents=False`: without its metadata ({}) and native document (None), which are
+    not read: for a use that needs neither (one file's download, services/records.py)."""
     return Record(
         ark=row.ark,
         kind=row.kind,
         face=Face(row.face),
-        metadata=row.metadata_doc,
+        metadata=row.metadata_doc if documents else {},
         access=access_of(row),
         types=list(row.types or []),
         name=row.name,
         description=row.description,
         keywords=list(row.keywords or []),
-        native=row.native_doc,
+        native=row.native_doc if documents else None,
         crate_parts=CrateParts.from_json(row.extra),
         files=[record_file_of(f) for f in files or []],
         parent_ark=parent_ark,
@@ -74,7 +78,12 @@ def record_file_of(f: RecordFileRow) -> RecordFile:
 
 def access_of(handle: RecordHandle, groups: list[str] | None = None) -> Access:
     """The access attributes of a row (`groups`: its access groups, if read already)."""
-    row = row_of(handle)
+    return access_of_columns(row_of(handle), groups)
+
+
+def access_of_columns(row: Any, groups: list[str] | None = None) -> Access:
+    """The access attributes of a `RecordRow`, or of a result row holding its access columns
+    (`record_loading.ACCESS_COLUMNS`, read without the documents), with `groups`."""
     return Access(
         owner_id=row.owner_id,
         owner_group=row.owner_group,
