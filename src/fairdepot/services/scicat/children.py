@@ -42,12 +42,15 @@ def refuse_anonymous_write(actor: Actor) -> None:
         raise PermissionDenied("Forbidden resource: log in to do this")
 
 
-def dataset_by_pid(store: RecordStore, pid: str, *, crates: bool = False) -> RecordHandle | None:
+def dataset_by_pid(
+    store: RecordStore, pid: str, *, crates: bool = False, documents: bool = True
+) -> RecordHandle | None:
     """The record a SciCat dataset pid names, in any state, whoever may read it: the SciCat
     dataset with that pid or, with `crates`, the FAIRSCAPE crate whose ARK it is (one
     catalogue, services/scicat/reverse.py). None: neither. The one pid lookup of the face;
-    each caller words its own 404 / 403."""
-    row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
+    each caller words its own 404 / 403. `documents=False`: its documents are read only if
+    used (a held file's download reads none)."""
+    row = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid, documents=documents)
     if row is not None and row.face == Face.SCICAT.value and row.kind in DATASET_KINDS:
         return row
     return crate_row(store, pid) if crates else None
