@@ -8,6 +8,7 @@ import pytest
 
 from fairdepot.core.document_values import (
     MAX_VALUES_PER_RECORD,
+    NATIVE_COMPLETE_PATH,
     DocumentValue,
     document_strings,
     document_values,
@@ -77,6 +78,21 @@ def test_iso_timestamps_are_times_and_nothing_else_is(text: str, expected: datet
 def test_the_number_of_values_per_record_is_bounded() -> None:
     values = document_values({"many": list(range(MAX_VALUES_PER_RECORD + 10))}, None)
     assert len(values) == MAX_VALUES_PER_RECORD
+
+
+def test_the_complete_mark_is_indexed_only_when_every_native_value_is() -> None:
+    """storage/db/child_listings.py trusts the index for a record with the mark and reads
+    the document of one without: the mark must never sit beside a cut-off native document."""
+    metadata = {"@id": "ark:99999/x"}
+    for length in (0, 10, MAX_VALUES_PER_RECORD - 3):
+        values = document_values({"many": list(range(length))}, metadata)
+        native = [v for v in values if v.path.startswith("native")]
+        assert len(native) == length + 2  # the document's root, the array's, its items
+        assert NATIVE_COMPLETE_PATH in {v.path for v in values}
+    for length in (MAX_VALUES_PER_RECORD - 2, MAX_VALUES_PER_RECORD + 10):
+        values = document_values({"many": list(range(length))}, metadata)
+        assert NATIVE_COMPLETE_PATH not in {v.path for v in values}
+    assert NATIVE_COMPLETE_PATH not in {v.path for v in document_values({"a": 1}, None)}
 
 
 def test_full_text_gets_every_string_once_but_not_json_ld_structure() -> None:

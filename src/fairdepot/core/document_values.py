@@ -23,6 +23,12 @@ from fairdepot.core.query import index_text
 
 MAX_VALUES_PER_RECORD = 20_000
 """A bound on index rows per record; values past it are not indexed (text search still is)."""
+NATIVE_COMPLETE_PATH = "metadata"
+"""The path whose (valueless) row says that every value of a record's native document is
+indexed: `document_values` walks the native document first and the metadata's root comes
+right after it, so a record cut off at MAX_VALUES_PER_RECORD inside its native document has
+no row here (nor has one without metadata: read as "maybe cut off"). A lookup that must not
+miss a value (storage/db/child_listings.py) reads the documents of records without it."""
 MAX_STORED_PATH = 1000
 """Paths longer than this (in UTF-8 bytes) are not indexed (see MAX_TEXT_BYTES)."""
 

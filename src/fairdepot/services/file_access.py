@@ -13,7 +13,11 @@ nobody.
 Every route that hands out or lists a record's files gets the record through here: the
 FAIRSCAPE downloads (`records.resolve_files`), the resolver's listing (`records.resolve`) and
 the SciCat file route (services/scicat/held_files.py). So they all agree; see
-docs/architecture.md "A held file's access".
+docs/architecture.md "A held file's access". The rule is read in two shapes: `file_for_reader`
+for one file by path (every `?path=` download and the SciCat file route: the file's row and
+the blocks listing it, found in SQL, a bounded number of statements however many files and
+blocks the dataset has, so downloading all N files is not O(N²)), and `for_reader` /
+`for_listing` for a record's whole list of files, which read every block once.
 """
 
 from __future__ import annotations
@@ -24,27 +28,51 @@ from fairdepot.core.crosswalks.scicat_files import DATASET_KINDS, ORIGDATABLOCK,
 from fairdepot.core.errors import PermissionDenied
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.record_handle import RecordHandle
-from fairdepot.core.records import Access, Face, PublicationStatus, Record
+from fairdepot.core.records import Access, Face, PublicationStatus, Record, RecordFile
 from fairdepot.storage.db.records import RecordStore
 
+LISTED_PATH = ("dataFileList", "path")
+"""Where a block's native document names the paths of its files (`listed_paths` reads it)."""
 
-def for_reader(
-    store: RecordStore, actor: Actor, row: RecordHandle, record: Record, path: str | None = None
-) -> Record:
+
+def for_reader(store: RecordStore, actor: Actor, row: RecordHandle, record: Record) -> Record:
     """The record with only the files `actor` may download (READ_FILES on the record itself
-    is checked by the caller). Asking for a held file of a block the actor may not read is
-    403, on every face: it exists, as the dataset's readers may know from its blocks' count,
-    and SciCat answers 403 for what exists but may not be read."""
+    is checked by the caller): every block read once; one file by path is `file_for_reader`."""
     blocks = _blocks(store, row)
     if blocks is None:
         return record
-    readable = listed_paths(
-        [b.native or {} for b in blocks if allows(actor, Action.READ_FILES, b.access)]
-    )
-    withheld = {f.path for f in record.files if f.blob_key and f.path not in readable}
-    if path is not None and path in withheld:
-        raise PermissionDenied(f"you may not read the file {path[:200]!r} of {record.ark}")
-    return _without(record, withheld)
+    readable = listed_paths([b.native or {} for b in blocks if _gives(actor, b.access)])
+    return _without(record, {f.path for f in record.files if f.blob_key and f.path not in readable})
+
+
+def file_for_reader(
+    store: RecordStore, actor: Actor, row: RecordHandle, path: str
+) -> RecordFile | None:
+    """The record's file at `path` if `actor` may download it (READ_FILES on the record
+    itself is checked by the caller), as `for_reader` would give it; None if the record has
+    no file there. Asking for a held file of blocks the actor may not read is 403, on every
+    face: it exists, as the dataset's readers may know from its blocks' count, and SciCat
+    answers 403 for what exists but may not be read.
+
+    A bounded number of statements: the file's row, then (a held file) the blocks listing
+    its path with their access only (storage/db/child_listings.py), not every file and block;
+    the documents of blocks that only may list it (their value index is incomplete) are read
+    only if no block known to list it gives it, and only of those that would.
+    """
+    found = store.file_at(row, path)
+    if found is None or not found.blob_key or not is_scicat_dataset(row):
+        return found
+    giving = [
+        b
+        for b in store.children_listing(row, ORIGDATABLOCK, LISTED_PATH, path)
+        if _gives(actor, b.access)
+    ]
+    if any(b.sure for b in giving):
+        return found
+    maybe = [b.pk for b in giving if not b.sure]
+    if maybe and path in listed_paths(store.native_documents(maybe)):
+        return found
+    raise PermissionDenied(f"you may not read the file {path[:200]!r} of {row.ark}")
 
 
 def for_listing(store: RecordStore, row: RecordHandle, record: Record) -> Record:
@@ -67,6 +95,11 @@ def open_as(block: Access, dataset: Access) -> bool:
         return False
     readers = {g for g in (block.owner_group, *block.access_groups) if g}
     return {g for g in (dataset.owner_group, *dataset.access_groups) if g} <= readers
+
+
+def _gives(actor: Actor, block: Access) -> bool:
+    """Whether a block listing a held file gives it to `actor`: the one test of both shapes."""
+    return allows(actor, Action.READ_FILES, block)
 
 
 def is_scicat_dataset(row: RecordHandle) -> bool:

@@ -10,7 +10,7 @@ someone else's private record exists.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -47,6 +47,9 @@ from fairdepot.storage.db.record_loading import StoredAccess
 from fairdepot.storage.db.records import RecordStore, tombstone
 from fairdepot.storage.db.scope import readable
 
+CRATE_KIND = "ROCrate"
+"""A crate root's kind: its `/download` is the zip of all its files, even with `?path=`."""
+
 
 @lru_cache(maxsize=1024)
 def parse_ark(text: str) -> str:
@@ -74,19 +77,21 @@ def _access(store: RecordStore, row: RecordHandle) -> Access:
     return store.access_of(row)
 
 
-def find_row(store: RecordStore, actor: Actor, ark_text: str, action: Action) -> RecordHandle:
+def find_row(
+    store: RecordStore, actor: Actor, ark_text: str, action: Action, *, documents: bool = True
+) -> RecordHandle:
     """The record an ARK names, if the actor may do `action` on it (reads a tombstone as Gone).
 
     A record the actor may not read is "not found", deleted or not, so that neither its
-    existence nor its name leaks.
+    existence nor its name leaks. `documents=False`: its documents are read only if used.
     """
-    return _find(store, actor, ark_text, action)[0]
+    return _find(store, actor, ark_text, action, documents=documents)[0]
 
 
 def _find(
-    store: RecordStore, actor: Actor, ark_text: str, action: Action
+    store: RecordStore, actor: Actor, ark_text: str, action: Action, *, documents: bool = True
 ) -> tuple[RecordHandle, Access]:
-    row = store.row_by_key(parse_ark(ark_text))
+    row = store.row_by_key(parse_ark(ark_text), documents=documents)
     if row is None:
         raise NotFound("identifier not found")
     return row, check_row(store, actor, row, action)
@@ -233,11 +238,18 @@ def resolve(runtime: Runtime, actor: Actor, ark_text: str) -> Record:
 
 def resolve_files(runtime: Runtime, actor: Actor, ark_text: str, path: str | None = None) -> Record:
     """A record whose files the actor may download (401 anonymous, 403 others), with only
-    the files the actor may have; `path` one of those withheld from the actor: 403
-    (services/file_access.py, the rule every download goes through)."""
+    the files the actor may have (services/file_access.py, the rule every download goes
+    through). With `path`, only the file there (none if the record has none) and neither
+    document (a download serves bytes), in a bounded number of statements however many
+    files the record has; one withheld from the actor is 403. A crate is read whole even
+    then: its `/download` is its zip, of every file and its metadata."""
     with runtime.reading() as store:
-        row = find_row(store, actor, ark_text, Action.READ_FILES)
-        return file_access.for_reader(store, actor, row, load(store, row), path)
+        row = find_row(store, actor, ark_text, Action.READ_FILES, documents=path is None)
+        if path is None or row.kind == CRATE_KIND:
+            return file_access.for_reader(store, actor, row, load(store, row))
+        found = file_access.file_for_reader(store, actor, row, path)
+        record = store.load([row], with_files=False, with_documents=False)[0]
+        return replace(record, files=[found] if found else [])
 
 
 def can(actor: Actor, action: Action, record: Record) -> bool:

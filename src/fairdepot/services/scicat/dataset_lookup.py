@@ -71,11 +71,15 @@ PUBLISHED_DATA_ROUTES = Answers(_published_data_refusal, crates=False)
 """The datasets a PublishedData names (`pidArray`, `datasetPids`): SciCat datasets only."""
 
 
-def dataset_by_pid(store: RecordStore, pid: str, *, crates: bool = False) -> RecordHandle | None:
+def dataset_by_pid(
+    store: RecordStore, pid: str, *, crates: bool = False, documents: bool = True
+) -> RecordHandle | None:
     """The record a SciCat dataset pid names, in any state, whoever may read it: the SciCat
     dataset with that pid or, with `crates`, the FAIRSCAPE crate whose ARK it is. None:
-    neither. Callers that decide access use `dataset`, `dataset_row` or `dataset_rows`."""
-    row = store.row_by_identifier(PID_SCHEME, pid)
+    neither. Callers that decide access use `dataset`, `dataset_row` or `dataset_rows`.
+    `documents=False`: its documents are read only if used (a held file's download reads
+    none)."""
+    row = store.row_by_identifier(PID_SCHEME, pid, documents=documents)
     if row is not None and row.face == Face.SCICAT.value and row.kind in DATASET_KINDS:
         return row
     return crate_row(store, pid) if crates else None

@@ -15,22 +15,22 @@ from fairdepot.core.errors import NotFound, PermissionDenied
 from fairdepot.core.policy import Action, Actor, allows
 from fairdepot.core.records import RecordFile, RecordState
 from fairdepot.services import file_access
-from fairdepot.services.records import load
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat.dataset_lookup import dataset_by_pid
 
 
 def held_file(runtime: Runtime, actor: Actor, pid: str, path: str) -> RecordFile:
-    """The file at `path` of dataset `pid` whose bytes this repository holds."""
+    """The file at `path` of dataset `pid` whose bytes this repository holds, in a bounded
+    number of statements however many files and blocks the dataset has (scitacean's
+    `download_files` asks once per file): the dataset's row and access, then
+    `file_access.file_for_reader`; none of its documents, other files or blocks is loaded."""
     with runtime.reading() as store:
-        row = dataset_by_pid(store, pid)
+        row = dataset_by_pid(store, pid, documents=False)
         if row is None or row.state != RecordState.ACTIVE.value:
             raise NotFound(f"dataset {pid[:200]!r} not found")
-        loaded = load(store, row)
-        if not allows(actor, Action.READ_FILES, loaded.access):  # SciCat: it exists, 403
+        if not allows(actor, Action.READ_FILES, store.access_of(row)):  # SciCat: it exists, 403
             raise PermissionDenied(f"you may not read the files of {pid[:200]!r}")
-        record = file_access.for_reader(store, actor, row, loaded, path)
-    for f in record.files:
-        if f.path == path and f.blob_key is not None:
-            return f
-    raise NotFound(f"dataset {pid[:200]!r} holds no file {path[:200]!r}")
+        found = file_access.file_for_reader(store, actor, row, path)
+    if found is None or found.blob_key is None:
+        raise NotFound(f"dataset {pid[:200]!r} holds no file {path[:200]!r}")
+    return found

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from fairdepot.core.records import Access, PublicationStatus, Record, RecordState, Relation
+from fairdepot.core.records import Access, Record, RecordState, Relation
 from fairdepot.storage.db.change_stamps import RecordStamp
 from fairdepot.storage.db.engine import SINGLE_STATEMENT_OPTION
 from fairdepot.storage.db.models import (
@@ -30,7 +30,7 @@ from fairdepot.storage.db.models import (
     RelationRow,
     UserRow,
 )
-from fairdepot.storage.db.record_mapping import moderation_of, to_record
+from fairdepot.storage.db.record_mapping import access_of_columns, to_record
 
 
 def load_records(
@@ -39,8 +39,10 @@ def load_records(
     *,
     with_files: bool = True,
     with_metadata: bool = True,
+    with_documents: bool = True,
 ) -> list[Record]:
-    """Whole records (files, relations, access groups, identifiers, owner, parent ARK) for `rows`.
+    """Whole records (files, relations, access groups, identifiers, owner, parent ARK) for `rows`;
+    without files or documents if asked (`to_record`).
 
     One IN query per child table, whatever the number of rows: a page of 50 records costs the
     same number of statements as one record. `with_metadata=False`: the JSON-LD is not read
@@ -102,6 +104,7 @@ def load_records(
             owners.get(row.owner_id) if row.owner_id else None,
             parents.get(row.parent_pk) if row.parent_pk else None,
             with_metadata=with_metadata,
+            documents=with_documents,
         )
         record.access.access_groups = groups.get(row.pk, [])
         record.relations = relations.get(row.pk, [])
@@ -164,7 +167,8 @@ class StoredAccess:
         return self.state is RecordState.ACTIVE
 
 
-_ACCESS_COLUMNS = (
+ACCESS_COLUMNS = (
+    # what an access check reads of a record, no documents (`record_mapping.access_of_columns`)
     RecordRow.pk,
     RecordRow.change_stamp,
     RecordRow.ark_key,
@@ -192,7 +196,7 @@ def access_by_key(session: Session, ark_key: str) -> StoredAccess | None:
     """
     connection = session.connection(execution_options={SINGLE_STATEMENT_OPTION: True})
     found = connection.execute(
-        sa.select(*_ACCESS_COLUMNS, RecordAccessGroupRow.group_name, UserRow.email)
+        sa.select(*ACCESS_COLUMNS, RecordAccessGroupRow.group_name, UserRow.email)
         .outerjoin(RecordAccessGroupRow, RecordAccessGroupRow.record_pk == RecordRow.pk)
         .outerjoin(UserRow, UserRow.id == RecordRow.owner_id)
         .where(RecordRow.ark_key == ark_key)
@@ -205,17 +209,7 @@ def access_by_key(session: Session, ark_key: str) -> StoredAccess | None:
         ark_key=first.ark_key,
         revision=first.revision,
         state=RecordState(first.state),
-        access=Access(
-            owner_id=first.owner_id,
-            owner_group=first.owner_group,
-            access_groups=groups,
-            metadata_public=first.metadata_public,
-            group_write=first.group_write,
-            publication=PublicationStatus(first.publication_status),
-            organization=first.organization,
-            moderation=moderation_of(first),
-            trashed=first.state == RecordState.TRASHED.value,
-        ),
+        access=access_of_columns(first, groups),
         owner_email=first.email,
         stamp=(first.pk, first.change_stamp),
     )

@@ -32,21 +32,24 @@ def to_record(
     parent_ark: str | None = None,
     *,
     with_metadata: bool = True,
+    documents: bool = True,
 ) -> Record:
     """The record a row holds; its access groups, relations and identifiers are other
     tables' (`record_loading.load_records` reads them for many rows at once).
-    `with_metadata=False`: its JSON-LD is not read (empty), as for a row read without it."""
+    `with_metadata=False`: its JSON-LD is not read (empty), as for a row read without it.
+    `documents=False`: without its metadata ({}) and native document (None), which are
+    not read: for a use that needs neither (one file's download, services/records.py)."""
     return Record(
         ark=row.ark,
         kind=row.kind,
         face=Face(row.face),
-        metadata=row.metadata_doc if with_metadata else {},
+        metadata=row.metadata_doc if with_metadata and documents else {},
         access=access_of(row),
         types=list(row.types or []),
         name=row.name,
         description=row.description,
         keywords=list(row.keywords or []),
-        native=row.native_doc,
+        native=row.native_doc if documents else None,
         crate_parts=CrateParts.from_json(row.extra),
         files=[record_file_of(f) for f in files or []],
         parent_ark=parent_ark,
@@ -77,7 +80,12 @@ def record_file_of(f: RecordFileRow) -> RecordFile:
 
 def access_of(handle: RecordHandle, groups: list[str] | None = None) -> Access:
     """The access attributes of a row (`groups`: its access groups, if read already)."""
-    row = row_of(handle)
+    return access_of_columns(row_of(handle), groups)
+
+
+def access_of_columns(row: Any, groups: list[str] | None = None) -> Access:
+    """The access attributes of a `RecordRow`, or of a result row holding its access columns
+    (`record_loading.ACCESS_COLUMNS`, read without the documents), with `groups`."""
     return Access(
         owner_id=row.owner_id,
         owner_group=row.owner_group,

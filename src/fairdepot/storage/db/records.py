@@ -12,7 +12,8 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
+from sqlalchemy.sql.base import ExecutableOption
 
 from fairdepot.core.ark import normalise
 from fairdepot.core.document_values import DocumentPath
@@ -21,7 +22,8 @@ from fairdepot.core.policy import ReadScope
 from fairdepot.core.query import Filter, Query, SortKey
 from fairdepot.core.record_changes import UNCHANGED, FileChanges, RecordChanges
 from fairdepot.core.record_handle import RecordHandle
-from fairdepot.core.records import Access, Record, RecordState, Relation
+from fairdepot.core.records import Access, Record, RecordFile, RecordState, Relation
+from fairdepot.storage.db.child_listings import ListingChild, children_listing
 from fairdepot.storage.db.child_summaries import (
     ChildSummary,
     child_summaries,
@@ -60,10 +62,20 @@ from fairdepot.storage.db.record_loading import (
     access_groups_of,
     load_records,
 )
-from fairdepot.storage.db.record_mapping import access_of, row_of, to_record
+from fairdepot.storage.db.record_mapping import access_of, record_file_of, row_of, to_record
 from fairdepot.storage.db.scope import in_lifecycle, readable
 from fairdepot.storage.db.values import remove_values, write_values, write_values_many
 from fairdepot.storage.search import SearchIndex
+
+
+def _documents_unread(documents: bool) -> tuple[ExecutableOption, ...]:
+    """The options that leave a looked-up row's metadata and native documents unread unless
+    `documents`: a dataset's JSON-LD lists up to 1,000 of its files, and decoding it is most
+    of a lookup that only checks access and finds one file (services/scicat/held_files.py).
+    A later use of a document reads it then (one statement), so nothing sees a wrong value."""
+    if documents:
+        return ()
+    return (defer(RecordRow.metadata_doc), defer(RecordRow.native_doc))
 
 
 class RecordStore:
@@ -81,14 +93,17 @@ class RecordStore:
         *,
         with_files: bool = True,
         with_metadata: bool = True,
+        with_documents: bool = True,
     ) -> list[Record]:
         """Whole records for `rows` in a constant number of queries (`load_records`);
-        `with_metadata=False`: without their JSON-LD (empty), which is then not read."""
+        `with_metadata=False`: without their JSON-LD (empty), which is then not read;
+        `with_documents=False`: without their metadata and native documents (`to_record`)."""
         return load_records(
             self.session,
             [row_of(row) for row in rows],
             with_files=with_files,
             with_metadata=with_metadata,
+            with_documents=with_documents,
         )
 
     def parent_of(self, row: RecordHandle) -> RecordHandle | None:
@@ -116,19 +131,29 @@ class RecordStore:
         """Re-read `row` after a flush (columns the database filled: stamps, revisions)."""
         self.session.refresh(row_of(row))
 
-    def row_by_key(self, ark_key: str) -> RecordHandle | None:
-        return self.session.scalar(sa.select(RecordRow).where(RecordRow.ark_key == ark_key))
+    def row_by_key(self, ark_key: str, *, documents: bool = True) -> RecordHandle | None:
+        """The record with that ARK key; `documents=False`: its documents are read only
+        when first used (`_documents_unread`)."""
+        return self.session.scalar(
+            sa.select(RecordRow)
+            .where(RecordRow.ark_key == ark_key)
+            .options(*_documents_unread(documents))
+        )
 
     def access_by_key(self, ark_key: str) -> StoredAccess | None:
         """What an access check and a version need, in one statement (`record_loading`)."""
         return access_by_key(self.session, ark_key)
 
-    def row_by_identifier(self, scheme: str, value: str) -> RecordHandle | None:
-        """The record holding (scheme, value), active or trashed (purging frees identifiers)."""
+    def row_by_identifier(
+        self, scheme: str, value: str, *, documents: bool = True
+    ) -> RecordHandle | None:
+        """The record holding (scheme, value), active or trashed (purging frees identifiers);
+        `documents=False`: its documents are read only when first used."""
         return self.session.scalar(
             sa.select(RecordRow)
             .join(RecordIdentifierRow, RecordIdentifierRow.record_pk == RecordRow.pk)
             .where(RecordIdentifierRow.scheme == scheme, RecordIdentifierRow.value == value)
+            .options(*_documents_unread(documents))
         )
 
     def rows_named(
@@ -217,6 +242,24 @@ class RecordStore:
         return child_summaries(
             self.session, parent.pk, kind, items_key=items_key, number_key=number_key
         )
+
+    def children_listing(
+        self, parent: RecordHandle, kind: str, path: Sequence[str], value: str
+    ) -> list[ListingChild]:
+        """The active children of `kind` whose native document holds `value` at `path`, with
+        their access, found through the value index (storage/db/child_listings.py): the
+        blocks listing a held file, without reading every block's files."""
+        return children_listing(self.session, parent.pk, kind, path, value)
+
+    def file_at(self, row: RecordHandle, path: str) -> RecordFile | None:
+        """The record's file at `path`, one indexed lookup (a page of records' files:
+        `load`), so one download does not load every file of its record."""
+        found = self.session.scalar(
+            sa.select(RecordFileRow).where(
+                RecordFileRow.record_pk == row.pk, RecordFileRow.path == path
+            )
+        )
+        return record_file_of(found) if found is not None else None
 
     def native_documents(self, pks: Sequence[int]) -> list[dict[str, Any]]:
         """The native documents of records by key, in that order, in one statement."""
