@@ -46,12 +46,13 @@ def load_records(
 
     One IN query per child table, whatever the number of rows: a page of 50 records costs the
     same number of statements as one record. `with_metadata=False`: the JSON-LD is not read
-    (`Record.metadata` is empty), for callers that render the native document only.
+    (`Record.metadata` is empty), for callers that render the native document only;
+    `with_documents=False`: neither document is read (a held file's download).
     """
     if not rows:
         return []
     pks = [row.pk for row in rows]
-    if with_metadata:
+    if with_metadata and with_documents:
         _read_unloaded_metadata(session, rows)
     files: dict[int, list[RecordFileRow]] = {}
     if with_files:
