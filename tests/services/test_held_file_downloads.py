@@ -18,19 +18,18 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from fairdepot.core.crosswalks.scicat_files import ORIGDATABLOCK
 from fairdepot.core.crosswalks.scicat_validation import ApiVersion
 from fairdepot.core.document_values import MAX_VALUES_PER_RECORD
 from fairdepot.core.errors import CatalogueError, NotFound, PermissionDenied
 from fairdepot.core.policy import ANONYMOUS, Action, Actor, allows
 from fairdepot.core.record_changes import FileChanges, RecordChanges
-from fairdepot.core.records import IdentifierScheme, Record, RecordFile
+from fairdepot.core.records import IdentifierScheme, RecordFile
 from fairdepot.services import accounts, file_access, records
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.scicat import datablocks, datasets, held_files, staging
 from fairdepot.storage.db.models import RecordFileRow, RecordRow
-from fairdepot.storage.db.records import RecordStore
 from tests.services.test_record_loading import counted
+from tests.support.block_reads import count_block_documents
 from tests.support.scicat_bodies import raw_dataset
 
 TIME = "2024-01-01T00:00:00Z"
@@ -126,24 +125,8 @@ def rows_loaded() -> Iterator[dict[str, int]]:
 
 @pytest.fixture
 def documents_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many block documents the repository hands out (as records or as native
-    documents): what a download decodes in Python."""
-    read: list[int] = []
-    load, natives = RecordStore.load, RecordStore.native_documents
-
-    def counting_load(self: RecordStore, rows: Any, **kw: Any) -> list[Record]:
-        found = load(self, rows, **kw)
-        read.append(sum(1 for r in found if r.kind == ORIGDATABLOCK))
-        return found
-
-    def counting_natives(self: RecordStore, pks: Any) -> list[dict[str, Any]]:
-        found = natives(self, pks)
-        read.append(sum(1 for d in found if "dataFileList" in d))
-        return found
-
-    monkeypatch.setattr(RecordStore, "load", counting_load)
-    monkeypatch.setattr(RecordStore, "native_documents", counting_natives)
-    return read
+    """What a download decodes in Python (tests/support/block_reads.py)."""
+    return count_block_documents(monkeypatch)
 
 
 def test_a_held_file_download_costs_the_same_with_2_blocks_of_5_files_as_with_20_of_50(

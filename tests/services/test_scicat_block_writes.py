@@ -12,16 +12,14 @@ import pytest
 
 from fairdepot.config import Settings
 from fairdepot.core.crosswalks.scicat_fields import ApiVersion
-from fairdepot.core.crosswalks.scicat_files import ORIGDATABLOCK
 from fairdepot.core.crosswalks.scicat_parts import HAS_PART_FILES
 from fairdepot.core.policy import Actor
-from fairdepot.core.records import Record
 from fairdepot.services import accounts
 from fairdepot.services.runtime import Runtime, build_runtime
 from fairdepot.services.scicat import datablocks, dataset_changes, datasets
 from fairdepot.services.scicat.dataset_lookup import dataset_by_pid
-from fairdepot.storage.db.records import RecordStore
 from tests.services.test_record_loading import counted
+from tests.support.block_reads import count_block_documents
 from tests.support.databases import fresh_database_url
 from tests.support.scicat_bodies import raw_dataset
 
@@ -69,24 +67,8 @@ def statements_of(runtime: Runtime, action: Any) -> int:
 
 @pytest.fixture
 def blocks_read(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """How many block documents the repository hands out while a test runs (as records or as
-    native documents): what a write decodes in Python."""
-    read: list[int] = []
-    load, natives = RecordStore.load, RecordStore.native_documents
-
-    def counting_load(self: RecordStore, rows: Any, **kw: Any) -> list[Record]:
-        found = load(self, rows, **kw)
-        read.append(sum(1 for r in found if r.kind == ORIGDATABLOCK))
-        return found
-
-    def counting_natives(self: RecordStore, pks: Any) -> list[dict[str, Any]]:
-        found = natives(self, pks)
-        read.append(sum(1 for d in found if "dataFileList" in d))
-        return found
-
-    monkeypatch.setattr(RecordStore, "load", counting_load)
-    monkeypatch.setattr(RecordStore, "native_documents", counting_natives)
-    return read
+    """What a write decodes in Python (tests/support/block_reads.py)."""
+    return count_block_documents(monkeypatch)
 
 
 def test_a_block_post_s_statements_do_not_grow_with_the_blocks(
