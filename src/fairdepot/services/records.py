@@ -42,7 +42,7 @@ from fairdepot.core.relations import MEMBERSHIP, extract_relations
 from fairdepot.core.timestamps import as_utc, isoformat_z
 from fairdepot.services import file_access
 from fairdepot.services.runtime import Runtime, json_limits
-from fairdepot.services.scicat.dataset_files import recompute
+from fairdepot.services.scicat.dataset_files import after_publication
 from fairdepot.storage.db.record_loading import StoredAccess
 from fairdepot.storage.db.records import RecordStore, tombstone
 from fairdepot.storage.db.scope import readable
@@ -418,7 +418,8 @@ def set_publication(
     A SciCat dataset's blocks follow it too where the actor may publish them; its JSON-LD
     `hasPart` is then decided anew in the same transaction, since which blocks every reader
     of the dataset may read changed (a block the actor could not publish stays unpublished,
-    and its file names must leave a dataset that is now public)."""
+    and its file names must leave a dataset that is now public). So is it when one of its
+    blocks is published or unpublished by its own ARK."""
     with runtime.writing() as store:
         row = find_row(store, actor, ark_text, Action.PUBLISH)
         changed = []
@@ -427,8 +428,9 @@ def set_publication(
                 continue  # a member someone else owns keeps its own status
             store.update(target, RecordChanges(publication=status), actor_id=actor.user_id)
             changed.append(target.ark)
-        if file_access.is_scicat_dataset(row):
-            recompute(store, row, store.load([row], with_files=True)[0], actor, unlisting=False)
+        dataset = row if file_access.is_scicat_dataset(row) else store.parent_of(row)
+        if dataset is not None and file_access.is_scicat_dataset(dataset):  # or one of its blocks
+            after_publication(store, dataset, actor)
         return changed
 
 

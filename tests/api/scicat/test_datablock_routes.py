@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
+from fairdepot.core.records import IdentifierScheme
 from fairdepot.services.runtime import Runtime
 from tests.api.scicat.files_seed import deployment_runtime, seed_dataset
 from tests.api.scicat.test_datablocks import block, dataset_record
@@ -265,3 +266,40 @@ def test_publishing_through_fairscape_drops_a_block_the_publisher_may_not_publis
     )
     assert published.status_code == 200, published.text
     assert parts(None) == parts("user1") == ["own.txt"]
+
+
+def test_unpublishing_a_block_by_its_ark_takes_its_files_out_of_the_dataset(
+    scicat: Scicat, runtime: Runtime
+) -> None:
+    """A block has an ARK of its own: `PUT /api/publish` of it to DRAFT rewrites its
+    published dataset's `hasPart` too, so anonymous readers no longer see its file names."""
+    pid = seed_dataset(runtime, isPublished=True)
+    new_block(scicat, pid, ("open.txt", 4), isPublished=True)
+    hidden = new_block(scicat, pid, ("soon-hidden.dat", 9), isPublished=True)
+    assert resolved_parts(scicat, runtime, pid) == ["open.txt", "soon-hidden.dat"]
+    with runtime.reading() as store:
+        dataset = store.row_by_identifier(IdentifierScheme.SCICAT_PID.value, pid)
+        assert dataset is not None
+        blocks = store.load(store.members(dataset), with_files=False)
+    (block_ark,) = [b.ark for b in blocks if (b.native or {}).get("_id") == hidden["_id"]]
+    changed = scicat.request(
+        "PUT", "/api/publish", "user1", json={"@id": block_ark, "publicationStatus": "DRAFT"}
+    )
+    assert changed.status_code == 200, changed.text
+    assert resolved_parts(scicat, runtime, pid) == ["open.txt"]
+
+
+def test_publishing_a_dataset_without_blocks_keeps_its_size(
+    scicat: Scicat, runtime: Runtime
+) -> None:
+    """A dataset whose client sent `size` and `numberOfFiles` and has no blocks keeps them
+    when FAIRSCAPE publishes it (no totals recomputed from no blocks)."""
+    pid = seed_dataset(runtime, isPublished=False, size=1234, numberOfFiles=5)
+    ark = dataset_record(runtime, pid).ark
+    published = scicat.request(
+        "PUT", "/api/publish", "user1", json={"@id": ark, "publicationStatus": "PUBLISHED"}
+    )
+    assert published.status_code == 200, published.text
+    got = scicat.request("GET", f"/api/v3/datasets/{pid_path(pid)}", None)
+    assert got.status_code == 200, got.text
+    assert (got.json()["size"], got.json()["numberOfFiles"]) == (1234, 5)

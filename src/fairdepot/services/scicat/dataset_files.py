@@ -93,6 +93,17 @@ def parts_after_change(
     return parts_of(store, row, access, pid, ark=dataset.ark, held=held)
 
 
+def after_publication(store: RecordStore, row: RecordHandle, actor: Actor) -> None:
+    """A SciCat dataset's `hasPart` decided anew after its or a block's publication changed
+    (a PublishedData registration, FAIRSCAPE's `PUT /publish`): which blocks every reader of
+    the dataset may read changed with it. A dataset without blocks keeps its document (and
+    the `size` and `numberOfFiles` its client sent)."""
+    if not has_blocks(store, row):
+        return
+    store.flush()
+    recompute(store, row, store.load([row], with_files=True)[0], actor)
+
+
 def recompute(
     store: RecordStore,
     row: RecordHandle,

@@ -35,7 +35,7 @@ from fairdepot.core.records import Access, Face, PublicationStatus
 from fairdepot.core.timestamps import format_time, utcnow
 from fairdepot.services import datacite
 from fairdepot.services.runtime import Runtime
-from fairdepot.services.scicat.dataset_files import has_blocks, recompute
+from fairdepot.services.scicat.dataset_files import after_publication
 from fairdepot.services.scicat.dataset_lookup import PUBLISHED_DATA_ROUTES, dataset_rows
 from fairdepot.services.scicat.objects import ObjectQuery
 from fairdepot.services.uow import read_only, unit_of_work
@@ -98,10 +98,7 @@ def register(runtime: Runtime, actor: Actor, doi: str) -> dict[str, Any]:
                 actor_id=actor.user_id,
             )
             # now read by anyone: its JSON-LD names only the files of blocks anyone may read
-            if has_blocks(work.records, dataset):
-                work.records.flush()
-                published = work.records.load([dataset], with_files=True)[0]
-                recompute(work.records, dataset, published, actor)
+            after_publication(work.records, dataset, actor)
         native.update(status=REGISTERED, registeredTime=format_time(utcnow()))
         work.records.update(
             row,
