@@ -15,12 +15,12 @@ from fairdepot.config import Settings
 from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.policy import Actor
 from fairdepot.core.records import Access, Face, Record, RecordFile
-from fairdepot.services import accounts
 from fairdepot.services.runtime import Runtime, build_runtime
 from fairdepot.services.scicat import dataset_changes, datasets, published_data
 from fairdepot.services.scicat.filters import dataset_filter
 from fairdepot.services.scicat.fullquery import full_facet
 from tests.services.test_record_loading import counted
+from tests.support.catalogue import facility_actor
 from tests.support.databases import fresh_database_url
 from tests.support.scicat_bodies import raw_dataset
 
@@ -45,9 +45,7 @@ def facility(tmp_path: Any) -> Iterator[Runtime]:
         runtime.close()
 
 
-def actor(runtime: Runtime, name: str, group: str) -> Actor:
-    user = accounts.add_user(runtime, name, f"{name}@your.site", "pw", [group])
-    return accounts.actor_for(user, runtime.settings.facility_groups)
+actor = facility_actor
 
 
 @pytest.fixture

@@ -12,11 +12,12 @@ import pytest
 from fairdepot.config import Settings
 from fairdepot.core.crosswalks.scicat_fields import ApiVersion
 from fairdepot.core.errors import Conflict, Gone, InvalidInput, NotFound, PermissionDenied
-from fairdepot.core.policy import ANONYMOUS, Actor
-from fairdepot.services import accounts, catalogue
+from fairdepot.core.policy import ANONYMOUS
+from fairdepot.services import catalogue
 from fairdepot.services.runtime import Runtime, build_runtime
 from fairdepot.services.scicat import dataset_changes, datasets
 from fairdepot.services.scicat.filters import dataset_filter
+from tests.support.catalogue import facility_actor
 from tests.support.databases import fresh_database_url
 from tests.support.scicat_bodies import raw_dataset
 
@@ -37,9 +38,7 @@ def facility(tmp_path: Any) -> Any:
         runtime.close()
 
 
-def actor(runtime: Runtime, name: str, group: str) -> Actor:
-    user = accounts.add_user(runtime, name, f"{name}@your.site", "pw", [group])
-    return accounts.actor_for(user, runtime.settings.facility_groups)
+actor = facility_actor
 
 
 def test_create_read_change_and_delete(facility: Runtime) -> None:

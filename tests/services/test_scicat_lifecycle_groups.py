@@ -10,10 +10,9 @@ import pytest
 
 from fairdepot.config import Settings
 from fairdepot.core.errors import InvalidInput, PermissionDenied
-from fairdepot.core.policy import Actor
-from fairdepot.services import accounts
 from fairdepot.services.runtime import Runtime, build_runtime
 from fairdepot.services.scicat import dataset_changes, datasets
+from tests.support.catalogue import facility_actor
 from tests.support.databases import fresh_database_url
 
 
@@ -30,9 +29,7 @@ def facility(tmp_path: Any) -> Iterator[Runtime]:
         runtime.close()
 
 
-def actor(runtime: Runtime, name: str, group: str) -> Actor:
-    user = accounts.add_user(runtime, name, f"{name}@your.site", "pw", [group])
-    return accounts.actor_for(user, runtime.settings.facility_groups)
+actor = facility_actor
 
 
 def test_lifecycle_groups_change_any_lifecycle_and_nothing_else(facility: Runtime) -> None:

@@ -13,8 +13,10 @@ from contextlib import contextmanager
 from unittest import mock
 
 from fairdepot.config import Settings
+from fairdepot.core.policy import Actor
 from fairdepot.core.records import Access, Face, Record
 from fairdepot.core.relations import extract_relations
+from fairdepot.services import accounts
 from fairdepot.services.runtime import Runtime, build_runtime
 from fairdepot.storage.db.models import UserRow
 
@@ -66,3 +68,9 @@ def stored_revisions(server, ark: str) -> dict[int, dict]:
         row = session.query(RecordRow).filter_by(ark_key=arks.normalise(ark)).one()
         kept = session.query(RecordRevisionRow).filter_by(record_pk=row.pk).all()
         return {r.revision: r.metadata_doc for r in kept}
+
+
+def facility_actor(runtime: Runtime, name: str, group: str) -> Actor:
+    """A new account in `group`, as the policy sees it with the runtime's facility lists."""
+    user = accounts.add_user(runtime, name, f"{name}@your.site", "pw", [group])
+    return accounts.actor_for(user, runtime.settings.facility_groups)
