@@ -9,6 +9,7 @@ machine, the same run: the ratio is what we compare between versions, not the ra
     .venv/bin/python benchmarks/resolver.py [--seconds 10] [--connections 64] [--warmup 2]
     .venv/bin/python benchmarks/resolver.py --py-spy profile.svg   # profile the JSON run
     .venv/bin/python benchmarks/resolver.py --py-spy stacks.txt    # the same, collapsed stacks
+    .venv/bin/python benchmarks/resolver.py --py-spy stacks.txt --idle  # idle threads too
 """
 
 from __future__ import annotations
@@ -95,6 +96,11 @@ def main() -> None:
         metavar="FILE",
         help="py-spy record the server in the JSON run (.svg: flame graph, else raw stacks)",
     )
+    parser.add_argument(
+        "--idle",
+        action="store_true",
+        help="with --py-spy: sample idle threads too (what slow requests wait for)",
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install -y wrk (Debian/Ubuntu package)")
@@ -130,7 +136,8 @@ def main() -> None:
                     spy = subprocess.Popen(
                         [py_spy, "record", "-o", args.py_spy, "-p", str(server.process.pid),
                          "-d", str(args.seconds), "--nonblocking",
-                         "--format", "flamegraph" if args.py_spy.endswith(".svg") else "raw"],
+                         "--format", "flamegraph" if args.py_spy.endswith(".svg") else "raw",
+                         *(["--idle"] if args.idle else [])],
                         stdout=subprocess.DEVNULL,
                         stderr=subprocess.DEVNULL,
                     )  # fmt: skip
