@@ -5,17 +5,20 @@ is `fullmatch`. The pattern comes from an uploaded profile, so a match runs with
 catastrophic pattern (`^(a|a)+$` on "aaaa...!") stops after `MATCH_TIMEOUT_SECONDS` instead of
 stalling a worker.
 
-Java syntax against `regex` (compiled with `ASCII | V1` to be close to Java's defaults):
+Java syntax against `regex` (compiled with `V1`, whose nested classes and `&&` are Java's):
 
 - Same meaning: possessive quantifiers (`a++`), atomic groups, lookarounds, named groups
   `(?<name>...)`, `\\p{L}` and other Unicode properties, nested classes and intersections
-  (`[a-z&&[^e]]`, which needs `V1`), inline flags `(?i)`.
-- `\\d \\w \\s \\b` are ASCII-only in Java unless `UNICODE_CHARACTER_CLASS`: hence `ASCII`, which
-  also keeps `(?i)` ASCII-only, as Java's default case-insensitivity is.
-- `\\Q...\\E` quoting has no `regex` equivalent; it is rewritten to escaped characters first.
+  (`[a-z&&[^e]]`), inline flags `(?i)`.
+- `\\d \\w \\s` (and `\\D \\W \\S`) are ASCII-only in Java unless
+  `UNICODE_CHARACTER_CLASS`; they are rewritten to their ASCII classes (`[0-9]`...) before
+  compiling, as a nested class inside a class (`[\\d.]` -> `[[0-9].]`).
+- `\\Q...\\E` quoting has no `regex` equivalent; it is rewritten to escaped characters.
 - Not the same, left as is: Java's `.` also refuses `\\r`, `\\u0085`, `\\u2028`, `\\u2029`
-  (here only `\\n`); Java-only classes such as `\\p{javaLowerCase}` or `\\p{IsAlphabetic}`
-  fail to compile, so the profile is refused at upload rather than misread.
+  (here only `\\n`); `(?i)` and `\\b` are Unicode-aware here, ASCII in Java by default;
+  Java's POSIX classes (`\\p{Alpha}`) are ASCII there and Unicode properties here; Java-only
+  classes such as `\\p{javaLowerCase}` fail to compile, so the profile is refused at upload
+  rather than misread.
 """
 
 from __future__ import annotations
@@ -28,7 +31,17 @@ import regex
 MATCH_TIMEOUT_SECONDS: Final = 0.1
 """The longest one value's match against one field's pattern may take."""
 
-_FLAGS: Final = regex.ASCII | regex.V1
+_FLAGS: Final = regex.V1
+
+_ASCII_CLASSES: Final = {
+    "d": "[0-9]",
+    "D": "[^0-9]",
+    "w": "[a-zA-Z0-9_]",
+    "W": "[^a-zA-Z0-9_]",
+    "s": "[ \\t\\n\\x0B\\f\\r]",
+    "S": "[^ \\t\\n\\x0B\\f\\r]",
+}
+"""Java's default meaning of each shorthand class."""
 
 
 class PatternTimeout(Exception):
@@ -45,7 +58,7 @@ class JavaPattern:
     @classmethod
     def compile(cls, source: str) -> JavaPattern:
         """Compile a Java pattern; a malformed one raises `regex.error` (the caller names it)."""
-        return cls(source, regex.compile(_unquote(source), _FLAGS))
+        return cls(source, regex.compile(_as_python(source), _FLAGS))
 
     def matches(self, value: str, *, timeout: float = MATCH_TIMEOUT_SECONDS) -> bool:
         """Java's `value.matches(pattern)`; `PatternTimeout` if it takes over `timeout` s."""
@@ -55,8 +68,8 @@ class JavaPattern:
             raise PatternTimeout(self.source) from timed_out
 
 
-def _unquote(source: str) -> str:
-    """Rewrite Java's `\\Q...\\E` (literal text up to `\\E` or the end) as escaped characters."""
+def _as_python(source: str) -> str:
+    """Rewrite `\\Q...\\E` (literal up to `\\E` or the end) and ASCII shorthand classes."""
     out: list[str] = []
     index = 0
     while index < len(source):
@@ -66,7 +79,8 @@ def _unquote(source: str) -> str:
             index += 1
             continue
         if source[index + 1] != "Q":
-            out.append(source[index : index + 2])
+            pair = source[index : index + 2]
+            out.append(_ASCII_CLASSES.get(pair[1], pair))
             index += 2
             continue
         end = source.find("\\E", index + 2)
