@@ -28,8 +28,13 @@ from typing import Any, Final
 
 import regex
 
+from fairdepot.core.profiles.pattern_cost import expansion_weight
+
 MATCH_TIMEOUT_SECONDS: Final = 0.1
 """The longest one value's match against one field's pattern may take."""
+
+MAX_PATTERN_WEIGHT: Final = 200_000
+"""The most a profile's patterns may weigh together (`pattern_cost`): ~0.1 s of compiling."""
 
 _FLAGS: Final = regex.V1
 
@@ -44,6 +49,10 @@ _ASCII_CLASSES: Final = {
 """Java's default meaning of each shorthand class."""
 
 
+class InvalidPattern(Exception):
+    """A pattern that does not compile, or would cost too much to compile."""
+
+
 class PatternTimeout(Exception):
     """A match took longer than its limit (the pattern backtracks catastrophically)."""
 
@@ -54,11 +63,22 @@ class JavaPattern:
 
     source: str
     compiled: Any = field(compare=False, repr=False)
+    weight: int = field(default=0, compare=False, repr=False)
 
     @classmethod
-    def compile(cls, source: str) -> JavaPattern:
-        """Compile a Java pattern; a malformed one raises `regex.error` (the caller names it)."""
-        return cls(source, regex.compile(_as_python(source), _FLAGS))
+    def compile(cls, source: str, *, budget: int = MAX_PATTERN_WEIGHT) -> JavaPattern:
+        """Compile a Java pattern weighing at most `budget`; else `InvalidPattern`."""
+        python_form = _as_python(source)
+        weight = expansion_weight(python_form, budget)
+        if weight > budget:
+            raise InvalidPattern(
+                f"too complex: its counted repeats expand past {budget} nodes"
+                " (what the profile's patterns may take together)"
+            )
+        try:
+            return cls(source, regex.compile(python_form, _FLAGS), weight)
+        except (regex.error, RecursionError, OverflowError) as malformed:
+            raise InvalidPattern(str(malformed) or type(malformed).__name__) from malformed
 
     def matches(self, value: str, *, timeout: float = MATCH_TIMEOUT_SECONDS) -> bool:
         """Java's `value.matches(pattern)`; `PatternTimeout` if it takes over `timeout` s."""

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import functools
 import io
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Final, Literal
 from xml.etree.ElementTree import Element
 
-import regex
 import xmlschema
 
 from fairdepot.core.errors import InvalidInput, Problem
-from fairdepot.core.profiles.java_regex import JavaPattern
+from fairdepot.core.profiles.java_regex import MAX_PATTERN_WEIGHT, InvalidPattern, JavaPattern
 from fairdepot.core.profiles.model import (
     UNBOUNDED,
     DataType,
@@ -39,8 +39,9 @@ def parse_profile(body: bytes) -> Profile:
     text = decode_profile(body)
     root = read_profile_xml(text)
     check_against_schema(root)
+    budget = _PatternBudget(MAX_PATTERN_WEIGHT)
     fields = tuple(
-        _field(element, position)
+        _field(element, position, budget)
         for position, element in enumerate(root.findall("metadatafield"), start=1)
     )
     return Profile(type=root.attrib["type"], fields=fields, xml=text)
@@ -72,7 +73,14 @@ def _schema() -> Any:
     return xmlschema.XMLSchema(io.BytesIO(source.read_bytes()))
 
 
-def _field(element: Element, position: int) -> ProfileField:
+@dataclass
+class _PatternBudget:
+    """What is left of the weight all of a profile's patterns may have together."""
+
+    remaining: int
+
+
+def _field(element: Element, position: int, budget: _PatternBudget) -> ProfileField:
     name = element.findtext("fieldName", "")
     max_occurs = element.findtext("maxOccurs")
     vocabulary = element.find("vocabulary")
@@ -88,24 +96,28 @@ def _field(element: Element, position: int) -> ProfileField:
         if vocabulary is None
         else tuple(v.text or "" for v in vocabulary.findall("vocabularyField")),
         multi_selection=vocabulary is not None and _boolean(vocabulary.get("isMultiSelection")),
-        pattern=_pattern(element, name, position),
+        pattern=_pattern(element, name, position, budget),
         tagging=_tagging(element.find("tagging")),
         grouping=_grouping(element.find("grouping")),
     )
 
 
-def _pattern(element: Element, field_name: str, position: int) -> JavaPattern | None:
+def _pattern(
+    element: Element, field_name: str, position: int, budget: _PatternBudget
+) -> JavaPattern | None:
     source = element.findtext("validator/regularExpression")
     if source is None:
         return None
     try:
-        return JavaPattern.compile(source)
-    except regex.error as malformed:
+        pattern = JavaPattern.compile(source, budget=budget.remaining)
+    except InvalidPattern as malformed:
         location = f"/metadataformat/metadatafield[{position}]/validator/regularExpression"
         raise InvalidInput(
             f"the regular expression of field {field_name!r} is not valid: {malformed}",
             problems=[Problem(f"not a valid regular expression: {malformed}", location)],
         ) from malformed
+    budget.remaining -= pattern.weight
+    return pattern
 
 
 def _tagging(element: Element | None) -> Tagging | None:
