@@ -16,6 +16,7 @@ from fairdepot.core.profiles import (
     select_profile,
     validate_item,
 )
+from fairdepot.core.profiles.validation import ITEM_MATCH_SECONDS
 
 
 def field_xml(
@@ -166,8 +167,22 @@ def test_a_catastrophic_pattern_refuses_the_value_within_its_time_limit() -> Non
             profile, [], [("system:type", "P"), ("F", "a" * 40 + "!")], ["t"], match_timeout=0.05
         )
     assert time.monotonic() - started < 2.0
-    assert "took longer than 0.05 s" in refused.value.message
+    assert refused.value.message == (
+        "Field with key 'F' could not be checked: matching its regular expression"
+        " (^(a|a)+$) took too long!"
+    )
     assert refused.value.problems[0].location == "F"
+
+
+def test_all_matches_of_one_item_share_a_time_limit() -> None:
+    pattern = "<validator><regularExpression>(?:(a|a)+$|.*)</regularExpression></validator>"
+    profile = profile_of(field_xml("F", extra=pattern))
+    slow_but_matching = [("F", "a" * 17 + "!") for _ in range(200)]
+    started = time.monotonic()
+    with pytest.raises(InvalidInput) as refused:
+        validate_item(profile, [], [("system:type", "P"), *slow_but_matching], ["t"])
+    assert time.monotonic() - started < ITEM_MATCH_SECONDS + 1.0
+    assert "took too long" in refused.value.message
 
 
 TAGGED = '<tagging create="false" separator="{sep}">{rule}</tagging>'

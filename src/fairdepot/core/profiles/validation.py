@@ -20,11 +20,14 @@ Decisions (reference §10 and what §8 leaves open):
 - When several mandatory fields fail their cardinality, the first in profile order is named
   (gCat's order is a hash map's).
 - A group derived twice is listed once; tags are appended as derived, duplicates included.
-- A pattern whose match takes over `MATCH_TIMEOUT_SECONDS` refuses the value, saying so.
+- A pattern whose match takes over `MATCH_TIMEOUT_SECONDS` refuses the value, saying so;
+  all of one item's matches together get `ITEM_MATCH_SECONDS`, so an item repeating a key
+  thousands of times against a slow pattern cannot hold a worker for long either.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Final
@@ -41,6 +44,9 @@ from fairdepot.core.profiles.values import (
     is_time_interval,
     is_times_list,
 )
+
+ITEM_MATCH_SECONDS: Final = 1.0
+"""The longest all the pattern matches of one item's validation may take together."""
 
 SYSTEM_TYPE: Final = "system:type"
 ITEM_URL: Final = "Item URL"
@@ -92,7 +98,7 @@ def validate_item(
         raise _unknown_profile(profile_type)
     if not profile.fields:
         return ValidatedItem(tuple(extras), (), ())
-    run = _Run(namespace_ids, match_timeout)
+    run = _Run(namespace_ids, match_timeout, time.monotonic() + ITEM_MATCH_SECONDS)
     unclaimed = [(k, v) for k, v in extras if k not in (SYSTEM_TYPE, ITEM_URL)]
     for key, _value in unclaimed:
         if not key:
@@ -119,6 +125,8 @@ class _Run:
 
     namespace_ids: Sequence[str]
     match_timeout: float
+    match_deadline: float
+    """When the item's matches have used up `ITEM_MATCH_SECONDS`."""
     matched: list[tuple[tuple[int, int], Extra]] = field(default_factory=list)
     placeholders: list[Extra] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -184,7 +192,8 @@ class _Run:
                     key,
                 )
             return profile_field.default_value or value
-        fault = _type_fault(profile_field, key, value, self.match_timeout)
+        left = max(self.match_deadline - time.monotonic(), 0.0)
+        fault = _type_fault(profile_field, key, value, min(self.match_timeout, left))
         if fault is not None:
             raise _invalid(fault, key)
         return value
@@ -228,11 +237,13 @@ def _text_fault(profile_field: ProfileField, key: str, value: str, timeout: floa
     pattern = profile_field.pattern
     if pattern is not None:
         try:
+            if timeout <= 0:
+                raise PatternTimeout(pattern.source)
             matches = pattern.matches(value, timeout=timeout)
         except PatternTimeout:
             return (
-                f"Field with key '{key}' could not be checked: its regular expression"
-                f" ({pattern.source}) took longer than {timeout} s to match!"
+                f"Field with key '{key}' could not be checked: matching its regular expression"
+                f" ({pattern.source}) took too long!"
             )
         if not matches:
             return (
