@@ -76,6 +76,37 @@ def test_categories_sort_by_namespace_order_and_unknown_ones_as_uncategorised() 
     ]
 
 
+def test_a_repeated_namespace_ranks_by_its_first_place() -> None:
+    profile = profile_of(
+        field_xml("C", category="unknown"),
+        field_xml("A", category="a"),
+        field_xml("B", category="b"),
+    )
+    sent = [("unknown:C", "c"), ("b:B", "b"), ("a:A", "a")]
+    assert [k for k, _ in stored(profile, sent, ["b", "b", "a"])] == [
+        "b:B",
+        "a:A",
+        "unknown:C",
+        "system:type",
+    ]
+
+
+def test_the_first_of_two_fields_with_one_name_claims_all_values() -> None:
+    profile = profile_of(field_xml("F", data_type="Number"), field_xml("F", data_type="Boolean"))
+    assert stored(profile, [("F", "1"), ("F", "2")]) == [
+        ("F", "1"),
+        ("F", "2"),
+        ("F", ""),
+        ("system:type", "P"),
+    ]
+
+
+def test_two_mandatory_fields_with_one_name_add_up_their_bounds() -> None:
+    profile = profile_of(field_xml("F", mandatory=True), field_xml("F", mandatory=True))
+    assert len(stored(profile, [("F", "1"), ("F", "2")])) == 3
+    assert "([min = 2, max=2])" in refusal(profile, [("F", "1")]).message
+
+
 def test_placeholders_follow_matched_fields_and_precede_unclaimed_extras() -> None:
     profile = profile_of(
         field_xml("Absent", extra="<defaultValue>d</defaultValue>"), field_xml("Present")

@@ -99,12 +99,15 @@ def validate_item(
     if not profile.fields:
         return ValidatedItem(tuple(extras), (), ())
     run = _Run(namespace_ids, match_timeout, time.monotonic() + ITEM_MATCH_SECONDS)
-    unclaimed = [(k, v) for k, v in extras if k not in (SYSTEM_TYPE, ITEM_URL)]
-    for key, _value in unclaimed:
+    custom = [(k, v) for k, v in extras if k not in (SYSTEM_TYPE, ITEM_URL)]
+    values_by_key: dict[str, list[str]] = {}
+    for key, value in custom:
         if not key:
             raise _invalid("An extra field must have a non-empty key!", "extras")
+        values_by_key.setdefault(key, []).append(value)
     for position, profile_field in enumerate(profile.fields):
-        unclaimed = run.claim(profile_field, position, unclaimed)
+        run.claim(profile_field, position, values_by_key.pop(profile_field.qualified_name, []))
+    unclaimed = [(k, v) for k, v in custom if k in values_by_key]
     run.check_mandatory_cardinality(profile.fields)
     if enforce_max_occurs:
         run.check_max_occurs(profile.fields)
@@ -127,6 +130,7 @@ class _Run:
     match_timeout: float
     match_deadline: float
     """When the item's matches have used up `ITEM_MATCH_SECONDS`."""
+    namespace_ranks: dict[str, int] = field(init=False)
     matched: list[tuple[tuple[int, int], Extra]] = field(default_factory=list)
     placeholders: list[Extra] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
@@ -134,10 +138,15 @@ class _Run:
     found: dict[int, int] = field(default_factory=dict)
     """How many extras each field (by position) claimed."""
 
-    def claim(self, profile_field: ProfileField, position: int, extras: list[Extra]) -> list[Extra]:
-        """Check and take the extras keyed by the field's qualified name; return the rest."""
+    def __post_init__(self) -> None:
+        self.namespace_ranks = {}
+        for rank, namespace_id in enumerate(self.namespace_ids):
+            self.namespace_ranks.setdefault(namespace_id, rank)
+
+    def claim(self, profile_field: ProfileField, position: int, mine: list[str]) -> None:
+        """Check the values sent under the field's qualified name (a later field of the same
+        name finds none: the first claims them all, as in gCat)."""
         key = profile_field.qualified_name
-        mine = [value for k, value in extras if k == key]
         rank = (self._category_rank(profile_field.category), position)
         for sent in mine:
             value = self._checked(profile_field, key, sent)
@@ -146,7 +155,6 @@ class _Run:
         self.found[position] = len(mine)
         if not mine and not profile_field.mandatory:
             self.placeholders.append((key, ""))
-        return [(k, v) for k, v in extras if k != key]
 
     def check_mandatory_cardinality(self, fields: Sequence[ProfileField]) -> None:
         """gCat's bounds, summed over the mandatory fields sharing a qualified name."""
@@ -178,9 +186,9 @@ class _Run:
                 )
 
     def _category_rank(self, category: str | None) -> int:
-        if category is not None and category in self.namespace_ids:
-            return list(self.namespace_ids).index(category)
-        return len(self.namespace_ids)
+        """The category's place among the namespaces; unknown and none rank after them all."""
+        after_all = len(self.namespace_ids)
+        return after_all if category is None else self.namespace_ranks.get(category, after_all)
 
     def _checked(self, profile_field: ProfileField, key: str, value: str) -> str:
         """The value to store (the default for an empty optional one), or `InvalidInput`."""
