@@ -80,3 +80,17 @@ def test_many_fields_within_the_limit_are_checked_quickly() -> None:
     with pytest.raises(InvalidInput):
         parse_profile(body)
     assert time.monotonic() - started < 5.0
+
+
+@pytest.mark.parametrize("encoding", ["zlib", "base64", "rot13", "no-such-encoding"])
+def test_a_declared_encoding_that_is_no_text_encoding_is_refused(encoding: str) -> None:
+    body = f'<?xml version="1.0" encoding="{encoding}"?><metadataformat type="T">{FIELD}'
+    with pytest.raises(InvalidInput) as refused:
+        parse_profile((body + "</metadataformat>").encode())
+    assert encoding in refused.value.message
+
+
+def test_bytes_that_are_not_of_the_declared_encoding_are_refused() -> None:
+    with pytest.raises(InvalidInput) as refused:
+        parse_profile(f'<metadataformat type="\xff">{FIELD}</metadataformat>'.encode("latin-1"))
+    assert "utf-8" in refused.value.message

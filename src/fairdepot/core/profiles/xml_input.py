@@ -39,7 +39,8 @@ def decode_profile(body: bytes) -> str:
         )
     encoding = _encoding_of(body)
     try:
-        return codecs.decode(body, encoding)
+        # bytes.decode, not codecs.decode: only text encodings, never "zlib" or "base64".
+        return body.decode(encoding)
     except (LookupError, UnicodeDecodeError) as bad:
         raise InvalidInput(
             f"the profile is not readable as {encoding}: {bad}",
