@@ -82,6 +82,14 @@ def test_many_fields_within_the_limit_are_checked_quickly() -> None:
     assert time.monotonic() - started < 5.0
 
 
+def test_at_most_twenty_schema_violations_are_reported() -> None:
+    bad = "<metadatafield><fieldName>f</fieldName><dataType>Date</dataType></metadatafield>"
+    with pytest.raises(InvalidInput) as refused:
+        parse_profile(f'<metadataformat type="T">{bad * 500}</metadataformat>'.encode())
+    assert len(refused.value.problems) == 20
+    assert refused.value.problems[0].location == "/metadataformat/metadatafield[1]/dataType"
+
+
 @pytest.mark.parametrize("encoding", ["zlib", "base64", "rot13", "no-such-encoding"])
 def test_a_declared_encoding_that_is_no_text_encoding_is_refused(encoding: str) -> None:
     body = f'<?xml version="1.0" encoding="{encoding}"?><metadataformat type="T">{FIELD}'

@@ -12,6 +12,7 @@ import functools
 import io
 from dataclasses import dataclass
 from importlib import resources
+from itertools import islice
 from typing import Any, Final, Literal
 from xml.etree.ElementTree import Element
 
@@ -32,6 +33,8 @@ from fairdepot.core.profiles.xml_input import decode_profile, element_paths, rea
 
 SCHEMA_FILE: Final = "Gdcmetadataprofilev3.xsd"
 SCHEMA_NAME: Final = "Item Profile Definition v3"
+MAX_PROBLEMS: Final = 20
+"""Schema violations reported at most (the first ones in document order)."""
 
 
 def parse_profile(body: bytes) -> Profile:
@@ -48,8 +51,8 @@ def parse_profile(body: bytes) -> Profile:
 
 
 def check_against_schema(root: Element) -> None:
-    """Every schema violation as a problem at its element's path; the first in the message."""
-    errors = list(_schema().iter_errors(root, use_location_hints=False))
+    """The schema violations as problems at their element paths; the first in the message."""
+    errors = list(islice(_schema().iter_errors(root, use_location_hints=False), MAX_PROBLEMS))
     if not errors:
         return
     paths = element_paths(root)
