@@ -6,8 +6,9 @@ A record of another face is named after its ARK, reversibly, within CKAN's name 
 `_` is written `__`, an upper-case letter `_` and its lower case (`A` → `_a`), and each other
 character an ARK name may hold `_` and a digit (`.` `/` `=` `~` `*` `+` `@` `$` `%` → `_0` ...
 `_8`), so `ark_of_name` finds the ARK again and no two ARKs share a name. Past 100 characters
-the name is cut to 89 and ends with `-` and 10 hex digits of the ARK's SHA-256: still unique
-in practice and valid, but no longer reversible (ARKs minted here are far shorter). gCat item
+the name is cut (between escapes) to at most 88 and ends with `_9` and 10 hex digits of the
+ARK's SHA-256: valid, unique in practice, never equal to a reversible name (which has no
+`_9`), but no longer reversible (ARKs minted here are far shorter). gCat item
 names never begin with `ark-` (ckan_validation refuses them), so the two kinds cannot clash.
 
 A record of another face has a stable id too: the uuid5 of its normalised ARK.
@@ -23,6 +24,9 @@ from fairdepot.core.records import IdentifierScheme, Record
 
 PREFIX = "ark-"
 MAX_LENGTH = 100
+CUT = "_9"
+"""Marks a name cut to fit: an escape the reversible form never writes (`_0`..`_8` only)."""
+DIGEST_LENGTH = 10
 _PUNCTUATION = ".\u002f=~*+@$%"
 _ESCAPES = {char: f"_{index}" for index, char in enumerate(_PUNCTUATION)}
 _UNESCAPES = {str(index): char for index, char in enumerate(_PUNCTUATION)}
@@ -32,11 +36,17 @@ _KEPT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-")
 def name_of_ark(ark: str) -> str:
     """The CKAN name of the record with this ARK (valid under `^[a-z0-9_-]{2,100}$`)."""
     parsed = arks.parse(ark)
-    encoded = PREFIX + parsed.naan + "-" + "".join(_escaped(char) for char in parsed.name)
-    if len(encoded) <= MAX_LENGTH:
-        return encoded
-    digest = hashlib.sha256(str(parsed).encode()).hexdigest()[:10]
-    return f"{encoded[: MAX_LENGTH - 11]}-{digest}"
+    chunks = [PREFIX + parsed.naan + "-", *(_escaped(char) for char in parsed.name)]
+    if sum(len(chunk) for chunk in chunks) <= MAX_LENGTH:
+        return "".join(chunks)
+    kept, length = [], 0
+    for chunk in chunks:  # whole escapes only: a cut one could read as another character
+        if length + len(chunk) > MAX_LENGTH - len(CUT) - DIGEST_LENGTH:
+            break
+        kept.append(chunk)
+        length += len(chunk)
+    digest = hashlib.sha256(str(parsed).encode()).hexdigest()[:DIGEST_LENGTH]
+    return "".join(kept) + CUT + digest
 
 
 def _escaped(char: str) -> str:

@@ -163,10 +163,12 @@ def updated_resource(
     stored: dict[str, Any], checked: dict[str, Any], *, now: datetime
 ) -> dict[str, Any]:
     """A resource replaced by a PUT: its `id` and `created` kept, `last_modified` now when
-    anything changed."""
+    anything shown changed (a resource sent back as read, CKAN's defaults filled in, is
+    unchanged)."""
     fields = {key: value for key, value in checked.items() if key != "id"}
     kept = {k: v for k, v in stored.items() if k not in SERVER_FIELDS and k != "id"}
-    modified = ckan_time(now) if fields != kept else stored.get("last_modified")
+    same = {**RESOURCE_DEFAULTS, **fields} == {**RESOURCE_DEFAULTS, **kept}  # as shown
+    modified = stored.get("last_modified") if same else ckan_time(now)
     return {
         "id": stored["id"],
         **fields,
