@@ -28,6 +28,7 @@ from fairdepot.core.crosswalks.ckan_resources import (
     validate_resource,
     without_resource,
 )
+from fairdepot.core.crosswalks.ckan_rules import CkanValidationError
 from fairdepot.core.crosswalks.ckan_validation import patched_package, validate_package
 from fairdepot.core.errors import InvalidInput, NotFound
 from fairdepot.core.record_changes import UNCHANGED
@@ -165,6 +166,13 @@ def test_a_licence_without_url_has_no_license_url_and_an_unknown_one_its_id_as_t
     package = package_of(created({**CLIENT_BODY, "license_id": "other-closed"}))
     assert "license_url" not in package
     assert (package["license_title"], package["isopen"]) == ("Other (Not Open)", False)
+
+
+def test_the_answer_shares_nothing_with_the_record() -> None:
+    nested = {"url": "https://x.org/a", "checks": {"passed": ["schema"]}}
+    record = created({**CLIENT_BODY, "resources": [nested]})
+    package_of(record)["resources"][0]["checks"]["passed"].append("changed")
+    assert (record.native or {})["resources"][0]["checks"] == {"passed": ["schema"]}
 
 
 def test_a_record_without_organization_shows_none() -> None:
@@ -337,6 +345,13 @@ def test_a_resource_body_is_checked_in_gcats_words() -> None:
         validate_resource({"name": "x"}, "my-first-item")
     with pytest.raises(InvalidInput, match="not an absolute URL"):
         validate_resource({"url": "just text"}, "my-first-item")
+
+
+@pytest.mark.parametrize("size", [-1, "12", 1.5, True])
+def test_a_resource_size_must_be_a_whole_number_as_ckan_checks_it(size: object) -> None:
+    with pytest.raises(CkanValidationError) as caught:
+        validate_resource({"url": "https://x.org", "size": size}, "my-first-item")
+    assert caught.value.problems[0].as_dict() == {"location": "size", "message": "Invalid integer"}
 
 
 def test_a_resource_may_name_its_item_by_name_or_id_and_drops_server_fields() -> None:

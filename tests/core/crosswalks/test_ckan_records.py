@@ -16,7 +16,7 @@ from fairdepot.core import ark as arks
 from fairdepot.core import links
 from fairdepot.core.crosswalks import scicat
 from fairdepot.core.crosswalks.ckan import PackageOrganization, package_of
-from fairdepot.core.crosswalks.ckan_names import ark_of_name, name_of_ark, package_id
+from fairdepot.core.crosswalks.ckan_names import ark_of_name, name_of_ark, package_id, package_name
 from fairdepot.core.crosswalks.ckan_rules import NAME_RULE
 from fairdepot.core.crosswalks.scicat_validation import validate_dataset
 from fairdepot.core.records import Access, Face, PublicationStatus, Record, RecordFile
@@ -243,3 +243,29 @@ def test_a_gcat_items_own_id_is_kept() -> None:
     record = crate()
     record.identifiers["id"] = "own-id"
     assert package_id(record) == "own-id"
+
+
+def test_a_gcat_item_loaded_without_identifiers_keeps_its_own_name() -> None:
+    record = crate()
+    record.face, record.identifiers, record.native = Face.GCAT, {}, {"name": "my-item"}
+    assert package_name(record) == "my-item"
+    record.face = Face.FAIRSCAPE
+    assert package_name(record) == name_of_ark(CRATE_ARK)
+
+
+def test_an_author_written_as_text_a_numeric_version_and_a_file_without_extension() -> None:
+    record = crate()
+    record.metadata.update({"author": "Jane Doe, John Roe", "version": 2})
+    record.files = [RecordFile(path="README", size=1, blob_key="b")]
+    package = package_of(record)
+    assert (package["author"], package["author_email"]) == ("Jane Doe, John Roe", None)
+    assert package["version"] == "2"
+    assert (package["resources"][0]["format"], package["resources"][0]["name"]) == ("", "README")
+
+
+def test_a_member_record_names_its_crate_among_its_extras() -> None:
+    record = crate()
+    record.parent_ark, record.kind = "ark:59852/rocrate-parent", "Dataset"
+    extras = package_of(record)["extras"]
+    assert {"key": "fairdepot:isPartOf", "value": "ark:59852/rocrate-parent"} in extras
+    assert {"key": "fairdepot:kind", "value": "Dataset"} in extras

@@ -13,6 +13,7 @@ another face by a fixed mapping of its JSON-LD summary, files and identifiers
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -248,7 +249,7 @@ def package_of(
     renders them (core.links)."""
     identifier = package_id(record)
     if is_item(record):
-        native = dict(record.native or {})
+        native = copy.deepcopy(record.native or {})  # the answer shares nothing with it
         stored = native.get("resources") or []
         resources = [
             resource_of(r, package_id=identifier, position=index) for index, r in enumerate(stored)

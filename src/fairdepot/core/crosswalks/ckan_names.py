@@ -20,7 +20,7 @@ import hashlib
 import uuid
 
 from fairdepot.core import ark as arks
-from fairdepot.core.records import IdentifierScheme, Record
+from fairdepot.core.records import Face, IdentifierScheme, Record
 
 PREFIX = "ark-"
 MAX_LENGTH = 100
@@ -98,7 +98,9 @@ def ark_of_name(name: str) -> str | None:
 def package_name(record: Record) -> str:
     """The record's CKAN `name`: a gCat item's own, else its ARK's (`name_of_ark`)."""
     own = record.identifiers.get(IdentifierScheme.GCAT_NAME.value)
-    return own if own else name_of_ark(record.ark)
+    if not own and record.face is Face.GCAT and isinstance(record.native, dict):
+        own = record.native.get("name")  # a record loaded without its identifiers
+    return own if isinstance(own, str) and own else name_of_ark(record.ark)
 
 
 def package_id(record: Record) -> str:
