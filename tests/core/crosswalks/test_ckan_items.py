@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fairdepot.core.crosswalks.ckan import (
     KIND,
@@ -122,8 +124,8 @@ def test_the_client_reads_back_what_it_sent_plus_the_servers_fields() -> None:
     assert [tag["name"] for tag in package["tags"]] == ["example", "Country-Italy"]
     assert [group["name"] for group in package["groups"]] == ["italy"]
     sent = CLIENT_BODY["resources"]
-    for got, given in zip(package["resources"], sent, strict=True):
-        assert {key: got[key] for key in given} == given
+    for got, client in zip(package["resources"], sent, strict=True):
+        assert {key: got[key] for key in client} == client
     # the server's
     assert package["id"] == ITEM_ID
     assert (package["author"], package["author_email"]) == ("ada", "ada@example.org")
@@ -380,3 +382,33 @@ def test_adding_replacing_and_removing_one_resource() -> None:
         find_resource(stored, "nope")
     with pytest.raises(NotFound):
         without_resource(stored, "nope")
+
+
+# -- the round trip, generated ------------------------------------------------------------------
+
+TAG_NAMES = st.text(alphabet="abcXYZ019 -._é", min_size=2, max_size=12)
+EXTRAS = st.lists(
+    st.fixed_dictionaries(
+        {"key": st.sampled_from(["a", "b", "coverage:Country", "system:type"]), "value": st.text()}
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(tags=st.lists(TAG_NAMES, max_size=6), extras=EXTRAS, private=st.booleans())
+def test_any_valid_body_reads_back_as_sent(tags: list[str], extras: list, private: bool) -> None:
+    body = {
+        **CLIENT_BODY,
+        "tags": [{"name": name} for name in tags],
+        "extras": extras,
+        "private": private,
+    }
+    package = package_of(created(body), organization=LAB)
+    assert package["extras"] == extras
+    assert [tag["name"] for tag in package["tags"]] == list(dict.fromkeys(tags))
+    assert package["private"] is private
+    again = package_of(put(created(body), copy.deepcopy(package)), organization=LAB)
+    assert again["extras"] == extras
+    assert again["tags"] == package["tags"]
+    assert again["resources"] == package["resources"]
