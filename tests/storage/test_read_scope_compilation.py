@@ -190,3 +190,18 @@ def test_a_restricted_listing_is_driven_from_its_candidates_not_a_scan(engine) -
     assert outer[0].startswith("SEARCH records"), plan
     assert "rowid=?" in outer[0], plan
     assert any("ix_records_owner_group" in step for step in plan), plan
+
+
+def test_an_equal_scope_reuses_its_clause_and_another_scope_gets_its_own() -> None:
+    """Building the clause cost a restricted listing more than its statements did
+    (docs/performance.md §Query layer): equal scopes share one; a changed membership is
+    another scope, never the old clause."""
+    member = ReadScope(owner_id="u1", owner_groups=frozenset({"g1"}), published=True)
+    same = ReadScope(owner_id="u1", owner_groups=frozenset({"g1"}), published=True)
+    regrouped = ReadScope(owner_id="u1", owner_groups=frozenset({"g2"}), published=True)
+    assert readable(member) is readable(same)
+    assert readable(member, RecordState.TRASHED) is not readable(member)
+    assert readable(regrouped) is not readable(member)
+    compiled = str(readable(regrouped).compile(compile_kwargs={"literal_binds": True}))
+    assert "'g2'" in compiled
+    assert "'g1'" not in compiled

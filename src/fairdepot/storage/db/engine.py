@@ -33,6 +33,14 @@ TRANSIENT_SQLSTATE_CLASSES = ("08",)
 strict_json = partial(json.dumps, allow_nan=False)
 
 
+SERIAL_PLANS = "-c max_parallel_workers_per_gather=0"
+"""No parallel workers for our statements (libpq `options`; the URL's own `options` win).
+Every statement of ours is an index lookup or walk; the planner's default estimate for a
+text match (2,000 rows at 100k records) made it launch a worker for a statement that reads
+four buffers: 5 of its 5.6 ms at 100k records, 0.2 ms at 10k (docs/performance.md §Query
+layer). Parallel workers also compete with the other requests for the same cores."""
+
+
 def create_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
@@ -55,7 +63,11 @@ def create_engine(url: str) -> Engine:
         # pg_terminate_backend) is replaced at checkout instead of failing the next request;
         # a connect timeout, so that a server that does not answer cannot hold a request
         # (or /readyz) for the minutes TCP takes to give up (the URL's own value wins)
-        connect = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
+        connect: dict[str, object] = (
+            {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
+        )
+        if "options" not in url:
+            connect["options"] = SERIAL_PLANS
         engine = sa.create_engine(
             url,
             pool_pre_ping=True,
