@@ -276,6 +276,26 @@ def org_list() -> None:
             typer.echo(f"{org.name}\t{moderated}\t{org.title or ''}")
 
 
+@org_app.command("namespaces", cls=_Command)
+def org_namespaces(
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            help='A JSON list of {"id", "title", "description"}: replaces the namespaces.'
+        ),
+    ] = None,
+) -> None:
+    """Show the facility's namespaces (gCat's categories of item fields), or set them."""
+    from fairdepot.services import namespaces
+
+    with _catalogue() as runtime:
+        if file is not None:
+            loaded = namespaces.load_namespaces_file(runtime, file)
+            console.print(f"{len(loaded)} namespaces set", markup=False)
+        for namespace in namespaces.list_namespaces(runtime):
+            typer.echo(f"{namespace.id}\t{namespace.title}\t{namespace.description}")
+
+
 @user_app.command("token", cls=_Command)
 def user_token(
     username: Annotated[str, typer.Argument(help="Account the token acts for.")],
