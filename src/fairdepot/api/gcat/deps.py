@@ -87,4 +87,3 @@ async def json_object(request: Request) -> dict[str, Any]:
 def created_location(request: Request, name: str) -> str:
     """gCat's `Location` of a created instance: the request's URL followed by its name."""
     return str(request.url.replace(query="")).rstrip("/") + "/" + name
-

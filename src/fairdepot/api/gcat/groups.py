@@ -24,9 +24,7 @@ async def list_groups(runtime: RuntimeDep, caller: CallerDep, listing: ListingDe
 
 
 @router.post("", status_code=201)
-async def create_group(
-    request: Request, runtime: RuntimeDep, caller: CallerDep
-) -> JSONResponse:
+async def create_group(request: Request, runtime: RuntimeDep, caller: CallerDep) -> JSONResponse:
     body = await json_object(request)
     view = await run_in_threadpool(groups.create, runtime, caller.actor, body)
     location = created_location(request, view.collection.name)
@@ -39,18 +37,14 @@ async def read_group(name: str, runtime: RuntimeDep, caller: CallerDep) -> Any:
 
 
 @router.put("/{name}")
-async def replace_group(
-    name: str, request: Request, runtime: RuntimeDep, caller: CallerDep
-) -> Any:
+async def replace_group(name: str, request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
     body = await json_object(request)
     view = await run_in_threadpool(groups.update, runtime, caller.actor, name, body)
     return view.document()
 
 
 @router.patch("/{name}")
-async def patch_group(
-    name: str, request: Request, runtime: RuntimeDep, caller: CallerDep
-) -> Any:
+async def patch_group(name: str, request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
     body = await json_object(request)
     view = await run_in_threadpool(
         lambda: groups.update(runtime, caller.actor, name, body, patch=True)

@@ -34,9 +34,7 @@ class OrganizationView:
     records: int
 
     def document(self) -> dict[str, Any]:
-        return organization_document(
-            self.organization, members=self.members, records=self.records
-        )
+        return organization_document(self.organization, members=self.members, records=self.records)
 
 
 def taken(name: str) -> Conflict:

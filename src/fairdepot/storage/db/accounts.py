@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from fairdepot.core.accounts import ApiToken, StoredCredentials, User
 from fairdepot.storage.db.locks import ACCOUNTS_LOCK, lock_for_transaction
-from fairdepot.storage.db.models import ApiTokenRow, UserRow, utcnow
+from fairdepot.storage.db.models import ApiTokenRow, UserRow, as_utc, utcnow
 from fairdepot.storage.db.organizations import memberships_of, with_memberships
 
 
@@ -30,7 +30,7 @@ def to_user(row: UserRow) -> User:
         memberships=memberships_of(row),
         about=row.about,
         active=row.active is not False,
-        created=row.created_at,
+        created=as_utc(row.created_at),
     )
 
 

@@ -17,6 +17,7 @@ from fairdepot.storage.db.models import (
     OrganizationRow,
     RecordRow,
     UserRow,
+    as_utc,
 )
 from fairdepot.storage.db.scope import readable
 
@@ -264,7 +265,7 @@ def _organization(row: OrganizationRow) -> Organization:
         image_url=row.image_url or "",
         state=GroupState(row.state or GroupState.ACTIVE.value),
         extras=_extras(row.extras),
-        created=row.created_at,
+        created=as_utc(row.created_at),
     )
 
 
@@ -287,7 +288,7 @@ def _collection(row: CollectionRow) -> Collection:
         image_url=row.image_url or "",
         state=GroupState(row.state or GroupState.ACTIVE.value),
         extras=_extras(row.extras),
-        created=row.created_at,
+        created=as_utc(row.created_at),
     )
 
 
