@@ -17,7 +17,13 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
-from fairdepot.api.common.errors import face_route, headers_for, status_for, validation_problems
+from fairdepot.api.common.errors import (
+    face_route,
+    headers_for,
+    status_for,
+    status_title,
+    validation_problems,
+)
 from fairdepot.api.common.safe_json import SafeJSONResponse
 from fairdepot.api.fairscape.errors import retry_after
 from fairdepot.core.errors import CatalogueError, DependencyUnavailable
@@ -66,3 +72,34 @@ def gcat_router_error(request: Request, exc: HTTPException, detail: str) -> Resp
     if exc.status_code == 404 and row_for(path[len(GCAT_PREFIX) :] or "/", rows(METHOD_TABLE)):
         detail = f"{request.method} {path} is a gCat operation this server does not offer yet"
     return gcat_error_response(exc.status_code, detail, headers=dict(exc.headers or {}))
+
+
+GCAT_ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["message", "problems"],
+    "properties": {
+        "message": {"type": "string"},
+        "problems": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "location": {"type": ["string", "null"]},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+
+
+def gcat_responses() -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` declaring the face's error body for every error status it gives
+    (`declare_problems` keeps what a route declares itself)."""
+    return {
+        status: {
+            "description": status_title(status),
+            "content": {"application/json": {"schema": GCAT_ERROR_SCHEMA}},
+        }
+        for status in (400, 401, 403, 404, 409, 413, 415, 429, 503)
+    }

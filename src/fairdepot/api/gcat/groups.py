@@ -10,11 +10,13 @@ from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.common.deps import RuntimeDep
 from fairdepot.api.gcat.deps import CallerDep, ListingDep, created_location, json_object
-from fairdepot.api.gcat.errors import GcatRoute
+from fairdepot.api.gcat.errors import GcatRoute, gcat_responses
 from fairdepot.api.gcat.listing import listed
 from fairdepot.services.gcat import groups
 
-router = APIRouter(route_class=GcatRoute, prefix="/gcat/groups", tags=["gcat"])
+router = APIRouter(
+    route_class=GcatRoute, prefix="/gcat/groups", tags=["gcat"], responses=gcat_responses()
+)
 
 
 @router.get("")
@@ -59,7 +61,7 @@ async def delete_group(name: str, runtime: RuntimeDep, caller: CallerDep) -> Res
     return Response(status_code=204)
 
 
-@router.api_route("/{name}", methods=["PURGE"], status_code=204)
+@router.api_route("/{name}", methods=["PURGE"], status_code=204, include_in_schema=False)
 async def purge_group(name: str, runtime: RuntimeDep, caller: CallerDep) -> Response:
     """Gone, its name free."""
     await run_in_threadpool(groups.purge, runtime, caller.actor, name)

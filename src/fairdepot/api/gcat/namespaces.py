@@ -9,10 +9,10 @@ from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.common.deps import RuntimeDep
 from fairdepot.api.gcat.deps import CallerDep
-from fairdepot.api.gcat.errors import GcatRoute
+from fairdepot.api.gcat.errors import GcatRoute, gcat_responses
 from fairdepot.services import namespaces
 
-router = APIRouter(route_class=GcatRoute, tags=["gcat"])
+router = APIRouter(route_class=GcatRoute, tags=["gcat"], responses=gcat_responses())
 
 
 @router.get("/gcat/namespaces")

@@ -10,11 +10,13 @@ from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.common.deps import RuntimeDep
 from fairdepot.api.gcat.deps import CallerDep, ListingDep, created_location, json_object
-from fairdepot.api.gcat.errors import GcatRoute
+from fairdepot.api.gcat.errors import GcatRoute, gcat_responses
 from fairdepot.api.gcat.listing import listed
 from fairdepot.services.gcat import users
 
-router = APIRouter(route_class=GcatRoute, prefix="/gcat/users", tags=["gcat"])
+router = APIRouter(
+    route_class=GcatRoute, prefix="/gcat/users", tags=["gcat"], responses=gcat_responses()
+)
 
 
 @router.get("")
