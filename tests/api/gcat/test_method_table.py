@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fairdepot.api.gcat.methods import METHOD_TABLE
+from fairdepot.api.gcat.methods import METHOD_TABLE, row_for, rows
 
 EVERY_METHOD = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "PURGE")
 ROWS = sorted(METHOD_TABLE)
@@ -81,3 +81,26 @@ def test_unknown_paths_below_gcat_are_404_in_the_faces_shape(gcat) -> None:
         answer = gcat.call("GET", path, "sysadmin")
         assert answer.status_code == 404, path
         assert set(answer.json()) == {"message", "problems"}
+
+
+def test_the_root_lists_the_gcat_face(gcat) -> None:
+    faces = {f["name"]: f for f in gcat.http.get(gcat.base_url + "/").json()["faces"]}
+    assert faces["gCat"]["url"] == gcat.url
+
+
+def test_paths_match_one_row_by_segments_with_one_trailing_slash_ignored() -> None:
+    table = rows()
+    found = {path: getattr(row_for(path, table), "template", None) for path in PATHS}
+    assert found == PATHS
+
+
+PATHS = {
+    "/organizations": "/organizations",
+    "/organizations/": "/organizations",
+    "/organizations/lab": "/organizations/{NAME}",
+    "/organizations//": None,
+    "/items/a/resources/r": "/items/{ITEM}/resources/{RID}",
+    "/items/a/resources/r/x": None,
+    "/Organizations": None,
+    "/": None,
+}
