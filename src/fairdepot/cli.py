@@ -227,8 +227,9 @@ def user_add(
     role: Annotated[
         list[str] | None,
         typer.Option(
-            help="A role (member, editor, admin, manager, moderator) in the organization "
-            "given by the --organization at the same position; repeat for more."
+            help="A role (member, editor, admin, manager, moderator; gCat's "
+            "catalogue-editor etc. too) in the organization given by the --organization at "
+            "the same position; repeat for more."
         ),
     ] = None,
     organization: Annotated[
