@@ -102,3 +102,14 @@ async def json_object(request: Request) -> dict[str, Any]:
 def created_location(request: Request, name: str) -> str:
     """gCat's `Location` of a created instance: the request's URL followed by its name."""
     return str(request.url.replace(query="")).rstrip("/") + "/" + name
+
+
+def json_body_declared(description: str) -> dict[str, Any]:
+    """`openapi_extra` declaring the JSON object a route reads itself (`json_object`)."""
+    return {
+        "requestBody": {
+            "required": True,
+            "description": description,
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    }

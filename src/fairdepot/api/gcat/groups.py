@@ -9,7 +9,13 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.common.deps import RuntimeDep
-from fairdepot.api.gcat.deps import CallerDep, ListingDep, created_location, json_object
+from fairdepot.api.gcat.deps import (
+    CallerDep,
+    ListingDep,
+    created_location,
+    json_body_declared,
+    json_object,
+)
 from fairdepot.api.gcat.errors import GcatRoute, gcat_responses
 from fairdepot.api.gcat.listing import listed
 from fairdepot.services.gcat import groups
@@ -25,7 +31,7 @@ async def list_groups(runtime: RuntimeDep, caller: CallerDep, listing: ListingDe
     return listed(await run_in_threadpool(groups.listing, runtime, listing))
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, openapi_extra=json_body_declared("A CKAN group."))
 async def create_group(request: Request, runtime: RuntimeDep, caller: CallerDep) -> JSONResponse:
     body = await json_object(request)
     view = await run_in_threadpool(groups.create, runtime, caller.actor, body)
@@ -38,14 +44,16 @@ async def read_group(name: str, runtime: RuntimeDep, caller: CallerDep) -> Any:
     return (await run_in_threadpool(groups.show, runtime, name)).document()
 
 
-@router.put("/{name}")
+@router.put(
+    "/{name}", openapi_extra=json_body_declared("The whole CKAN group; `name` as in the path.")
+)
 async def replace_group(name: str, request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
     body = await json_object(request)
     view = await run_in_threadpool(groups.update, runtime, caller.actor, name, body)
     return view.document()
 
 
-@router.patch("/{name}")
+@router.patch("/{name}", openapi_extra=json_body_declared("The CKAN group fields to replace."))
 async def patch_group(name: str, request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
     body = await json_object(request)
     view = await run_in_threadpool(

@@ -9,7 +9,13 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.common.deps import RuntimeDep
-from fairdepot.api.gcat.deps import CallerDep, ListingDep, created_location, json_object
+from fairdepot.api.gcat.deps import (
+    CallerDep,
+    ListingDep,
+    created_location,
+    json_body_declared,
+    json_object,
+)
 from fairdepot.api.gcat.errors import GcatRoute, gcat_responses
 from fairdepot.api.gcat.listing import listed
 from fairdepot.services.gcat import organizations
@@ -25,7 +31,7 @@ async def list_organizations(runtime: RuntimeDep, caller: CallerDep, listing: Li
     return listed(await run_in_threadpool(organizations.listing, runtime, listing))
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, openapi_extra=json_body_declared("A CKAN organization."))
 async def create_organization(
     request: Request, runtime: RuntimeDep, caller: CallerDep
 ) -> JSONResponse:
@@ -40,7 +46,10 @@ async def read_organization(name: str, runtime: RuntimeDep, caller: CallerDep) -
     return (await run_in_threadpool(organizations.show, runtime, name)).document()
 
 
-@router.put("/{name}")
+@router.put(
+    "/{name}",
+    openapi_extra=json_body_declared("The whole CKAN organization; `name` as in the path."),
+)
 async def replace_organization(
     name: str, request: Request, runtime: RuntimeDep, caller: CallerDep
 ) -> Any:
@@ -49,7 +58,9 @@ async def replace_organization(
     return view.document()
 
 
-@router.patch("/{name}")
+@router.patch(
+    "/{name}", openapi_extra=json_body_declared("The CKAN organization fields to replace.")
+)
 async def patch_organization(
     name: str, request: Request, runtime: RuntimeDep, caller: CallerDep
 ) -> Any:

@@ -9,7 +9,13 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.common.deps import RuntimeDep
-from fairdepot.api.gcat.deps import CallerDep, ListingDep, created_location, json_object
+from fairdepot.api.gcat.deps import (
+    CallerDep,
+    ListingDep,
+    created_location,
+    json_body_declared,
+    json_object,
+)
 from fairdepot.api.gcat.errors import GcatRoute, gcat_responses
 from fairdepot.api.gcat.listing import listed
 from fairdepot.services.gcat import users
@@ -25,7 +31,7 @@ async def list_users(runtime: RuntimeDep, caller: CallerDep, listing: ListingDep
     return listed(await run_in_threadpool(users.listing, runtime, caller.actor, listing))
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, openapi_extra=json_body_declared("A CKAN user."))
 async def create_user(request: Request, runtime: RuntimeDep, caller: CallerDep) -> JSONResponse:
     body = await json_object(request)
     view = await run_in_threadpool(users.create, runtime, caller.actor, body)
@@ -38,7 +44,9 @@ async def read_user(name: str, runtime: RuntimeDep, caller: CallerDep) -> Any:
     return (await run_in_threadpool(users.show, runtime, caller.actor, name)).document()
 
 
-@router.put("/{name}")
+@router.put(
+    "/{name}", openapi_extra=json_body_declared("The whole CKAN user; `name` as in the path.")
+)
 async def update_user(name: str, request: Request, runtime: RuntimeDep, caller: CallerDep) -> Any:
     body = await json_object(request)
     return (await run_in_threadpool(users.update, runtime, caller.actor, name, body)).document()
