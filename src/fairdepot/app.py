@@ -12,9 +12,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot import __version__
-from fairdepot.api import fairscape, scicat
+from fairdepot.api import fairscape, gcat, scicat
 from fairdepot.api.common.errors import declare_problems, install_error_handlers
 from fairdepot.api.common.raw_path import RawPathRouting
+from fairdepot.api.gcat.errors import gcat_router_error
 from fairdepot.api.home import FaceLink, home_router
 from fairdepot.api.scicat.errors import scicat_router_error
 from fairdepot.config import Settings
@@ -35,8 +36,13 @@ FACES = [
         "/api/v3",
         "datasets, origdatablocks, attachments (scitacean, pyscicat, scicat-sdk-py)",
     ),
+    FaceLink(
+        "gCat",
+        "/gcat",
+        "the gCube Catalogue REST API: organizations, groups, users, namespaces so far",
+    ),
 ]
-"""The public APIs mounted below; `GET /` lists them (SciCat and gCat join here)."""
+"""The public APIs mounted below; `GET /` lists them."""
 
 
 def _settle_start_up_objects() -> None:
@@ -103,7 +109,9 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
         # ARK resolver discovery: where this server's ARK resolution path starts.
         return PlainTextResponse(f"{settings.base_url}/api/\n")
 
-    install_error_handlers(app, {prefix: scicat_router_error for prefix in scicat.ROUTING_PREFIXES})
+    router_errors = {prefix: scicat_router_error for prefix in scicat.ROUTING_PREFIXES}
+    router_errors[gcat.GCAT_PREFIX] = gcat_router_error
+    install_error_handlers(app, router_errors)
     generated_openapi = app.openapi
     app.openapi = lambda: declare_problems(generated_openapi())  # type: ignore[method-assign]
     # The resolver before every face: the hot path, tried first (api/fairscape/__init__.py).
@@ -113,6 +121,9 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
     # SciCat first: its versioned prefixes must not reach FAIRSCAPE's catch-all routes
     app.include_router(scicat.router)
     app.add_middleware(RawPathRouting, prefixes=scicat.ROUTING_PREFIXES)
+    # gCat before FAIRSCAPE's root routes; its method table answers OPTIONS, 405 and HEAD
+    app.include_router(gcat.router)
+    app.add_middleware(gcat.GcatMethods)
     # The real FAIRSCAPE server answers both under /api and at the root; so do we.
     app.include_router(fairscape.router, prefix="/api")
     app.include_router(fairscape.router, include_in_schema=False)

@@ -227,8 +227,9 @@ def user_add(
     role: Annotated[
         list[str] | None,
         typer.Option(
-            help="A role (member, editor, admin, manager, moderator) in the organization "
-            "given by the --organization at the same position; repeat for more."
+            help="A role (member, editor, admin, manager, moderator; gCat's "
+            "catalogue-editor etc. too) in the organization given by the --organization at "
+            "the same position; repeat for more."
         ),
     ] = None,
     organization: Annotated[
@@ -274,6 +275,26 @@ def org_list() -> None:
         for org in organizations.list_organizations(runtime):
             moderated = "moderated" if org.moderated else "open"
             typer.echo(f"{org.name}\t{moderated}\t{org.title or ''}")
+
+
+@org_app.command("namespaces", cls=_Command)
+def org_namespaces(
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            help='A JSON list of {"id", "title", "description"}: replaces the namespaces.'
+        ),
+    ] = None,
+) -> None:
+    """Show the facility's namespaces (gCat's categories of item fields), or set them."""
+    from fairdepot.services import namespaces
+
+    with _catalogue() as runtime:
+        if file is not None:
+            loaded = namespaces.load_namespaces_file(runtime, file)
+            console.print(f"{len(loaded)} namespaces set", markup=False)
+        for namespace in namespaces.list_namespaces(runtime):
+            typer.echo(f"{namespace.id}\t{namespace.title}\t{namespace.description}")
 
 
 @user_app.command("token", cls=_Command)

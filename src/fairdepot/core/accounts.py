@@ -22,6 +22,11 @@ class User:
     groups: list[str] = field(default_factory=list)  # in the order given, no repeats
     is_admin: bool = False
     memberships: frozenset[Membership] = frozenset()  # roles in organizations
+    about: str | None = None
+    active: bool = True
+    """A deactivated account (gCat's `DELETE /users/{NAME}`) keeps its name and its records
+    but no longer logs in, and none of its tokens is accepted."""
+    created: datetime | None = None
 
 
 @dataclass(frozen=True)

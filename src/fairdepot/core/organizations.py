@@ -4,10 +4,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
 
 from fairdepot.core.errors import InvalidInput, Problem
 
 _NAME = re.compile(r"^[a-z0-9_-]{2,100}$")
+
+
+class GroupState(StrEnum):
+    """CKAN's state of an organization or a group: a deleted one is out of every listing but
+    keeps its name until it is purged."""
+
+    ACTIVE = "active"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class Extra:
+    """One CKAN extra of an organization or group: a key and its text, in the order sent."""
+
+    key: str
+    value: str
 
 
 @dataclass(frozen=True)
@@ -16,6 +34,13 @@ class Organization:
     title: str | None = None
     moderated: bool = False
     """Records submitted to a moderated organization wait for a Moderator's approval."""
+    id: str | None = None
+    """A UUID given when it is stored (CKAN's `id`); the name stays the key."""
+    description: str = ""
+    image_url: str = ""
+    state: GroupState = GroupState.ACTIVE
+    extras: tuple[Extra, ...] = ()
+    created: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -25,6 +50,13 @@ class Collection:
     name: str
     title: str | None = None
     organization: str | None = None
+    id: str | None = None
+    """A UUID given when it is stored (CKAN's `id`)."""
+    description: str = ""
+    image_url: str = ""
+    state: GroupState = GroupState.ACTIVE
+    extras: tuple[Extra, ...] = ()
+    created: datetime | None = None
 
 
 def check_organization_name(name: str) -> str:

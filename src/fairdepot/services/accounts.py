@@ -62,6 +62,7 @@ def add_user(
     *,
     admin: bool = False,
     full_name: str | None = None,
+    about: str | None = None,
     update: bool = False,
 ) -> User:
     """Create an account; with `update`, an existing one (same username) is brought in line."""
@@ -92,6 +93,7 @@ def add_user(
             full_name=full_name,
             groups=list(dict.fromkeys(groups)),
             is_admin=admin,
+            about=about,
         )
         return work.accounts.save(wanted, password_hash=new_hash)
 
@@ -150,7 +152,7 @@ def authenticate(
         found = work.accounts.credentials(login)
     stored = found.password_hash if found is not None else None
     matches = _password_matches(stored or _dummy_hash(), password)
-    if found is None or not stored or not matches:
+    if found is None or not stored or not matches or not found.user.active:
         raise AuthenticationRequired("unrecognized username password combination")
     runtime.login_throttle.succeeded(attempt)
     return found.user
@@ -189,7 +191,7 @@ def user_for_token(runtime: Runtime, token: str) -> User:
     if token.startswith(API_TOKEN_PREFIX):
         with read_only(runtime) as work:
             user = work.accounts.user_for_token(_digest(token))
-        if user is None:
+        if user is None or not user.active:
             raise AuthenticationRequired("unknown or revoked API token")
         return user
     try:
@@ -206,7 +208,7 @@ def user_for_token(runtime: Runtime, token: str) -> User:
         raise AuthenticationRequired(f"invalid token: {exc}") from exc
     with read_only(runtime) as work:
         user = work.accounts.get(str(claims["sub"]))
-    if user is None:
+    if user is None or not user.active:
         raise AuthenticationRequired("the token's account no longer exists")
     return user
 

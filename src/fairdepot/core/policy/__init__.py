@@ -14,13 +14,20 @@ from fairdepot.core.policy.roles import (
     Role,
     at_least,
 )
-from fairdepot.core.policy.rules import CreateRequest, OrganizationTarget, Target, allows
+from fairdepot.core.policy.rules import (
+    AccountTarget,
+    CreateRequest,
+    OrganizationTarget,
+    Target,
+    allows,
+)
 from fairdepot.core.policy.scope import Mine, ReadScope, read_scope
 
 __all__ = [
     "ANONYMOUS",
     "READ_ACTIONS",
     "RECORD_ACTIONS",
+    "AccountTarget",
     "Action",
     "Actor",
     "CreateRequest",

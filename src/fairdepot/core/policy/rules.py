@@ -15,7 +15,13 @@ Rules, in the order they are tried (the first that grants wins; nothing grants b
 - creation: any account may create for itself or one of its own groups; another owner group
   needs CREATE_PRIVILEGED_GROUPS, a pre-set identifier (SciCat pid) needs
   CREATE_WITH_PID_GROUPS or that list, and an organization needs Editor or above in it;
-- organizations: anyone reads them; Admins and Managers manage them (members, profiles, groups).
+- organizations: anyone reads them; Admins and Managers manage them (members, profiles, groups);
+  a new organization is created by an administrator, or by an Admin or Manager of any
+  organization (gCat: organization writes need Catalogue-Admin or above);
+- accounts: an administrator, or an Admin or Manager of any organization, lists, reads, creates,
+  changes and deactivates accounts, but only an administrator changes or deactivates an
+  administrator's;
+  everyone reads and changes their own.
 """
 
 from __future__ import annotations
@@ -46,7 +52,16 @@ class OrganizationTarget:
     name: str | None
 
 
-Target = Access | CreateRequest | OrganizationTarget
+@dataclass(frozen=True)
+class AccountTarget:
+    """An account (gCat's users collection); `username` None is the collection itself (list,
+    create). `is_admin`: the account is a facility administrator's."""
+
+    username: str | None = None
+    is_admin: bool = False
+
+
+Target = Access | CreateRequest | OrganizationTarget | AccountTarget
 
 
 def allows(actor: Actor, action: Action, target: Target) -> bool:
@@ -55,6 +70,8 @@ def allows(actor: Actor, action: Action, target: Target) -> bool:
         return action is Action.CREATE and _may_create(actor, target)
     if isinstance(target, OrganizationTarget):
         return _may_on_organization(actor, action, target.name)
+    if isinstance(target, AccountTarget):
+        return _may_on_account(actor, action, target)
     if action is Action.CREATE:
         return False
     if action is Action.MANAGE:
@@ -113,9 +130,30 @@ def _may_create(actor: Actor, request: CreateRequest) -> bool:
 def _may_on_organization(actor: Actor, action: Action, organization: str | None) -> bool:
     if action is Action.READ_METADATA:
         return True
-    if action is not Action.MANAGE or actor.is_anonymous:
+    if actor.is_anonymous:
+        return False
+    if action is Action.CREATE:  # a new organization (its name is not one yet)
+        return organization is None and (
+            actor.is_facility_admin or bool(actor.organizations_with(Role.ADMIN))
+        )
+    if action is not Action.MANAGE:
         return False
     return actor.is_facility_admin or actor.holds(organization, Role.ADMIN)
+
+
+def _may_on_account(actor: Actor, action: Action, account: AccountTarget) -> bool:
+    if actor.is_anonymous:
+        return False
+    if actor.is_facility_admin:
+        return True
+    own = account.username is not None and account.username == actor.username
+    if own and action in (Action.READ_METADATA, Action.UPDATE):
+        return True
+    if not actor.organizations_with(Role.ADMIN):
+        return False
+    if action is Action.READ_METADATA:
+        return True
+    return not account.is_admin and action in (Action.CREATE, Action.UPDATE, Action.DELETE)
 
 
 def _is_owner(actor: Actor, access: Access) -> bool:

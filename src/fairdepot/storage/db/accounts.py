@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from fairdepot.core.accounts import ApiToken, StoredCredentials, User
 from fairdepot.storage.db.locks import ACCOUNTS_LOCK, lock_for_transaction
-from fairdepot.storage.db.models import ApiTokenRow, UserRow, utcnow
+from fairdepot.storage.db.models import ApiTokenRow, UserRow, as_utc, utcnow
 from fairdepot.storage.db.organizations import memberships_of, with_memberships
 
 
@@ -28,6 +28,9 @@ def to_user(row: UserRow) -> User:
         groups=list(row.groups or []),
         is_admin=bool(row.is_admin),
         memberships=memberships_of(row),
+        about=row.about,
+        active=row.active is not False,
+        created=as_utc(row.created_at),
     )
 
 
@@ -100,6 +103,7 @@ class AccountRepository:
         row.groups = list(dict.fromkeys(user.groups))
         row.is_admin = user.is_admin
         row.full_name = user.full_name or row.full_name
+        row.about = user.about if user.about is not None else row.about
         if password_hash is not None:
             row.password_hash = password_hash
         self.session.flush()
@@ -128,6 +132,57 @@ class AccountRepository:
             .options(with_memberships())
         )
         return to_user(row) if row is not None else None
+
+    def active_usernames(self, offset: int, limit: int | None) -> list[str]:
+        """Usernames of the accounts not deactivated, by name, one page."""
+        query = (
+            sa.select(UserRow.username)
+            .where(UserRow.active.is_(True))
+            .order_by(UserRow.username)
+            .offset(offset)
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
+    def count_active(self) -> int:
+        query = sa.select(sa.func.count()).where(UserRow.active.is_(True))
+        return int(self.session.scalar(query.select_from(UserRow)) or 0)
+
+    def update_profile(
+        self,
+        username: str,
+        *,
+        email: str,
+        full_name: str,
+        about: str,
+        password_hash: str | None = None,
+    ) -> User:
+        """Replace what a user's page shows (an empty text clears it); the password only when
+        a new hash is given; groups, roles and the admin flag are left alone."""
+        row = self._row_by_username(username)
+        if row is None:
+            raise LookupError(username)
+        row.email = email
+        row.full_name = full_name or None
+        row.about = about or None
+        if password_hash is not None:
+            row.password_hash = password_hash
+        self.session.flush()
+        return to_user(row)
+
+    def set_active(self, username: str, active: bool) -> None:
+        """(De)activate an account; deactivating also revokes every token it holds."""
+        row = self._row_by_username(username)
+        if row is None:
+            raise LookupError(username)
+        row.active = active
+        if not active:
+            self.session.execute(
+                sa.update(ApiTokenRow)
+                .where(ApiTokenRow.user_id == row.id, ApiTokenRow.revoked_at.is_(None))
+                .values(revoked_at=utcnow())
+            )
+        self.session.flush()
 
     def _row_by_username(self, username: str) -> UserRow | None:
         if not _storable(username):

@@ -46,6 +46,8 @@ class UserRow(Base):
     groups: Mapped[list[str]] = mapped_column(JSONType, default=list)
     is_admin: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    about: Mapped[str | None] = mapped_column(sa.Text)
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True, server_default=sa.true())
     # Loaded only where an actor is built (`options(selectinload(...))`); anywhere else a read
     # raises rather than quietly costing a query per user.
     memberships: Mapped[list[MembershipRow]] = relationship(lazy="raise", viewonly=True)
@@ -60,6 +62,14 @@ class OrganizationRow(Base):
     title: Mapped[str | None] = mapped_column(sa.String(400))
     moderated: Mapped[bool] = mapped_column(sa.Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    # CKAN's fields (migration 0015): a uuid, what its page shows, and its state
+    uuid: Mapped[str | None] = mapped_column(sa.String(36), unique=True, index=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    image_url: Mapped[str] = mapped_column(sa.String(2048), default="", server_default="")
+    state: Mapped[str] = mapped_column(sa.String(16), default="active", server_default="active")
+    extras: Mapped[list[dict[str, str]]] = mapped_column(
+        JSONType, default=list, server_default="[]"
+    )
 
 
 class MembershipRow(Base):
@@ -90,6 +100,24 @@ class CollectionRow(Base):
         sa.ForeignKey("organizations.name", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    uuid: Mapped[str | None] = mapped_column(sa.String(36), unique=True, index=True)
+    description: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    image_url: Mapped[str] = mapped_column(sa.String(2048), default="", server_default="")
+    state: Mapped[str] = mapped_column(sa.String(16), default="active", server_default="active")
+    extras: Mapped[list[dict[str, str]]] = mapped_column(
+        JSONType, default=list, server_default="[]"
+    )
+
+
+class NamespaceRow(Base):
+    """One of the facility's namespaces (gCat's `categoryref`s), in the operator's order."""
+
+    __tablename__ = "namespaces"
+
+    id: Mapped[str] = mapped_column(sa.String(100), primary_key=True)
+    position: Mapped[int] = mapped_column(sa.Integer)
+    title: Mapped[str] = mapped_column(sa.String(400), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
 
 
 class CollectionRecordRow(Base):

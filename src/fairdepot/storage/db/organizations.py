@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from fairdepot.core.organizations import Collection, Organization
+from fairdepot.core.organizations import Collection, Extra, GroupState, Organization
 from fairdepot.core.policy import Membership, ReadScope, Role
 from fairdepot.storage.db.models import (
     CollectionRecordRow,
@@ -16,6 +17,7 @@ from fairdepot.storage.db.models import (
     OrganizationRow,
     RecordRow,
     UserRow,
+    as_utc,
 )
 from fairdepot.storage.db.scope import readable
 
@@ -30,20 +32,70 @@ class OrganizationRepository:
         row = self.session.get(OrganizationRow, name)
         return _organization(row) if row is not None else None
 
-    def add(self, organization: Organization) -> None:
+    def add(self, organization: Organization) -> Organization:
         """Insert; a taken name fails the flush with an IntegrityError (the caller's 409)."""
-        self.session.add(
-            OrganizationRow(
-                name=organization.name,
-                title=organization.title,
-                moderated=organization.moderated,
-            )
-        )
+        row = OrganizationRow(name=organization.name, uuid=str(uuid.uuid4()))
+        _fill_organization(row, organization)
+        self.session.add(row)
         self.session.flush()
+        return _organization(row)
+
+    def update(self, organization: Organization) -> Organization:
+        """Write every field but the name, the uuid and the creation time."""
+        row = self.session.get(OrganizationRow, organization.name)
+        if row is None:
+            raise LookupError(organization.name)
+        _fill_organization(row, organization)
+        self.session.flush()
+        return _organization(row)
 
     def all(self) -> list[Organization]:
         rows = self.session.scalars(sa.select(OrganizationRow).order_by(OrganizationRow.name))
         return [_organization(row) for row in rows]
+
+    def active_names(self, offset: int, limit: int | None) -> list[str]:
+        """Names of the organizations not deleted, by name, one page."""
+        query = (
+            sa.select(OrganizationRow.name)
+            .where(OrganizationRow.state == GroupState.ACTIVE.value)
+            .order_by(OrganizationRow.name)
+            .offset(offset)
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
+    def count_active(self) -> int:
+        query = sa.select(sa.func.count()).where(OrganizationRow.state == GroupState.ACTIVE.value)
+        return int(self.session.scalar(query.select_from(OrganizationRow)) or 0)
+
+    def record_count(self, name: str) -> int:
+        """Active records in the organization (CKAN's `package_count`)."""
+        query = sa.select(sa.func.count()).where(
+            RecordRow.organization == name, RecordRow.state == "active"
+        )
+        return int(self.session.scalar(query.select_from(RecordRow)) or 0)
+
+    def held_records(self, name: str) -> int:
+        """Records (active or in the trash) that still name the organization."""
+        query = sa.select(sa.func.count()).where(
+            RecordRow.organization == name, RecordRow.state.in_(("active", "trashed"))
+        )
+        return int(self.session.scalar(query.select_from(RecordRow)) or 0)
+
+    def purge(self, name: str) -> None:
+        """Remove the organization, its memberships; its collections and its records'
+        tombstones stay, outside any organization (the caller checked `held_records`)."""
+        self.session.execute(sa.delete(MembershipRow).where(MembershipRow.organization == name))
+        self.session.execute(
+            sa.update(CollectionRow)
+            .where(CollectionRow.organization == name)
+            .values(organization=None)
+        )
+        self.session.execute(
+            sa.update(RecordRow).where(RecordRow.organization == name).values(organization=None)
+        )
+        self.session.execute(sa.delete(OrganizationRow).where(OrganizationRow.name == name))
+        self.session.flush()
 
     def missing(self, names: Iterable[str]) -> list[str]:
         """Which of `names` are not organizations (in the order given)."""
@@ -67,6 +119,19 @@ class OrganizationRepository:
         )
         return [(username, Role(role)) for username, role in rows]
 
+    def add_membership(self, user_id: str, membership: Membership) -> None:
+        """Give the user one more role (already held: nothing changes)."""
+        key = (user_id, membership.organization, membership.role.value)
+        if self.session.get(MembershipRow, key) is None:
+            self.session.add(
+                MembershipRow(
+                    user_id=user_id,
+                    organization=membership.organization,
+                    role=membership.role.value,
+                )
+            )
+            self.session.flush()
+
     def replace_memberships(self, user_id: str, memberships: Iterable[Membership]) -> None:
         """The user's roles become exactly `memberships`."""
         self.session.execute(sa.delete(MembershipRow).where(MembershipRow.user_id == user_id))
@@ -89,16 +154,60 @@ class CollectionRepository:
 
     def get(self, name: str) -> Collection | None:
         row = self._row(name)
-        return Collection(row.name, row.title, row.organization) if row is not None else None
+        return _collection(row) if row is not None else None
 
-    def add(self, collection: Collection) -> None:
+    def add(self, collection: Collection) -> Collection:
         """Insert; a taken name fails the flush with an IntegrityError (the caller's 409)."""
-        self.session.add(
-            CollectionRow(
-                name=collection.name, title=collection.title, organization=collection.organization
-            )
-        )
+        row = CollectionRow(name=collection.name, uuid=str(uuid.uuid4()))
+        _fill_collection(row, collection)
+        self.session.add(row)
         self.session.flush()
+        return _collection(row)
+
+    def update(self, collection: Collection) -> Collection:
+        """Write every field but the name, the uuid and the creation time."""
+        row = self._row(collection.name)
+        if row is None:
+            raise LookupError(collection.name)
+        _fill_collection(row, collection)
+        self.session.flush()
+        return _collection(row)
+
+    def active_names(self, offset: int, limit: int | None) -> list[str]:
+        """Names of the collections not deleted, by name, one page."""
+        query = (
+            sa.select(CollectionRow.name)
+            .where(CollectionRow.state == GroupState.ACTIVE.value)
+            .order_by(CollectionRow.name)
+            .offset(offset)
+            .limit(limit)
+        )
+        return list(self.session.scalars(query))
+
+    def count_active(self) -> int:
+        query = sa.select(sa.func.count()).where(CollectionRow.state == GroupState.ACTIVE.value)
+        return int(self.session.scalar(query.select_from(CollectionRow)) or 0)
+
+    def record_count(self, name: str) -> int:
+        """Active records in the collection (CKAN's `package_count`)."""
+        query = (
+            sa.select(sa.func.count())
+            .select_from(CollectionRecordRow)
+            .join(CollectionRow, CollectionRow.id == CollectionRecordRow.collection_id)
+            .join(RecordRow, RecordRow.pk == CollectionRecordRow.record_pk)
+            .where(CollectionRow.name == name, RecordRow.state == "active")
+        )
+        return int(self.session.scalar(query) or 0)
+
+    def purge(self, name: str) -> None:
+        """Remove the collection; its records stay, out of it."""
+        row = self._row(name)
+        if row is not None:
+            self.session.execute(
+                sa.delete(CollectionRecordRow).where(CollectionRecordRow.collection_id == row.id)
+            )
+            self.session.delete(row)
+            self.session.flush()
 
     def include(self, name: str, record_pk: int) -> None:
         """Put a record in the collection (already in it: nothing changes)."""
@@ -142,5 +251,51 @@ def with_memberships() -> sa.orm.interfaces.LoaderOption:
     return sa.orm.selectinload(UserRow.memberships)
 
 
+def _extras(stored: list[dict[str, str]] | None) -> tuple[Extra, ...]:
+    return tuple(Extra(e["key"], e["value"]) for e in stored or [])
+
+
 def _organization(row: OrganizationRow) -> Organization:
-    return Organization(name=row.name, title=row.title, moderated=row.moderated)
+    return Organization(
+        name=row.name,
+        title=row.title,
+        moderated=row.moderated,
+        id=row.uuid,
+        description=row.description or "",
+        image_url=row.image_url or "",
+        state=GroupState(row.state or GroupState.ACTIVE.value),
+        extras=_extras(row.extras),
+        created=as_utc(row.created_at),
+    )
+
+
+def _fill_organization(row: OrganizationRow, organization: Organization) -> None:
+    row.title = organization.title
+    row.moderated = organization.moderated
+    row.description = organization.description
+    row.image_url = organization.image_url
+    row.state = organization.state.value
+    row.extras = [{"key": e.key, "value": e.value} for e in organization.extras]
+
+
+def _collection(row: CollectionRow) -> Collection:
+    return Collection(
+        name=row.name,
+        title=row.title,
+        organization=row.organization,
+        id=row.uuid,
+        description=row.description or "",
+        image_url=row.image_url or "",
+        state=GroupState(row.state or GroupState.ACTIVE.value),
+        extras=_extras(row.extras),
+        created=as_utc(row.created_at),
+    )
+
+
+def _fill_collection(row: CollectionRow, collection: Collection) -> None:
+    row.title = collection.title
+    row.organization = collection.organization
+    row.description = collection.description
+    row.image_url = collection.image_url
+    row.state = collection.state.value
+    row.extras = [{"key": e.key, "value": e.value} for e in collection.extras]

@@ -21,6 +21,7 @@ from fairdepot.storage.db.accounts import AccountRepository
 from fairdepot.storage.db.blob_outbox import BlobOutbox
 from fairdepot.storage.db.jobs import JobRepository
 from fairdepot.storage.db.locks import hold_named_lock
+from fairdepot.storage.db.namespaces import NamespaceRepository
 from fairdepot.storage.db.organizations import CollectionRepository, OrganizationRepository
 from fairdepot.storage.db.records import RecordStore, StaleRevision
 from fairdepot.storage.db.staged_files import StagedFileStore
@@ -42,6 +43,7 @@ class Repositories:
     organizations: OrganizationRepository
     collections: CollectionRepository
     staged_files: StagedFileStore
+    namespaces: NamespaceRepository
 
     def serialise(self, name: str) -> None:
         """Wait for, then hold until this transaction ends, the lock called `name`.
@@ -63,6 +65,7 @@ def repositories(session: Session, search: SearchIndex) -> Repositories:
         OrganizationRepository(session),
         CollectionRepository(session),
         StagedFileStore(session),
+        NamespaceRepository(session),
     )
 
 
