@@ -82,6 +82,19 @@ def test_a_type_with_spaces_is_its_name_in_the_url(facility) -> None:
     assert facility.call("DELETE", f"/profiles/{name}", "admin").status_code == 204
 
 
+def test_a_profile_in_another_encoding_is_served_back_as_sent(facility) -> None:
+    body = profile_xml("Latin", "Année").decode()
+    body = ('<?xml version="1.0" encoding="ISO-8859-1"?>' + body).encode("iso-8859-1")
+    assert put(facility, "Latin", body).content == body
+    read = facility.call("GET", "/profiles/Latin", "member")
+    assert read.content == body
+    assert read.headers["content-type"] == "application/xml; charset=ISO-8859-1"
+    as_json = facility.call(
+        "GET", "/profiles/Latin", "member", headers={"Accept": "application/json"}
+    )
+    assert as_json.json()["metadataformat"]["metadatafield"]["fieldName"] == "Année"
+
+
 @pytest.mark.parametrize("label", [*ROLES, *OTHERS, None])
 def test_only_admins_and_above_write_profiles_everyone_reads(facility, label) -> None:
     name = f"Matrix-{label}"

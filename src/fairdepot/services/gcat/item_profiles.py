@@ -45,7 +45,7 @@ def apply_item_profile(
     stored = work.profiles.all(organization)
     if not stored:
         return package
-    extras = [(str(e["key"]), str(e["value"])) for e in package.get("extras") or []]
+    extras = [(str(e.get("key", "")), str(e.get("value", ""))) for e in package.get("extras") or []]
     profile = select_profile([parsed(s) for s in stored], extras)
     own_tags = list(package.get("tags") or [])
     validated = validate_item(

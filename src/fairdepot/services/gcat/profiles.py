@@ -117,11 +117,12 @@ def parsed(stored: StoredProfile) -> Profile:
     return _parsed_text(stored.xml)
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=64)
 def _parsed_text(xml: str) -> Profile:
     """Parsed once per process per text: an item's validation reads every profile of its
     organization, and the schema check and pattern compilation are the costly part. Keyed by
-    the text itself, so a replaced profile is never answered from an old entry."""
+    the text itself, so a replaced profile is never answered from an old entry; 64 entries
+    (profiles are a few KiB, 1 MiB at most) bound what it holds."""
     return parse_profile_text(xml)
 
 
