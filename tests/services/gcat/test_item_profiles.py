@@ -133,3 +133,17 @@ def test_each_invalid_variant_of_the_worked_example_gives_gcats_message(
     with pytest.raises(InvalidInput) as refused:
         applied(runtime, admin, example, package)
     assert refused.value.message == message
+
+
+def test_a_group_name_no_group_may_have_is_appended_but_not_created(runtime, lab, admin) -> None:
+    profile = b"""<metadataformat type="Grouped"><metadatafield><fieldName>Topic</fieldName>
+      <dataType>String</dataType><grouping create="true">onValue</grouping>
+    </metadatafield></metadataformat>"""
+    profiles.put(runtime, admin, None, "Grouped", profile)
+    for value, name, created in (("x", "x", False), ("Sea & Ocean", "sea-ocean", True)):
+        extras = [{"key": "system:type", "value": "Grouped"}, {"key": "Topic", "value": value}]
+        stored = applied(runtime, admin, lab, {"tags": [{"name": "t"}], "extras": extras})
+        assert stored["groups"] == [{"name": name}]
+        with read_only(runtime) as work:
+            assert (work.collections.get(name) is not None) is created
+    assert groups.show(runtime, "sea-ocean").collection.title == "Sea & Ocean"
