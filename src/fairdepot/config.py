@@ -145,6 +145,12 @@ class Settings(BaseSettings):
         "per record revision; 0: serialise every request.",
     )
 
+    gcat_enforce_max_occurs: bool = Field(
+        False,
+        description="gCat items: refuse more values of a profile field than its maxOccurs "
+        "allows (off: gCat 1.3.0, which parses maxOccurs and ignores it).",
+    )
+
     s3_endpoint_url: str | None = Field(None, description="Overrides AWS_ENDPOINT_URL.")
     s3_region: str | None = Field(None, description="Overrides AWS_REGION.")
     s3_access_key_id: str | None = Field(None, description="Overrides AWS_ACCESS_KEY_ID.")

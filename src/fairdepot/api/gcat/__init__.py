@@ -7,7 +7,7 @@ its rows to `methods.METHOD_TABLE`.
 
 from fastapi import APIRouter
 
-from fairdepot.api.gcat import groups, namespaces, organizations, users
+from fairdepot.api.gcat import groups, namespaces, organizations, profiles, users
 from fairdepot.api.gcat.errors import GCAT_PREFIX
 from fairdepot.api.gcat.methods import GcatMethods
 
@@ -16,5 +16,6 @@ router.include_router(organizations.router)
 router.include_router(groups.router)
 router.include_router(users.router)
 router.include_router(namespaces.router)
+router.include_router(profiles.router)
 
 __all__ = ["GCAT_PREFIX", "GcatMethods", "router"]

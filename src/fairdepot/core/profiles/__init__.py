@@ -13,7 +13,7 @@ from fairdepot.core.profiles.model import (
     ProfileField,
     Tagging,
 )
-from fairdepot.core.profiles.parsing import parse_profile
+from fairdepot.core.profiles.parsing import parse_profile, parse_profile_text
 from fairdepot.core.profiles.tagging import group_name_from_title
 from fairdepot.core.profiles.validation import (
     ITEM_URL,
@@ -39,6 +39,7 @@ __all__ = [
     "ValidatedItem",
     "group_name_from_title",
     "parse_profile",
+    "parse_profile_text",
     "profile_json",
     "select_profile",
     "validate_item",

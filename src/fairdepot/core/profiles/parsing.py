@@ -39,7 +39,11 @@ MAX_PROBLEMS: Final = 20
 
 def parse_profile(body: bytes) -> Profile:
     """Read, check and model a profile; `TooLarge` (413) or `InvalidInput` (400) otherwise."""
-    text = decode_profile(body)
+    return parse_profile_text(decode_profile(body))
+
+
+def parse_profile_text(text: str) -> Profile:
+    """`parse_profile` of text already decoded: a stored profile's, read again for an item."""
     root = read_profile_xml(text)
     check_against_schema(root)
     budget = _PatternBudget(MAX_PATTERN_WEIGHT)

@@ -120,6 +120,24 @@ class NamespaceRow(Base):
     description: Mapped[str] = mapped_column(sa.Text, default="")
 
 
+class ItemProfileRow(Base):
+    """One gCat item profile of an organization (gCat: of a context): its XML as uploaded.
+
+    `name` is the profile's `type`, what items name in `system:type` (the service checks
+    they are equal); the text is kept verbatim and parsed again when an item needs it.
+    """
+
+    __tablename__ = "item_profiles"
+
+    organization: Mapped[str] = mapped_column(
+        sa.ForeignKey("organizations.name", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(400), primary_key=True)
+    xml: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), default=utcnow)
+
+
 class CollectionRecordRow(Base):
     __tablename__ = "collection_records"
 

@@ -23,6 +23,7 @@ from fairdepot.storage.db.jobs import JobRepository
 from fairdepot.storage.db.locks import hold_named_lock
 from fairdepot.storage.db.namespaces import NamespaceRepository
 from fairdepot.storage.db.organizations import CollectionRepository, OrganizationRepository
+from fairdepot.storage.db.profiles import ProfileRepository
 from fairdepot.storage.db.records import RecordStore, StaleRevision
 from fairdepot.storage.db.staged_files import StagedFileStore
 from fairdepot.storage.search import SearchIndex
@@ -44,6 +45,8 @@ class Repositories:
     collections: CollectionRepository
     staged_files: StagedFileStore
     namespaces: NamespaceRepository
+    profiles: ProfileRepository
+    """Organizations' gCat item profiles."""
 
     def serialise(self, name: str) -> None:
         """Wait for, then hold until this transaction ends, the lock called `name`.
@@ -66,6 +69,7 @@ def repositories(session: Session, search: SearchIndex) -> Repositories:
         CollectionRepository(session),
         StagedFileStore(session),
         NamespaceRepository(session),
+        ProfileRepository(session),
     )
 
 
