@@ -7,7 +7,16 @@ its rows to `methods.METHOD_TABLE`.
 
 from fastapi import APIRouter
 
-from fairdepot.api.gcat import groups, namespaces, organizations, users
+from fairdepot.api.gcat import (
+    groups,
+    items,
+    licenses,
+    namespaces,
+    organizations,
+    resources,
+    trash,
+    users,
+)
 from fairdepot.api.gcat.errors import GCAT_PREFIX
 from fairdepot.api.gcat.methods import GcatMethods
 
@@ -16,5 +25,9 @@ router.include_router(organizations.router)
 router.include_router(groups.router)
 router.include_router(users.router)
 router.include_router(namespaces.router)
+router.include_router(items.router)
+router.include_router(resources.router)
+router.include_router(licenses.router)
+router.include_router(trash.router)
 
 __all__ = ["GCAT_PREFIX", "GcatMethods", "router"]
