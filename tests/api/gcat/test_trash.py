@@ -1,0 +1,39 @@
+"""`/gcat/trash` over HTTP: own trash, own_only=false for Admins, restore, emptying."""
+
+from __future__ import annotations
+
+
+def trashed(gcat, label: str) -> str:
+    name = gcat.name(f"trash-{label}")
+    gcat.call("POST", "/items", label, json={"name": name, "license_id": "cc-by"})
+    assert gcat.call("DELETE", f"/items/{name}", label).status_code == 204
+    return name
+
+
+def test_trash_restore_and_empty(gcat) -> None:
+    editors = trashed(gcat, "editor")
+    admins = trashed(gcat, "admin")
+    everything = {"limit": -1}
+    assert editors in gcat.call("GET", "/trash", "editor", params=everything).json()
+    assert admins not in gcat.call("GET", "/trash", "editor", params=everything).json()
+    ignored = gcat.call("GET", "/trash", "editor", params={**everything, "own_only": "false"})
+    assert admins not in ignored.json()  # an Editor may not delete it: not in her trash
+    all_of_it = gcat.call("GET", "/trash", "admin", params={**everything, "own_only": "false"})
+    assert {editors, admins} <= set(all_of_it.json())
+    assert editors not in gcat.call("GET", "/trash", "admin", params=everything).json()
+    assert editors not in gcat.call("GET", "/items", "editor", params={"q": editors}).json()
+
+    restored = gcat.call("POST", f"/items/{editors}?restore=true", "editor")
+    assert restored.status_code == 200, restored.text
+    assert restored.json()["state"] == "active"
+    assert gcat.call("GET", f"/items/{editors}", "member").status_code == 200
+    assert gcat.call("POST", f"/items/{editors}?restore=true", "editor").status_code == 409
+    assert gcat.call("POST", f"/items/{admins}?restore=true", "member").status_code == 404
+
+    assert gcat.call("DELETE", "/trash", "admin").status_code == 204  # her own
+    assert gcat.call("GET", f"/items/{admins}", "admin").status_code == 404
+    again = gcat.call("POST", "/items", "admin", json={"name": admins, "license_id": "cc-by"})
+    assert again.status_code == 201  # purged: the name is free
+    gcat.call("DELETE", f"/items/{editors}", "editor")
+    assert gcat.call("PURGE", "/trash", "editor").status_code == 204
+    assert gcat.call("GET", "/trash", "editor", params={"count": "true"}).json() == {"count": 0}
