@@ -30,13 +30,15 @@ def names(runtime, actor, **search) -> list[str]:
     return found
 
 
-def crate(runtime, name: str, keyword: str) -> Record:
-    """A published record of the FAIRSCAPE face, as its face stores one."""
+def crate(
+    runtime, name: str, keyword: str, face: Face = Face.FAIRSCAPE, kind: str = "Dataset"
+) -> Record:
+    """A published record of another face (FAIRSCAPE's unless `face`), as its face stores one."""
     ark = f"ark:59852/rocrate-{name}"
     record = Record(
         ark=ark,
-        kind="Dataset",
-        face=Face.FAIRSCAPE,
+        kind=kind,
+        face=face,
         metadata={"@id": ark, "@type": "Dataset", "name": name, "keywords": [keyword]},
         access=Access(owner_id=None, publication=PublicationStatus.PUBLISHED),
         types=["Dataset"],
@@ -209,8 +211,11 @@ def test_q_finds_an_item_and_a_crate_by_a_word(runtime, lab) -> None:
     items.create(runtime, ed, item("rivers", notes="meltwater of glaciers"))
     items.create(runtime, ed, item("lakes", notes="still water"))
     record = crate(runtime, "x2", "glaciers")
+    dataset = crate(runtime, "x3", "glaciers", Face.SCICAT, "raw")
+    proposal = crate(runtime, "x4", "glaciers", Face.SCICAT, "Proposal")
     found = names(runtime, ed, q="glaciers")
-    assert set(found) == {"rivers", name_of_ark(record.ark)}
+    assert set(found) == {"rivers", name_of_ark(record.ark), name_of_ark(dataset.ark)}
+    assert items.show(runtime, ed, name_of_ark(proposal.ark))["title"] == "x4"  # not listed
 
 
 def test_fq_terms_are_anded(runtime, lab) -> None:

@@ -28,6 +28,18 @@ FQ_FIELDS = ("name", "tags", "organization", "owner_org", "license_id", "extras_
 STATUSES = ("pending", "approved", "rejected")
 EVERYTHING = ("", "*:*", "*")
 """CKAN's `q` / `fq` meaning "no condition"."""
+SCICAT_DATASET_KINDS = ("raw", "derived")
+
+PACKAGES: Filter = Or(
+    (
+        cmp("face", "in", (Face.GCAT.value, Face.FAIRSCAPE.value)),
+        And((cmp("face", "eq", Face.SCICAT.value), cmp("kind", "in", SCICAT_DATASET_KINDS))),
+    )
+)
+"""The records listed as packages: gCat items, FAIRSCAPE records (crates and their members,
+which the crosswalk shows as packages) and SciCat datasets; not SciCat's proposals, samples,
+instruments, PublishedData, origdatablocks or attachments, which are no datasets (they stay
+readable by their package names)."""
 
 
 @dataclass(frozen=True)
@@ -60,8 +72,8 @@ def text_of(q: str | None) -> str | None:
     return q
 
 
-def where_of(search: ItemSearch) -> Filter | None:
-    parts: list[Filter] = []
+def where_of(search: ItemSearch) -> Filter:
+    parts: list[Filter] = [PACKAGES]
     if search.status is not None:
         if search.status not in STATUSES:
             message = f"'status' is one of {', '.join(STATUSES)}, not {search.status[:40]!r}"
@@ -69,8 +81,6 @@ def where_of(search: ItemSearch) -> Filter | None:
         parts.append(cmp("moderation_state", "eq", ModerationState(search.status).value))
     if search.fq is not None and search.fq.strip() not in EVERYTHING:
         parts.extend(fq_filter(search.fq))
-    if not parts:
-        return None
     return parts[0] if len(parts) == 1 else And(tuple(parts))
 
 

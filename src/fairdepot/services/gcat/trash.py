@@ -15,6 +15,7 @@ from fairdepot.core.policy import Actor, Mine, read_scope
 from fairdepot.core.query import Page, Query
 from fairdepot.core.records import RecordState
 from fairdepot.services import catalogue
+from fairdepot.services.gcat.item_listing import PACKAGES
 from fairdepot.services.gcat.listing import Listed, Listing
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.uow import read_only
@@ -27,7 +28,7 @@ def _mine(own_only: bool) -> Mine | None:
 def listing(runtime: Runtime, actor: Actor, request: Listing, *, own_only: bool = True) -> Listed:
     """Names of one page of the trash (`offset` in pages, as `/items`), or how many."""
     skip, size = request.page()
-    query = Query(page=Page(size, skip))
+    query = Query(where=PACKAGES, page=Page(size, skip))
     scope = read_scope(actor, mine=_mine(own_only))
     with read_only(runtime) as work:
         if request.count:
