@@ -31,3 +31,18 @@ def test_own_trash_and_everything_an_admin_may_delete(runtime, lab) -> None:
     items.create(runtime, ed, {"name": "rivers", "license_id": "cc-by"})  # the name is free
     trash.empty(runtime, admin, own_only=False)
     assert trash.listing(runtime, admin, everything, own_only=False) == []
+
+
+def test_bulk_delete_and_purge_of_items(runtime, lab) -> None:
+    ed = actor_with(runtime, "ed", Role.EDITOR)
+    other = actor_with(runtime, "ot", Role.EDITOR)
+    admin = actor_with(runtime, "ad", Role.ADMIN)
+    for actor, name in ((ed, "rivers"), (ed, "lakes"), (other, "seas")):
+        items.create(runtime, actor, {"name": name, "license_id": "cc-by"})
+    assert len(trash.remove_items(runtime, ed, own_only=False)) == 2  # not others' items
+    assert trash.listing(runtime, ed, Listing(limit=None)) == ["rivers", "lakes"]
+    assert items.show(runtime, other, "seas")["state"] == "active"
+    assert len(trash.remove_items(runtime, admin, own_only=False, purge=True)) == 1
+    with pytest.raises(NotFound):
+        items.show(runtime, other, "seas")
+    items.create(runtime, other, {"name": "seas", "license_id": "cc-by"})  # the name is free

@@ -24,7 +24,7 @@ from fairdepot.api.gcat.deps import (
 from fairdepot.api.gcat.errors import GcatRoute, gcat_responses
 from fairdepot.api.gcat.listing import listed
 from fairdepot.core import links
-from fairdepot.services.gcat import item_listing, items, moderation
+from fairdepot.services.gcat import item_listing, items, moderation, trash
 from fairdepot.services.runtime import Runtime
 
 router = APIRouter(
@@ -73,6 +73,32 @@ async def create_item(
     name, package = await run_in_threadpool(items.create, runtime, caller.actor, body)
     location = created_location(request, name)
     return JSONResponse(rendered(runtime, package), status_code=201, headers={"Location": location})
+
+
+BulkOwnOnly = Annotated[
+    bool, Query(description="false: every item the caller may delete (Admins and above).")
+]
+
+
+@router.delete("", status_code=204)
+async def delete_items(
+    runtime: RuntimeDep, caller: CallerDep, own_only: BulkOwnOnly = True
+) -> Response:
+    """The caller's items to the trash, at once (204 when done, not gCat's 202);
+    `?purge=true`: PURGE."""
+    await run_in_threadpool(lambda: trash.remove_items(runtime, caller.actor, own_only=own_only))
+    return Response(status_code=204)
+
+
+@router.api_route("", methods=["PURGE"], status_code=204, include_in_schema=False)
+async def purge_items(
+    runtime: RuntimeDep, caller: CallerDep, own_only: BulkOwnOnly = True
+) -> Response:
+    """The caller's items gone for good, active or not yet trashed (204 when done)."""
+    await run_in_threadpool(
+        lambda: trash.remove_items(runtime, caller.actor, own_only=own_only, purge=True)
+    )
+    return Response(status_code=204)
 
 
 @router.get("/{name}")

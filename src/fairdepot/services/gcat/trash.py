@@ -1,4 +1,5 @@
-"""gCat's trash (`/trash`): the names of trashed records, and emptying it for good.
+"""gCat's trash (`/trash`): the names of trashed records, and emptying it for good; and
+the bulk `DELETE`/`PURGE /items` that fill it or bypass it.
 
 By default a caller's own trash (`own_only=true`, reference §3.4); `own_only=false` is every
 trashed record the caller may delete, which the policy's read scope of the trash already is:
@@ -11,14 +12,16 @@ purges them in one transaction (the core's `empty_trash`), so the answer is 204,
 from __future__ import annotations
 
 from fairdepot.core.crosswalks.ckan_names import package_name
-from fairdepot.core.policy import Actor, Mine, read_scope
-from fairdepot.core.query import Page, Query
-from fairdepot.core.records import RecordState
+from fairdepot.core.policy import Action, Actor, Mine, allows, read_scope
+from fairdepot.core.query import Page, Query, cmp
+from fairdepot.core.record_changes import RecordChanges
+from fairdepot.core.records import Face, RecordState
 from fairdepot.services import catalogue
 from fairdepot.services.gcat.item_listing import PACKAGES
 from fairdepot.services.gcat.listing import Listed, Listing
 from fairdepot.services.runtime import Runtime
-from fairdepot.services.uow import read_only
+from fairdepot.services.uow import read_only, unit_of_work
+from fairdepot.storage.db.records import tombstone
 
 
 def _mine(own_only: bool) -> Mine | None:
@@ -40,3 +43,38 @@ def listing(runtime: Runtime, actor: Actor, request: Listing, *, own_only: bool 
 def empty(runtime: Runtime, actor: Actor, *, own_only: bool = True) -> list[str]:
     """Purge the trash the listing shows (all of it, not one page); the ARKs purged."""
     return catalogue.empty_trash(runtime, actor, mine=_mine(own_only))
+
+
+BULK_BATCH = 500
+
+
+def remove_items(
+    runtime: Runtime, actor: Actor, *, own_only: bool = True, purge: bool = False
+) -> list[str]:
+    """gCat's bulk `DELETE /items` (to the trash) or `PURGE /items` (`purge`): the caller's
+    own active gCat items, or (`own_only=false`) every one the caller may delete, in one
+    transaction; the ARKs removed. Those the caller reads but may not delete are left (the
+    policy decides each: a bulk write is checked row by row, a listing never is)."""
+    action = Action.PURGE if purge else Action.DELETE
+    where = cmp("face", "eq", Face.GCAT.value)
+    scope = read_scope(actor, mine=_mine(own_only))
+    removed: list[str] = []
+    skipped = 0
+    with unit_of_work(runtime) as work:
+        store = work.records
+        while True:
+            page = Query(where=where, page=Page(BULK_BATCH, skipped))
+            rows = store.find(page, scope, RecordState.ACTIVE).rows
+            if not rows:
+                return removed
+            for row, access in zip(rows, store.accesses(rows), strict=True):
+                if not allows(actor, action, access):
+                    skipped += 1
+                elif purge:
+                    store.mark_deleted(row, tombstone(row, "purged"))
+                    removed.append(row.ark)
+                else:
+                    trashed = RecordChanges(lifecycle=RecordState.TRASHED)
+                    store.update(row, trashed, actor_id=actor.user_id)
+                    removed.append(row.ark)
+            store.flush()
