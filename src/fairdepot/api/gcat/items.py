@@ -145,13 +145,13 @@ async def moderate_or_restore_item(
     """A moderation decision (200 + the item) or message (204); `?restore=true` restores a
     trashed item (200 + the item)."""
     if restore:
-        package = await run_in_threadpool(items.restore, runtime, caller.actor, name)
-        return rendered(runtime, package)
+        restored = await run_in_threadpool(items.restore, runtime, caller.actor, name)
+        return rendered(runtime, restored)
     body = await json_object(request)
-    package = await run_in_threadpool(moderation.moderate, runtime, caller.actor, name, body)
-    if package is None:
+    decided = await run_in_threadpool(moderation.moderate, runtime, caller.actor, name, body)
+    if decided is None:
         return Response(status_code=204)
-    return rendered(runtime, package)
+    return rendered(runtime, decided)
 
 
 @router.delete("/{name}", status_code=204)
