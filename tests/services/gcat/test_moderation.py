@@ -84,6 +84,8 @@ def test_refusals(runtime, moderated, lab) -> None:
         moderation.moderate(runtime, mod, "rivers", {"cm_item_status": "maybe"})
     with pytest.raises(InvalidInput):
         moderation.moderate(runtime, mod, "rivers", {})
+    with pytest.raises(InvalidInput, match="approved or rejected"):  # not text: no TypeError
+        moderation.moderate(runtime, mod, "rivers", {"cm_item_status": ["approved"]})
     plain_author = actor_with(runtime, "pl", Role.EDITOR, lab)
     items.create(runtime, plain_author, body("lakes"))
     with pytest.raises(InvalidInput, match="not moderated"):

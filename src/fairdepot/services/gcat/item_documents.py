@@ -37,7 +37,7 @@ SERVER_EXTRAS = frozenset({STATUS_EXTRA, VISIBILITY_EXTRA})
 
 
 def not_found(name: str) -> NotFound:
-    return NotFound(f"Item '{name}' does not exist")
+    return NotFound(f"Item '{name[:100]}' does not exist")
 
 
 def find_item_row(

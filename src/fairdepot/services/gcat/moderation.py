@@ -40,7 +40,7 @@ def moderate(
         raise _invalid("'message' must be a string", MESSAGE)
     if status is None and message is None:
         raise _invalid(f"send '{STATUS}' (approved or rejected) and/or a 'message'", "body")
-    if status is not None and status not in DECISIONS:
+    if status is not None and (not isinstance(status, str) or status not in DECISIONS):
         raise _invalid(f"'{STATUS}' must be approved or rejected, not {str(status)[:40]!r}", STATUS)
     with read_only(runtime) as work:
         row = find_item_row(work, actor, name, Action.READ_METADATA)
