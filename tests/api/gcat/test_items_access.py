@@ -21,15 +21,15 @@ def body(name: str, **fields) -> dict:
 def test_who_creates_and_changes_items(gcat, label) -> None:
     theirs = gcat.name(f"theirs-{label}")
     author = "admin" if label == "editor" else "editor"
-    made = gcat.call("POST", "/items", author, json=body(theirs, private=True))
+    made = gcat.call("POST", "/items", author, json=body(theirs, private=True, owner_org=gcat.org))
     assert made.status_code == 201, made.text
     path = f"/items/{theirs}"
     reads = gcat.call("GET", path, label).status_code
     assert reads == (404 if label == "outsider" else 200)  # private: its organization reads
 
     mine = gcat.name(f"mine-{label}")
-    mine_body = body(mine, owner_org=gcat.org) if label == "sysadmin" else body(mine)
-    created = gcat.call("POST", "/items", label, json=mine_body)
+    # owner_org named: the session's other tests may make an Admin an Admin of more
+    created = gcat.call("POST", "/items", label, json=body(mine, owner_org=gcat.org))
     assert created.status_code == (201 if label in WRITE_OWN else 403), created.text
     if created.status_code == 201:
         own = f"/items/{mine}"
@@ -50,5 +50,13 @@ def test_an_editor_with_no_organization_named_is_the_one_she_holds(gcat) -> None
     )
     assert other.status_code == 400
     assert "associate to the current VRE" in other.json()["message"]
-    admin_without = gcat.call("POST", "/items", "sysadmin", json=body(gcat.name("nowhere")))
-    assert admin_without.status_code == 400  # an administrator names the organization
+    from fairdepot.services import accounts
+
+    username = gcat.name("fresh-admin")
+    accounts.add_user(gcat.runtime, username, f"{username}@example.org", "pw", [], admin=True)
+    token = {"gcube-token": accounts.create_api_token(gcat.runtime, username)}
+    nowhere = body(gcat.name("nowhere"))
+    admin_without = gcat.call("POST", "/items", headers=token, json=nowhere)
+    assert admin_without.status_code == 400  # an administrator in no organization names one
+    placed = gcat.call("POST", "/items", headers=token, json={**nowhere, "owner_org": gcat.org})
+    assert placed.status_code == 201

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 def trashed(gcat, label: str) -> str:
     name = gcat.name(f"trash-{label}")
-    gcat.call("POST", "/items", label, json={"name": name, "license_id": "cc-by"})
+    item = {"name": name, "license_id": "cc-by", "owner_org": gcat.org}
+    made = gcat.call("POST", "/items", label, json=item)
+    assert made.status_code == 201, made.text
     assert gcat.call("DELETE", f"/items/{name}", label).status_code == 204
     return name
 
@@ -32,7 +34,12 @@ def test_trash_restore_and_empty(gcat) -> None:
 
     assert gcat.call("DELETE", "/trash", "admin").status_code == 204  # her own
     assert gcat.call("GET", f"/items/{admins}", "admin").status_code == 404
-    again = gcat.call("POST", "/items", "admin", json={"name": admins, "license_id": "cc-by"})
+    again = gcat.call(
+        "POST",
+        "/items",
+        "admin",
+        json={"name": admins, "license_id": "cc-by", "owner_org": gcat.org},
+    )
     assert again.status_code == 201  # purged: the name is free
     gcat.call("DELETE", f"/items/{editors}", "editor")
     assert gcat.call("PURGE", "/trash", "editor").status_code == 204
