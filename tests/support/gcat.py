@@ -82,3 +82,40 @@ class GcatFacility:
         return subprocess.run(
             [*FAIRDEPOT, *args], env=self.env, capture_output=True, text=True, check=False
         )
+
+
+def seed_crate(runtime: Runtime, stem: str, keyword: str) -> str:
+    """A published FAIRSCAPE dataset record carrying `keyword`, as that face stores one; its
+    ARK."""
+    from fairdepot.core.records import Access, Face, PublicationStatus, Record
+
+    ark = f"ark:59852/rocrate-{stem}-{uuid.uuid4().hex[:8]}"
+    metadata = {"@id": ark, "@type": "Dataset", "name": stem, "keywords": [keyword]}
+    record = Record(
+        ark=ark,
+        kind="Dataset",
+        face=Face.FAIRSCAPE,
+        metadata=metadata,
+        access=Access(owner_id=None, publication=PublicationStatus.PUBLISHED),
+        types=["Dataset"],
+        name=stem,
+        description=f"a crate about {keyword}",
+        keywords=[keyword],
+    )
+    with runtime.writing() as store:
+        store.insert(record)
+    return ark
+
+
+def seed_scicat_dataset(runtime: Runtime, stem: str, keyword: str) -> str:
+    """A published SciCat raw dataset with `keyword`, created through the SciCat use case; its
+    ARK."""
+    from fairdepot.services.scicat import datasets
+    from tests.support.scicat_bodies import raw_dataset
+
+    username = f"sc-{stem}-{uuid.uuid4().hex[:6]}"
+    user = accounts.add_user(runtime, username, f"{username}@example.org", "pw", ["group1"])
+    actor = accounts.actor_for(user, runtime.settings.facility_groups)
+    body = raw_dataset(stem, isPublished=True, keywords=[keyword])
+    created = datasets.create(runtime, actor, body)
+    return datasets.ark_of(runtime, actor, created["pid"])

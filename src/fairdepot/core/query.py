@@ -57,9 +57,13 @@ class Column(StrEnum):
     DESCRIPTION = "description"
     OWNER_ID = "owner_id"
     OWNER_GROUP = "owner_group"
+    ORGANIZATION = "organization"
+    """The gCat organization (CKAN `owner_org`) the record belongs to."""
     PUBLICATION_STATUS = "publication_status"
     CREATED_AT = "created_at"
     UPDATED_AT = "updated_at"
+    MODERATION_STATE = "moderation_state"
+    """none, pending, approved or rejected (gCat's `status` listing filter)."""
 
 
 COLUMN_TYPES: dict[Column, ValueType] = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from fairdepot.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from fairdepot.core.policy import Action, Actor, allows, read_scope
+from fairdepot.core.policy import Action, Actor, Mine, allows, read_scope
 from fairdepot.core.query import Page, Query
 from fairdepot.core.record_changes import RecordChanges
 from fairdepot.core.record_handle import RecordHandle
@@ -87,24 +87,32 @@ def purge(runtime: Runtime, actor: Actor, ark_text: str) -> list[str]:
 
 
 def list_trash(
-    runtime: Runtime, actor: Actor, *, limit: int = 100, offset: int = 0
+    runtime: Runtime,
+    actor: Actor,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    mine: Mine | None = None,
 ) -> list[Record]:
-    """The trashed records the actor may see there: those it may delete (all, for an admin)."""
+    """The trashed records the actor may see there: those it may delete (all, for an admin);
+    `mine=Mine.OWNER`: only its own (gCat's trash by default)."""
     with runtime.reading() as store:
         query = Query(page=Page(limit=limit, offset=offset))
-        found = store.find(query, read_scope(actor), RecordState.TRASHED)
+        found = store.find(query, read_scope(actor, mine=mine), RecordState.TRASHED)
         return store.load(found.rows, with_files=False)
 
 
-def empty_trash(runtime: Runtime, actor: Actor) -> list[str]:
-    """Purge every trashed record the actor sees in the trash (gCat's `PURGE /trash`).
+def empty_trash(runtime: Runtime, actor: Actor, *, mine: Mine | None = None) -> list[str]:
+    """Purge every trashed record the actor sees in the trash (gCat's `PURGE /trash`);
+    `mine=Mine.OWNER`: only its own.
 
     One transaction: the trash is emptied entirely or not at all.
     """
     batch_query = Query(page=Page(limit=500))
+    scope = read_scope(actor, mine=mine)
     purged: list[str] = []
     with runtime.writing() as store:
-        while batch := store.find(batch_query, read_scope(actor), RecordState.TRASHED).rows:
+        while batch := store.find(batch_query, scope, RecordState.TRASHED).rows:
             for row in batch:
                 store.mark_deleted(row, tombstone(row, "purged"))
                 purged.append(row.ark)

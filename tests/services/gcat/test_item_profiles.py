@@ -13,7 +13,7 @@ from fairdepot.core.errors import InvalidInput
 from fairdepot.core.namespaces import Namespace
 from fairdepot.core.policy import Role
 from fairdepot.services import namespaces
-from fairdepot.services.gcat import groups, profiles
+from fairdepot.services.gcat import groups, items, profiles
 from fairdepot.services.gcat.item_profiles import apply_item_profile
 from fairdepot.services.uow import read_only, unit_of_work
 from tests.core.profiles.conftest import example_bytes
@@ -147,3 +147,18 @@ def test_a_group_name_no_group_may_have_is_appended_but_not_created(runtime, lab
         with read_only(runtime) as work:
             assert (work.collections.get(name) is not None) is created
     assert groups.show(runtime, "sea-ocean").collection.title == "Sea & Ocean"
+
+
+def test_the_item_pipeline_takes_max_occurs_from_the_setting(
+    runtime, example, admin, monkeypatch
+) -> None:
+    """`FAIRDEPOT_GCAT_ENFORCE_MAX_OCCURS` reaches the check through create and update."""
+    package = copy.deepcopy(VALID)
+    package["extras"].append({"key": "DOI", "value": "10.1234/second"})
+    package["owner_org"] = example
+    items.create(runtime, admin, copy.deepcopy(package))  # off by default: kept
+    monkeypatch.setattr(runtime.settings, "gcat_enforce_max_occurs", True)
+    with pytest.raises(InvalidInput, match="more than its maxOccurs allows"):
+        items.create(runtime, admin, {**copy.deepcopy(package), "name": "another-item"})
+    with pytest.raises(InvalidInput, match="more than its maxOccurs allows"):
+        items.update(runtime, admin, package["name"], copy.deepcopy(package))

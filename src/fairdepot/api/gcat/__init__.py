@@ -7,7 +7,17 @@ its rows to `methods.METHOD_TABLE`.
 
 from fastapi import APIRouter
 
-from fairdepot.api.gcat import groups, namespaces, organizations, profiles, users
+from fairdepot.api.gcat import (
+    groups,
+    items,
+    licenses,
+    namespaces,
+    organizations,
+    profiles,
+    resources,
+    trash,
+    users,
+)
 from fairdepot.api.gcat.errors import GCAT_PREFIX
 from fairdepot.api.gcat.methods import GcatMethods
 
@@ -17,5 +27,9 @@ router.include_router(groups.router)
 router.include_router(users.router)
 router.include_router(namespaces.router)
 router.include_router(profiles.router)
+router.include_router(items.router)
+router.include_router(resources.router)
+router.include_router(licenses.router)
+router.include_router(trash.router)
 
 __all__ = ["GCAT_PREFIX", "GcatMethods", "router"]

@@ -26,6 +26,7 @@ from fairdepot.api.common.errors import (
 )
 from fairdepot.api.common.safe_json import SafeJSONResponse
 from fairdepot.api.fairscape.errors import retry_after
+from fairdepot.core.crosswalks.ckan_rules import CkanValidationError
 from fairdepot.core.errors import CatalogueError, DependencyUnavailable
 
 GCAT_PREFIX = "/gcat"
@@ -48,7 +49,8 @@ def gcat_error(request: Request, exc: Exception) -> Response:
         if isinstance(exc, DependencyUnavailable):
             headers = {"Retry-After": str(retry_after(request))}
         problems = [p.as_dict() for p in exc.problems]
-        return gcat_error_response(status_for(exc), exc.message, problems=problems, headers=headers)
+        status = 409 if isinstance(exc, CkanValidationError) else status_for(exc)  # CKAN's
+        return gcat_error_response(status, exc.message, problems=problems, headers=headers)
     if isinstance(exc, RequestValidationError):
         problems = validation_problems(exc)
         text = "; ".join(f"{p['location']}: {p['message']}" for p in problems)

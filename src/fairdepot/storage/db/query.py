@@ -65,9 +65,11 @@ _COLUMNS: dict[Column, Expression] = {
     Column.DESCRIPTION: RecordRow.description,
     Column.OWNER_ID: RecordRow.owner_id,
     Column.OWNER_GROUP: RecordRow.owner_group,
+    Column.ORGANIZATION: RecordRow.organization,
     Column.PUBLICATION_STATUS: RecordRow.publication_status,
     Column.CREATED_AT: RecordRow.created_at,
     Column.UPDATED_AT: RecordRow.updated_at,
+    Column.MODERATION_STATE: RecordRow.moderation_state,
 }
 
 _VALUE_COLUMNS = {
