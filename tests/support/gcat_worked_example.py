@@ -1,31 +1,28 @@
-"""Reference §9's worked example as data: the valid item, what gCat stores of it, and each
-invalid variant with gCat's message (the service tests of the item hook and the HTTP tests of
-`POST /items` share it)."""
+"""Reference §9's worked example as data, in one place for the core, service and HTTP tests:
+the extras sent and what gCat stores of them, each invalid variant with where and what gCat
+says, and the same as CKAN packages (`VALID`, `INVALID`) for the item hook and `POST /items`."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
+Extras = list[tuple[str, str]]
 Package = dict[str, Any]
-VALID: Package = {
-    "name": "my-first-item",
-    "title": "My first item",
-    "license_id": "CC-BY-SA-4.0",
-    "tags": [{"name": "example"}],
-    "extras": [
-        {"key": "system:type", "value": "ExampleDataset"},
-        {"key": "coverage:Country", "value": "Italy"},
-        {"key": "coverage:Country", "value": "Greece"},
-        {"key": "Sample Size", "value": "42"},
-        {"key": "DOI", "value": "10.1234/abc.def"},
-        {"key": "Temporal Coverage", "value": "2020-01-01/2020-12-31"},
-        {"key": "Open Access", "value": ""},
-        {"key": "Extra not in profile", "value": "kept as-is"},
-    ],
-}
-STORED_EXTRAS = [
+
+VALID_EXTRAS: Extras = [
+    ("system:type", "ExampleDataset"),
+    ("coverage:Country", "Italy"),
+    ("coverage:Country", "Greece"),
+    ("Sample Size", "42"),
+    ("DOI", "10.1234/abc.def"),
+    ("Temporal Coverage", "2020-01-01/2020-12-31"),
+    ("Open Access", ""),
+    ("Extra not in profile", "kept as-is"),
+]
+STORED_EXTRAS: Extras = [
     ("coverage:Country", "Italy"),
     ("coverage:Country", "Greece"),
     ("DOI", "10.1234/abc.def"),
@@ -42,36 +39,140 @@ MANDATORY = (
 )
 
 
-def _without(key: str):
-    return lambda p: {**p, "extras": [e for e in p["extras"] if e["key"] != key]}
+def _as_extras(pairs: Extras) -> list[dict[str, str]]:
+    return [{"key": key, "value": value} for key, value in pairs]
 
 
-def _set(key: str, value: str):
-    def change(package: Package) -> Package:
-        extras = [{**e, "value": value} if e["key"] == key else e for e in package["extras"]]
-        return {**package, "extras": extras}
+VALID: Package = {
+    "name": "my-first-item",
+    "title": "My first item",
+    "license_id": "CC-BY-SA-4.0",
+    "tags": [{"name": "example"}],
+    "extras": _as_extras(VALID_EXTRAS),
+}
+
+ExtrasChange = Callable[[Extras], Extras]
+
+
+def replaced(key: str, value: str) -> ExtrasChange:
+    return lambda extras: [(k, value if k == key else v) for k, v in extras]
+
+
+def dropped(key: str) -> ExtrasChange:
+    return lambda extras: [(k, v) for k, v in extras if k != key]
+
+
+def added(*pairs: tuple[str, str]) -> ExtrasChange:
+    return lambda extras: [*extras, *pairs]
+
+
+def first_country(value: str) -> ExtrasChange:
+    def change(extras: Extras) -> Extras:
+        index = extras.index(("coverage:Country", "Italy"))
+        return [*extras[:index], ("coverage:Country", value), *extras[index + 1 :]]
 
     return change
 
 
-def _first_country(value: str):
-    def change(package: Package) -> Package:
-        extras = list(package["extras"])
-        extras[1] = {"key": "coverage:Country", "value": value}
-        return {**package, "extras": extras}
-
-    return change
+def unqualified_country(extras: Extras) -> Extras:
+    return [("Country" if k == "coverage:Country" else k, v) for k, v in extras]
 
 
-def _add(key: str, value: str):
-    return lambda p: {**p, "extras": [*p["extras"], {"key": key, "value": value}]}
+EXTRAS_INVALID = [
+    pytest.param(
+        lambda extras: [],
+        "extras",
+        "'extras' field is missing in context where metadata profile(s) are defined!",
+        id="extras-empty",
+    ),
+    pytest.param(
+        dropped("system:type"),
+        "system:type",
+        "'system:type' extra field is missing in context where metadata profile(s) are defined!",
+        id="no-system-type",
+    ),
+    pytest.param(
+        replaced("system:type", "Nope"),
+        "system:type",
+        "'system:type' extra field's value ('Nope') specified as custom field doesn't match"
+        " any of the profiles defined in this context!",
+        id="unknown-system-type",
+    ),
+    pytest.param(
+        dropped("Sample Size"),
+        "Sample Size",
+        MANDATORY.format("Sample Size", 1),
+        id="no-sample-size",
+    ),
+    pytest.param(
+        unqualified_country,
+        "coverage:Country",
+        MANDATORY.format("coverage:Country", 3),
+        id="unqualified-country",
+    ),
+    pytest.param(
+        first_country("Spain"),
+        "coverage:Country",
+        "Field with key 'coverage:Country' has a value 'Spain' but it doesn't match any of the"
+        " vocabulary's values ([Italy, France, Greece])!",
+        id="country-spain",
+    ),
+    pytest.param(
+        added(("coverage:Country", "France"), ("coverage:Country", "Italy")),
+        "coverage:Country",
+        MANDATORY.format("coverage:Country", 3),
+        id="four-countries",
+    ),
+    pytest.param(
+        replaced("Sample Size", ""),
+        "Sample Size",
+        "Mandatory field with name 'Sample Size' doesn't have a value but it is mandatory or"
+        " has a controlled vocabulary!",
+        id="sample-size-empty",
+    ),
+    pytest.param(
+        replaced("Sample Size", "forty-two"),
+        "Sample Size",
+        "Field's value with key 'Sample Size' is not a valid number!",
+        id="sample-size-words",
+    ),
+    pytest.param(
+        replaced("DOI", "doi:10.1234/x"),
+        "DOI",
+        r"Field with key 'DOI' doesn't match the provided regular expression"
+        r" (^10\.[0-9]{4,9}/\S+$)!",
+        id="doi-prefixed",
+    ),
+    pytest.param(
+        replaced("Temporal Coverage", "last year"),
+        "Temporal Coverage",
+        "Field with key 'Temporal Coverage' doesn't seem a valid time interval!",
+        id="temporal-words",
+    ),
+    pytest.param(
+        replaced("Open Access", "yes"),
+        "Open Access",
+        "Field with key 'Open Access' doesn't seem a valid boolean value!",
+        id="open-access-yes",
+    ),
+    pytest.param(
+        added(("Spatial Coverage", '{"foo": 1}')),
+        "Spatial Coverage",
+        "GeoJSON field with key 'Spatial Coverage' seems not valid!",
+        id="spatial-not-geojson",
+    ),
+]
+"""(change of the extras, where gCat points, its message): the variants the extras decide."""
 
 
-def _unqualified(package: Package) -> Package:
-    extras = [
-        {**e, "key": "Country"} if e["key"] == "coverage:Country" else e for e in package["extras"]
-    ]
-    return {**package, "extras": extras}
+def _on_extras(change: ExtrasChange) -> Callable[[Package], Package]:
+    """The package whose extras are `change`d, every other field as it was."""
+
+    def changed(package: Package) -> Package:
+        pairs = [(extra["key"], extra["value"]) for extra in package["extras"]]
+        return {**package, "extras": _as_extras(change(pairs))}
+
+    return changed
 
 
 def _empty_profile_without_tags(package: Package) -> Package:
@@ -79,66 +180,10 @@ def _empty_profile_without_tags(package: Package) -> Package:
 
 
 INVALID = [
-    pytest.param(
-        lambda p: {**p, "extras": []},
-        "'extras' field is missing in context where metadata profile(s) are defined!",
-        id="extras-empty",
-    ),
-    pytest.param(
-        _without("system:type"),
-        "'system:type' extra field is missing in context where metadata profile(s) are defined!",
-        id="no-system-type",
-    ),
-    pytest.param(
-        _set("system:type", "Nope"),
-        "'system:type' extra field's value ('Nope') specified as custom field doesn't match"
-        " any of the profiles defined in this context!",
-        id="unknown-system-type",
-    ),
-    pytest.param(_without("Sample Size"), MANDATORY.format("Sample Size", 1), id="no-sample-size"),
-    pytest.param(_unqualified, MANDATORY.format("coverage:Country", 3), id="unqualified-country"),
-    pytest.param(
-        _first_country("Spain"),
-        "Field with key 'coverage:Country' has a value 'Spain' but it doesn't match any of the"
-        " vocabulary's values ([Italy, France, Greece])!",
-        id="country-spain",
-    ),
-    pytest.param(
-        lambda p: _add("coverage:Country", "Italy")(_add("coverage:Country", "France")(p)),
-        MANDATORY.format("coverage:Country", 3),
-        id="four-countries",
-    ),
-    pytest.param(
-        _set("Sample Size", ""),
-        "Mandatory field with name 'Sample Size' doesn't have a value but it is mandatory or has"
-        " a controlled vocabulary!",
-        id="sample-size-empty",
-    ),
-    pytest.param(
-        _set("Sample Size", "forty-two"),
-        "Field's value with key 'Sample Size' is not a valid number!",
-        id="sample-size-words",
-    ),
-    pytest.param(
-        _set("DOI", "doi:10.1234/x"),
-        "Field with key 'DOI' doesn't match the provided regular expression"
-        " (^10\\.[0-9]{4,9}/\\S+$)!",
-        id="doi-prefixed",
-    ),
-    pytest.param(
-        _set("Temporal Coverage", "last year"),
-        "Field with key 'Temporal Coverage' doesn't seem a valid time interval!",
-        id="temporal-words",
-    ),
-    pytest.param(
-        _set("Open Access", "yes"),
-        "Field with key 'Open Access' doesn't seem a valid boolean value!",
-        id="open-access-yes",
-    ),
-    pytest.param(
-        _add("Spatial Coverage", '{"foo": 1}'),
-        "GeoJSON field with key 'Spatial Coverage' seems not valid!",
-        id="spatial-not-geojson",
+    *(
+        pytest.param(_on_extras(change), message, id=variant.id)
+        for variant in EXTRAS_INVALID
+        for change, _location, message in [variant.values]
     ),
     pytest.param(
         _empty_profile_without_tags,
@@ -146,3 +191,4 @@ INVALID = [
         id="empty-profile-no-tags",
     ),
 ]
+"""(change of a package, gCat's message): every variant, on a whole CKAN package."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -29,11 +29,17 @@ class Extra:
 
 
 @dataclass(frozen=True)
-class Organization:
+class Group:
+    """What organizations and collections both hold, as CKAN (where an organization is a kind
+    of group) shows them on a group's page.
+
+    Past `name` and `title` the fields are keyword-only, so each kind's own field (an
+    organization's `moderated`, a collection's `organization`) stays the third positional one.
+    """
+
     name: str
     title: str | None = None
-    moderated: bool = False
-    """Records submitted to a moderated organization wait for a Moderator's approval."""
+    _: KW_ONLY
     id: str | None = None
     """A UUID given when it is stored (CKAN's `id`); the name stays the key."""
     description: str = ""
@@ -44,19 +50,16 @@ class Organization:
 
 
 @dataclass(frozen=True)
-class Collection:
+class Organization(Group):
+    moderated: bool = False
+    """Records submitted to a moderated organization wait for a Moderator's approval."""
+
+
+@dataclass(frozen=True)
+class Collection(Group):
     """A named group of records (CKAN/gCat groups, SciCat collections)."""
 
-    name: str
-    title: str | None = None
     organization: str | None = None
-    id: str | None = None
-    """A UUID given when it is stored (CKAN's `id`)."""
-    description: str = ""
-    image_url: str = ""
-    state: GroupState = GroupState.ACTIVE
-    extras: tuple[Extra, ...] = ()
-    created: datetime | None = None
 
 
 def check_organization_name(name: str) -> str:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Security
+from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials
 from starlette.concurrency import run_in_threadpool
 
@@ -102,6 +103,12 @@ async def json_object(request: Request) -> dict[str, Any]:
 def created_location(request: Request, name: str) -> str:
     """gCat's `Location` of a created instance: the request's URL followed by its name."""
     return str(request.url.replace(query="")).rstrip("/") + "/" + name
+
+
+def created_response(request: Request, name: str, document: dict[str, Any]) -> JSONResponse:
+    """gCat's answer to a create: 201, the new instance's document and its `Location`."""
+    location = created_location(request, name)
+    return JSONResponse(document, status_code=201, headers={"Location": location})
 
 
 def json_body_declared(description: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
@@ -105,3 +105,10 @@ def gcat_responses() -> dict[int | str, dict[str, Any]]:
         }
         for status in (400, 401, 403, 404, 409, 413, 415, 429, 503)
     }
+
+
+def gcat_router(prefix: str) -> APIRouter:
+    """A router of the face below `prefix`: its errors answered and declared in gCat's shape."""
+    return APIRouter(
+        route_class=GcatRoute, prefix=prefix, tags=["gcat"], responses=gcat_responses()
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -12,17 +12,15 @@ from fairdepot.api.common.deps import RuntimeDep
 from fairdepot.api.gcat.deps import (
     CallerDep,
     ListingDep,
-    created_location,
+    created_response,
     json_body_declared,
     json_object,
 )
-from fairdepot.api.gcat.errors import GcatRoute, gcat_responses
+from fairdepot.api.gcat.errors import gcat_router
 from fairdepot.api.gcat.listing import listed
 from fairdepot.services.gcat import groups
 
-router = APIRouter(
-    route_class=GcatRoute, prefix="/gcat/groups", tags=["gcat"], responses=gcat_responses()
-)
+router = gcat_router("/gcat/groups")
 
 
 @router.get("")
@@ -35,8 +33,7 @@ async def list_groups(runtime: RuntimeDep, caller: CallerDep, listing: ListingDe
 async def create_group(request: Request, runtime: RuntimeDep, caller: CallerDep) -> JSONResponse:
     body = await json_object(request)
     view = await run_in_threadpool(groups.create, runtime, caller.actor, body)
-    location = created_location(request, view.collection.name)
-    return JSONResponse(view.document(), status_code=201, headers={"Location": location})
+    return created_response(request, view.collection.name, view.document())
 
 
 @router.get("/{name}")

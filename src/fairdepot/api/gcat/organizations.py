@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -12,17 +12,15 @@ from fairdepot.api.common.deps import RuntimeDep
 from fairdepot.api.gcat.deps import (
     CallerDep,
     ListingDep,
-    created_location,
+    created_response,
     json_body_declared,
     json_object,
 )
-from fairdepot.api.gcat.errors import GcatRoute, gcat_responses
+from fairdepot.api.gcat.errors import gcat_router
 from fairdepot.api.gcat.listing import listed
 from fairdepot.services.gcat import organizations
 
-router = APIRouter(
-    route_class=GcatRoute, prefix="/gcat/organizations", tags=["gcat"], responses=gcat_responses()
-)
+router = gcat_router("/gcat/organizations")
 
 
 @router.get("")
@@ -37,8 +35,7 @@ async def create_organization(
 ) -> JSONResponse:
     body = await json_object(request)
     view = await run_in_threadpool(organizations.create, runtime, caller.actor, body)
-    location = created_location(request, view.organization.name)
-    return JSONResponse(view.document(), status_code=201, headers={"Location": location})
+    return created_response(request, view.organization.name, view.document())
 
 
 @router.get("/{name}")

@@ -13,21 +13,19 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.common.deps import RuntimeDep
 from fairdepot.api.common.safe_json import SafeJSONResponse
 from fairdepot.api.gcat.deps import CallerDep
-from fairdepot.api.gcat.errors import GcatRoute, gcat_responses
+from fairdepot.api.gcat.errors import gcat_router
 from fairdepot.core.errors import Problem, TooLarge, UnsupportedMediaType
 from fairdepot.core.negotiation import choose
 from fairdepot.core.profiles import MAX_PROFILE_BYTES, profile_json
 from fairdepot.services.gcat import profiles
 
-router = APIRouter(
-    route_class=GcatRoute, prefix="/gcat/profiles", tags=["gcat"], responses=gcat_responses()
-)
+router = gcat_router("/gcat/profiles")
 
 XML = "application/xml"
 JSON = "application/json"

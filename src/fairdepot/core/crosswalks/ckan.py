@@ -32,6 +32,7 @@ from fairdepot.core.crosswalks.ckan_resources import (
     resource_of,
     resources_for_item,
 )
+from fairdepot.core.crosswalks.ckan_rules import PACKAGE_TEXT_FIELDS
 from fairdepot.core.licenses import find_license
 from fairdepot.core.metadata.contexts import FAIRSCAPE_CONTEXT
 from fairdepot.core.record_changes import FileChanges, MetadataChange, RecordChanges
@@ -264,15 +265,7 @@ def package_of(
         "name": package_name(record),
         "title": native.get("title") or package_name(record),
     }
-    for field in (
-        "notes",
-        "url",
-        "version",
-        "author",
-        "author_email",
-        "maintainer",
-        "maintainer_email",
-    ):
+    for field in PACKAGE_TEXT_FIELDS:
         package[field] = native.get(field)
     package["license_id"] = license_id
     package["license_title"] = license.title if license else license_id

@@ -1,5 +1,6 @@
 """CKAN's rules that more than one part of the gCat crosswalk applies: the name and tag rules,
-and the error of what CKAN's validation refuses (docs/crosswalks.md, "Record ↔ CKAN package")."""
+the package's text fields, and the error of what CKAN's validation refuses (docs/crosswalks.md,
+"Record ↔ CKAN package")."""
 
 from __future__ import annotations
 
@@ -10,6 +11,18 @@ from fairdepot.core.errors import InvalidInput, Problem
 NAME_RULE = re.compile(r"[a-z0-9_-]{2,100}")
 """gCat's and CKAN's rule for item, group, organization and user names (`fullmatch` it:
 `$` would let a final newline through)."""
+
+PACKAGE_TEXT_FIELDS = (
+    "notes",
+    "url",
+    "version",
+    "author",
+    "author_email",
+    "maintainer",
+    "maintainer_email",
+)
+"""The CKAN package's own text fields besides `title`, in CKAN's order: a package shows each
+as stored, and none of them is free for an extra's key."""
 
 TAG_RULE = re.compile(r"[\w \-.]*")
 TAG_MIN, TAG_MAX = 2, 100

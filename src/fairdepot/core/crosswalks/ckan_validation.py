@@ -21,7 +21,12 @@ import re
 from typing import Any
 
 from fairdepot.core.crosswalks.ckan_resources import checked_resources
-from fairdepot.core.crosswalks.ckan_rules import NAME_RULE, CkanValidationError, tag_problem
+from fairdepot.core.crosswalks.ckan_rules import (
+    NAME_RULE,
+    PACKAGE_TEXT_FIELDS,
+    CkanValidationError,
+    tag_problem,
+)
 from fairdepot.core.errors import InvalidInput, Problem
 from fairdepot.core.licenses import find_license
 
@@ -64,13 +69,7 @@ PACKAGE_FIELDS = frozenset(
         "id",
         "name",
         "title",
-        "notes",
-        "url",
-        "version",
-        "author",
-        "author_email",
-        "maintainer",
-        "maintainer_email",
+        *PACKAGE_TEXT_FIELDS,
         "license_id",
         "private",
         "state",

@@ -21,7 +21,7 @@ from fairdepot.core.crosswalks.ckan_entities import (
 from fairdepot.core.errors import Conflict, InvalidInput, NotFound, Problem
 from fairdepot.core.organizations import Collection, GroupState
 from fairdepot.core.policy import Action, Actor, OrganizationTarget, Role
-from fairdepot.services.gcat.listing import Listed, Listing, require
+from fairdepot.services.gcat.listing import Listed, Listing, listed_names, require
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.uow import UnitOfWork, read_only, unit_of_work
 
@@ -41,9 +41,7 @@ def taken(name: str) -> Conflict:
 
 def listing(runtime: Runtime, request: Listing) -> Listed:
     with read_only(runtime) as work:
-        if request.count:
-            return work.collections.count_active()
-        return work.collections.active_names(*request.rows())
+        return listed_names(work.collections, request)
 
 
 def show(runtime: Runtime, name: str) -> GroupView:

@@ -4,6 +4,7 @@ use case asks for, in one place."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from fairdepot.core.errors import AuthenticationRequired, PermissionDenied
 from fairdepot.core.policy import Action, Actor, Target, allows
@@ -37,6 +38,21 @@ class Listing:
 
 Listed = list[str] | int
 """A listing's answer: the names of one page, or (`count=true`) how many there are in all."""
+
+
+class ActiveNames(Protocol):
+    """A repository of named things some of which are deleted (organizations, collections)."""
+
+    def active_names(self, offset: int, limit: int | None) -> list[str]: ...
+
+    def count_active(self) -> int: ...
+
+
+def listed_names(names: ActiveNames, request: Listing) -> Listed:
+    """The page of names not deleted (`offset` in rows), or (`count`) how many there are."""
+    if request.count:
+        return names.count_active()
+    return names.active_names(*request.rows())
 
 
 def require(actor: Actor, action: Action, target: Target, refusal: str) -> None:

@@ -20,7 +20,7 @@ from fairdepot.core.crosswalks.ckan_entities import (
 from fairdepot.core.errors import Conflict, NotFound
 from fairdepot.core.organizations import GroupState, Organization
 from fairdepot.core.policy import Action, Actor, Membership, OrganizationTarget, Role
-from fairdepot.services.gcat.listing import Listed, Listing, require
+from fairdepot.services.gcat.listing import Listed, Listing, listed_names, require
 from fairdepot.services.runtime import Runtime
 from fairdepot.services.uow import UnitOfWork, read_only, unit_of_work
 
@@ -44,9 +44,7 @@ def taken(name: str) -> Conflict:
 def listing(runtime: Runtime, request: Listing) -> Listed:
     """Names of the organizations not deleted (row offset), or how many there are."""
     with read_only(runtime) as work:
-        if request.count:
-            return work.organizations.count_active()
-        return work.organizations.active_names(*request.rows())
+        return listed_names(work.organizations, request)
 
 
 def show(runtime: Runtime, name: str) -> OrganizationView:

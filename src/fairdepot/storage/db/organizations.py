@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from fairdepot.core.organizations import Collection, Extra, GroupState, Organization
+from fairdepot.core.organizations import Collection, Extra, Group, GroupState, Organization
 from fairdepot.core.policy import Membership, ReadScope, Role
 from fairdepot.storage.db.models import (
     CollectionRecordRow,
@@ -20,6 +21,9 @@ from fairdepot.storage.db.models import (
     as_utc,
 )
 from fairdepot.storage.db.scope import readable
+
+GroupTable = type[OrganizationRow] | type[CollectionRow]
+"""The two tables of `Group`s: the same columns for what a group's page shows, and `state`."""
 
 
 class OrganizationRepository:
@@ -55,18 +59,10 @@ class OrganizationRepository:
 
     def active_names(self, offset: int, limit: int | None) -> list[str]:
         """Names of the organizations not deleted, by name, one page."""
-        query = (
-            sa.select(OrganizationRow.name)
-            .where(OrganizationRow.state == GroupState.ACTIVE.value)
-            .order_by(OrganizationRow.name)
-            .offset(offset)
-            .limit(limit)
-        )
-        return list(self.session.scalars(query))
+        return _active_names(self.session, OrganizationRow, offset, limit)
 
     def count_active(self) -> int:
-        query = sa.select(sa.func.count()).where(OrganizationRow.state == GroupState.ACTIVE.value)
-        return int(self.session.scalar(query.select_from(OrganizationRow)) or 0)
+        return _count_active(self.session, OrganizationRow)
 
     def record_count(self, name: str) -> int:
         """Active records in the organization (CKAN's `package_count`)."""
@@ -175,18 +171,10 @@ class CollectionRepository:
 
     def active_names(self, offset: int, limit: int | None) -> list[str]:
         """Names of the collections not deleted, by name, one page."""
-        query = (
-            sa.select(CollectionRow.name)
-            .where(CollectionRow.state == GroupState.ACTIVE.value)
-            .order_by(CollectionRow.name)
-            .offset(offset)
-            .limit(limit)
-        )
-        return list(self.session.scalars(query))
+        return _active_names(self.session, CollectionRow, offset, limit)
 
     def count_active(self) -> int:
-        query = sa.select(sa.func.count()).where(CollectionRow.state == GroupState.ACTIVE.value)
-        return int(self.session.scalar(query.select_from(CollectionRow)) or 0)
+        return _count_active(self.session, CollectionRow)
 
     def record_count(self, name: str) -> int:
         """Active records in the collection (CKAN's `package_count`)."""
@@ -251,51 +239,64 @@ def with_memberships() -> sa.orm.interfaces.LoaderOption:
     return sa.orm.selectinload(UserRow.memberships)
 
 
-def _extras(stored: list[dict[str, str]] | None) -> tuple[Extra, ...]:
-    return tuple(Extra(e["key"], e["value"]) for e in stored or [])
+def _group_fields(row: OrganizationRow | CollectionRow) -> dict[str, Any]:
+    """The `Group` fields of either row: the two tables hold them in the same columns."""
+    return {
+        "name": row.name,
+        "title": row.title,
+        "id": row.uuid,
+        "description": row.description or "",
+        "image_url": row.image_url or "",
+        "state": GroupState(row.state or GroupState.ACTIVE.value),
+        "extras": tuple(Extra(e["key"], e["value"]) for e in row.extras or []),
+        "created": as_utc(row.created_at),
+    }
+
+
+def _fill_group(row: OrganizationRow | CollectionRow, group: Group) -> None:
+    """Write the `Group` fields but the name, the uuid and the creation time."""
+    row.title = group.title
+    row.description = group.description
+    row.image_url = group.image_url
+    row.state = group.state.value
+    row.extras = [{"key": e.key, "value": e.value} for e in group.extras]
 
 
 def _organization(row: OrganizationRow) -> Organization:
-    return Organization(
-        name=row.name,
-        title=row.title,
-        moderated=row.moderated,
-        id=row.uuid,
-        description=row.description or "",
-        image_url=row.image_url or "",
-        state=GroupState(row.state or GroupState.ACTIVE.value),
-        extras=_extras(row.extras),
-        created=as_utc(row.created_at),
-    )
+    return Organization(**_group_fields(row), moderated=row.moderated)
 
 
 def _fill_organization(row: OrganizationRow, organization: Organization) -> None:
-    row.title = organization.title
+    _fill_group(row, organization)
     row.moderated = organization.moderated
-    row.description = organization.description
-    row.image_url = organization.image_url
-    row.state = organization.state.value
-    row.extras = [{"key": e.key, "value": e.value} for e in organization.extras]
 
 
 def _collection(row: CollectionRow) -> Collection:
-    return Collection(
-        name=row.name,
-        title=row.title,
-        organization=row.organization,
-        id=row.uuid,
-        description=row.description or "",
-        image_url=row.image_url or "",
-        state=GroupState(row.state or GroupState.ACTIVE.value),
-        extras=_extras(row.extras),
-        created=as_utc(row.created_at),
-    )
+    return Collection(**_group_fields(row), organization=row.organization)
 
 
 def _fill_collection(row: CollectionRow, collection: Collection) -> None:
-    row.title = collection.title
+    _fill_group(row, collection)
     row.organization = collection.organization
-    row.description = collection.description
-    row.image_url = collection.image_url
-    row.state = collection.state.value
-    row.extras = [{"key": e.key, "value": e.value} for e in collection.extras]
+
+
+def _active_names(
+    session: Session,
+    table: GroupTable,
+    offset: int,
+    limit: int | None,
+) -> list[str]:
+    """Names of the rows not deleted, by name, one page."""
+    query = (
+        sa.select(table.name)
+        .where(table.state == GroupState.ACTIVE.value)
+        .order_by(table.name)
+        .offset(offset)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def _count_active(session: Session, table: GroupTable) -> int:
+    query = sa.select(sa.func.count()).where(table.state == GroupState.ACTIVE.value)
+    return int(session.scalar(query.select_from(table)) or 0)
