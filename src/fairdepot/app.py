@@ -51,8 +51,9 @@ def _settle_start_up_objects() -> None:
 
     Without it every full collection walked them all: a 100-200 ms pause of the event loop
     every few seconds under load, which every request in flight waited out (the resolver's
-    p99, docs/performance.md §Resolver). Nothing frozen is ever freed, which is what start-up
-    objects are for anyway.
+    p99, docs/performance.md §Resolver). Frozen objects are still freed by reference counting;
+    only cycles among them wait until the app stops (`gc.unfreeze`, below), which matters to a
+    process that starts several apps (tests), not to `fairdepot serve`'s one.
     """
     gc.collect()
     gc.freeze()
@@ -82,6 +83,7 @@ def create_app(settings: Settings | None = None, *, run_worker: bool = True) -> 
             if worker:
                 worker.stop()
             runtime.close()
+            gc.unfreeze()  # what start-up made may be collected again once the app is gone
 
     app = FastAPI(
         title="fairdepot",

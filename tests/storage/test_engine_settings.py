@@ -2,7 +2,7 @@
 
 Parallel plans: the planner's default estimate for a text match launched a worker for a
 statement reading four buffers, 5 of its 5.6 ms at 100k records (docs/performance.md §Query
-layer), so our connections plan serially unless the operator's URL says otherwise.
+layer), so our connections plan serially, unless the operator chose a number for them.
 """
 
 from __future__ import annotations
@@ -25,19 +25,41 @@ def database_url():
     drop_database(name)
 
 
-def _setting(url: str, name: str) -> str:
+def _settings(url: str, *names: str) -> list[str]:
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            return str(connection.exec_driver_sql(f"SHOW {name}").scalar())
+            return [str(connection.exec_driver_sql(f"SHOW {n}").scalar()) for n in names]
     finally:
         engine.dispose()
 
 
+PARALLEL = "max_parallel_workers_per_gather"
+
+
 def test_our_connections_plan_without_parallel_workers(database_url: str) -> None:
-    assert _setting(database_url, "max_parallel_workers_per_gather") == "0"
+    assert _settings(f"{database_url}?application_name=optionsless", PARALLEL) == ["0"]
 
 
-def test_the_operators_own_connection_options_win(database_url: str) -> None:
-    url = f"{database_url}?options=-c%20max_parallel_workers_per_gather%3D3"
-    assert _setting(url, "max_parallel_workers_per_gather") == "3"
+def test_the_operators_own_number_wins_from_the_url(database_url: str) -> None:
+    url = f"{database_url}?options=-c%20{PARALLEL}%3D3"
+    assert _settings(url, PARALLEL) == ["3"]
+
+
+def test_the_operators_pgoptions_are_kept_beside_serial_plans(database_url, monkeypatch) -> None:
+    monkeypatch.setenv("PGOPTIONS", "-c statement_timeout=3000")
+    assert _settings(database_url, PARALLEL, "statement_timeout") == ["0", "3s"]
+    monkeypatch.setenv("PGOPTIONS", f"-c {PARALLEL}=2")
+    assert _settings(database_url, PARALLEL) == ["2"]
+
+
+def test_a_number_set_for_the_database_wins(database_url: str) -> None:
+    name = database_url.rsplit("/", 1)[-1]
+    admin = create_engine(database_url)
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'ALTER DATABASE "{name}" SET {PARALLEL} = 4')
+            connection.commit()
+    finally:
+        admin.dispose()
+    assert _settings(database_url, PARALLEL) == ["4"]

@@ -8,6 +8,7 @@ the trash, groups beside published records) and that the candidate set, not a sc
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -205,3 +206,20 @@ def test_an_equal_scope_reuses_its_clause_and_another_scope_gets_its_own() -> No
     compiled = str(readable(regrouped).compile(compile_kwargs={"literal_binds": True}))
     assert "'g2'" in compiled
     assert "'g1'" not in compiled
+
+
+def _differs_in(field: dataclasses.Field, base: ReadScope) -> ReadScope:
+    value = getattr(base, field.name)
+    if isinstance(value, bool):
+        return dataclasses.replace(base, **{field.name: not value})
+    if isinstance(value, frozenset):
+        return dataclasses.replace(base, **{field.name: value | {"another"}})
+    return dataclasses.replace(base, **{field.name: f"{value}-other"})
+
+
+def test_every_field_of_a_scope_is_part_of_what_its_clause_is_kept_under() -> None:
+    base = ReadScope(owner_id="u1", owner_groups=frozenset({"g1"}), published=True)
+    for field in dataclasses.fields(ReadScope):
+        assert readable(_differs_in(field, base)) is not readable(base), field.name
+    assert readable(base, RecordState("active")) is readable(base)
+    assert readable(base, "trashed") is readable(base, RecordState.TRASHED)  # type: ignore[arg-type]

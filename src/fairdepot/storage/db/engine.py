@@ -33,12 +33,21 @@ TRANSIENT_SQLSTATE_CLASSES = ("08",)
 strict_json = partial(json.dumps, allow_nan=False)
 
 
-SERIAL_PLANS = "-c max_parallel_workers_per_gather=0"
-"""No parallel workers for our statements (libpq `options`; the URL's own `options` win).
-Every statement of ours is an index lookup or walk; the planner's default estimate for a
-text match (2,000 rows at 100k records) made it launch a worker for a statement that reads
-four buffers: 5 of its 5.6 ms at 100k records, 0.2 ms at 10k (docs/performance.md §Query
-layer). Parallel workers also compete with the other requests for the same cores."""
+SERIAL_PLANS = (
+    "SELECT set_config('max_parallel_workers_per_gather', '0', false)"
+    " FROM pg_settings WHERE name = 'max_parallel_workers_per_gather'"
+    " AND source IN ('default', 'configuration file')"
+)
+"""No parallel workers for our statements, unless the operator set the number for this
+connection, role or database (URL or PGOPTIONS `options`, ALTER ROLE/DATABASE ... SET): one
+statement on each new connection, which leaves whatever they chose alone.
+
+Our statements are index lookups and walks; the planner's default estimate for a text match
+(2,000 rows at 100k records) made it launch a worker for a statement that reads four buffers:
+5 of its 5.6 ms at 100k records, 0.2 ms at 10k; even the administrator's unfiltered facet
+(an index-only scan of 100k entries) took 20.8 ms with two workers and 17.7 ms without, on
+two cores (docs/performance.md §Query layer). Workers also compete with the other requests
+for the same cores."""
 
 
 def create_engine(url: str) -> Engine:
@@ -63,11 +72,7 @@ def create_engine(url: str) -> Engine:
         # pg_terminate_backend) is replaced at checkout instead of failing the next request;
         # a connect timeout, so that a server that does not answer cannot hold a request
         # (or /readyz) for the minutes TCP takes to give up (the URL's own value wins)
-        connect: dict[str, object] = (
-            {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
-        )
-        if "options" not in url:
-            connect["options"] = SERIAL_PLANS
+        connect = {} if "connect_timeout" in url else {"connect_timeout": CONNECT_TIMEOUT}
         engine = sa.create_engine(
             url,
             pool_pre_ping=True,
@@ -79,6 +84,7 @@ def create_engine(url: str) -> Engine:
             # (locks.py) rely on each statement seeing what was committed before it began
             isolation_level="READ COMMITTED",
         )
+        event.listen(engine, "connect", _plan_serially)
     event.listen(engine, "handle_error", _translate_unavailable)
     return engine
 
@@ -172,6 +178,12 @@ def _translate_unavailable(context: ExceptionContext) -> BaseException | None:
 def _first_line(error: BaseException) -> str:
     text = str(error).strip()
     return text.splitlines()[0] if text else type(error).__name__
+
+
+def _plan_serially(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(SERIAL_PLANS)
+    dbapi_connection.commit()
 
 
 def _tune_sqlite(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
