@@ -33,21 +33,25 @@ TRANSIENT_SQLSTATE_CLASSES = ("08",)
 strict_json = partial(json.dumps, allow_nan=False)
 
 
-SERIAL_PLANS = (
-    "SELECT set_config('max_parallel_workers_per_gather', '0', false)"
-    " FROM pg_settings WHERE name = 'max_parallel_workers_per_gather'"
-    " AND source IN ('default', 'configuration file')"
+PLANNER_SETTINGS = (
+    "SELECT set_config(ours.name, ours.value, false)"
+    " FROM (VALUES ('max_parallel_workers_per_gather', '0'), ('random_page_cost', '1.1'))"
+    " AS ours(name, value) JOIN pg_settings USING (name) WHERE pg_settings.source = 'default'"
 )
-"""No parallel workers for our statements, unless the operator set the number for this
-connection, role or database (URL or PGOPTIONS `options`, ALTER ROLE/DATABASE ... SET): one
-statement on each new connection, which leaves whatever they chose alone.
+"""How the planner should cost our statements, set on each new connection where nobody set
+the value (any operator's choice: postgresql.conf, ALTER DATABASE/ROLE ... SET, the URL's or
+PGOPTIONS' `options`, wins). One statement per connection.
 
-Our statements are index lookups and walks; the planner's default estimate for a text match
-(2,000 rows at 100k records) made it launch a worker for a statement that reads four buffers:
-5 of its 5.6 ms at 100k records, 0.2 ms at 10k; even the administrator's unfiltered facet
-(an index-only scan of 100k entries) took 20.8 ms with two workers and 17.7 ms without, on
-two cores (docs/performance.md §Query layer). Workers also compete with the other requests
-for the same cores."""
+- No parallel workers: our statements are index lookups and walks; with the planner's default
+  estimate for a text match (2,000 rows at 100k records) it launched a worker for a statement
+  that reads four buffers (5 of its 5.6 ms); even the administrator's unfiltered facet (an
+  index-only scan of 100k entries) was 20.8 ms with two workers and 17.7 ms without, on two
+  cores; and workers compete with the other requests for the same cores.
+- `random_page_cost` 1.1 (PostgreSQL's default 4.0 prices a random read as on a spinning
+  disk): without workers, the same 2,000-row estimate made a hash join over a sequential scan
+  of `records` look cheaper than 2,000 lookups by primary key, 74 ms instead of 0.1 ms for a
+  text search finding one record at 100k (docs/performance.md §Query layer).
+"""
 
 
 def create_engine(url: str) -> Engine:
@@ -84,7 +88,7 @@ def create_engine(url: str) -> Engine:
             # (locks.py) rely on each statement seeing what was committed before it began
             isolation_level="READ COMMITTED",
         )
-        event.listen(engine, "connect", _plan_serially)
+        event.listen(engine, "connect", _tune_planner)
     event.listen(engine, "handle_error", _translate_unavailable)
     return engine
 
@@ -180,9 +184,9 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def _plan_serially(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _tune_planner(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     with dbapi_connection.cursor() as cursor:
-        cursor.execute(SERIAL_PLANS)
+        cursor.execute(PLANNER_SETTINGS)
     dbapi_connection.commit()
 
 
