@@ -15,6 +15,7 @@ import pytest
 from tests.core.profiles.conftest import example_bytes
 from tests.core.profiles.test_hostile_xml import BILLION_LAUGHS, EXTERNAL_DTD, XXE_FILE
 from tests.support.gcat import OTHERS, ROLES, GcatFacility
+from tests.support.timing import NOT_A_HANG
 
 XML = {"Content-Type": "application/xml"}
 
@@ -147,7 +148,7 @@ def test_hostile_xml_is_400_at_once(facility, body) -> None:
     answer = put(facility, "T", body.encode())
     assert answer.status_code == 400
     assert "DOCTYPE" in answer.json()["message"]
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < NOT_A_HANG
     assert facility.call("GET", "/profiles/T", "member").status_code == 404
 
 

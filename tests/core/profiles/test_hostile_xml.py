@@ -8,6 +8,7 @@ import pytest
 
 from fairdepot.core.errors import InvalidInput, TooLarge
 from fairdepot.core.profiles import MAX_PROFILE_BYTES, parse_profile
+from tests.support.timing import NOT_A_HANG
 
 FIELD = "<metadatafield><fieldName>f</fieldName><dataType>String</dataType></metadatafield>"
 
@@ -42,7 +43,7 @@ def test_a_doctype_is_refused_quickly_without_reading_anything(body: str) -> Non
     started = time.monotonic()
     with pytest.raises(InvalidInput) as refused:
         parse_profile(body.encode())
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < NOT_A_HANG
     assert "DOCTYPE" in refused.value.message
     assert "root:" not in str(refused.value)
 
@@ -51,7 +52,7 @@ def test_a_body_over_the_limit_is_too_large_before_parsing() -> None:
     started = time.monotonic()
     with pytest.raises(TooLarge):
         parse_profile(b"<" * (50 * 1024 * 1024))
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < NOT_A_HANG
 
 
 def test_a_body_at_the_limit_is_read() -> None:
@@ -69,7 +70,7 @@ def test_deep_nesting_is_refused_before_the_schema_walks_it() -> None:
     with pytest.raises(InvalidInput) as refused:
         parse_profile(body.encode())
     assert "deeper than" in refused.value.message
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < NOT_A_HANG
 
 
 def test_many_fields_within_the_limit_are_checked_quickly() -> None:
@@ -79,7 +80,7 @@ def test_many_fields_within_the_limit_are_checked_quickly() -> None:
     started = time.monotonic()
     with pytest.raises(InvalidInput):
         parse_profile(body)
-    assert time.monotonic() - started < 5.0
+    assert time.monotonic() - started < NOT_A_HANG
 
 
 def test_at_most_twenty_schema_violations_are_reported() -> None:

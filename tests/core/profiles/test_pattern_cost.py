@@ -10,6 +10,7 @@ from fairdepot.core.errors import InvalidInput
 from fairdepot.core.profiles import parse_profile
 from fairdepot.core.profiles.java_regex import InvalidPattern, JavaPattern
 from fairdepot.core.profiles.pattern_cost import expansion_weight
+from tests.support.timing import NOT_A_HANG
 
 SO_BIG_DATA_CREATOR = (
     r"^[a-zA-Z .'-]+, [a-zA-Z .'-]+[, ]*([a-zA-Z0-9_!#$%’*+=?`{|}~^.-]+@[a-zA-Z0-9.-]+)?[, ]*"
@@ -51,7 +52,7 @@ def test_an_exploding_pattern_is_refused_at_once(pattern: str) -> None:
     started = time.monotonic()
     with pytest.raises(InvalidPattern, match="too complex"):
         JavaPattern.compile(pattern)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < NOT_A_HANG
 
 
 def test_nesting_too_deep_for_the_compiler_is_an_invalid_pattern() -> None:
@@ -68,6 +69,6 @@ def test_the_budget_is_shared_by_all_of_a_profiles_patterns() -> None:
     started = time.monotonic()
     with pytest.raises(InvalidInput) as refused:
         parse_profile(f'<metadataformat type="T">{fields}</metadataformat>'.encode())
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < NOT_A_HANG
     assert "'F3'" in refused.value.message
     assert "too complex" in refused.value.message

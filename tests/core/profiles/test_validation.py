@@ -16,7 +16,7 @@ from fairdepot.core.profiles import (
     select_profile,
     validate_item,
 )
-from fairdepot.core.profiles.validation import ITEM_MATCH_SECONDS
+from tests.support.timing import NOT_A_HANG
 
 
 def field_xml(
@@ -197,7 +197,7 @@ def test_a_catastrophic_pattern_refuses_the_value_within_its_time_limit() -> Non
         validate_item(
             profile, [], [("system:type", "P"), ("F", "a" * 40 + "!")], ["t"], match_timeout=0.05
         )
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < NOT_A_HANG
     assert refused.value.message == (
         "Field with key 'F' could not be checked: matching its regular expression"
         " (^(a|a)+$) took too long!"
@@ -212,7 +212,7 @@ def test_all_matches_of_one_item_share_a_time_limit() -> None:
     started = time.monotonic()
     with pytest.raises(InvalidInput) as refused:
         validate_item(profile, [], [("system:type", "P"), *slow_but_matching], ["t"])
-    assert time.monotonic() - started < ITEM_MATCH_SECONDS + 1.0
+    assert time.monotonic() - started < NOT_A_HANG
     assert "took too long" in refused.value.message
 
 

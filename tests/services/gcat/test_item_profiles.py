@@ -19,6 +19,7 @@ from fairdepot.services.uow import read_only, unit_of_work
 from tests.core.profiles.conftest import example_bytes
 from tests.services.gcat.conftest import actor_with
 from tests.support.gcat_worked_example import INVALID, STORED_EXTRAS, VALID, Package
+from tests.support.timing import NOT_A_HANG
 
 
 @pytest.fixture
@@ -122,7 +123,7 @@ def test_a_catastrophic_pattern_is_a_400_within_the_time_limit(runtime, lab, adm
     started = time.monotonic()
     with pytest.raises(InvalidInput, match="took too long"):
         applied(runtime, admin, lab, {"tags": [{"name": "t"}], "extras": extras})
-    assert time.monotonic() - started < 3.0
+    assert time.monotonic() - started < NOT_A_HANG
 
 
 @pytest.mark.parametrize(("change", "message"), INVALID)
