@@ -28,14 +28,44 @@ OPERATOR = Actor(user_id="u-op", username="op", groups=frozenset({"ops"}), facil
 ACCOUNT_WRITES = (Action.CREATE, Action.UPDATE, Action.DELETE)
 
 
+def _account(*roles: tuple[str, Role], groups: frozenset[str] = frozenset()) -> AccountTarget:
+    return AccountTarget(
+        "someone", memberships=frozenset(Membership(o, r) for o, r in roles), groups=groups
+    )
+
+
 @pytest.mark.parametrize("role", [Role.ADMIN, Role.MANAGER])
-def test_admins_and_managers_of_any_organization_manage_other_accounts(role: Role) -> None:
+def test_admins_and_managers_manage_the_accounts_of_their_organization(role: Role) -> None:
     actor = holding(role)
-    plain = AccountTarget("someone")
     assert allows(actor, Action.READ_METADATA, AccountTarget(None))
-    for action in ACCOUNT_WRITES:
-        assert allows(actor, action, plain), action
-    assert not allows(actor, Action.PURGE, plain)
+    assert allows(actor, Action.READ_METADATA, AccountTarget("someone"))
+    assert allows(actor, Action.CREATE, AccountTarget(None))
+    for member in (_account(("lab", Role.EDITOR)), _account(("lab", Role.ADMIN))):
+        for action in (Action.UPDATE, Action.DELETE):
+            assert allows(actor, action, member), (action, member)
+    assert not allows(actor, Action.PURGE, _account(("lab", Role.EDITOR)))
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.MANAGER])
+def test_nobody_but_administrators_takes_over_an_account_beyond_their_organizations(
+    role: Role,
+) -> None:
+    """A new e-mail and password is the account: an Admin of `lab` may not give them to an
+    account with a role elsewhere, with no role at all (any FAIRSCAPE user), with SciCat
+    groups, or with a higher role in `lab` than theirs."""
+    actor = holding(role)
+    others = [
+        _account(("other", Role.EDITOR)),
+        _account(("lab", Role.EDITOR), ("other", Role.MEMBER)),
+        _account(),
+        _account(("lab", Role.EDITOR), groups=frozenset({"group1"})),
+    ]
+    if role is Role.ADMIN:
+        others.append(_account(("lab", Role.MANAGER)))
+    for account in others:
+        for action in (Action.UPDATE, Action.DELETE):
+            assert not allows(actor, action, account), (action, account)
+        assert allows(OPERATOR, Action.UPDATE, account)
 
 
 @pytest.mark.parametrize("role", [None, Role.MEMBER, Role.EDITOR, Role.MODERATOR])

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from fairdepot.core.errors import InvalidInput, Problem
 
-_NAME = re.compile(r"^[a-z0-9_-]{2,100}$")
+_NAME = re.compile(r"[a-z0-9_-]{2,100}")  # fullmatch: `$` also matches before a final "\n"
 
 
 class GroupState(StrEnum):
@@ -64,7 +64,7 @@ class Collection(Group):
 
 def check_organization_name(name: str) -> str:
     """CKAN's rule for names (2-100 of a-z, 0-9, - and _), so every face can use them in URLs."""
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise InvalidInput(
             f"invalid name {name!r}: 2 to 100 characters of a-z, 0-9, '-' and '_'",
             problems=[Problem("must be 2 to 100 characters of a-z, 0-9, '-' and '_'", "name")],

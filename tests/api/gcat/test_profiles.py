@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import pytest
 
@@ -197,3 +198,21 @@ def test_a_catastrophic_pattern_is_stored_and_the_server_keeps_serving(facility)
     pattern = "<validator><regularExpression>^(a|a)+$</regularExpression></validator>"
     assert put(facility, "Slow", profile_xml("Slow", extra=pattern)).status_code == 201
     assert facility.call("GET", "/profiles/Slow", "member").status_code == 200
+
+
+def test_a_created_profiles_location_is_encoded_and_on_the_public_url(facility) -> None:
+    """A type with spaces or non-Latin-1 characters made the 201 a 500 after storing the
+    profile (the raw name in a header), and `Location` followed the request's `Host`."""
+    name = "Ünï 🚀 type"
+    created = put(facility, quote(name), profile_xml(name), headers={"Host": "evil.example"})
+    assert created.status_code == 201, created.text
+    assert created.headers["location"] == f"{facility.url}/profiles/{quote(name)}"
+    assert facility.call("GET", f"/profiles/{quote(name)}", "member").status_code == 200
+
+
+def test_a_created_groups_location_is_on_the_public_url(facility) -> None:
+    name = facility.name("hosted")
+    body = {"name": name, "organization": facility.org}
+    created = facility.call("POST", "/groups", "admin", json=body, headers={"Host": "evil.example"})
+    assert created.status_code == 201, created.text
+    assert created.headers["location"] == f"{facility.url}/groups/{name}"

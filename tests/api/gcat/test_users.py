@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from fairdepot.core.policy import Membership, Role
+from fairdepot.services import organizations
 from tests.support.gcat import OTHERS, ROLES, WRITERS
 
 
@@ -41,6 +43,10 @@ def test_put_updates_and_delete_deactivates_the_account(gcat) -> None:
     name = gcat.name("leaver")
     body = {"name": name, "email": f"{name}@example.org", "password": "abcd"}
     assert gcat.call("POST", "/users", "admin", json=body).status_code == 201
+    # an Admin changes only accounts whose roles are in organizations they administer
+    takeover = {"name": name, "email": "attacker@example.org", "password": "owned"}
+    assert gcat.call("PUT", f"/users/{name}", "admin", json=takeover).status_code == 403
+    organizations.set_memberships(gcat.runtime, name, [Membership(gcat.org, Role.EDITOR)])
     updated = gcat.call(
         "PUT", f"/users/{name}", "admin", json={"name": name, "fullname": "Lee Ver", "about": "hi"}
     )

@@ -11,8 +11,8 @@ from fairdepot.core.errors import (
     NotFound,
     PermissionDenied,
 )
-from fairdepot.core.policy import Role
-from fairdepot.services import accounts
+from fairdepot.core.policy import Membership, Role
+from fairdepot.services import accounts, organizations
 from fairdepot.services.gcat import users
 from fairdepot.services.gcat.listing import Listing
 from tests.services.gcat.conftest import actor_with
@@ -69,6 +69,7 @@ def test_admins_see_emails_but_may_not_change_an_administrators_account(runtime,
 def test_deleting_deactivates_the_account_its_name_stays_taken(runtime, lab) -> None:
     admin = actor_with(runtime, "ann", Role.ADMIN)
     users.create(runtime, admin, NEW)
+    organizations.set_memberships(runtime, "newcomer", [Membership(lab, Role.EDITOR)])
     token = accounts.create_api_token(runtime, "newcomer")
     users.delete(runtime, admin, "newcomer")
     assert users.show(runtime, admin, "newcomer").document()["state"] == "deleted"
@@ -86,6 +87,7 @@ def test_deleting_deactivates_the_account_its_name_stays_taken(runtime, lab) -> 
 def test_an_update_changes_the_password_only_when_sent(runtime, lab) -> None:
     admin = actor_with(runtime, "ann", Role.ADMIN)
     users.create(runtime, admin, NEW)
+    organizations.set_memberships(runtime, "newcomer", [Membership(lab, Role.EDITOR)])
     users.update(runtime, admin, "newcomer", {"name": "newcomer", "fullname": "Renamed"})
     accounts.authenticate(runtime, "newcomer", "abcd")
     users.update(runtime, admin, "newcomer", {"name": "newcomer", "password": "efgh"})
@@ -103,3 +105,20 @@ def test_the_user_listing_pages_by_rows_and_counts(runtime, lab) -> None:
     assert {"ann", "u1", "u2", "u3"} <= set(everyone)
     assert users.listing(runtime, admin, Listing(limit=2, offset=1)) == everyone[1:3]
     assert users.listing(runtime, admin, Listing(count=True)) == len(everyone)
+
+
+def test_an_admin_may_not_take_over_an_account_beyond_their_organization(runtime, lab) -> None:
+    """A new e-mail and password is the account (the review found an Admin of one
+    organization resetting a Manager's password elsewhere)."""
+    organizations.add_organization(runtime, "other")
+    admin = actor_with(runtime, "ann", Role.ADMIN)
+    users.create(runtime, admin, NEW)  # no role yet: any FAIRSCAPE user looks like this
+    takeover = {"name": "newcomer", "email": "attacker@example.org", "password": "owned"}
+    with pytest.raises(PermissionDenied):
+        users.update(runtime, admin, "newcomer", takeover)
+    organizations.set_memberships(runtime, "newcomer", [Membership("other", Role.MANAGER)])
+    with pytest.raises(PermissionDenied):
+        users.update(runtime, admin, "newcomer", takeover)
+    with pytest.raises(PermissionDenied):
+        users.delete(runtime, admin, "newcomer")
+    accounts.authenticate(runtime, "newcomer", "abcd")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import Depends, Query, Request, Security
 from fastapi.responses import JSONResponse
@@ -100,9 +101,17 @@ async def json_object(request: Request) -> dict[str, Any]:
     return body
 
 
+def public_location(request: Request, path: str) -> str:
+    """`path` (as decoded, below this server) as an absolute URL on FAIRDEPOT_PUBLIC_URL,
+    percent-encoded: never the request's `Host` (a client could name any host), and always a
+    valid header value (a name with spaces or non-Latin-1 characters made the 201 a 500)."""
+    base_url = request.app.state.runtime.settings.base_url
+    return base_url + quote(path, safe="/:@-._~!$&'()*+,;=")
+
+
 def created_location(request: Request, name: str) -> str:
     """gCat's `Location` of a created instance: the request's URL followed by its name."""
-    return str(request.url.replace(query="")).rstrip("/") + "/" + name
+    return public_location(request, request.url.path.rstrip("/") + "/" + name)
 
 
 def created_response(request: Request, name: str, document: dict[str, Any]) -> JSONResponse:

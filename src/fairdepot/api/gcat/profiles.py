@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from fairdepot.api.common.deps import RuntimeDep
 from fairdepot.api.common.safe_json import SafeJSONResponse
-from fairdepot.api.gcat.deps import CallerDep
+from fairdepot.api.gcat.deps import CallerDep, public_location
 from fairdepot.api.gcat.errors import gcat_router
 from fairdepot.core.errors import Problem, TooLarge, UnsupportedMediaType
 from fairdepot.core.negotiation import choose
@@ -95,7 +95,7 @@ async def put_profile(
     body = await _bounded_body(request, MAX_PROFILE_BYTES)
     written = await run_in_threadpool(profiles.put, runtime, caller.actor, organization, name, body)
     if written.created:
-        location = str(request.url.replace(query=""))
+        location = public_location(request, request.url.path)
         response = _xml_response(written.profile.xml, status=201)
         response.headers["Location"] = location
         return response

@@ -29,7 +29,7 @@ NAME_RULE = (
 )
 """gCat's words for a bad name, on every collection (reference §3.1, §10.10)."""
 
-_NAME = re.compile(r"^[a-z0-9_-]{2,100}$")
+_NAME = re.compile(r"[a-z0-9_-]{2,100}")  # fullmatch: `$` also matches before a final "\n"
 _CAPACITY = {
     Role.MEMBER: "member",
     Role.MODERATOR: "member",
@@ -49,7 +49,7 @@ def checked_name(body: Mapping[str, Any]) -> str:
             "Unable to obtain a correct 'name' from the provided content",
             problems=[Problem("is required", "name")],
         )
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise InvalidInput(NAME_RULE, problems=[Problem(NAME_RULE, "name")])
     return name
 

@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fairdepot.core.policy.actions import READ_ACTIONS, Action
-from fairdepot.core.policy.roles import Actor, Role
+from fairdepot.core.policy.roles import Actor, Membership, Role
 from fairdepot.core.records import Access, PublicationStatus, Visibility
 
 
@@ -59,6 +59,10 @@ class AccountTarget:
 
     username: str | None = None
     is_admin: bool = False
+    memberships: frozenset[Membership] = frozenset()
+    """The account's roles: an Admin changes an account only within what they administer."""
+    groups: frozenset[str] = frozenset()
+    """The account's groups (SciCat's): rights no organization Admin can vouch for."""
 
 
 Target = Access | CreateRequest | OrganizationTarget | AccountTarget
@@ -153,7 +157,17 @@ def _may_on_account(actor: Actor, action: Action, account: AccountTarget) -> boo
         return False
     if action is Action.READ_METADATA:
         return True
-    return not account.is_admin and action in (Action.CREATE, Action.UPDATE, Action.DELETE)
+    if action is Action.CREATE:
+        return True  # a new account takes nobody's
+    if action not in (Action.UPDATE, Action.DELETE) or account.is_admin or account.groups:
+        return False
+    # every role of the account in an organization this actor holds at least as high: an Admin
+    # of one organization must not take over (new e-mail, new password) anyone else's account
+    return bool(account.memberships) and all(
+        actor.holds(m.organization, m.role if m.role is not Role.MODERATOR else Role.ADMIN)
+        and actor.holds(m.organization, Role.ADMIN)
+        for m in account.memberships
+    )
 
 
 def _is_owner(actor: Actor, access: Access) -> bool:

@@ -70,7 +70,7 @@ def create(runtime: Runtime, actor: Actor, body: dict[str, Any]) -> UserView:
         if "email" in exc.message:
             raise
         raise Conflict(f"That login name is not available: {fields.name!r}") from exc
-    return _view(runtime, actor, user)
+    return UserView(user, False, show_email=True)  # the creator just sent it
 
 
 def update(runtime: Runtime, actor: Actor, name: str, body: dict[str, Any]) -> UserView:
@@ -115,7 +115,12 @@ def _is_admin(runtime: Runtime, user: User) -> bool:
 
 
 def _target(runtime: Runtime, user: User) -> AccountTarget:
-    return AccountTarget(user.username, _is_admin(runtime, user))
+    return AccountTarget(
+        user.username,
+        _is_admin(runtime, user),
+        frozenset(user.memberships),
+        frozenset(user.groups or []),
+    )
 
 
 def _view(runtime: Runtime, actor: Actor, user: User) -> UserView:
