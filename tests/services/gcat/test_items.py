@@ -65,6 +65,16 @@ def test_create_sets_author_organization_identifiers_and_an_ark(runtime, lab) ->
     assert items.show(runtime, ed, package["id"])["name"] == "rivers"  # read by id too
 
 
+def test_a_name_that_is_another_items_id_is_taken(runtime, lab) -> None:
+    """The review: an item named after another's id shadowed it (reads try names first), so
+    reading or deleting by that id reached the impostor."""
+    ed = actor_with(runtime, "ed", Role.EDITOR)
+    _, first = items.create(runtime, ed, item("rivers"))
+    with pytest.raises(Conflict, match="already in use"):
+        items.create(runtime, ed, item(first["id"]))
+    assert items.show(runtime, ed, first["id"])["name"] == "rivers"
+
+
 def test_a_name_taken_also_by_a_trashed_item_is_409_until_purged(runtime, lab) -> None:
     ed = actor_with(runtime, "ed", Role.EDITOR)
     items.create(runtime, ed, item("rivers"))

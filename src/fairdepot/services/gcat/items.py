@@ -38,6 +38,7 @@ from fairdepot.core.timestamps import utcnow
 from fairdepot.services import catalogue
 from fairdepot.services.crates.ingest import minter
 from fairdepot.services.gcat.item_documents import (
+    ID,
     NAME,
     client_body,
     find_item_row,
@@ -82,7 +83,12 @@ def create(runtime: Runtime, actor: Actor, body: dict[str, Any]) -> tuple[str, d
                 owner_org=organization.name,
                 owner_org_id=organization.id,
             )
-            if work.records.row_by_identifier(NAME, package["name"]) is not None:
+            # an item is found by its name or its id: a name that is another item's id would
+            # shadow that item (names are looked up first), so it is taken as well
+            if any(
+                work.records.row_by_identifier(scheme, package["name"]) is not None
+                for scheme in (NAME, ID)
+            ):
                 raise taken(package["name"])
             package = apply_item_profile(
                 work,
